@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// The pushsim command. It runs the compiled CLI in dist/ (built by `npm install`, or `npm run build`).
+import { existsSync } from 'node:fs';
+
+const main = new URL('../dist/simulator/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('pushsim: dist/ is missing; run `npm install` (or `npm run build`) in the pushsim folder first\n');
+  process.exit(1);
+}
+const { runCli } = await import(main.href);
+const code = await runCli(process.argv.slice(2));
+if (code !== undefined) process.exitCode = code;

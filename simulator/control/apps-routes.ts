@@ -1,0 +1,51 @@
+// REST resources for installed apps: install, list, get, register (issue tokens), lifecycle events, state, completion, uninstall.
+import { Router } from 'express';
+import type { z } from 'zod';
+import { parseDuration, type SdkProfile } from '../core/index.js';
+import type { Simulation } from '../engine/index.js';
+import { parseInput } from './parse-input.js';
+import { completeHandlerSchema, installAppSchema, lifecycleEventSchema, setStateSchema } from './request-schemas.js';
+import { appView } from './views.js';
+
+export function installApp(sim: Simulation, deviceId: string, body: z.infer<typeof installAppSchema>) {
+  const { suspendAfter, handlerTime, sdkProfile, ...rest } = body;
+  return sim.installApp({
+    ...rest,
+    deviceId,
+    sdkProfile: sdkProfile as SdkProfile,
+    ...(suspendAfter !== undefined ? { suspendAfterMs: parseDuration(suspendAfter) } : {}),
+    ...(handlerTime !== undefined ? { handlerTimeMs: handlerTime === 'never' ? -1 : parseDuration(handlerTime) } : {}),
+  } as Parameters<Simulation['installApp']>[0]);
+}
+
+export function appsRoutes(sim: Simulation): Router {
+  const router = Router();
+  router.get('/apps', (req, res) => {
+    const device = typeof req.query.device === 'string' ? req.query.device : undefined;
+    if (device) sim.registry.requireDevice(device);
+    res.json(sim.registry.listApps(device).map((a) => appView(sim, a)));
+  });
+  router.get('/apps/:id', (req, res) => { res.json(appView(sim, sim.registry.requireApp(req.params.id))); });
+  router.post('/apps/:id/register', (req, res) => {
+    const tokens = sim.registry.register(req.params.id);
+    res.json({ appId: req.params.id, tokens });
+  });
+  router.post('/apps/:id/lifecycle', (req, res) => {
+    const { event } = parseInput(lifecycleEventSchema, req.body);
+    const step = sim.lifecycle.send(req.params.id, event);
+    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), transition: { event, from: step.from, to: step.to, changed: step.to !== step.from } });
+  });
+  router.put('/apps/:id/state', (req, res) => {
+    const { state } = parseInput(setStateSchema, req.body);
+    const events = sim.lifecycle.goTo(req.params.id, state);
+    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), events });
+  });
+  router.post('/apps/:id/complete', (req, res) => {
+    const body = parseInput(completeHandlerSchema, req.body);
+    sim.registry.requireApp(req.params.id);
+    sim.router.complete(req.params.id, body.error !== undefined ? { pushId: body.pushId, error: body.error, ...(body.result ? { result: body.result } : {}) } : { pushId: body.pushId, ...(body.result ? { result: body.result } : {}) });
+    res.json(appView(sim, sim.registry.requireApp(req.params.id)));
+  });
+  router.delete('/apps/:id', (req, res) => { sim.uninstallApp(req.params.id); res.status(204).end(); });
+  return router;
+}

@@ -1,0 +1,32 @@
+// The live event feed at ws://…/api/events: every simulator event as one JSON message `{ type, at, data }`.
+import type { Server } from 'node:http';
+import { WebSocketServer, WebSocket } from 'ws';
+import type { Simulation } from '../engine/index.js';
+
+export interface EventFeed { close(): Promise<void>; readonly clients: number }
+
+export function attachEventFeed(server: Server, sim: Simulation, path = '/api/events'): EventFeed {
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const unsubscribe = sim.bus.onAny((type, data) => {
+    if (wss.clients.size === 0) return;
+    const message = JSON.stringify({ type, at: sim.clock.now(), data });
+    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+  });
+  wss.on('connection', (ws) => {
+    ws.on('error', () => ws.terminate());
+    ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
+  });
+  return {
+    get clients() { return wss.clients.size; },
+    close: () => new Promise<void>((resolve) => {
+      unsubscribe();
+      for (const client of wss.clients) client.terminate();
+      wss.close(() => resolve());
+    }),
+  };
+}

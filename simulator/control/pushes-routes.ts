@@ -1,0 +1,36 @@
+// The simulator-native send (POST /api/pushes) and the ledger: list pushes with filters, get one with its history.
+import { Router } from 'express';
+import { SimulatorError, type FateName, type ProviderName, type PushKind, type PushPriority } from '../core/index.js';
+import type { Simulation } from '../engine/index.js';
+import { parseInput } from './parse-input.js';
+import { pushQuerySchema, sendPushSchema } from './request-schemas.js';
+
+export function pushesRoutes(sim: Simulation): Router {
+  const router = Router();
+  router.post('/pushes', (req, res) => {
+    const body = parseInput(sendPushSchema, req.body);
+    const address = sim.registry.resolveToken(body.token);
+    if (!address) {
+      const gone = sim.registry.uninstalledToken(body.token);
+      throw gone
+        ? new SimulatorError('TOKEN_UNREGISTERED', `the app that owned this token (${gone.bundleId}) was uninstalled at ${new Date(gone.uninstalledAt).toISOString()}; stop sending to it`, 'token', 410)
+        : new SimulatorError('UNKNOWN_TOKEN', 'no installed app owns this token; install and register an app (POST /api/devices/:id/apps) and use one of its tokens', 'token', 404);
+    }
+    const { entry, outcome } = sim.send({ ...body, kind: body.kind as PushKind, ...(body.priority ? { priority: body.priority as PushPriority } : {}) } as Parameters<Simulation['send']>[0]);
+    res.status(201).location(`/api/pushes/${entry.id}`).json({ ...entry, outcome });
+  });
+  router.get('/pushes', (req, res) => {
+    const q = parseInput(pushQuerySchema, req.query, 'query');
+    res.json(sim.ledger.list({
+      ...(q.device ? { deviceId: q.device } : {}), ...(q.app ? { appId: q.app } : {}),
+      ...(q.provider ? { provider: q.provider as ProviderName } : {}), ...(q.fate ? { fate: q.fate as FateName } : {}),
+      ...(q.token ? { token: q.token } : {}), ...(q.limit ? { limit: q.limit } : {}),
+    }));
+  });
+  router.get('/pushes/:id', (req, res) => {
+    const entry = sim.ledger.get(req.params.id);
+    if (!entry) throw new SimulatorError('PUSH_NOT_FOUND', `no push "${req.params.id}" in the ledger; list pushes with GET /api/pushes`, 'id', 404);
+    res.json(entry);
+  });
+  return router;
+}

@@ -1,0 +1,93 @@
+// The simulator's sense of time: real on a server, virtual in tests and scenarios so that 30 s pass without sleeping.
+import { parseDuration, type Duration } from './duration.js';
+
+export interface TimerHandle { readonly id: number }
+
+export interface Clock {
+  readonly kind: 'real' | 'virtual';
+  /** Milliseconds since the UNIX epoch, as Date.now(). */
+  now(): number;
+  setTimer(callback: () => void, delayMs: number): TimerHandle;
+  clearTimer(handle: TimerHandle): void;
+  /** Moves virtual time forward, firing due timers in order; on a real clock it throws. */
+  advance(by: Duration): Promise<number>;
+  /** Number of timers waiting to fire. */
+  pendingTimers(): number;
+}
+
+export class RealClock implements Clock {
+  readonly kind = 'real' as const;
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private nextId = 1;
+  now(): number { return Date.now(); }
+  setTimer(callback: () => void, delayMs: number): TimerHandle {
+    const id = this.nextId++;
+    const timeout = setTimeout(() => { this.timers.delete(id); callback(); }, Math.max(0, delayMs));
+    timeout.unref();
+    this.timers.set(id, timeout);
+    return { id };
+  }
+  clearTimer(handle: TimerHandle): void {
+    const timeout = this.timers.get(handle.id);
+    if (timeout) { clearTimeout(timeout); this.timers.delete(handle.id); }
+  }
+  async advance(_by?: Duration): Promise<number> {
+    throw Object.assign(new Error('the clock is real; start the simulator with { clock: "virtual" } (or --virtual-clock) to advance time'), { code: 'CLOCK_NOT_VIRTUAL' });
+  }
+  pendingTimers(): number { return this.timers.size; }
+}
+
+interface VirtualTimer { id: number; dueAt: number; callback: () => void }
+
+export class VirtualClock implements Clock {
+  readonly kind = 'virtual' as const;
+  private current: number;
+  private readonly timers = new Map<number, VirtualTimer>();
+  private nextId = 1;
+  constructor(startAt: number = Date.UTC(2026, 0, 1)) { this.current = startAt; }
+  now(): number { return this.current; }
+  setTimer(callback: () => void, delayMs: number): TimerHandle {
+    const id = this.nextId++;
+    this.timers.set(id, { id, dueAt: this.current + Math.max(0, delayMs), callback });
+    return { id };
+  }
+  clearTimer(handle: TimerHandle): void { this.timers.delete(handle.id); }
+  pendingTimers(): number { return this.timers.size; }
+
+  /**
+   * Fires every timer due within `by`, earliest first (ties in creation order), with `now()` set to each timer's due time.
+   * Timers created while advancing fire too if they fall inside the window. Microtasks run between timers so promise
+   * chains started by one timer settle before the next fires.
+   */
+  async advance(by: Duration): Promise<number> {
+    const target = this.current + parseDuration(by);
+    for (;;) {
+      const next = this.earliestDue(target);
+      if (!next) break;
+      this.timers.delete(next.id);
+      this.current = next.dueAt;
+      next.callback();
+      await settleMicrotasks();
+    }
+    this.current = target;
+    await settleMicrotasks();
+    return this.current;
+  }
+
+  private earliestDue(limit: number): VirtualTimer | undefined {
+    let best: VirtualTimer | undefined;
+    for (const timer of this.timers.values()) {
+      if (timer.dueAt > limit) continue;
+      if (!best || timer.dueAt < best.dueAt || (timer.dueAt === best.dueAt && timer.id < best.id)) best = timer;
+    }
+    return best;
+  }
+}
+
+async function settleMicrotasks(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+export function createClock(kind: 'real' | 'virtual', startAt?: number): Clock {
+  return kind === 'virtual' ? new VirtualClock(startAt) : new RealClock();
+}

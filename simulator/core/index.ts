@@ -1,0 +1,13 @@
+// The core model: registry, clock, ledger and event bus. Nothing here knows HTTP or xstate.
+export * from './clock.js';
+export * from './duration.js';
+export * from './event-bus.js';
+export * from './device.js';
+export * from './installed-app.js';
+export * from './push.js';
+export * from './fate.js';
+export * from './ledger.js';
+export * from './registry.js';
+export * from './simulator-events.js';
+export * from './simulator-error.js';
+export * from './token-issuer.js';

@@ -1,0 +1,53 @@
+// An app installed on a simulated device: its identity, SDK, environment, lifecycle state and the tokens that address it.
+
+export type SdkProfile = 'native-ios' | 'native-android' | 'zpns-rn' | 'rn-firebase';
+export const SDK_PROFILES: readonly SdkProfile[] = ['native-ios', 'native-android', 'zpns-rn', 'rn-firebase'];
+export type ApnsEnvironment = 'sandbox' | 'production';
+
+export interface AppTokens {
+  /** APNs device token, 64 lower-case hex characters, valid only in `environment`. */
+  apns?: string;
+  /** FCM registration token. */
+  fcm?: string;
+  /** ZPNs pushID. */
+  zpns?: string;
+}
+
+/** Switches where documentation and SDK code disagree; defaults follow the SDK code. */
+export interface FidelityOptions {
+  /** ZPNs: documented Android behaviour (background-but-alive → throughMessageReceived) instead of 2.8.3's headless handler. */
+  zpnsDocumentedAndroidBackground?: boolean;
+}
+
+export interface InstalledApp {
+  id: string;
+  deviceId: string;
+  /** Bundle id on iOS, package name on Android. */
+  bundleId: string;
+  sdkProfile: SdkProfile;
+  sdkVersion: string;
+  environment: ApnsEnvironment;
+  /** Lifecycle state as a dotted path of the platform machine, e.g. `background.pushWake`. */
+  lifecycle: string;
+  /** Why the app last stopped running (`budgetExpired`, `forceQuit`...), kept for the ledger. */
+  stoppedBecause?: string;
+  tokens?: AppTokens;
+  installedAt: number;
+  /** Clock-time background allowance before iOS suspends a backgrounded app; the platform default when absent. */
+  suspendAfterMs?: number;
+  /**
+   * For a virtual app (no client shim attached): clock time its background handler takes before it calls the completion
+   * handler. 0 or absent = at once; -1 = never (the app is terminated when the budget runs out).
+   */
+  handlerTimeMs?: number;
+  fidelity?: FidelityOptions;
+}
+
+export interface UninstalledToken {
+  kind: keyof AppTokens;
+  appId: string;
+  bundleId: string;
+  environment: ApnsEnvironment;
+  /** When the app was removed; APNs answers 410 with this timestamp. */
+  uninstalledAt: number;
+}

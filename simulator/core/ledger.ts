@@ -1,0 +1,102 @@
+// The ledger: every push the simulator sees, its current fate and the history of how it got there.
+import type { EventBus } from './event-bus.js';
+import type { SimulatorEvents } from './simulator-events.js';
+import { FATE_NAMES, type Fate, type FateName } from './fate.js';
+import type { ProviderName, Push } from './push.js';
+
+export interface LedgerNote { at: number; note: string }
+
+export interface LedgerEntry {
+  id: string;
+  provider: ProviderName;
+  token: string;
+  deviceId?: string;
+  appId?: string;
+  push: Push;
+  fate: Fate;
+  /** Every fate the push has had, oldest first, the current one last. */
+  history: Fate[];
+  /** Things that happened to the push without changing its fate (handler completed, app terminated...). */
+  notes: LedgerNote[];
+}
+
+export interface LedgerQuery {
+  deviceId?: string;
+  appId?: string;
+  provider?: ProviderName;
+  fate?: FateName;
+  token?: string;
+  limit?: number;
+}
+
+export class Ledger {
+  private readonly entries = new Map<string, LedgerEntry>();
+
+  constructor(private readonly bus: EventBus<SimulatorEvents>, private readonly limit = 100_000) {}
+
+  /** Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it). */
+  open(push: Push, first: Omit<Fate, 'at'>, address: { deviceId?: string; appId?: string } = {}): LedgerEntry {
+    const fate: Fate = { ...first, at: push.acceptedAt };
+    const entry: LedgerEntry = { id: push.id, provider: push.provider, token: push.token, ...address, push, fate, history: [fate], notes: [] };
+    this.entries.set(push.id, entry);
+    this.evictOldest();
+    this.bus.emit('push.accepted', { entry });
+    if (fate.name !== 'accepted') this.bus.emit('push.fate', { id: entry.id, fate, entry });
+    return entry;
+  }
+
+  /** Gives a push its next fate; the old one stays in the history. */
+  settle(id: string, fate: Fate): LedgerEntry {
+    const entry = this.require(id);
+    entry.fate = fate;
+    entry.history.push(fate);
+    this.bus.emit('push.fate', { id, fate, entry });
+    return entry;
+  }
+
+  note(id: string, at: number, note: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.notes.push({ at, note });
+    this.bus.emit('push.note', { id, at, note });
+  }
+
+  get(id: string): LedgerEntry | undefined { return this.entries.get(id); }
+
+  list(query: LedgerQuery = {}): LedgerEntry[] {
+    const result: LedgerEntry[] = [];
+    for (const entry of this.entries.values()) {
+      if (query.deviceId && entry.deviceId !== query.deviceId) continue;
+      if (query.appId && entry.appId !== query.appId) continue;
+      if (query.provider && entry.provider !== query.provider) continue;
+      if (query.fate && entry.fate.name !== query.fate) continue;
+      if (query.token && entry.token !== query.token) continue;
+      result.push(entry);
+    }
+    return query.limit !== undefined ? result.slice(-query.limit) : result;
+  }
+
+  /** Counts of current fates, for summaries and the dashboard. */
+  countByFate(): Record<FateName, number> {
+    const counts = Object.fromEntries(FATE_NAMES.map((name) => [name, 0])) as Record<FateName, number>;
+    for (const entry of this.entries.values()) counts[entry.fate.name]++;
+    return counts;
+  }
+
+  get size(): number { return this.entries.size; }
+
+  clear(): void { this.entries.clear(); }
+
+  private require(id: string): LedgerEntry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new Error(`no push ${id} in the ledger`);
+    return entry;
+  }
+
+  private evictOldest(): void {
+    while (this.entries.size > this.limit) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}

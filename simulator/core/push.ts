@@ -1,0 +1,33 @@
+// The normalised push every provider hands to the router, whatever wire protocol it arrived on.
+
+export type ProviderName = 'apns' | 'fcm' | 'zpns' | 'native';
+
+/**
+ * What the push is, in the platform's own terms.
+ * iOS: `alert`, `background` (content-available only), `alert+background`, `voip`.
+ * Android (FCM): `notification`, `data`, `notification+data`.
+ */
+export type PushKind = 'alert' | 'background' | 'alert+background' | 'voip' | 'notification' | 'data' | 'notification+data';
+export const IOS_PUSH_KINDS: readonly PushKind[] = ['alert', 'background', 'alert+background', 'voip'];
+export const ANDROID_PUSH_KINDS: readonly PushKind[] = ['notification', 'data', 'notification+data'];
+
+/** `high` = APNs 10 / FCM HIGH; `normal` = APNs 5 / FCM NORMAL; `low` = APNs 1. */
+export type PushPriority = 'high' | 'normal' | 'low';
+
+export interface Push {
+  id: string;
+  provider: ProviderName;
+  token: string;
+  kind: PushKind;
+  priority: PushPriority;
+  /** Absolute expiry in clock ms; 0 = deliver now or never (APNs `apns-expiration: 0`, FCM ttl 0); absent = service default. */
+  expiresAt?: number;
+  collapseId?: string;
+  /** The payload the app sees: APNs userInfo (with `aps`) or FCM `{ data, notification }`. */
+  payload: Record<string, unknown>;
+  /** Wire headers or options kept for the ledger and the dashboard. */
+  headers?: Record<string, string>;
+  acceptedAt: number;
+  /** Free-form annotations a provider adds (e.g. `background push sent with priority 10`). */
+  notes?: string[];
+}

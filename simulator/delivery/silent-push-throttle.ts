@@ -1,0 +1,33 @@
+// Apple's budget for background (silent) pushes: "don't try to send more than two or three per hour" ([BG]);
+// "more frequently than three times per hour, the system imposes rate limitations" ([STRAT]). Off with a debugger attached.
+
+export interface ThrottleSettings {
+  /** Background pushes per app per rolling window that wake the app; 0 turns the throttle off. */
+  perWindow: number;
+  windowMs: number;
+}
+
+export const DEFAULT_SILENT_PUSH_THROTTLE: ThrottleSettings = { perWindow: 3, windowMs: 3_600_000 };
+
+export class SilentPushThrottle {
+  private readonly recent = new Map<string, number[]>();
+
+  constructor(private settings: ThrottleSettings = DEFAULT_SILENT_PUSH_THROTTLE) {}
+
+  configure(settings: Partial<ThrottleSettings>): void { this.settings = { ...this.settings, ...settings }; }
+  get current(): ThrottleSettings { return this.settings; }
+
+  /** Takes one unit of the app's budget at `now`; false when the budget is spent. */
+  consume(appId: string, now: number): boolean {
+    if (this.settings.perWindow <= 0) return true;
+    const since = now - this.settings.windowMs;
+    const times = (this.recent.get(appId) ?? []).filter((t) => t > since);
+    if (times.length >= this.settings.perWindow) { this.recent.set(appId, times); return false; }
+    times.push(now);
+    this.recent.set(appId, times);
+    return true;
+  }
+
+  forget(appId: string): void { this.recent.delete(appId); }
+  clear(): void { this.recent.clear(); }
+}

@@ -1,0 +1,25 @@
+// Citations used by the delivery rules: every rule names where its behaviour comes from.
+
+export const SOURCES = {
+  apnsBackground: 'https://developer.apple.com/documentation/usernotifications/pushing-background-updates-to-your-app',
+  apnsSend: 'https://developer.apple.com/documentation/usernotifications/sending-notification-requests-to-apns',
+  didReceiveRemote: 'https://developer.apple.com/documentation/uikit/uiapplicationdelegate/application(_:didreceiveremotenotification:fetchcompletionhandler:)',
+  handleNotifications: 'https://developer.apple.com/documentation/usernotifications/handling-notifications-and-notification-related-actions',
+  willPresent: 'https://developer.apple.com/documentation/usernotifications/unusernotificationcenterdelegate/usernotificationcenter(_:willpresent:withcompletionhandler:)',
+  pushKit: 'https://developer.apple.com/documentation/pushkit/pkpushtype/voip',
+  backgroundRefresh: 'https://developer.apple.com/documentation/uikit/uiapplication/backgroundrefreshstatus',
+  fcmDownstream: 'https://firebase.google.com/docs/cloud-messaging/downstream',
+  fcmPriority: 'https://firebase.google.com/docs/cloud-messaging/android/message-priority',
+  dozeStandby: 'https://developer.android.com/topic/performance/power/power-details',
+  androidStopped: 'AOSP commit e7f97212 "Introduce application stopped state" (FLAG_EXCLUDE_STOPPED_PACKAGES); shared/reference/fcm.md §2',
+  postNotifications: 'https://developer.android.com/guide/topics/ui/notifiers/notification-permission',
+  fcmForegroundCheck: 'firebase-android-sdk: firebase-messaging/src/main/java/com/google/firebase/messaging/DisplayNotification.java (keyguard + IMPORTANCE_FOREGROUND)',
+  zpnsJs: 'zego-zpns-react-native@2.8.3 lib/ZPNs.js',
+  zpnsAndroidReceiver: 'zego-zpns-react-native@2.8.3 android/src/main/java/im/zego/zpns/reactnative (FCM receiver, headless task, background queue); shared/reference/zpns.md §1.5',
+  zpnsIosPlugin: 'zego-zpns-react-native@2.8.3 ios/ (didReceiveRemoteNotification → throughMessageReceived only while hasListeners); shared/reference/zpns.md §1.5',
+  zpnsSilentDoc: 'ZEGO doc "静默推送" (zim-rn silent push guide); shared/reference/zpns.md §3.2',
+  zpnsVendorDoc: 'ZEGO doc "实现离线推送" (RN), callback support by vendor; shared/reference/zpns.md §3.3',
+  zpnsRelease233: 'ZEGO ZPNs release notes 2.3.3 (2023-04-03): silent push support; shared/reference/zpns.md §4',
+  rnfbUsage: 'https://rnfirebase.io/messaging/usage (docs/messaging/usage/index.mdx, handler matrix)',
+  rnfbReceiver: 'react-native-firebase: packages/messaging/android/src/main/java/io/invertase/firebase/messaging/ReactNativeFirebaseMessagingReceiver.java',
+} as const;

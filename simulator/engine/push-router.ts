@@ -1,0 +1,226 @@
+// Routes an accepted push to its app: token → install, offline store, expiry, throttle, decideDelivery, wake, hand-over.
+// Every push that enters here leaves with a fate in the ledger; nothing is lost silently.
+import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp } from '../core/index.js';
+import { decideDelivery, OfflineStore, SilentPushThrottle, type Outcome } from '../delivery/index.js';
+import { topState } from '../lifecycle/index.js';
+import type { LifecycleDriver } from './lifecycle-driver.js';
+import type { AppConnection, HandlerCompletion } from './app-connection.js';
+
+export interface RouteResult { entry: LedgerEntry; outcome?: Outcome }
+
+const IOS_WAKEABLE_STATES = new Set(['background', 'suspended', 'notRunning']);
+
+export class PushRouter {
+  private readonly store = new OfflineStore();
+  private readonly deferred = new Map<string, Push[]>();
+  private readonly expiryTimers = new Map<string, TimerHandle>();
+  /** Pushes whose iOS background handler has not completed yet, per app. */
+  private readonly awaitingCompletion = new Map<string, Set<string>>();
+  private readonly connections = new Map<string, AppConnection>();
+  readonly throttle = new SilentPushThrottle();
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly ledger: Ledger,
+    private readonly clock: Clock,
+    private readonly lifecycle: LifecycleDriver,
+    bus: EventBus<SimulatorEvents>,
+  ) {
+    bus.on('device.conditions-changed', ({ deviceId, changed }) => {
+      if (changed.online === true) this.flushStored(deviceId);
+      if (changed.doze === false) this.flushDeferred(deviceId);
+    });
+    bus.on('app.state-changed', (change) => this.onStateChanged(change.appId, change.from, change.to, change.event));
+  }
+
+  /** Takes a push whose token addresses an installed app. The caller has already validated and authenticated it. */
+  route(push: Push): RouteResult {
+    const address = this.registry.resolveToken(push.token);
+    if (!address) {
+      const entry = this.ledger.open(push, { name: 'dropped', reason: 'no installed app owns this token' });
+      return { entry };
+    }
+    const { app, device } = address;
+    const entry = this.ledger.open(push, { name: 'accepted' }, { deviceId: device.id, appId: app.id });
+    for (const note of push.notes ?? []) this.ledger.note(push.id, push.acceptedAt, note);
+    const outcome = this.attempt(push, app, device);
+    return outcome ? { entry, outcome } : { entry };
+  }
+
+  /** Attaches a live app (the client shim); deliveries then go to it and it reports handler completion. */
+  attach(appId: string, connection: AppConnection): void { this.connections.set(appId, connection); }
+  detach(appId: string, connection?: AppConnection): void {
+    if (!connection || this.connections.get(appId) === connection) this.connections.delete(appId);
+  }
+  isAttached(appId: string): boolean { return this.connections.has(appId); }
+
+  /** The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it. */
+  complete(appId: string, completion: HandlerCompletion): void {
+    const pending = this.awaitingCompletion.get(appId);
+    const described = [completion.result && `result ${completion.result}`, completion.error && `error: ${completion.error}`, completion.durationMs !== undefined && `after ${completion.durationMs} ms`].filter(Boolean).join(', ');
+    this.ledger.note(completion.pushId, this.clock.now(), `handler completed${described ? ` (${described})` : ''}`);
+    if (!pending?.delete(completion.pushId)) return;
+    if (pending.size === 0) {
+      this.awaitingCompletion.delete(appId);
+      const app = this.registry.app(appId);
+      if (app && app.lifecycle === 'background.pushWake') this.lifecycle.send(appId, 'handlerCompleted');
+    }
+  }
+
+  /** Pushes held for an app (offline store), for the control API. */
+  heldFor(appId: string): readonly Push[] { return this.store.heldFor(appId); }
+
+  forgetApp(appId: string): void {
+    for (const push of this.store.release(appId)) this.settle(push.id, { name: 'dropped', reason: 'the app was uninstalled while the push was held' });
+    for (const push of this.deferred.get(appId) ?? []) this.settle(push.id, { name: 'dropped', reason: 'the app was uninstalled while the push was deferred' });
+    this.deferred.delete(appId);
+    this.awaitingCompletion.delete(appId);
+    this.connections.delete(appId);
+    this.throttle.forget(appId);
+  }
+
+  clear(): void {
+    this.store.clear(); this.deferred.clear(); this.awaitingCompletion.clear(); this.throttle.clear();
+    for (const handle of this.expiryTimers.values()) this.clock.clearTimer(handle);
+    this.expiryTimers.clear();
+  }
+
+  private attempt(push: Push, app: InstalledApp, device: Device): Outcome | undefined {
+    const now = this.clock.now();
+    if (push.expiresAt !== undefined && push.expiresAt !== 0 && push.expiresAt <= now) {
+      this.settle(push.id, { name: 'expired', reason: 'its expiry passed before the device could be reached' });
+      return undefined;
+    }
+    if (!device.conditions.online) {
+      if (push.expiresAt === 0) {
+        this.settle(push.id, { name: 'expired', reason: 'expiry 0 means one delivery attempt, and the device was offline' });
+        return undefined;
+      }
+      for (const eviction of this.store.hold(app.id, push)) this.settle(eviction.pushId, { name: eviction.fate, reason: eviction.reason });
+      this.settle(push.id, { name: 'stored', reason: 'the device is offline; the service holds the push until it reconnects or the push expires' });
+      this.armExpiry(push, app.id);
+      return undefined;
+    }
+
+    const state = topState(app.lifecycle);
+    const wakesIosApp = device.platform === 'ios' && (push.kind === 'background' || push.kind === 'alert+background') && IOS_WAKEABLE_STATES.has(state);
+    if (wakesIosApp && !device.conditions.debuggerAttached && !this.throttle.consume(app.id, now)) {
+      const { perWindow, windowMs } = this.throttle.current;
+      this.settle(push.id, { name: 'throttled', reason: `the app already had ${perWindow} background pushes in the last ${Math.round(windowMs / 60_000)} min; Apple throttles background pushes ("more than two or three per hour")` });
+      return undefined;
+    }
+
+    const outcome = decideDelivery({
+      kind: push.kind, priority: push.priority, platform: device.platform, state, conditions: device.conditions,
+      sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, ...(app.fidelity ? { fidelity: app.fidelity } : {}),
+    });
+    this.apply(push, app, device, state, outcome);
+    return outcome;
+  }
+
+  private apply(push: Push, app: InstalledApp, device: Device, state: string, outcome: Outcome): void {
+    if (outcome.fate === 'deferred') {
+      const queue = this.deferred.get(app.id) ?? [];
+      queue.push(push);
+      this.deferred.set(app.id, queue);
+      this.settle(push.id, this.fateOf(outcome));
+      this.armExpiry(push, app.id);
+      return;
+    }
+    if (outcome.wake) {
+      const step = this.lifecycle.send(app.id, 'wakeForPush');
+      if (step.to !== step.from || step.timers.length) this.ledger.note(push.id, this.clock.now(), `app woken: ${step.from} → ${step.to}`);
+      if (device.platform === 'ios' && outcome.wake === 'background') {
+        const pending = this.awaitingCompletion.get(app.id) ?? new Set<string>();
+        pending.add(push.id);
+        this.awaitingCompletion.set(app.id, pending);
+      }
+    }
+    this.settle(push.id, this.fateOf(outcome));
+    if (outcome.fate !== 'delivered') return;
+
+    const connection = this.connections.get(app.id);
+    if (connection) {
+      connection.deliver({ pushId: push.id, appId: app.id, push, outcome, state });
+    } else if (device.platform === 'ios' && outcome.wake === 'background' && outcome.callbacks.length > 0) {
+      this.completeVirtually(app, push.id);
+    }
+  }
+
+  /** A virtual app (no shim attached) runs its handler for `handlerTimeMs` of clock time, then calls the completion handler. */
+  private completeVirtually(app: InstalledApp, pushId: string): void {
+    const handlerTimeMs = app.handlerTimeMs ?? 0;
+    if (handlerTimeMs < 0) return;
+    const finish = (): void => { if (this.registry.app(app.id)) this.complete(app.id, { pushId, result: 'newData', durationMs: handlerTimeMs }); };
+    if (handlerTimeMs === 0) finish();
+    else this.clock.setTimer(finish, handlerTimeMs);
+  }
+
+  private fateOf(outcome: Outcome): Omit<Fate, 'at'> {
+    const fate: Omit<Fate, 'at'> = { name: outcome.fate, ruleId: outcome.ruleIds.join(' → '), displayed: outcome.display };
+    if (outcome.callbacks[0]) fate.callback = outcome.callbacks.join(', ');
+    if (outcome.platformCallbacks.length) fate.platformCallback = outcome.platformCallbacks.join(', ');
+    if (outcome.reason) fate.reason = outcome.reason;
+    return fate;
+  }
+
+  private settle(pushId: string, fate: Omit<Fate, 'at'>): void {
+    if (fate.name !== 'stored' && fate.name !== 'deferred') this.disarmExpiry(pushId);
+    this.ledger.settle(pushId, { ...fate, at: this.clock.now() });
+  }
+
+  private armExpiry(push: Push, appId: string): void {
+    if (push.expiresAt === undefined || push.expiresAt === 0) return;
+    const handle = this.clock.setTimer(() => {
+      this.expiryTimers.delete(push.id);
+      const removed = this.store.remove(appId, push.id) || this.removeDeferred(appId, push.id);
+      if (removed) this.settle(push.id, { name: 'expired', reason: 'its expiry passed while it was held' });
+    }, push.expiresAt - this.clock.now());
+    this.expiryTimers.set(push.id, handle);
+  }
+
+  private disarmExpiry(pushId: string): void {
+    const handle = this.expiryTimers.get(pushId);
+    if (handle) { this.clock.clearTimer(handle); this.expiryTimers.delete(pushId); }
+  }
+
+  private removeDeferred(appId: string, pushId: string): boolean {
+    const queue = this.deferred.get(appId);
+    const index = queue?.findIndex((p) => p.id === pushId) ?? -1;
+    if (index === -1) return false;
+    queue!.splice(index, 1);
+    return true;
+  }
+
+  private flushStored(deviceId: string): void {
+    for (const app of this.registry.listApps(deviceId)) {
+      for (const push of this.store.release(app.id)) this.redeliver(push, app.id);
+    }
+  }
+
+  private flushDeferred(deviceId: string): void {
+    for (const app of this.registry.listApps(deviceId)) {
+      const queue = this.deferred.get(app.id);
+      if (!queue) continue;
+      this.deferred.delete(app.id);
+      for (const push of queue) this.redeliver(push, app.id);
+    }
+  }
+
+  private redeliver(push: Push, appId: string): void {
+    const app = this.registry.app(appId);
+    if (!app) return;
+    this.disarmExpiry(push.id);
+    this.attempt(push, app, this.registry.requireDevice(app.deviceId));
+  }
+
+  private onStateChanged(appId: string, from: string, to: string, event: string): void {
+    const connection = this.connections.get(appId);
+    connection?.lifecycleChanged?.(from, to, event);
+    if (from === 'background.pushWake' && to === 'notRunning') {
+      const pending = this.awaitingCompletion.get(appId);
+      this.awaitingCompletion.delete(appId);
+      for (const pushId of pending ?? []) this.ledger.note(pushId, this.clock.now(), 'app terminated: the completion handler was not called within the background time ("or your app will be terminated")');
+    }
+  }
+}

@@ -1,0 +1,152 @@
+// The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles, router.
+import { randomUUID } from 'node:crypto';
+import {
+  EventBus, Ledger, Registry, SimulatorError, createClock, parseDuration,
+  type Clock, type Device, type CreateDeviceInput, type InstalledApp, type Push, type PushKind, type PushPriority,
+  type ProviderName, type SdkProfile, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
+} from '../core/index.js';
+import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
+import type { ThrottleSettings } from '../delivery/index.js';
+import { LifecycleDriver } from './lifecycle-driver.js';
+import { PushRouter, type RouteResult } from './push-router.js';
+
+export interface SimulationOptions {
+  /** `real` (default) for a server, `virtual` for tests and scenarios, or your own Clock. */
+  clock?: 'real' | 'virtual' | Clock;
+  /** Start time of a virtual clock, ms since epoch. */
+  startAt?: number;
+  /** Most ledger entries kept; the oldest go first. */
+  ledgerLimit?: number;
+  /** iOS background time for a push wake (Apple: 30 s). */
+  backgroundBudgetMs?: number;
+  /** Apple's silent-push budget per app; `{ perWindow: 0 }` turns it off. */
+  silentPushThrottle?: Partial<ThrottleSettings>;
+}
+
+export interface InstallInput {
+  deviceId: string;
+  bundleId: string;
+  sdkProfile: SdkProfile;
+  sdkVersion?: string;
+  environment?: ApnsEnvironment;
+  /** Issue tokens at once (default true); false waits for a registration (shim `registerPush`, POST /api/apps/:id/register). */
+  register?: boolean;
+  /** Lifecycle state to take the app to after installing (default: not running / killed). */
+  state?: string;
+  suspendAfterMs?: number;
+  /** Virtual apps only: how long the background handler runs before completing; -1 = never completes. */
+  handlerTimeMs?: number;
+  fidelity?: FidelityOptions;
+  id?: string;
+}
+
+export interface SendInput {
+  token: string;
+  kind: PushKind;
+  priority?: PushPriority;
+  payload?: Record<string, unknown>;
+  collapseId?: string;
+  /** Absolute expiry (ms since epoch); 0 = one attempt only. */
+  expiresAt?: number;
+  /** Relative time to live; `0` = one attempt only. */
+  ttl?: Duration;
+  provider?: ProviderName;
+  headers?: Record<string, string>;
+  notes?: string[];
+  id?: string;
+}
+
+export class Simulation {
+  readonly bus = new EventBus<SimulatorEvents>();
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly ledger: Ledger;
+  readonly lifecycle: LifecycleDriver;
+  readonly router: PushRouter;
+
+  constructor(options: SimulationOptions = {}) {
+    this.clock = typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);
+    this.registry = new Registry(this.bus, () => this.clock.now());
+    this.ledger = new Ledger(this.bus, options.ledgerLimit);
+    this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, { backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS });
+    this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus);
+    if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
+  }
+
+  createDevice(input: CreateDeviceInput): Device { return this.registry.createDevice(input); }
+
+  installApp(input: InstallInput): InstalledApp {
+    const device = this.registry.requireDevice(input.deviceId);
+    if (input.sdkProfile === 'native-ios' && device.platform !== 'ios') throw new SimulatorError('PROFILE_PLATFORM_MISMATCH', `the native-ios profile needs an iOS device; ${device.id} is ${device.platform}`, 'sdkProfile');
+    if (input.sdkProfile === 'native-android' && device.platform !== 'android') throw new SimulatorError('PROFILE_PLATFORM_MISMATCH', `the native-android profile needs an Android device; ${device.id} is ${device.platform}`, 'sdkProfile');
+    const app = this.registry.install({ ...input, initialLifecycle: initialLifecycle(device.platform) });
+    if (input.register !== false) this.registry.register(app.id);
+    if (input.state) {
+      try { this.lifecycle.goTo(app.id, input.state); } catch (error) { this.uninstallApp(app.id); throw error; }
+    }
+    return app;
+  }
+
+  uninstallApp(appId: string): InstalledApp {
+    this.router.forgetApp(appId);
+    this.lifecycle.forget(appId);
+    return this.registry.uninstall(appId);
+  }
+
+  removeDevice(deviceId: string): void {
+    for (const app of this.registry.listApps(deviceId)) { this.router.forgetApp(app.id); this.lifecycle.forget(app.id); }
+    this.registry.removeDevice(deviceId);
+  }
+
+  /** The simulator-native send: a normalised push addressed by token, routed through the same rules as the wire providers. */
+  send(input: SendInput): RouteResult {
+    const now = this.clock.now();
+    const push: Push = {
+      id: input.id ?? randomUUID(),
+      provider: input.provider ?? 'native',
+      token: input.token,
+      kind: input.kind,
+      priority: input.priority ?? defaultPriority(input.kind),
+      payload: input.payload ?? defaultPayload(input.kind),
+      acceptedAt: now,
+    };
+    if (input.expiresAt !== undefined) push.expiresAt = input.expiresAt;
+    else if (input.ttl !== undefined) { const ttl = parseDuration(input.ttl); push.expiresAt = ttl === 0 ? 0 : now + ttl; }
+    if (input.collapseId !== undefined) push.collapseId = input.collapseId;
+    if (input.headers) push.headers = input.headers;
+    if (input.notes) push.notes = input.notes;
+    return this.router.route(push);
+  }
+
+  async advance(by: Duration): Promise<number> {
+    const now = await this.clock.advance(by);
+    this.bus.emit('clock.advanced', { now });
+    return now;
+  }
+
+  /** Forgets every device, app, token, push and timer; the clock keeps its time. */
+  reset(): void {
+    this.lifecycle.clear();
+    this.router.clear();
+    this.registry.clear();
+    this.ledger.clear();
+    this.bus.emit('simulator.reset', { at: this.clock.now() });
+  }
+}
+
+/** Apple: background pushes must use priority 5; FCM: data messages default to normal (fcm.md §2, unconfirmed). */
+export function defaultPriority(kind: PushKind): PushPriority {
+  return kind === 'background' || kind === 'data' ? 'normal' : 'high';
+}
+
+export function defaultPayload(kind: PushKind): Record<string, unknown> {
+  switch (kind) {
+    case 'background': return { aps: { 'content-available': 1 } };
+    case 'alert': return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' } } };
+    case 'alert+background': return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' }, 'content-available': 1 } };
+    case 'voip': return { aps: {}, callId: randomUUID() };
+    case 'notification': return { notification: { title: 'pushsim', body: 'Hello from pushsim' } };
+    case 'data': return { data: { source: 'pushsim' } };
+    case 'notification+data': return { notification: { title: 'pushsim', body: 'Hello from pushsim' }, data: { source: 'pushsim' } };
+  }
+}

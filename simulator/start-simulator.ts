@@ -1,0 +1,111 @@
+// startSimulator(): the simulator in-process — the same server `pushsim serve` runs — returning a handle for tests.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
+import { Simulation, type SimulationOptions } from './engine/index.js';
+import { createControlApp, attachEventFeed, type EndpointInfo, type EventFeed } from './control/index.js';
+import { PUSHSIM_VERSION } from './package-version.js';
+
+export interface SimulatorOptions extends SimulationOptions {
+  /** Interface to listen on; loopback by default. */
+  host?: string;
+  /** Control plane (REST, ws feed, dashboard) port; 4800 by default, 0 for any free port. */
+  controlPort?: number;
+  /** APNs provider port, reserved for the APNs provider; 4801 by default. */
+  apnsPort?: number;
+  /** FCM provider port, reserved for the FCM provider; 4802 by default. */
+  fcmPort?: number;
+}
+
+export interface SimulatorUrls {
+  control: string;
+  api: string;
+  events: string;
+  apns: string;
+  fcm: string;
+}
+
+export interface SimulatorHandle extends AsyncDisposable {
+  readonly urls: SimulatorUrls;
+  readonly endpoints: EndpointInfo[];
+  readonly simulation: Simulation;
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly ledger: Ledger;
+  /** Advances a virtual clock (throws on a real one). */
+  advance(by: Duration): Promise<number>;
+  /** Forgets every device, app, token and push: a clean slate between tests. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORTS = { control: 4800, apns: 4801, fcm: 4802 } as const;
+
+function listen(server: Server, port: number, host: string, what: string, flag: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new SimulatorError('PORT_IN_USE', `${what} port ${host}:${port} is already in use; stop whatever holds it or choose another with ${flag} <port> (0 picks a free one)`, flag, 500));
+      else if (error.code === 'EACCES') reject(new SimulatorError('PORT_FORBIDDEN', `not allowed to listen on ${host}:${port}; pick a port above 1023 with ${flag}`, flag, 500));
+      else reject(error);
+    };
+    const onListening = (): void => { server.off('error', onError); resolve((server.address() as AddressInfo).port); };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const simulation = new Simulation(options);
+  let endpoints: EndpointInfo[] = [];
+  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION });
+  const server = createServer(app);
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
+  const feed: EventFeed = attachEventFeed(server, simulation);
+
+  const base = `http://${urlHost(host)}:${port}`;
+  const apnsPort = options.apnsPort ?? DEFAULT_PORTS.apns;
+  const fcmPort = options.fcmPort ?? DEFAULT_PORTS.fcm;
+  const urls: SimulatorUrls = {
+    control: base,
+    api: `${base}/api`,
+    events: `ws://${urlHost(host)}:${port}/api/events`,
+    apns: `https://${urlHost(host)}:${apnsPort}`,
+    fcm: `https://${urlHost(host)}:${fcmPort}`,
+  };
+  endpoints = [
+    { name: 'control', protocol: 'http', url: urls.api, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
+    { name: 'events', protocol: 'ws', url: urls.events, status: 'listening', description: 'live feed of pushes, fates and state changes' },
+    { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
+    { name: 'apns', protocol: 'h2', url: urls.apns, status: 'reserved', description: 'APNs provider API (POST /3/device/<token>); port reserved for the APNs provider' },
+    { name: 'fcm', protocol: 'https', url: urls.fcm, status: 'reserved', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send); port reserved for the FCM provider' },
+  ];
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      await feed.close();
+      simulation.reset();
+      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+    })();
+    return closed;
+  };
+
+  return {
+    urls,
+    endpoints,
+    simulation,
+    clock: simulation.clock,
+    registry: simulation.registry,
+    ledger: simulation.ledger,
+    advance: (by) => simulation.advance(by),
+    reset: () => simulation.reset(),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
