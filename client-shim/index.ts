@@ -1,2 +1,7 @@
 // pushsim/client-shim: what an app under test links against instead of its push SDK's native side.
-export const SHIM_PROTOCOL_VERSION = 1;
+export { AppProcess, type AppProcessOptions, type Receipt } from './app-process.js';
+export { ShimConnection } from './shim-connection.js';
+export { JsContext } from './js-context.js';
+export { ZPNS_EVENT_PREFIX, ZPNS_HEADLESS_TASK } from './zpns-native.js';
+export type { RemoteMessage } from './rnfb-native.js';
+export { SHIM_PROTOCOL_VERSION, SHIM_PATH } from '../simulator/control/shim-protocol.js';

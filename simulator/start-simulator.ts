@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
 import { Simulation, type SimulationOptions } from './engine/index.js';
-import { createControlApp, attachEventFeed, type EndpointInfo, type EventFeed } from './control/index.js';
+import { createControlApp, attachEventFeed, attachShimGateway, type EndpointInfo, type EventFeed } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
 
 export interface SimulatorOptions extends SimulationOptions {
@@ -21,6 +21,8 @@ export interface SimulatorUrls {
   control: string;
   api: string;
   events: string;
+  /** ws endpoint of the client-shim transport. */
+  shim: string;
   apns: string;
   fcm: string;
 }
@@ -67,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
   const feed: EventFeed = attachEventFeed(server, simulation);
+  const shims = attachShimGateway(server, simulation);
 
   const base = `http://${urlHost(host)}:${port}`;
   const apnsPort = options.apnsPort ?? DEFAULT_PORTS.apns;
@@ -75,12 +78,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     control: base,
     api: `${base}/api`,
     events: `ws://${urlHost(host)}:${port}/api/events`,
+    shim: `ws://${urlHost(host)}:${port}/api/shim`,
     apns: `https://${urlHost(host)}:${apnsPort}`,
     fcm: `https://${urlHost(host)}:${fcmPort}`,
   };
   endpoints = [
     { name: 'control', protocol: 'http', url: urls.api, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
     { name: 'events', protocol: 'ws', url: urls.events, status: 'listening', description: 'live feed of pushes, fates and state changes' },
+    { name: 'shim', protocol: 'ws', url: urls.shim, status: 'listening', description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)' },
     { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
     { name: 'apns', protocol: 'h2', url: urls.apns, status: 'reserved', description: 'APNs provider API (POST /3/device/<token>); port reserved for the APNs provider' },
     { name: 'fcm', protocol: 'https', url: urls.fcm, status: 'reserved', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send); port reserved for the FCM provider' },
@@ -90,6 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const close = (): Promise<void> => {
     closed ??= (async () => {
       await feed.close();
+      await shims.close();
       simulation.reset();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     })();

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { parseDuration, type SdkProfile } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { parseInput } from './parse-input.js';
-import { completeHandlerSchema, installAppSchema, lifecycleEventSchema, setStateSchema } from './request-schemas.js';
+import { completeHandlerSchema, installAppSchema, lifecycleEventSchema, setStateSchema, tapSchema } from './request-schemas.js';
 import { appView } from './views.js';
 
 export function installApp(sim: Simulation, deviceId: string, body: z.infer<typeof installAppSchema>) {
@@ -45,6 +45,11 @@ export function appsRoutes(sim: Simulation): Router {
     sim.registry.requireApp(req.params.id);
     sim.router.complete(req.params.id, body.error !== undefined ? { pushId: body.pushId, error: body.error, ...(body.result ? { result: body.result } : {}) } : { pushId: body.pushId, ...(body.result ? { result: body.result } : {}) });
     res.json(appView(sim, sim.registry.requireApp(req.params.id)));
+  });
+  router.post('/apps/:id/tap', (req, res) => {
+    const { pushId } = parseInput(tapSchema, req.body);
+    const stateBefore = sim.tap(req.params.id, pushId);
+    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), tapped: pushId, stateBefore });
   });
   router.delete('/apps/:id', (req, res) => { sim.uninstallApp(req.params.id); res.status(204).end(); });
   return router;

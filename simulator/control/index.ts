@@ -2,3 +2,5 @@
 export * from './control-app.js';
 export * from './event-feed.js';
 export type { EndpointInfo } from './service-routes.js';
+export * from './shim-gateway.js';
+export * from './shim-protocol.js';

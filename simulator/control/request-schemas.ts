@@ -66,3 +66,5 @@ export const completeHandlerSchema = z.object({
   result: z.enum(['newData', 'noData', 'failed', 'resolved', 'rejected']).optional(),
   error: z.string().optional(),
 }).strict();
+
+export const tapSchema = z.object({ pushId: z.string().min(1) }).strict();

@@ -6,6 +6,9 @@ import type { ProviderName, Push } from './push.js';
 
 export interface LedgerNote { at: number; note: string }
 
+/** What the app's code received: the callback that ran and the message exactly as the listener got it. */
+export interface LedgerReceipt { at: number; callback: string; message?: unknown; durationMs?: number }
+
 export interface LedgerEntry {
   id: string;
   provider: ProviderName;
@@ -18,6 +21,8 @@ export interface LedgerEntry {
   history: Fate[];
   /** Things that happened to the push without changing its fate (handler completed, app terminated...). */
   notes: LedgerNote[];
+  /** Filled by a client shim: which listener ran with which message. */
+  receipts: LedgerReceipt[];
 }
 
 export interface LedgerQuery {
@@ -37,7 +42,7 @@ export class Ledger {
   /** Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it). */
   open(push: Push, first: Omit<Fate, 'at'>, address: { deviceId?: string; appId?: string } = {}): LedgerEntry {
     const fate: Fate = { ...first, at: push.acceptedAt };
-    const entry: LedgerEntry = { id: push.id, provider: push.provider, token: push.token, ...address, push, fate, history: [fate], notes: [] };
+    const entry: LedgerEntry = { id: push.id, provider: push.provider, token: push.token, ...address, push, fate, history: [fate], notes: [], receipts: [] };
     this.entries.set(push.id, entry);
     this.evictOldest();
     this.bus.emit('push.accepted', { entry });
@@ -59,6 +64,13 @@ export class Ledger {
     if (!entry) return;
     entry.notes.push({ at, note });
     this.bus.emit('push.note', { id, at, note });
+  }
+
+  receipt(id: string, receipt: LedgerReceipt): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.receipts.push(receipt);
+    this.bus.emit('push.received', { id, receipt });
   }
 
   get(id: string): LedgerEntry | undefined { return this.entries.get(id); }

@@ -2,7 +2,7 @@
 import type { Device, DeviceConditions } from './device.js';
 import type { Fate } from './fate.js';
 import type { InstalledApp, AppTokens } from './installed-app.js';
-import type { LedgerEntry } from './ledger.js';
+import type { LedgerEntry, LedgerReceipt } from './ledger.js';
 
 export interface SimulatorEvents extends Record<string, unknown> {
   'device.created': { device: Device };
@@ -15,6 +15,9 @@ export interface SimulatorEvents extends Record<string, unknown> {
   'push.accepted': { entry: LedgerEntry };
   'push.fate': { id: string; fate: Fate; entry: LedgerEntry };
   'push.note': { id: string; at: number; note: string };
+  'push.received': { id: string; receipt: LedgerReceipt };
+  'app.attached': { appId: string };
+  'app.detached': { appId: string; reason: string };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
 }

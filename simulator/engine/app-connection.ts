@@ -15,7 +15,21 @@ export interface Delivery {
 export interface AppConnection {
   deliver(delivery: Delivery): void;
   /** Lifecycle notices from the simulator side (`app.state-changed`). */
-  lifecycleChanged?(from: string, to: string, event: string): void;
+  lifecycleChanged?(from: string, to: string, event: string, reason?: string): void;
+  /** The user tapped the notification of a push. */
+  opened?(push: Push, stateBefore: string): void;
+}
+
+/** What the app's code did with a delivery, as the shim reports it. */
+export interface DeliveryAck {
+  pushId: string;
+  callback?: string;
+  ran: boolean;
+  reason?: string;
+  message?: unknown;
+  queued?: boolean;
+  error?: string;
+  durationMs?: number;
 }
 
 /** How the app finished handling a delivery (an iOS fetch completion result, a thrown error...). */

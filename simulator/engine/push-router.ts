@@ -2,9 +2,10 @@
 // Every push that enters here leaves with a fate in the ledger; nothing is lost silently.
 import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp } from '../core/index.js';
 import { decideDelivery, OfflineStore, SilentPushThrottle, type Outcome } from '../delivery/index.js';
+import { SimulatorError } from '../core/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
-import type { AppConnection, HandlerCompletion } from './app-connection.js';
+import type { AppConnection, DeliveryAck, HandlerCompletion } from './app-connection.js';
 
 export interface RouteResult { entry: LedgerEntry; outcome?: Outcome }
 
@@ -17,6 +18,10 @@ export class PushRouter {
   /** Pushes whose iOS background handler has not completed yet, per app. */
   private readonly awaitingCompletion = new Map<string, Set<string>>();
   private readonly connections = new Map<string, AppConnection>();
+  /** Apps whose shim was attached and is gone: their code cannot run until a shim attaches again. */
+  private readonly unreachable = new Set<string>();
+  /** Deliveries handed to a shim and not yet acknowledged: push id → app id. */
+  private readonly inFlight = new Map<string, string>();
   readonly throttle = new SilentPushThrottle();
 
   constructor(
@@ -24,7 +29,7 @@ export class PushRouter {
     private readonly ledger: Ledger,
     private readonly clock: Clock,
     private readonly lifecycle: LifecycleDriver,
-    bus: EventBus<SimulatorEvents>,
+    private readonly bus: EventBus<SimulatorEvents>,
   ) {
     bus.on('device.conditions-changed', ({ deviceId, changed }) => {
       if (changed.online === true) this.flushStored(deviceId);
@@ -48,11 +53,65 @@ export class PushRouter {
   }
 
   /** Attaches a live app (the client shim); deliveries then go to it and it reports handler completion. */
-  attach(appId: string, connection: AppConnection): void { this.connections.set(appId, connection); }
-  detach(appId: string, connection?: AppConnection): void {
-    if (!connection || this.connections.get(appId) === connection) this.connections.delete(appId);
+  attach(appId: string, connection: AppConnection): void {
+    this.connections.set(appId, connection);
+    this.unreachable.delete(appId);
+    this.bus.emit('app.attached', { appId });
   }
+
+  /** The shim is gone: the app counts as unreachable, and deliveries it never acknowledged are settled, not lost. */
+  detach(appId: string, connection: AppConnection, reason = 'the client shim disconnected'): void {
+    if (this.connections.get(appId) !== connection) return;
+    this.connections.delete(appId);
+    if (!this.registry.app(appId)) return;
+    this.unreachable.add(appId);
+    for (const [pushId, owner] of [...this.inFlight]) {
+      if (owner !== appId) continue;
+      this.inFlight.delete(pushId);
+      this.settle(pushId, { name: 'dropped', reason: `${reason} before the app acknowledged the delivery, so its callback may not have run` });
+    }
+    this.bus.emit('app.detached', { appId, reason });
+  }
+
   isAttached(appId: string): boolean { return this.connections.has(appId); }
+  isReachable(appId: string): boolean { return !this.unreachable.has(appId); }
+
+  /** The shim reports what the app's code did with a delivery; the ledger records the listener and message, or why none ran. */
+  acknowledge(appId: string, ack: DeliveryAck): void {
+    const entry = this.ledger.get(ack.pushId);
+    if (!entry || entry.appId !== appId) return;
+    const now = this.clock.now();
+    if (ack.ran) {
+      this.inFlight.delete(ack.pushId);
+      const receipt = { at: now, callback: ack.callback ?? 'unknown', ...(ack.message !== undefined ? { message: ack.message } : {}), ...(ack.durationMs !== undefined ? { durationMs: ack.durationMs } : {}) };
+      this.ledger.receipt(ack.pushId, receipt);
+      if (entry.fate.name !== 'delivered' || entry.fate.callback !== receipt.callback) {
+        this.settle(ack.pushId, { ...entry.fate, name: 'delivered', callback: receipt.callback, reason: undefined } as Omit<Fate, 'at'>);
+      }
+      if (ack.error) this.ledger.note(ack.pushId, now, `${receipt.callback} threw: ${ack.error}`);
+      return;
+    }
+    if (ack.queued) {
+      this.settle(ack.pushId, { name: 'deferred', reason: ack.reason ?? 'held on the device by the SDK', ...(entry.fate.ruleId ? { ruleId: entry.fate.ruleId } : {}) });
+      return;
+    }
+    this.inFlight.delete(ack.pushId);
+    this.settle(ack.pushId, { name: entry.fate.displayed ? 'displayed' : 'dropped', displayed: entry.fate.displayed ?? false, reason: ack.reason ?? 'the app had no callback for it', ...(entry.fate.ruleId ? { ruleId: entry.fate.ruleId } : {}) });
+  }
+
+  /** The user taps the notification of a displayed push: the app is opened and told which push it was. */
+  open(appId: string, pushId: string): string {
+    const entry = this.ledger.get(pushId);
+    const app = this.registry.requireApp(appId);
+    if (!entry || entry.appId !== appId) throw new SimulatorError('PUSH_NOT_FOUND', `push ${pushId} was not sent to app ${appId}; GET /api/pushes?app=${appId} lists its pushes`, 'pushId', 404);
+    if (!entry.fate.displayed) throw new SimulatorError('NOT_DISPLAYED', `push ${pushId} shows no notification (its fate is ${entry.fate.name}), so there is nothing to tap`, 'pushId', 409);
+    const stateBefore = app.lifecycle;
+    this.ledger.note(pushId, this.clock.now(), `notification tapped (app was ${stateBefore})`);
+    // The tap comes first: the system launches the app with it (launch options, launcher intent), then the app runs.
+    this.connections.get(appId)?.opened?.(entry.push, stateBefore);
+    this.lifecycle.send(appId, 'tapNotification');
+    return stateBefore;
+  }
 
   /** The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it. */
   complete(appId: string, completion: HandlerCompletion): void {
@@ -76,11 +135,14 @@ export class PushRouter {
     this.deferred.delete(appId);
     this.awaitingCompletion.delete(appId);
     this.connections.delete(appId);
+    this.unreachable.delete(appId);
+    for (const [pushId, owner] of [...this.inFlight]) if (owner === appId) this.inFlight.delete(pushId);
     this.throttle.forget(appId);
   }
 
   clear(): void {
     this.store.clear(); this.deferred.clear(); this.awaitingCompletion.clear(); this.throttle.clear();
+    this.connections.clear(); this.unreachable.clear(); this.inFlight.clear();
     for (const handle of this.expiryTimers.values()) this.clock.clearTimer(handle);
     this.expiryTimers.clear();
   }
@@ -136,15 +198,18 @@ export class PushRouter {
         this.awaitingCompletion.set(app.id, pending);
       }
     }
-    this.settle(push.id, this.fateOf(outcome));
-    if (outcome.fate !== 'delivered') return;
-
-    const connection = this.connections.get(app.id);
-    if (connection) {
-      connection.deliver({ pushId: push.id, appId: app.id, push, outcome, state });
-    } else if (device.platform === 'ios' && outcome.wake === 'background' && outcome.callbacks.length > 0) {
-      this.completeVirtually(app, push.id);
+    if (outcome.fate === 'delivered' && this.unreachable.has(app.id)) {
+      this.settle(push.id, { ...this.fateOf(outcome), name: outcome.display ? 'displayed' : 'dropped', reason: 'the app\'s client shim is disconnected, so none of its code can run' });
+      return;
     }
+    this.settle(push.id, this.fateOf(outcome));
+    const connection = this.connections.get(app.id);
+    if (connection && (outcome.fate === 'delivered' || outcome.wake || outcome.display)) {
+      if (outcome.fate === 'delivered') this.inFlight.set(push.id, app.id);
+      connection.deliver({ pushId: push.id, appId: app.id, push, outcome, state });
+      return;
+    }
+    if (outcome.fate === 'delivered' && device.platform === 'ios' && outcome.wake === 'background') this.completeVirtually(app, push.id);
   }
 
   /** A virtual app (no shim attached) runs its handler for `handlerTimeMs` of clock time, then calls the completion handler. */
@@ -216,7 +281,7 @@ export class PushRouter {
 
   private onStateChanged(appId: string, from: string, to: string, event: string): void {
     const connection = this.connections.get(appId);
-    connection?.lifecycleChanged?.(from, to, event);
+    connection?.lifecycleChanged?.(from, to, event, this.registry.app(appId)?.stoppedBecause);
     if (from === 'background.pushWake' && to === 'notRunning') {
       const pending = this.awaitingCompletion.get(appId);
       this.awaitingCompletion.delete(appId);

@@ -118,6 +118,9 @@ export class Simulation {
     return this.router.route(push);
   }
 
+  /** The user taps the notification a push displayed; returns the app's state before the tap. */
+  tap(appId: string, pushId: string): string { return this.router.open(appId, pushId); }
+
   async advance(by: Duration): Promise<number> {
     const now = await this.clock.advance(by);
     this.bus.emit('clock.advanced', { now });

@@ -1,0 +1,17 @@
+// What an SDK's native side needs from the app process: the transport back to the simulator and the app's identity.
+import type { ShimAck, ShimDeliver } from '../simulator/control/shim-protocol.js';
+
+export interface SdkHost {
+  readonly platform: 'ios' | 'android';
+  readonly sdkVersion: string;
+  readonly bundleId: string;
+  /** Issues (or returns) the app's tokens through the simulator. */
+  register(): Promise<Record<string, string>>;
+  ack(ack: Omit<ShimAck, 'type'>): void;
+  complete(pushId: string, result: string, error?: string): void;
+  /** The simulator's clock time now, for handler durations. */
+  now(): number;
+  log(message: string): void;
+}
+
+export type { ShimDeliver };

@@ -1,0 +1,105 @@
+// The app side of the shim transport: one ws connection to the simulator for one app install (docs/shim-protocol.md).
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import {
+  SHIM_PROTOCOL_VERSION,
+  type ShimAck, type ShimClientMessage, type ShimComplete, type ShimDeliver, type ShimHello, type ShimLifecycleNotice,
+  type ShimOpened, type ShimServerMessage, type ShimWelcome,
+} from '../simulator/control/shim-protocol.js';
+
+export interface ShimConnectionEvents {
+  deliver: [ShimDeliver];
+  lifecycle: [ShimLifecycleNotice];
+  opened: [ShimOpened];
+  error: [{ code: string; message: string }];
+  close: [];
+}
+
+export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
+  private readonly pending = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextRequest = 1;
+  private closed = false;
+
+  private constructor(private readonly ws: WebSocket, readonly welcome: ShimWelcome) {
+    super();
+    ws.on('message', (raw) => this.receive(JSON.parse(raw.toString()) as ShimServerMessage));
+    ws.on('close', () => {
+      this.closed = true;
+      for (const { reject } of this.pending.values()) reject(new Error('the simulator closed the shim connection'));
+      this.pending.clear();
+      this.emit('close');
+    });
+  }
+
+  /** Connects and says which install this is; resolves once the simulator has bound the connection to an app. */
+  static connect(url: string, hello: Omit<ShimHello, 'type' | 'protocol'>): Promise<ShimConnection> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const fail = (error: Error): void => { ws.terminate(); reject(new Error(`[pushsim shim] could not connect to ${url}: ${error.message}`)); };
+      ws.once('error', fail);
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: SHIM_PROTOCOL_VERSION, ...hello })));
+      ws.once('message', (raw) => {
+        ws.off('error', fail);
+        ws.on('error', () => ws.terminate());
+        const message = JSON.parse(raw.toString()) as ShimServerMessage;
+        if (message.type === 'welcome') resolve(new ShimConnection(ws, message));
+        else { ws.close(); reject(new Error(`[pushsim shim] the simulator refused the app: ${message.type === 'error' ? message.message : message.type}`)); }
+      });
+    });
+  }
+
+  get isOpen(): boolean { return !this.closed; }
+  get pendingRequests(): number { return this.pending.size; }
+
+  register(): Promise<Record<string, string>> { return this.request({ type: 'register' }) as Promise<Record<string, string>>; }
+
+  lifecycle(event: string): Promise<{ from: string; to: string }> {
+    return this.request({ type: 'lifecycle', event }) as Promise<{ from: string; to: string }>;
+  }
+
+  /** Resolves after every message the simulator sent before this call has arrived. */
+  sync(): Promise<unknown> { return this.request({ type: 'sync' }); }
+
+  tap(pushId: string): Promise<{ stateBefore: string }> {
+    return this.request({ type: 'tap', pushId }) as Promise<{ stateBefore: string }>;
+  }
+
+  ack(ack: Omit<ShimAck, 'type'>): void { this.post({ type: 'ack', ...ack }); }
+  complete(completion: Omit<ShimComplete, 'type'>): void { this.post({ type: 'complete', ...completion }); }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => { this.ws.once('close', () => resolve()); this.ws.close(); });
+  }
+
+  private post(message: ShimClientMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
+  }
+
+  private request(message: { type: 'sync' } | { type: 'register' } | { type: 'lifecycle'; event: string } | { type: 'tap'; pushId: string }): Promise<unknown> {
+    const requestId = String(this.nextRequest++);
+    return new Promise((resolve, reject) => {
+      if (this.closed) { reject(new Error('the shim connection is closed')); return; }
+      this.pending.set(requestId, { resolve, reject });
+      this.post({ ...message, requestId } as ShimClientMessage);
+    });
+  }
+
+  private receive(message: ShimServerMessage): void {
+    switch (message.type) {
+      case 'reply': {
+        const waiter = this.pending.get(message.requestId);
+        if (!waiter) return;
+        this.pending.delete(message.requestId);
+        if (message.ok) waiter.resolve(message.result);
+        else waiter.reject(Object.assign(new Error(message.error?.message ?? 'request failed'), { code: message.error?.code }));
+        return;
+      }
+      case 'deliver': this.emit('deliver', message); return;
+      case 'lifecycle': this.emit('lifecycle', message); return;
+      case 'opened': this.emit('opened', message); return;
+      case 'error': this.emit('error', message); return;
+      case 'welcome': return;
+    }
+  }
+}

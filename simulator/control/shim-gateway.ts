@@ -1,0 +1,100 @@
+// The simulator side of the client-shim transport: ws at /api/shim, one connection per app install.
+// Protocol: simulator/control/shim-protocol.ts and docs/shim-protocol.md.
+import type { Server } from 'node:http';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { SimulatorError, type Push } from '../core/index.js';
+import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
+import { SHIM_PATH, SHIM_PROTOCOL_VERSION, type ShimClientMessage, type ShimHello, type ShimServerMessage } from './shim-protocol.js';
+
+export interface ShimGateway { close(): Promise<void>; readonly connections: number }
+
+export function attachShimGateway(server: Server, sim: Simulation): ShimGateway {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== SHIM_PATH) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  wss.on('connection', (ws) => serveShim(ws, sim));
+  return {
+    get connections() { return wss.clients.size; },
+    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); }),
+  };
+}
+
+function send(ws: WebSocket, message: ShimServerMessage): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+function bindApp(sim: Simulation, hello: ShimHello): string {
+  if (hello.protocol !== SHIM_PROTOCOL_VERSION) throw new SimulatorError('PROTOCOL_MISMATCH', `this simulator speaks shim protocol ${SHIM_PROTOCOL_VERSION}, the shim sent ${hello.protocol}; use matching pushsim versions`, 'protocol');
+  if (hello.appId) return sim.registry.requireApp(hello.appId).id;
+  if (!hello.device || !hello.app) throw new SimulatorError('INVALID_HELLO', 'hello needs either appId, or device and app to create', 'appId');
+  const device = (hello.device.id && sim.registry.device(hello.device.id)) || sim.createDevice({ ...hello.device });
+  const existing = sim.registry.listApps(device.id).find((a) => a.bundleId === hello.app!.bundleId);
+  if (existing) return existing.id;
+  return sim.installApp({ deviceId: device.id, register: false, ...hello.app }).id;
+}
+
+function serveShim(ws: WebSocket, sim: Simulation): void {
+  let appId: string | undefined;
+  const connection: AppConnection = {
+    deliver: (delivery: Delivery) => {
+      const { push, outcome } = delivery;
+      send(ws, {
+        type: 'deliver', pushId: push.id, kind: push.kind, priority: push.priority, payload: push.payload,
+        ...(push.collapseId !== undefined ? { collapseId: push.collapseId } : {}),
+        callbacks: outcome.callbacks, platformCallbacks: outcome.platformCallbacks, display: outcome.display,
+        ...(outcome.wake ? { wake: outcome.wake } : {}), state: delivery.state, provider: push.provider, sentAt: push.acceptedAt,
+      });
+    },
+    lifecycleChanged: (from, to, event, reason) => send(ws, { type: 'lifecycle', from, to, event, ...(reason ? { reason } : {}) }),
+    opened: (push: Push, stateBefore: string) => send(ws, { type: 'opened', pushId: push.id, kind: push.kind, payload: push.payload, stateBefore, provider: push.provider }),
+  };
+
+  const reply = (requestId: string, run: () => unknown): void => {
+    try { send(ws, { type: 'reply', requestId, ok: true, result: run() }); } catch (error) {
+      const e = error as SimulatorError;
+      send(ws, { type: 'reply', requestId, ok: false, error: { code: e.code ?? 'INTERNAL', message: e.message } });
+    }
+  };
+
+  ws.on('message', (raw: RawData) => {
+    let message: ShimClientMessage;
+    try { message = JSON.parse(raw.toString()) as ShimClientMessage; } catch {
+      send(ws, { type: 'error', code: 'INVALID_JSON', message: 'every shim message must be one JSON object' });
+      return;
+    }
+    try {
+      if (message.type === 'hello') {
+        if (appId) throw new SimulatorError('ALREADY_BOUND', `this connection already speaks for ${appId}`, 'type');
+        appId = bindApp(sim, message);
+        sim.router.attach(appId, connection);
+        const app = sim.registry.requireApp(appId);
+        const device = sim.registry.requireDevice(app.deviceId);
+        send(ws, { type: 'welcome', protocol: SHIM_PROTOCOL_VERSION, appId, deviceId: device.id, platform: device.platform, bundleId: app.bundleId,
+          sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, lifecycle: app.lifecycle, tokens: app.tokens ?? {}, now: sim.clock.now() });
+        return;
+      }
+      if (!appId) throw new SimulatorError('NOT_BOUND', 'send hello first', 'type');
+      const bound = appId;
+      switch (message.type) {
+        case 'register': reply(message.requestId, () => sim.registry.register(bound)); break;
+        case 'lifecycle': reply(message.requestId, () => { const step = sim.lifecycle.send(bound, message.event); return { from: step.from, to: step.to }; }); break;
+        case 'sync': reply(message.requestId, () => ({ now: sim.clock.now() })); break;
+        case 'tap': reply(message.requestId, () => ({ stateBefore: sim.tap(bound, message.pushId) })); break;
+        case 'ack': sim.router.acknowledge(bound, message); break;
+        case 'complete': sim.router.complete(bound, message); break;
+        case 'subscribe': case 'unsubscribe':
+          reply(message.requestId, () => { throw new SimulatorError('TOPICS_UNAVAILABLE', 'topic subscriptions arrive with the FCM provider', 'topic', 501); });
+          break;
+        default: throw new SimulatorError('UNKNOWN_MESSAGE', `unknown shim message type "${(message as { type?: string }).type}"`, 'type');
+      }
+    } catch (error) {
+      const e = error as SimulatorError;
+      send(ws, { type: 'error', code: e.code ?? 'INTERNAL', message: e.message });
+    }
+  });
+  const drop = (): void => { if (appId) sim.router.detach(appId, connection, 'the client shim disconnected'); };
+  ws.on('close', drop);
+  ws.on('error', () => ws.terminate());
+}
