@@ -7,6 +7,8 @@ import { ShimConnection } from './shim-connection.js';
 import type { SdkHost } from './sdk-host.js';
 import { installZpnsNativeModule, deliverToZpns, openInZpns, abandonZpnsQueue } from './zpns-native.js';
 import { installRnfbNative, deliverToRnfb, openInRnfb } from './rnfb-native.js';
+import { deliverToNative, openInNative } from './native-platform.js';
+import { createAppApi, type AppApi } from './app-api.js';
 import type { ShimDeliver, ShimHello, ShimLifecycleNotice, ShimOpened } from '../simulator/control/shim-protocol.js';
 import { SHIM_PATH } from '../simulator/control/shim-protocol.js';
 import type { AppTokens } from '../simulator/core/index.js';
@@ -19,7 +21,9 @@ export interface AppProcessOptions {
   device?: ShimHello['device'];
   app?: ShimHello['app'];
   /** Imports the app's entry file (index.js), e.g. `() => import('./app/index.js')`. */
-  entry: () => Promise<unknown>;
+  entry?: () => Promise<unknown>;
+  /** Or: the app's code as a function over the plain app API, run in each fresh process (no SDK loaded, no alias needed). */
+  main?: (api: AppApi) => unknown;
   /**
    * Forgets cached modules so each launch evaluates the entry file, the SDK JS and pushsim/react-native afresh:
    * `() => vi.resetModules()` in vitest, `() => jest.resetModules()` in jest.
@@ -86,6 +90,7 @@ export class AppProcess {
 
   /** Connects to the simulator as one app install; the app starts in whatever state the simulator has it in. */
   static async start(options: AppProcessOptions): Promise<AppProcess> {
+    if (!options.entry === !options.main) throw new Error('[pushsim] AppProcess needs exactly one of `entry` (the app\'s entry file) or `main` (a function over the plain app API)');
     const hello: Omit<ShimHello, 'type' | 'protocol'> = {};
     if (options.appId) hello.appId = options.appId;
     if (options.device) hello.device = options.device;
@@ -171,7 +176,7 @@ export class AppProcess {
   private onDeliver(delivery: ShimDeliver): void {
     if (this.sdkProfile === 'zpns-rn') deliverToZpns(this.current, this.host, delivery);
     else if (this.sdkProfile === 'rn-firebase') deliverToRnfb(this.current, this.host, delivery);
-    else if (delivery.callbacks.length) this.host.ack({ pushId: delivery.pushId, ran: false, reason: `AppProcess runs React Native apps (zpns-rn, rn-firebase); a ${this.sdkProfile} app has no JS to run` });
+    else deliverToNative(this.current, this.host, delivery);
   }
 
   private onOpened(opened: ShimOpened): void {
@@ -183,6 +188,7 @@ export class AppProcess {
   private dispatchOpened(opened: ShimOpened): void {
     if (this.sdkProfile === 'zpns-rn') openInZpns(this.current, this.host, opened.pushId, opened.payload);
     else if (this.sdkProfile === 'rn-firebase') openInRnfb(this.current, this.host, opened.pushId, opened.payload, opened.stateBefore);
+    else openInNative(this.current, this.host, opened.pushId, opened.payload);
   }
 
   private async startContext(headless: boolean): Promise<void> {
@@ -194,8 +200,13 @@ export class AppProcess {
     });
     if (this.sdkProfile === 'zpns-rn') installZpnsNativeModule(context, this.host);
     if (this.sdkProfile === 'rn-firebase') installRnfbNative(context, this.host);
-    setLoadingContext(context);
-    try { await this.options.entry(); } finally { setLoadingContext(undefined); }
+    if (this.options.main) {
+      await this.options.main(createAppApi(context));
+      context.bindings++;
+    } else if (this.options.entry) {
+      setLoadingContext(context);
+      try { await this.options.entry(); } finally { setLoadingContext(undefined); }
+    }
     if (context.bindings === 0) {
       throw new Error('[pushsim] the entry file ran without loading pushsim/react-native for this process: either `react-native` is not aliased to pushsim/react-native, or the modules were cached from an earlier launch (pass `resetModules: () => vi.resetModules()`).');
     }
