@@ -5,14 +5,26 @@ import { SimulatorError, type Clock, type Duration, type Ledger, type Registry }
 import { Simulation, type SimulationOptions } from './engine/index.js';
 import { createControlApp, attachEventFeed, attachShimGateway, type EndpointInfo, type EventFeed } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
+import { loadCertificateAuthority, type CertificateAuthority } from './providers/tls/certificate-authority.js';
+import { FaultInjector } from './providers/fault-injection.js';
+import { ApnsProvider, type ApnsProviderOptions } from './providers/apns/index.js';
+import type { Provider } from './providers/provider.js';
 
 export interface SimulatorOptions extends SimulationOptions {
   /** Interface to listen on; loopback by default. */
   host?: string;
   /** Control plane (REST, ws feed, dashboard) port; 4800 by default, 0 for any free port. */
   controlPort?: number;
-  /** APNs provider port, reserved for the APNs provider; 4801 by default. */
+  /** APNs sandbox endpoint port; 4801 by default (0 when controlPort is 0). */
   apnsPort?: number;
+  /** APNs production endpoint port; 4803 by default (0 when controlPort is 0). */
+  apnsProductionPort?: number;
+  /** APNs settings (keys, permissive mode, h2c...), or false to not serve APNs. */
+  apns?: Partial<Omit<ApnsProviderOptions, 'host' | 'port' | 'productionPort'>> | false;
+  /** Where the CA and server certificate are kept; in memory for this process when absent. */
+  stateDir?: string;
+  /** Seed of the fault injector's random choices, to replay a chaotic run. */
+  faultSeed?: number;
   /** FCM provider port, reserved for the FCM provider; 4802 by default. */
   fcmPort?: number;
 }
@@ -24,6 +36,7 @@ export interface SimulatorUrls {
   /** ws endpoint of the client-shim transport. */
   shim: string;
   apns: string;
+  apnsProduction: string;
   fcm: string;
 }
 
@@ -34,6 +47,10 @@ export interface SimulatorHandle extends AsyncDisposable {
   readonly clock: Clock;
   readonly registry: Registry;
   readonly ledger: Ledger;
+  /** The CA clients trust (PEM), also at GET /api/ca.pem. */
+  readonly caPem: string;
+  readonly apns?: ApnsProvider;
+  readonly faults: FaultInjector;
   /** Advances a virtual clock (throws on a real one). */
   advance(by: Duration): Promise<number>;
   /** Forgets every device, app, token and push: a clean slate between tests. */
@@ -41,7 +58,7 @@ export interface SimulatorHandle extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { control: 4800, apns: 4801, fcm: 4802 } as const;
+export const DEFAULT_PORTS = { control: 4800, apns: 4801, fcm: 4802, apnsProduction: 4803 } as const;
 
 function listen(server: Server, port: number, host: string, what: string, flag: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,23 +80,47 @@ const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : ho
 export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
   const host = options.host ?? '127.0.0.1';
   const simulation = new Simulation(options);
+  const anyPort = options.controlPort === 0;
+  const ca: CertificateAuthority = loadCertificateAuthority(options.stateDir);
+  const faults = new FaultInjector(options.faultSeed ?? 1);
+  const providers: Provider[] = [];
+  let apns: ApnsProvider | undefined;
+  if (options.apns !== false) {
+    apns = new ApnsProvider(simulation, ca, faults, {
+      ...(options.apns || {}),
+      host,
+      port: options.apnsPort ?? (anyPort ? 0 : DEFAULT_PORTS.apns),
+      productionPort: options.apnsProductionPort ?? (anyPort ? 0 : DEFAULT_PORTS.apnsProduction),
+    });
+    providers.push(apns);
+  }
   let endpoints: EndpointInfo[] = [];
-  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION });
+  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, routers: providers.map((p) => p.routes()) });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
+  const providerEndpoints: EndpointInfo[] = [];
+  try {
+    for (const provider of providers) providerEndpoints.push(...await provider.start());
+  } catch (error) {
+    for (const provider of providers) await provider.stop().catch(() => {});
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const e = error as NodeJS.ErrnoException & { port?: number };
+    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `an APNs port on ${host} is already in use (${e.message}); choose others with --apns-port / --apns-production-port (0 picks a free one)`, '--apns-port', 500);
+    throw error;
+  }
   const feed: EventFeed = attachEventFeed(server, simulation);
   const shims = attachShimGateway(server, simulation);
 
   const base = `http://${urlHost(host)}:${port}`;
-  const apnsPort = options.apnsPort ?? DEFAULT_PORTS.apns;
   const fcmPort = options.fcmPort ?? DEFAULT_PORTS.fcm;
   const urls: SimulatorUrls = {
     control: base,
     api: `${base}/api`,
     events: `ws://${urlHost(host)}:${port}/api/events`,
     shim: `ws://${urlHost(host)}:${port}/api/shim`,
-    apns: `https://${urlHost(host)}:${apnsPort}`,
+    apns: apns?.sandbox.url ?? '',
+    apnsProduction: apns?.production.url ?? '',
     fcm: `https://${urlHost(host)}:${fcmPort}`,
   };
   endpoints = [
@@ -87,7 +128,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { name: 'events', protocol: 'ws', url: urls.events, status: 'listening', description: 'live feed of pushes, fates and state changes' },
     { name: 'shim', protocol: 'ws', url: urls.shim, status: 'listening', description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)' },
     { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
-    { name: 'apns', protocol: 'h2', url: urls.apns, status: 'reserved', description: 'APNs provider API (POST /3/device/<token>); port reserved for the APNs provider' },
+    ...providerEndpoints,
+    { name: 'ca', protocol: 'http', url: `${urls.api}/ca.pem`, status: 'listening', description: 'the CA certificate to trust for the TLS endpoints' },
     { name: 'fcm', protocol: 'https', url: urls.fcm, status: 'reserved', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send); port reserved for the FCM provider' },
   ];
 
@@ -96,6 +138,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closed ??= (async () => {
       await feed.close();
       await shims.close();
+      for (const provider of providers) await provider.stop();
       simulation.reset();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     })();
@@ -109,6 +152,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock: simulation.clock,
     registry: simulation.registry,
     ledger: simulation.ledger,
+    caPem: ca.caPem,
+    ...(apns ? { apns } : {}),
+    faults,
     advance: (by) => simulation.advance(by),
     reset: () => simulation.reset(),
     close,

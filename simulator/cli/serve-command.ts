@@ -7,6 +7,7 @@ import type { CliOutput } from './cli-output.js';
 
 export function serveCommand(output: CliOutput, setExitCode: (code: number) => void): Command {
   const command = new Command('serve').description('start the simulator: control API, event feed and provider endpoints on loopback');
+  command.option('--config <file>', 'a JSON or YAML file of startSimulator() options (keys, faults, ports...)');
   for (const option of SERVE_OPTIONS) command.option(option.flag, `${option.description} (env ${option.env}, default ${option.defaultValue})`);
   command.action(async (flags: Record<string, unknown>) => {
     let options;
@@ -18,7 +19,8 @@ export function serveCommand(output: CliOutput, setExitCode: (code: number) => v
       return;
     }
     output.out(`pushsim ${PUSHSIM_VERSION} is running (${handle.clock.kind} clock)`);
-    for (const endpoint of handle.endpoints) output.out(`  ${endpoint.name.padEnd(12)} ${endpoint.url.padEnd(40)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`);
+    for (const endpoint of handle.endpoints) output.out(`  ${endpoint.name.padEnd(16)} ${endpoint.url.padEnd(38)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`);
+    output.out(`Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`);
     output.out('Press Ctrl+C to stop.');
     const stop = (signal: string): void => {
       output.out(`pushsim: ${signal} received, shutting down`);

@@ -1,13 +1,17 @@
-// The options of `pushsim serve` as one table, so CLI flags, environment variables and startSimulator() keys cannot drift.
+// The options of `pushsim serve` as one table, so CLI flags, environment variables, the config file and startSimulator()
+// keys cannot drift. Precedence: defaults < config file < environment < flags.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
 
 export interface ServeOption {
-  key: keyof SimulatorOptions | 'virtualClock';
+  /** Dotted path into SimulatorOptions (`apns.permissive`), or `virtualClock`. */
+  key: string;
   flag: string;
   env: string;
   description: string;
-  defaultValue: string | number | boolean;
+  defaultValue: string | number | boolean | undefined;
   parse: (raw: string) => unknown;
 }
 
@@ -23,11 +27,22 @@ function bool(raw: string): boolean {
   throw new Error(`"${raw}" is not a boolean; use true or false`);
 }
 
+function integer(raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new Error(`"${raw}" is not an integer`);
+  return value;
+}
+
 export const SERVE_OPTIONS: readonly ServeOption[] = [
   { key: 'host', flag: '--host <host>', env: 'PUSHSIM_HOST', description: 'interface to listen on', defaultValue: '127.0.0.1', parse: (raw) => raw },
   { key: 'controlPort', flag: '--port <port>', env: 'PUSHSIM_PORT', description: 'control plane port (REST API, ws feed)', defaultValue: DEFAULT_PORTS.control, parse: port },
-  { key: 'apnsPort', flag: '--apns-port <port>', env: 'PUSHSIM_APNS_PORT', description: 'APNs provider port', defaultValue: DEFAULT_PORTS.apns, parse: port },
+  { key: 'apnsPort', flag: '--apns-port <port>', env: 'PUSHSIM_APNS_PORT', description: 'APNs sandbox endpoint port', defaultValue: DEFAULT_PORTS.apns, parse: port },
+  { key: 'apnsProductionPort', flag: '--apns-production-port <port>', env: 'PUSHSIM_APNS_PRODUCTION_PORT', description: 'APNs production endpoint port', defaultValue: DEFAULT_PORTS.apnsProduction, parse: port },
   { key: 'fcmPort', flag: '--fcm-port <port>', env: 'PUSHSIM_FCM_PORT', description: 'FCM provider port', defaultValue: DEFAULT_PORTS.fcm, parse: port },
+  { key: 'apns.h2c', flag: '--apns-h2c', env: 'PUSHSIM_APNS_H2C', description: 'serve APNs as plain HTTP/2 (h2c) instead of TLS', defaultValue: false, parse: bool },
+  { key: 'apns.permissive', flag: '--apns-permissive', env: 'PUSHSIM_APNS_PERMISSIVE', description: 'accept any bearer token (quick starts; off by default)', defaultValue: false, parse: bool },
+  { key: 'stateDir', flag: '--state-dir <dir>', env: 'PUSHSIM_STATE_DIR', description: 'where the generated CA and server certificate are kept', defaultValue: '.pushsim', parse: (raw) => raw },
+  { key: 'faultSeed', flag: '--fault-seed <n>', env: 'PUSHSIM_FAULT_SEED', description: 'seed of fault injection, to replay chaos', defaultValue: 1, parse: integer },
   { key: 'virtualClock', flag: '--virtual-clock', env: 'PUSHSIM_VIRTUAL_CLOCK', description: 'run on a virtual clock advanced through POST /api/clock/advance', defaultValue: false, parse: bool },
 ];
 
@@ -36,11 +51,33 @@ export function flagAttribute(option: ServeOption): string {
   return option.flag.split(' ')[0]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Resolves options with precedence defaults < environment < flags; throws naming the variable or flag at fault. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+  node[parts.at(-1)!] = value;
+}
+
+function getPath(source: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), source);
+}
+
+/** Reads a JSON or YAML config file holding startSimulator() options. */
+export function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (error) { throw new Error(`--config: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`); }
+  let parsed: unknown;
+  try { parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text); } catch (error) { throw new Error(`--config: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`); }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`--config: ${path} must hold an object of options`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Resolves options with precedence defaults < config file < environment < flags; throws naming the variable or flag at fault. */
 export function resolveServeOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): SimulatorOptions {
-  const resolved: Record<string, unknown> = {};
+  const file = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
+  const resolved: Record<string, unknown> = structuredClone(file);
   for (const option of SERVE_OPTIONS) {
-    let value: unknown = option.defaultValue;
+    let value: unknown = getPath(file, option.key) ?? option.defaultValue;
     const fromEnv = env[option.env];
     if (fromEnv !== undefined && fromEnv !== '') {
       try { value = option.parse(fromEnv); } catch (error) { throw new Error(`${option.env}: ${(error as Error).message}`); }
@@ -49,7 +86,7 @@ export function resolveServeOptions(flags: Record<string, unknown>, env: NodeJS.
     if (flagValue !== undefined) {
       try { value = typeof flagValue === 'string' ? option.parse(flagValue) : flagValue; } catch (error) { throw new Error(`${option.flag.split(' ')[0]}: ${(error as Error).message}`); }
     }
-    resolved[option.key] = value;
+    if (value !== undefined) setPath(resolved, option.key, value);
   }
   const { virtualClock, ...rest } = resolved;
   return { ...(rest as SimulatorOptions), clock: virtualClock ? 'virtual' : 'real' };

@@ -1,5 +1,5 @@
 // Builds the control plane as an express app without listening, so tests can drive it in-process or on a port.
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Simulation } from '../engine/index.js';
 import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
@@ -10,6 +10,8 @@ import { errorHandler, sendError } from './http-errors.js';
 export interface ControlAppOptions {
   endpoints: () => EndpointInfo[];
   version: string;
+  /** Routes of the wire providers (keys, faults, certificates), mounted under /api. */
+  routers?: Router[];
 }
 
 export function createControlApp(sim: Simulation, options: ControlAppOptions): Express {
@@ -21,6 +23,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
+  for (const router of options.routers ?? []) app.use('/api', router);
   app.get('/', (_req, res) => { res.type('text/plain').send(`pushsim ${options.version}: the control API is under /api (try /api/health, /api/endpoints, /api/rules)\n`); });
   app.use((req, res) => { sendError(res, 404, 'NOT_FOUND', `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`); });
   app.use(errorHandler);

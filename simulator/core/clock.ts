@@ -44,7 +44,8 @@ export class VirtualClock implements Clock {
   private current: number;
   private readonly timers = new Map<number, VirtualTimer>();
   private nextId = 1;
-  constructor(startAt: number = Date.UTC(2026, 0, 1)) { this.current = startAt; }
+  /** Starts at `startAt`, or at the current real time (whole seconds) so that real clients' JWTs and timestamps make sense. */
+  constructor(startAt: number = Math.floor(Date.now() / 1000) * 1000) { this.current = startAt; }
   now(): number { return this.current; }
   setTimer(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;

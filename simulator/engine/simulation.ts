@@ -118,6 +118,15 @@ export class Simulation {
     return this.router.route(push);
   }
 
+  /**
+   * Records a push that is not routed to a device: a provider's rejection (fate `rejected` with the service's reason), or an
+   * accepted push whose kind pushsim does not deliver (fate `dropped` with the reason).
+   */
+  record(push: Push, fate: { name: 'rejected' | 'dropped'; reason: string }): void {
+    const address = this.registry.resolveToken(push.token);
+    this.ledger.open(push, fate, address ? { deviceId: address.device.id, appId: address.app.id } : {});
+  }
+
   /** The user taps the notification a push displayed; returns the app's state before the tap. */
   tap(appId: string, pushId: string): string { return this.router.open(appId, pushId); }
 

@@ -1,0 +1,94 @@
+// Authenticates one APNs request on its connection: certificate auth (a client certificate issued by pushsim's CA, topic in
+// its UID, environment in its OU) or token auth (a provider JWT), with the connection-level rules of [TOKEN]: the first
+// push binds the key to the connection, a token older than an hour is expired, a new token more often than every 20
+// minutes is too many updates.
+import type { TLSSocket } from 'node:tls';
+import { ApnsRejection } from './apns-reasons.js';
+import type { ApnsKey, ApnsKeyring, VerifiedToken } from './apns-keys.js';
+
+export const TOKEN_MAX_AGE_MS = 60 * 60 * 1000;
+export const TOKEN_MIN_REFRESH_MS = 20 * 60 * 1000;
+
+/** What APNs remembers about one HTTP/2 connection. */
+export interface ApnsConnection {
+  environment: 'sandbox' | 'production';
+  certificate?: { topic: string; environment: 'sandbox' | 'production' } | { invalid: string };
+  boundKeyId?: string;
+  currentToken?: string;
+  tokenChangedAt?: number;
+  verified: Map<string, VerifiedToken>;
+  authenticated: boolean;
+  pushes: number;
+}
+
+export type ApnsIdentity =
+  | { kind: 'certificate'; topic: string }
+  | { kind: 'token'; teamId: string; key: ApnsKey }
+  | { kind: 'permissive' };
+
+export function readClientCertificate(socket: TLSSocket | undefined): ApnsConnection['certificate'] {
+  if (!socket || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const peer = socket.getPeerCertificate();
+  if (!peer || Object.keys(peer).length === 0) return undefined;
+  if (!socket.authorized) return { invalid: `the client certificate is not issued by pushsim's CA (${socket.authorizationError ?? 'untrusted'})` };
+  const subject = peer.subject as unknown as Record<string, string>;
+  const topic = subject.UID;
+  if (!topic) return { invalid: 'the client certificate has no UID (topic) in its subject' };
+  return { topic, environment: subject.OU === 'production' ? 'production' : 'sandbox' };
+}
+
+export interface AuthOptions {
+  keyring: ApnsKeyring;
+  permissive: boolean;
+  now: number;
+}
+
+export async function authenticate(connection: ApnsConnection, authorization: string | undefined, options: AuthOptions): Promise<ApnsIdentity> {
+  const cert = connection.certificate;
+  if (cert) {
+    // "APNs ignores [authorization] on a certificate connection."
+    if ('invalid' in cert) throw new ApnsRejection('BadCertificate', cert.invalid);
+    if (cert.environment !== connection.environment) throw new ApnsRejection('BadCertificateEnvironment', `the client certificate is for ${cert.environment}, this endpoint is ${connection.environment}`);
+    return { kind: 'certificate', topic: cert.topic };
+  }
+  if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
+    if (options.permissive) return { kind: 'permissive' };
+    throw new ApnsRejection('MissingProviderToken', 'no "authorization: bearer <JWT>" header and no client certificate');
+  }
+  const token = authorization.replace(/^bearer\s+/i, '');
+  if (options.permissive) return { kind: 'permissive' };
+
+  let verified = connection.verified.get(token);
+  if (!verified) {
+    verified = await options.keyring.verify(token);
+    connection.verified.set(token, verified);
+    if (connection.verified.size > 8) connection.verified.delete(connection.verified.keys().next().value as string);
+  }
+  if (options.now - verified.issuedAt > TOKEN_MAX_AGE_MS) throw new ApnsRejection('ExpiredProviderToken', `the token was issued at ${new Date(verified.issuedAt).toISOString()}, more than an hour ago; sign a new one`);
+  const key = verified.key;
+  if (key.environment !== 'both' && key.environment !== connection.environment) {
+    throw new ApnsRejection('BadEnvironmentKeyIdInToken', `key ${key.keyId} is for ${key.environment}; this endpoint is ${connection.environment}`);
+  }
+  if (connection.boundKeyId && connection.boundKeyId !== verified.keyId) {
+    throw new ApnsRejection('UnrelatedKeyIdInToken', `this connection is bound to key ${connection.boundKeyId} by its first push; to use key ${verified.keyId}, open a new connection`);
+  }
+  if (connection.currentToken !== undefined && connection.currentToken !== token) {
+    if (options.now - (connection.tokenChangedAt ?? 0) < TOKEN_MIN_REFRESH_MS) {
+      throw new ApnsRejection('TooManyProviderTokenUpdates', 'the provider token changed less than 20 minutes after the last change on this connection; refresh no more than once every 20 minutes');
+    }
+  }
+  if (connection.currentToken !== token) { connection.currentToken = token; connection.tokenChangedAt = options.now; }
+  connection.boundKeyId ??= verified.keyId;
+  return { kind: 'token', teamId: verified.teamId, key };
+}
+
+/** Whether an identity may send to a topic: a certificate to its own topic (and .voip/.complication), a topic key to its topics. */
+export function checkTopicAllowed(identity: ApnsIdentity, topic: string, bundleId: string): void {
+  if (identity.kind === 'certificate') {
+    const allowed = [identity.topic, `${identity.topic}.voip`, `${identity.topic}.complication`];
+    if (!allowed.includes(topic)) throw new ApnsRejection('BadTopic', `the client certificate is for ${identity.topic}; it cannot send to ${topic}`);
+  }
+  if (identity.kind === 'token' && identity.key.topics && !identity.key.topics.includes(bundleId) && !identity.key.topics.includes(topic)) {
+    throw new ApnsRejection('TopicDisallowed', `key ${identity.key.keyId} may send only to ${identity.key.topics.join(', ')}`);
+  }
+}

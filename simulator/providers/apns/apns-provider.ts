@@ -1,0 +1,128 @@
+// The APNs provider: sandbox and production HTTP/2 endpoints, the keyring, certificates and fault injection, and their
+// control-plane routes (/api/apns/...).
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Simulation } from '../../engine/index.js';
+import type { EndpointInfo } from '../../control/index.js';
+import { parseInput } from '../../control/parse-input.js';
+import { SimulatorError } from '../../core/index.js';
+import type { Provider } from '../provider.js';
+import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { FaultInjector } from '../fault-injection.js';
+import { ApnsKeyring, type ApnsKeyConfig } from './apns-keys.js';
+import { ApnsServer, type ApnsServerOptions } from './apns-server.js';
+import { APNS_REASON_STATUS, isApnsReason, type ApnsReason } from './apns-reasons.js';
+
+export interface ApnsProviderOptions {
+  host: string;
+  /** Sandbox (development) endpoint port; 4801 by default. */
+  port: number;
+  /** Production endpoint port; 4803 by default. */
+  productionPort: number;
+  h2c?: boolean;
+  permissive?: boolean;
+  keys?: ApnsKeyConfig[];
+  idleTimeoutMs?: number;
+  tooManyRequests?: { perToken: number; windowMs: number };
+  reasonSpelling?: Partial<Record<ApnsReason, string>>;
+  maxConcurrentStreams?: number;
+}
+
+const keySchema = z.object({
+  teamId: z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits').optional(),
+  keyId: z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits').optional(),
+  environment: z.enum(['sandbox', 'production', 'both']).optional(),
+  topics: z.array(z.string().min(1)).min(1).optional(),
+  key: z.string().min(1).optional(),
+}).strict();
+
+const certificateSchema = z.object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production']).default('sandbox') }).strict();
+
+export const faultSchema = z.object({
+  token: z.string().min(1).optional(),
+  topic: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+  probability: z.number().min(0).max(1).optional(),
+  reason: z.string().min(1).optional(),
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  drop: z.enum(['stream', 'connection']).optional(),
+  times: z.number().int().positive().optional(),
+  id: z.string().min(1).optional(),
+}).strict();
+
+export class ApnsProvider implements Provider {
+  readonly name = 'apns';
+  readonly keyring = new ApnsKeyring();
+  readonly sandbox: ApnsServer;
+  readonly production: ApnsServer;
+
+  constructor(private readonly sim: Simulation, private readonly ca: CertificateAuthority, private readonly faults: FaultInjector, options: ApnsProviderOptions) {
+    for (const key of options.keys ?? []) this.keyring.add(key);
+    const shared: Omit<ApnsServerOptions, 'port' | 'environment'> = {
+      host: options.host,
+      h2c: options.h2c ?? false,
+      permissive: options.permissive ?? false,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60 * 60 * 1000,
+      tooManyRequests: options.tooManyRequests ?? { perToken: 100, windowMs: 1000 },
+      reasonSpelling: options.reasonSpelling ?? {},
+      maxConcurrentStreams: options.maxConcurrentStreams ?? 1500,
+    };
+    this.sandbox = new ApnsServer(sim, this.keyring, faults, ca, { ...shared, port: options.port, environment: 'sandbox' });
+    this.production = new ApnsServer(sim, this.keyring, faults, ca, { ...shared, port: options.productionPort, environment: 'production' });
+    sim.bus.on('simulator.reset', () => this.reset());
+  }
+
+  async start(): Promise<EndpointInfo[]> {
+    await this.sandbox.start();
+    try { await this.production.start(); } catch (error) { await this.sandbox.stop(); throw error; }
+    return this.endpoints();
+  }
+
+  endpoints(): EndpointInfo[] {
+    return [
+      { name: 'apns', protocol: this.sandbox.options.h2c ? 'h2c' : 'h2', url: this.sandbox.url, status: 'listening', description: 'APNs sandbox (development): POST /3/device/<token>' },
+      { name: 'apns-production', protocol: this.production.options.h2c ? 'h2c' : 'h2', url: this.production.url, status: 'listening', description: 'APNs production: POST /3/device/<token>' },
+    ];
+  }
+
+  async stop(): Promise<void> { await Promise.all([this.sandbox.stop(), this.production.stop()]); }
+
+  reset(): void { this.sandbox.reset(); this.production.reset(); this.faults.clear('apns'); }
+
+  routes(): Router {
+    const router = Router();
+    router.get('/ca.pem', (_req, res) => { res.type('application/x-pem-file').send(this.ca.caPem); });
+    router.get('/apns/reasons', (_req, res) => { res.json(APNS_REASON_STATUS); });
+    router.get('/apns/keys', (_req, res) => { res.json(this.keyring.list()); });
+    router.post('/apns/keys', (req, res) => {
+      const body = parseInput(keySchema, req.body);
+      if (body.key) {
+        if (!body.teamId || !body.keyId) throw new SimulatorError('INVALID_INPUT', 'adding an existing key needs its teamId and keyId', body.teamId ? 'keyId' : 'teamId');
+        const key = this.keyring.add({ teamId: body.teamId, keyId: body.keyId, key: body.key, ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) });
+        const { publicKey: _p, ...view } = key;
+        res.status(201).json(view);
+        return;
+      }
+      res.status(201).json(this.keyring.mint({ ...(body.teamId ? { teamId: body.teamId } : {}), ...(body.keyId ? { keyId: body.keyId } : {}), ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) }));
+    });
+    router.delete('/apns/keys/:keyId', (req, res) => {
+      if (!this.keyring.remove(req.params.keyId)) throw new SimulatorError('KEY_NOT_FOUND', `no APNs key ${req.params.keyId}`, 'keyId', 404);
+      res.status(204).end();
+    });
+    router.post('/apns/certificates', (req, res) => {
+      const body = parseInput(certificateSchema, req.body);
+      res.status(201).json({ topic: body.topic, environment: body.environment, ...this.ca.issueClientCertificate(body.topic, body.environment) });
+    });
+    router.get('/apns/faults', (_req, res) => { res.json(this.faults.list('apns')); });
+    router.post('/apns/faults', (req, res) => {
+      const body = parseInput(faultSchema, req.body);
+      res.status(201).json(this.faults.add({ ...body, provider: 'apns' } as Parameters<FaultInjector['add']>[0], isApnsReason));
+    });
+    router.delete('/apns/faults/:id', (req, res) => {
+      if (!this.faults.remove(req.params.id)) throw new SimulatorError('FAULT_NOT_FOUND', `no fault ${req.params.id}`, 'id', 404);
+      res.status(204).end();
+    });
+    router.delete('/apns/faults', (_req, res) => { this.faults.clear('apns'); res.status(204).end(); });
+    return router;
+  }
+}

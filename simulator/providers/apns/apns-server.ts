@@ -1,0 +1,314 @@
+// The APNs provider API over HTTP/2: TLS with ALPN h2 (and prior-knowledge clients without ALPN, like Pushy's default),
+// or h2c on request; sandbox and production endpoints; Apple's answers byte for byte. Accepted pushes go to the
+// simulator's router as normalised Pushes.
+import http2, { type Http2Session, type Http2Server, type Http2SecureServer, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { StringDecoder } from 'node:string_decoder';
+import type { Simulation } from '../../engine/index.js';
+import type { Push, PushKind, PushPriority } from '../../core/index.js';
+import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { FaultInjector, FaultRule } from '../fault-injection.js';
+import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
+import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHeaders } from './apns-request.js';
+import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnection } from './apns-auth.js';
+import type { ApnsKeyring } from './apns-keys.js';
+
+export interface ApnsServerOptions {
+  host: string;
+  port: number;
+  environment: 'sandbox' | 'production';
+  /** Plain HTTP/2 without TLS (h2c). */
+  h2c: boolean;
+  permissive: boolean;
+  /** Close a connection idle this long with GOAWAY {"reason":"IdleTimeout"}; 0 = never. */
+  idleTimeoutMs: number;
+  /** More than this many pushes to one device token within `windowMs` is TooManyRequests; 0 = off. */
+  tooManyRequests: { perToken: number; windowMs: number };
+  /** Apple's spelling for reasons whose spelling is uncertain (BadEnvironmentKeyIdInToken). */
+  reasonSpelling: Partial<Record<ApnsReason, string>>;
+  maxConcurrentStreams: number;
+}
+
+const MAX_BODY = 64 * 1024;
+
+export class ApnsServer {
+  private server: Http2Server | Http2SecureServer | undefined;
+  private readonly sessions = new Set<Http2Session>();
+  private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
+  private readonly recentByToken = new Map<string, number[]>();
+  port = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly keyring: ApnsKeyring,
+    private readonly faults: FaultInjector,
+    private readonly ca: CertificateAuthority,
+    readonly options: ApnsServerOptions,
+  ) {}
+
+  get url(): string { return `${this.options.h2c ? 'http' : 'https'}://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`; }
+
+  async start(): Promise<number> {
+    const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
+    const server = this.options.h2c
+      ? http2.createServer({ settings })
+      : http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, ca: [this.ca.caPem], requestCert: true, rejectUnauthorized: false, allowHTTP1: false, settings });
+    if (!this.options.h2c) {
+      // Clients that speak HTTP/2 without ALPN (Pushy's default): take the socket as h2 anyway (apns.md §5, VERIFIED).
+      server.on('unknownProtocol', (socket: TLSSocket) => {
+        if (socket.alpnProtocol) { socket.destroy(); return; }
+        (socket as TLSSocket & { alpnProtocol: string | false }).alpnProtocol = 'h2';
+        server.emit('secureConnection', socket);
+      });
+    }
+    server.on('session', (session: Http2Session) => this.onSession(session));
+    server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+      this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
+        console.error('[pushsim] APNs: internal error handling a request:', error);
+        this.answer(stream, undefined, new ApnsRejection('InternalServerError', 'pushsim hit an internal error'));
+      });
+    });
+    server.on('sessionError', () => {});
+    server.on('error', () => {});
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => { server.off('error', reject); resolve(); });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    for (const session of this.sessions) session.destroy();
+    this.sessions.clear();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  reset(): void { this.recentByToken.clear(); }
+
+  /** Sends GOAWAY with a JSON reason on every open connection (APNs does so for Shutdown). */
+  goawayAll(reason: ApnsReason): void { for (const session of this.sessions) this.goaway(session, reason); }
+
+  private onSession(session: Http2Session): void {
+    this.sessions.add(session);
+    session.on('close', () => this.sessions.delete(session));
+    session.on('error', () => {});
+    const connection: ApnsConnection = { environment: this.options.environment, verified: new Map(), authenticated: false, pushes: 0 };
+    const certificate = readClientCertificate(session.socket as TLSSocket);
+    if (certificate) connection.certificate = certificate;
+    this.connections.set(session, connection);
+    if (this.options.idleTimeoutMs > 0) session.setTimeout(this.options.idleTimeoutMs, () => this.goaway(session, 'IdleTimeout'));
+  }
+
+  private goaway(session: Http2Session, reason: ApnsReason): void {
+    if (session.closed || session.destroyed) return;
+    session.goaway(http2.constants.NGHTTP2_NO_ERROR, 0, Buffer.from(JSON.stringify({ reason: this.spell(reason) })));
+    setTimeout(() => { if (!session.destroyed) session.close(); }, 100).unref();
+  }
+
+  private spell(reason: ApnsReason): string { return this.options.reasonSpelling[reason] ?? reason; }
+
+  private environmentOf(headers: IncomingHttpHeaders, connection: ApnsConnection): 'sandbox' | 'production' {
+    const authority = String(headers[':authority'] ?? '').replace(/:\d+$/, '').toLowerCase();
+    if (authority === 'api.push.apple.com') return 'production';
+    if (authority === 'api.sandbox.push.apple.com' || authority === 'api.development.push.apple.com') return 'sandbox';
+    return connection.environment;
+  }
+
+  private async onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): Promise<void> {
+    stream.on('error', () => {});
+    const session = stream.session!;
+    const connection = this.connections.get(session)!;
+    const apnsIdHeader = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : undefined;
+    const body = await readBody(stream);
+    if (stream.destroyed || stream.closed) return;
+    if (body === 'too-large') { this.answer(stream, apnsIdHeader, new ApnsRejection('PayloadTooLarge', `the body is larger than ${MAX_BODY} bytes`)); return; }
+
+    let request: ApnsRequestHeaders | undefined;
+    const now = this.sim.clock.now();
+    try {
+      request = readApnsRequest(String(headers[':method']), String(headers[':path']), headers, rawHeaders);
+      const environment = this.environmentOf(headers, connection);
+      const scoped: ApnsConnection = environment === connection.environment ? connection : { ...connection, environment };
+      const identity = await authenticate(scoped, request.authorization, { keyring: this.keyring, permissive: this.options.permissive, now });
+      if (scoped !== connection) Object.assign(connection, { boundKeyId: scoped.boundKeyId, currentToken: scoped.currentToken, tokenChangedAt: scoped.tokenChangedAt });
+      connection.authenticated = true;
+
+      const topic = request.topic ?? (identity.kind === 'certificate' ? identity.topic : undefined);
+      if (!topic) throw new ApnsRejection('MissingTopic', 'the apns-topic header is required (with token auth always)');
+      const bundleId = bundleIdOfTopic(topic);
+      const pushType = request.pushType ?? inferPushType(body.json);
+      if (request.pushType) checkTopicSuffix(topic, request.pushType);
+      checkTopicAllowed(identity, topic, bundleId);
+
+      const fault = this.faults.pick('apns', { token: request.token, topic });
+      if (fault) { if (await this.applyFault(stream, session, request, fault)) return; }
+
+      this.checkDevice(request.token, environment, bundleId);
+      this.checkRate(request.token, now);
+
+      if (body.bytes === 0) throw new ApnsRejection('PayloadEmpty', 'the request body is empty; send a JSON payload with an aps dictionary');
+      const limit = pushType === 'voip' ? 5120 : 4096;
+      if (body.bytes > limit) throw new ApnsRejection('PayloadTooLarge', `the payload is ${body.bytes} bytes; the limit for ${pushType} pushes is ${limit}`);
+      if (body.json === undefined) throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
+
+      const apnsId = (request.apnsId ?? randomUUID()).toLowerCase();
+      const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
+      if (push.kind === undefined) {
+        this.sim.record(push as Push, { name: 'dropped', reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet` });
+      } else {
+        this.sim.router.route(push as Push);
+      }
+      connection.pushes++;
+      const responseHeaders: Record<string, string | number> = { ':status': 200, 'apns-id': request.apnsId ?? apnsId };
+      if (environment === 'sandbox') responseHeaders['apns-unique-id'] = randomUUID();
+      if (!stream.destroyed) stream.respond(responseHeaders, { endStream: true });
+    } catch (error) {
+      if (!(error instanceof ApnsRejection)) throw error;
+      this.recordRejection(request, apnsIdHeader, error, now, body);
+      this.answer(stream, request?.apnsId ?? apnsIdHeader, error);
+    }
+  }
+
+  private checkDevice(token: string, environment: 'sandbox' | 'production', bundleId: string): void {
+    const gone = this.sim.registry.uninstalledToken(token);
+    if (gone && gone.kind === 'apns') {
+      if (gone.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${gone.environment} environment, this endpoint is ${environment}`);
+      throw new ApnsRejection('Unregistered', `${gone.bundleId} was uninstalled from the device`, gone.uninstalledAt);
+    }
+    const address = this.sim.registry.resolveToken(token);
+    if (!address || address.kind !== 'apns') throw new ApnsRejection('BadDeviceToken', 'no simulated iPhone app has this device token; install and register an app first');
+    if (address.app.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${address.app.environment} environment, this endpoint is ${environment}`);
+    if (address.app.bundleId !== bundleId) throw new ApnsRejection('DeviceTokenNotForTopic', `the token belongs to ${address.app.bundleId}, not ${bundleId}`);
+  }
+
+  private checkRate(token: string, now: number): void {
+    const { perToken, windowMs } = this.options.tooManyRequests;
+    if (perToken <= 0) return;
+    const recent = (this.recentByToken.get(token) ?? []).filter((t) => t > now - windowMs);
+    if (recent.length >= perToken) {
+      this.recentByToken.set(token, recent);
+      throw new ApnsRejection('TooManyRequests', `more than ${perToken} pushes to this device token within ${windowMs} ms`);
+    }
+    recent.push(now);
+    this.recentByToken.set(token, recent);
+  }
+
+  /** Applies a fault; returns true when the stream was handled (answered or dropped). */
+  private async applyFault(stream: ServerHttp2Stream, session: Http2Session, request: ApnsRequestHeaders, fault: FaultRule): Promise<boolean> {
+    if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (stream.destroyed) return true;
+    if (fault.drop === 'stream') { stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR); this.noteFault(request, 'stream reset by fault injection'); return true; }
+    if (fault.drop === 'connection') { this.noteFault(request, 'connection closed by fault injection'); session.destroy(); return true; }
+    if (fault.reason) {
+      const reason = fault.reason as ApnsReason;
+      if (reason === 'Shutdown') this.goaway(session, 'Shutdown');
+      throw new ApnsRejection(reason, `injected fault ${fault.id}`, reason === 'Unregistered' || reason === 'ExpiredToken' ? this.sim.clock.now() : undefined);
+    }
+    return false;
+  }
+
+  private noteFault(request: ApnsRequestHeaders, what: string): void {
+    this.sim.record(this.rejectedPush(request.apnsId ?? randomUUID(), request.token, {}, this.sim.clock.now()), { name: 'rejected', reason: what });
+  }
+
+  private rejectedPush(id: string, token: string, headers: Record<string, string>, now: number): Push {
+    return { id, provider: 'apns', token, kind: 'alert', priority: 'high', payload: {}, headers, acceptedAt: now };
+  }
+
+  private recordRejection(request: ApnsRequestHeaders | undefined, apnsIdHeader: string | undefined, rejection: ApnsRejection, now: number, body: { json?: Record<string, unknown> }): void {
+    const push = this.rejectedPush((request?.apnsId ?? apnsIdHeader ?? randomUUID()).toLowerCase(), request?.token ?? '', request ? headersOf(request) : {}, now);
+    if (body.json) push.payload = body.json;
+    this.sim.record(push, { name: 'rejected', reason: `${this.spell(rejection.reason)}: ${rejection.detail}` });
+  }
+
+  private answer(stream: ServerHttp2Stream, apnsId: string | undefined, rejection: ApnsRejection): void {
+    if (stream.destroyed || stream.closed) return;
+    const body: Record<string, unknown> = { reason: this.spell(rejection.reason) };
+    if (APNS_REASON_STATUS[rejection.reason] === 410) body.timestamp = rejection.timestamp ?? this.sim.clock.now();
+    const payload = JSON.stringify(body);
+    try {
+      stream.respond({ ':status': rejection.status, 'content-type': 'application/json', 'apns-id': apnsId ?? randomUUID(), 'content-length': Buffer.byteLength(payload) });
+      stream.end(payload);
+    } catch { /* the client reset the stream meanwhile */ }
+  }
+
+  private toPush(id: string, request: ApnsRequestHeaders, topic: string, pushType: string, payload: Record<string, unknown>, environment: string, now: number): Omit<Push, 'kind'> & { kind?: PushKind } {
+    const notes: string[] = [];
+    const aps = (payload.aps ?? {}) as Record<string, unknown>;
+    const hasAlert = aps.alert !== undefined || aps.sound !== undefined || aps.badge !== undefined;
+    const contentAvailable = aps['content-available'] === 1;
+    let kind: PushKind | undefined;
+    if (pushType === 'voip') kind = 'voip';
+    else if (pushType === 'background') {
+      kind = 'background';
+      if (!contentAvailable) notes.push('apns-push-type background without "content-available": 1 in aps; Apple may not deliver it');
+      if (hasAlert) notes.push('a background push may not carry alert, sound or badge; they are ignored');
+    } else if (pushType === 'alert') kind = contentAvailable ? 'alert+background' : 'alert';
+    if (!request.pushType) notes.push(`apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`);
+    const priority: PushPriority = request.priority === 10 ? 'high' : request.priority === 5 ? 'normal' : 'low';
+    if (kind === 'background' && request.priority === 10) {
+      notes.push('background push sent with apns-priority 10: Apple says "Always use priority 5. Using priority 10 is an error"; observed devices still wake the app (forums 745345), so pushsim delivers it');
+    }
+    const push: Omit<Push, 'kind'> & { kind?: PushKind } = {
+      id, provider: 'apns', token: request.token, priority, payload, acceptedAt: now, headers: { ...headersOf(request), 'apns-topic': topic, 'apns-push-type': pushType, environment },
+    };
+    if (kind) push.kind = kind;
+    if (request.expiration !== undefined) push.expiresAt = request.expiration === 0 ? 0 : request.expiration * 1000;
+    if (request.collapseId !== undefined) push.collapseId = request.collapseId;
+    if (notes.length) push.notes = notes;
+    return push;
+  }
+}
+
+function headersOf(request: ApnsRequestHeaders): Record<string, string> {
+  const headers: Record<string, string> = { 'apns-priority': String(request.priority) };
+  if (request.apnsId) headers['apns-id'] = request.apnsId;
+  if (request.topic) headers['apns-topic'] = request.topic;
+  if (request.pushType) headers['apns-push-type'] = request.pushType;
+  if (request.expiration !== undefined) headers['apns-expiration'] = String(request.expiration);
+  if (request.collapseId) headers['apns-collapse-id'] = request.collapseId;
+  return headers;
+}
+
+/** Apple's guidance when apns-push-type is missing: content-available only means background, anything else alert. */
+function inferPushType(payload: Record<string, unknown> | undefined): string {
+  const aps = (payload?.aps ?? {}) as Record<string, unknown>;
+  const silent = aps['content-available'] === 1 && aps.alert === undefined && aps.sound === undefined && aps.badge === undefined;
+  return silent ? 'background' : 'alert';
+}
+
+interface Body { bytes: number; json?: Record<string, unknown>; problem?: string }
+
+/** Reads the request body (at most MAX_BODY bytes); checks it is UTF-8 JSON with an object at the top. */
+function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (value: Body | 'too-large'): void => { if (!done) { done = true; resolve(value); } };
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) { stream.pause(); finish('too-large'); return; }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      const buffer = Buffer.concat(chunks);
+      if (buffer.length === 0) { finish({ bytes: 0 }); return; }
+      const decoder = new StringDecoder('utf8');
+      const text = decoder.write(buffer) + decoder.end();
+      if (!Buffer.from(text, 'utf8').equals(buffer)) { finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' }); return; }
+      try {
+        const json = JSON.parse(text) as unknown;
+        if (json && typeof json === 'object' && !Array.isArray(json)) finish({ bytes: buffer.length, json: json as Record<string, unknown> });
+        else finish({ bytes: buffer.length, problem: 'the payload is not a JSON object' });
+      } catch { finish({ bytes: buffer.length, problem: 'the payload is not valid JSON' }); }
+    });
+    stream.on('close', () => finish({ bytes: size, problem: 'the stream closed before the body ended' }));
+    stream.on('aborted', () => finish({ bytes: size, problem: 'the client aborted the stream' }));
+  });
+}
+

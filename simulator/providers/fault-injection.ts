@@ -1,0 +1,79 @@
+// Error and fault injection for the wire providers: per token, per topic or project, or by seeded probability, a fault
+// answers with any of the service's reasons, delays the answer, or drops the stream or the connection. A seed makes a
+// chaotic run replayable.
+import { randomUUID } from 'node:crypto';
+import { SimulatorError } from '../core/index.js';
+
+export interface FaultRule {
+  id: string;
+  provider: 'apns' | 'fcm';
+  /** Only pushes to this device token / registration token. */
+  token?: string;
+  /** APNs: only this apns-topic. */
+  topic?: string;
+  /** FCM: only this project. */
+  project?: string;
+  /** Chance (0–1) that a matching push meets the fault; 1 by default. */
+  probability?: number;
+  /** The service's own reason (ApnsReason) or error code (FcmErrorCode) to answer with. */
+  reason?: string;
+  /** Delay the answer by this many milliseconds of real time. */
+  delayMs?: number;
+  /** Reset the stream or close the whole connection instead of answering. */
+  drop?: 'stream' | 'connection';
+  /** How many times the rule may fire; unlimited when absent. */
+  times?: number;
+}
+
+export interface FaultContext { token?: string; topic?: string; project?: string }
+
+/** mulberry32: a small, fast, seedable generator; the same seed gives the same faults in the same order. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultInjector {
+  private rules: FaultRule[] = [];
+  private random: () => number;
+  private currentSeed: number;
+
+  constructor(seed = 1) { this.currentSeed = seed; this.random = seededRandom(seed); }
+
+  get seed(): number { return this.currentSeed; }
+  reseed(seed: number): void { this.currentSeed = seed; this.random = seededRandom(seed); }
+
+  add(rule: Omit<FaultRule, 'id'> & { id?: string }, validReason: (reason: string) => boolean): FaultRule {
+    if (rule.reason !== undefined && !validReason(rule.reason)) throw new SimulatorError('UNKNOWN_REASON', `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET /api/${rule.provider}/reasons lists them`, 'reason');
+    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new SimulatorError('INVALID_PROBABILITY', 'probability must be between 0 and 1', 'probability');
+    if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined) throw new SimulatorError('EMPTY_FAULT', 'a fault needs a reason, a drop or a delayMs', 'reason');
+    const stored: FaultRule = { ...rule, id: rule.id ?? randomUUID() };
+    this.rules.push(stored);
+    return stored;
+  }
+
+  list(provider?: 'apns' | 'fcm'): FaultRule[] { return this.rules.filter((r) => !provider || r.provider === provider); }
+  remove(id: string): boolean { const before = this.rules.length; this.rules = this.rules.filter((r) => r.id !== id); return this.rules.length < before; }
+  clear(provider?: 'apns' | 'fcm'): void { this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : []; }
+
+  /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */
+  pick(provider: 'apns' | 'fcm', context: FaultContext): FaultRule | undefined {
+    for (const rule of this.rules) {
+      if (rule.provider !== provider) continue;
+      if (rule.token !== undefined && rule.token !== context.token) continue;
+      if (rule.topic !== undefined && rule.topic !== context.topic) continue;
+      if (rule.project !== undefined && rule.project !== context.project) continue;
+      if (rule.times !== undefined && rule.times <= 0) continue;
+      if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+      if (rule.times !== undefined) rule.times--;
+      return rule;
+    }
+    return undefined;
+  }
+}

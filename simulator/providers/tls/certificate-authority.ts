@@ -1,0 +1,130 @@
+// The simulator's own certificate authority: generated on first start (or loaded from the state directory), it issues the
+// server certificate the providers present (localhost, 127.0.0.1 and Apple's and Google's push hosts) and APNs client
+// certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or NODE_EXTRA_CA_CERTS.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import forge from 'node-forge';
+
+/** Host names the server certificate covers: loopback and every host `pushsim exec` redirects. */
+export const SERVER_HOSTNAMES = [
+  'localhost', 'api.push.apple.com', 'api.sandbox.push.apple.com', 'api.development.push.apple.com',
+  'fcm.googleapis.com', 'oauth2.googleapis.com', 'iid.googleapis.com',
+];
+export const SERVER_IPS = ['127.0.0.1', '::1'];
+
+export interface PemPair { cert: string; key: string }
+
+export interface CertificateAuthority {
+  /** The CA certificate, PEM; what clients trust. */
+  readonly caPem: string;
+  /** The providers' server certificate and key. */
+  readonly server: PemPair;
+  /** Where it lives on disk, when it was stored. */
+  readonly directory?: string;
+  /** Issues a client certificate for APNs certificate auth: subject UID = topic, environment in the OU. */
+  issueClientCertificate(topic: string, environment: 'sandbox' | 'production'): PemPair;
+}
+
+function rsaKeyPair(): forge.pki.rsa.KeyPair {
+  // Node's native generator is ~10× faster than forge's; forge then only builds and signs certificates.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const forgeKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+function serial(): string { return `01${randomBytes(15).toString('hex')}`; }
+
+function newCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
+  cert.validity.notAfter = new Date(Date.now() + years * 365 * 24 * 3600 * 1000);
+  return cert;
+}
+
+function createCa(): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
+  const keys = rsaKeyPair();
+  const cert = newCertificate(keys.publicKey, 10);
+  const subject = [{ name: 'commonName', value: 'pushsim local CA' }, { name: 'organizationName', value: 'pushsim' }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return { cert, keys };
+}
+
+function issue(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, subject: forge.pki.CertificateField[], extensions: object[]): PemPair {
+  const keys = rsaKeyPair();
+  const cert = newCertificate(keys.publicKey, 2);
+  cert.setSubject(subject);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions(extensions);
+  cert.sign(ca.keys.privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+}
+
+function serverCertificate(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }): PemPair {
+  return issue(ca, [{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'pushsim' }], [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [...SERVER_HOSTNAMES.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))] },
+  ]);
+}
+
+function authority(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, server: PemPair, directory?: string): CertificateAuthority {
+  return {
+    caPem: forge.pki.certificateToPem(ca.cert),
+    server,
+    ...(directory ? { directory } : {}),
+    issueClientCertificate: (topic, environment) => issue(ca, [
+      { name: 'commonName', value: `Apple ${environment === 'production' ? 'Push Services' : 'Development IOS Push Services'}: ${topic}` },
+      { type: '0.9.2342.19200300.100.1.1', value: topic }, // UID, where APNs certificates carry the bundle id
+      { name: 'organizationalUnitName', value: environment },
+      { name: 'organizationName', value: 'pushsim' },
+    ], [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', clientAuth: true },
+    ]),
+  };
+}
+
+const inMemory = new Map<string, CertificateAuthority>();
+
+/**
+ * Loads the CA and server certificate from `directory` (ca.pem, ca-key.pem, server.pem, server-key.pem), creating and
+ * storing them on first use. Without a directory they live in memory for this process.
+ */
+export function loadCertificateAuthority(directory?: string): CertificateAuthority {
+  const cacheKey = directory ?? '<memory>';
+  const cached = inMemory.get(cacheKey);
+  if (cached) return cached;
+  let result: CertificateAuthority;
+  const files = directory ? { ca: join(directory, 'ca.pem'), caKey: join(directory, 'ca-key.pem'), server: join(directory, 'server.pem'), serverKey: join(directory, 'server-key.pem') } : undefined;
+  if (files && existsSync(files.ca) && existsSync(files.caKey) && existsSync(files.server) && existsSync(files.serverKey)) {
+    const cert = forge.pki.certificateFromPem(readFileSync(files.ca, 'utf8'));
+    const privateKey = forge.pki.privateKeyFromPem(readFileSync(files.caKey, 'utf8')) as forge.pki.rsa.PrivateKey;
+    result = authority({ cert, keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) } },
+      { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') }, directory);
+  } else {
+    const ca = createCa();
+    const server = serverCertificate(ca);
+    result = authority(ca, server, directory);
+    if (files) {
+      mkdirSync(directory!, { recursive: true });
+      writeFileSync(files.ca, result.caPem);
+      writeFileSync(files.caKey, forge.pki.privateKeyToPem(ca.keys.privateKey), { mode: 0o600 });
+      writeFileSync(files.server, server.cert);
+      writeFileSync(files.serverKey, server.key, { mode: 0o600 });
+    }
+  }
+  inMemory.set(cacheKey, result);
+  return result;
+}

@@ -1,0 +1,82 @@
+// Dials Apple's and Google's push hosts on the simulator instead, inside this Node process: every TLS connection to a
+// redirected host (node:tls, hence node:https, node:http2 and undici) goes to the simulator's port, with the original
+// host kept as SNI and pushsim's CA trusted for it. Nothing else is redirected and no system file is touched.
+import tls from 'node:tls';
+
+export interface RedirectTarget { host: string; port: number }
+
+export interface RedirectOptions {
+  /** Host name → where to dial instead, e.g. `api.push.apple.com` → `{ host: '127.0.0.1', port: 4803 }`. */
+  targets: Record<string, RedirectTarget>;
+  /** pushsim's CA certificate (PEM), trusted for redirected connections in addition to the usual roots. */
+  ca: string;
+}
+
+type ConnectArgs = [tls.ConnectionOptions, (() => void)?];
+
+/** Normalises tls.connect's overloads (options | port, host?, options?) into one options object and a callback. */
+function normalise(args: unknown[]): ConnectArgs {
+  let options: tls.ConnectionOptions = {};
+  let callback: (() => void) | undefined;
+  const rest = [...args];
+  if (typeof rest.at(-1) === 'function') callback = rest.pop() as () => void;
+  if (typeof rest[0] === 'number' || typeof rest[0] === 'string' && /^\d+$/.test(rest[0])) {
+    const port = Number(rest.shift());
+    const host = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
+    options = { ...(rest[0] as tls.ConnectionOptions | undefined), port, ...(host ? { host } : {}) };
+  } else {
+    options = { ...(rest[0] as tls.ConnectionOptions | undefined) };
+  }
+  return [options, callback];
+}
+
+let installed: { restore: () => void } | undefined;
+
+/** Installs the redirect in this process; returns a function that removes it. Installing again replaces the targets. */
+export function installRedirect(options: RedirectOptions): () => void {
+  installed?.restore();
+  const original = tls.connect;
+  const targets = new Map(Object.entries(options.targets).map(([host, target]) => [host.toLowerCase(), target]));
+  const ca = [...tls.rootCertificates, options.ca];
+  const patched = function connect(this: unknown, ...args: unknown[]): tls.TLSSocket {
+    const [connectOptions, callback] = normalise(args);
+    const host = (connectOptions.host ?? connectOptions.servername ?? '').toLowerCase();
+    const target = targets.get(host);
+    if (!target) return (original as (...a: unknown[]) => tls.TLSSocket).apply(this, args);
+    const redirected: tls.ConnectionOptions = {
+      ...connectOptions,
+      host: target.host,
+      port: target.port,
+      servername: host,
+      ca: connectOptions.ca ? [...(Array.isArray(connectOptions.ca) ? connectOptions.ca : [connectOptions.ca]), options.ca] : ca,
+    };
+    delete (redirected as { path?: string }).path;
+    const connect = original as (options: tls.ConnectionOptions, callback?: () => void) => tls.TLSSocket;
+    return callback ? connect.call(tls, redirected, callback) : connect.call(tls, redirected);
+  };
+  (tls as { connect: typeof tls.connect }).connect = patched as typeof tls.connect;
+  const restore = (): void => {
+    if ((tls as { connect: unknown }).connect === patched) (tls as { connect: typeof tls.connect }).connect = original;
+    if (installed?.restore === restore) installed = undefined;
+  };
+  installed = { restore };
+  return restore;
+}
+
+/** The redirect targets for a running simulator's endpoints (`GET /api/endpoints`). */
+export function targetsFromEndpoints(endpoints: { name: string; url: string }[]): Record<string, RedirectTarget> {
+  const at = (name: string): RedirectTarget | undefined => {
+    const endpoint = endpoints.find((e) => e.name === name && !e.url.startsWith('http:'));
+    if (!endpoint) return undefined;
+    const url = new URL(endpoint.url);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+  };
+  const targets: Record<string, RedirectTarget> = {};
+  const sandbox = at('apns');
+  const production = at('apns-production');
+  const fcm = at('fcm');
+  if (sandbox) { targets['api.sandbox.push.apple.com'] = sandbox; targets['api.development.push.apple.com'] = sandbox; }
+  if (production) targets['api.push.apple.com'] = production;
+  if (fcm) { targets['fcm.googleapis.com'] = fcm; targets['oauth2.googleapis.com'] = fcm; targets['iid.googleapis.com'] = fcm; }
+  return targets;
+}
