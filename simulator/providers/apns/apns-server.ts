@@ -231,7 +231,8 @@ export class ApnsServer {
     if (APNS_REASON_STATUS[rejection.reason] === 410) body.timestamp = rejection.timestamp ?? this.sim.clock.now();
     const payload = JSON.stringify(body);
     try {
-      stream.respond({ ':status': rejection.status, 'content-type': 'application/json', 'apns-id': apnsId ?? randomUUID(), 'content-length': Buffer.byteLength(payload) });
+      const id = apnsId && /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/.test(apnsId) ? apnsId : randomUUID();
+      stream.respond({ ':status': rejection.status, 'content-type': 'application/json', 'apns-id': id, 'content-length': Buffer.byteLength(payload) });
       stream.end(payload);
     } catch { /* the client reset the stream meanwhile */ }
   }
