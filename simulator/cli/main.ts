@@ -4,6 +4,7 @@ import { PUSHSIM_VERSION } from '../package-version.js';
 import { streamOutput, type CliOutput } from './cli-output.js';
 import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
+import { pushCommand } from './push-command.js';
 
 export function buildCli(output: CliOutput, setExitCode: (code: number) => void): Command {
   const program = new Command('pushsim')
@@ -14,6 +15,7 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
     .exitOverride();
   program.addCommand(serveCommand(output, setExitCode));
   program.addCommand(rulesCommand(output));
+  program.addCommand(pushCommand(output, setExitCode));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   return program;
 }

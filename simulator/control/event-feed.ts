@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Simulation } from '../engine/index.js';
+import type { SimulatorEvents } from '../core/index.js';
 
 export interface EventFeed { close(): Promise<void>; readonly clients: number }
 
@@ -12,19 +13,22 @@ export function attachEventFeed(server: Server, sim: Simulation, path = '/api/ev
     if (url.pathname !== path) return;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  const unsubscribe = sim.bus.onAny((type, data) => {
-    if (wss.clients.size === 0) return;
+  // Subscribed only while someone watches, so an unwatched simulator builds no events it would throw away.
+  let unsubscribe: (() => void) | undefined;
+  const forward = <K extends keyof SimulatorEvents>(type: K, data: SimulatorEvents[K]): void => {
     const message = JSON.stringify({ type, at: sim.clock.now(), data });
     for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
-  });
+  };
   wss.on('connection', (ws) => {
+    unsubscribe ??= sim.bus.onAny(forward);
+    ws.on('close', () => { if (wss.clients.size === 0) { unsubscribe?.(); unsubscribe = undefined; } });
     ws.on('error', () => ws.terminate());
     ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
   });
   return {
     get clients() { return wss.clients.size; },
     close: () => new Promise<void>((resolve) => {
-      unsubscribe();
+      unsubscribe?.();
       for (const client of wss.clients) client.terminate();
       wss.close(() => resolve());
     }),

@@ -19,6 +19,11 @@ export class EventBus<Events extends Record<string, unknown>> {
     return () => { this.anyListeners.delete(listener as (type: keyof Events, payload: Events[keyof Events]) => void); };
   }
 
+  /** Whether anyone listens to `type`; lets hot paths skip building an event nobody reads. */
+  hasListeners(type: keyof Events): boolean {
+    return this.anyListeners.size > 0 || (this.listeners.get(type)?.size ?? 0) > 0;
+  }
+
   /** Delivers to every subscriber; a throwing subscriber is reported and does not stop the others. */
   emit<K extends keyof Events>(type: K, payload: Events[K]): void {
     const set = this.listeners.get(type);

@@ -43,6 +43,7 @@ export class Registry {
   private readonly devices = new Map<string, Device>();
   private readonly apps = new Map<string, InstalledApp>();
   private readonly appsByDevice = new Map<string, string[]>();
+  /** Token → owning app id (the app's own `tokens` say which kind it is: no object per token, memory stays small). */
   private readonly tokens = new Map<string, string>();
   private readonly uninstalled = new Map<string, UninstalledToken>();
   private nextDevice = 1;
@@ -171,9 +172,9 @@ export class Registry {
     const appId = this.tokens.get(token);
     if (!appId) return undefined;
     const app = this.apps.get(appId)!;
-    const device = this.devices.get(app.deviceId)!;
-    const kind = (Object.keys(app.tokens!) as (keyof AppTokens)[]).find((k) => app.tokens![k] === token)!;
-    return { app, device, kind };
+    const tokens = app.tokens!;
+    const kind: keyof AppTokens = tokens.apns === token ? 'apns' : tokens.fcm === token ? 'fcm' : 'zpns';
+    return { app, device: this.devices.get(app.deviceId)!, kind };
   }
 
   /** A token whose app was uninstalled: APNs answers 410 Unregistered with this timestamp, FCM 404 UNREGISTERED. */

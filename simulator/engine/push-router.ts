@@ -1,6 +1,6 @@
 // Routes an accepted push to its app: token → install, offline store, expiry, throttle, decideDelivery, wake, hand-over.
 // Every push that enters here leaves with a fate in the ledger; nothing is lost silently.
-import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp } from '../core/index.js';
+import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp, TokenAddress } from '../core/index.js';
 import { decideDelivery, OfflineStore, SilentPushThrottle, type Outcome } from '../delivery/index.js';
 import { SimulatorError } from '../core/index.js';
 import { topState } from '../lifecycle/index.js';
@@ -23,6 +23,10 @@ export class PushRouter {
   /** Deliveries handed to a shim and not yet acknowledged: push id → app id. */
   private readonly inFlight = new Map<string, string>();
   readonly throttle = new SilentPushThrottle();
+  /** Background pushes the device holds for an app after throttling it: the newest only (apns.md §2 "On-device holding"). */
+  private readonly heldOnDevice = new Map<string, Push>();
+  /** Notifications on screen by collapse id, per app: a newer one with the same id replaces the older. */
+  private readonly onScreen = new Map<string, string>();
 
   constructor(
     private readonly registry: Registry,
@@ -39,8 +43,8 @@ export class PushRouter {
   }
 
   /** Takes a push whose token addresses an installed app. The caller has already validated and authenticated it. */
-  route(push: Push): RouteResult {
-    const address = this.registry.resolveToken(push.token);
+  route(push: Push, resolved?: TokenAddress): RouteResult {
+    const address = resolved ?? this.registry.resolveToken(push.token);
     if (!address) {
       const entry = this.ledger.open(push, { name: 'dropped', reason: 'no installed app owns this token' });
       return { entry };
@@ -133,6 +137,8 @@ export class PushRouter {
     for (const push of this.store.release(appId)) this.settle(push.id, { name: 'dropped', reason: 'the app was uninstalled while the push was held' });
     for (const push of this.deferred.get(appId) ?? []) this.settle(push.id, { name: 'dropped', reason: 'the app was uninstalled while the push was deferred' });
     this.deferred.delete(appId);
+    const held = this.heldOnDevice.get(appId);
+    if (held) { this.heldOnDevice.delete(appId); this.settle(held.id, { name: 'dropped', reason: 'the app was uninstalled while the device held the push' }); }
     this.awaitingCompletion.delete(appId);
     this.connections.delete(appId);
     this.unreachable.delete(appId);
@@ -142,6 +148,7 @@ export class PushRouter {
 
   clear(): void {
     this.store.clear(); this.deferred.clear(); this.awaitingCompletion.clear(); this.throttle.clear();
+    this.heldOnDevice.clear(); this.onScreen.clear();
     this.connections.clear(); this.unreachable.clear(); this.inFlight.clear();
     for (const handle of this.expiryTimers.values()) this.clock.clearTimer(handle);
     this.expiryTimers.clear();
@@ -168,7 +175,11 @@ export class PushRouter {
     const wakesIosApp = device.platform === 'ios' && (push.kind === 'background' || push.kind === 'alert+background') && IOS_WAKEABLE_STATES.has(state);
     if (wakesIosApp && !device.conditions.debuggerAttached && !this.throttle.consume(app.id, now)) {
       const { perWindow, windowMs } = this.throttle.current;
-      this.settle(push.id, { name: 'throttled', reason: `the app already had ${perWindow} background pushes in the last ${Math.round(windowMs / 60_000)} min; Apple throttles background pushes ("more than two or three per hour")` });
+      // "A newer background push replaces the held one" ([BG]).
+      const older = this.heldOnDevice.get(app.id);
+      if (older) this.settle(older.id, { name: 'collapsed', reason: `replaced by ${push.id}: the device holds only the newest throttled background push` });
+      this.heldOnDevice.set(app.id, push);
+      this.settle(push.id, { name: 'throttled', reason: `the app already had ${perWindow} background pushes in the last ${Math.round(windowMs / 60_000)} min; Apple throttles background pushes ("more than two or three per hour"). The device holds it (the newest only) and delivers it when the app is launched` });
       return undefined;
     }
 
@@ -202,6 +213,7 @@ export class PushRouter {
       this.settle(push.id, { ...this.fateOf(outcome), name: outcome.display ? 'displayed' : 'dropped', reason: 'the app\'s client shim is disconnected, so none of its code can run' });
       return;
     }
+    if (outcome.display && push.collapseId !== undefined) this.replaceOnScreen(app.id, push);
     this.settle(push.id, this.fateOf(outcome));
     const connection = this.connections.get(app.id);
     if (connection && (outcome.fate === 'delivered' || outcome.wake || outcome.display)) {
@@ -210,6 +222,16 @@ export class PushRouter {
       return;
     }
     if (outcome.fate === 'delivered' && device.platform === 'ios' && outcome.wake === 'background') this.completeVirtually(app, push.id);
+  }
+
+  private replaceOnScreen(appId: string, push: Push): void {
+    const key = `${appId}\u0000${push.collapseId}`;
+    const older = this.onScreen.get(key);
+    this.onScreen.set(key, push.id);
+    const entry = older ? this.ledger.get(older) : undefined;
+    if (entry && entry.fate.displayed) {
+      this.settle(older!, { ...entry.fate, name: 'collapsed', displayed: false, reason: `replaced on screen by ${push.id} with the same collapse id "${push.collapseId}"` });
+    }
   }
 
   /** A virtual app (no shim attached) runs its handler for `handlerTimeMs` of clock time, then calls the completion handler. */
@@ -282,6 +304,19 @@ export class PushRouter {
   private onStateChanged(appId: string, from: string, to: string, event: string): void {
     const connection = this.connections.get(appId);
     connection?.lifecycleChanged?.(from, to, event, this.registry.app(appId)?.stoppedBecause);
+    const held = this.heldOnDevice.get(appId);
+    if (held) {
+      if (to === 'forceQuit' || event === 'terminateBySystem' || event === 'reboot') {
+        // "A force quit or kill discards the held push" ([BG]).
+        this.heldOnDevice.delete(appId);
+        this.settle(held.id, { name: 'dropped', reason: `the held background push was discarded: the app was ${event === 'forceQuit' ? 'force-quit' : event === 'reboot' ? 'stopped by a reboot' : 'killed'}` });
+      } else if (to === 'active' && (event === 'launch' || event === 'tapNotification')) {
+        // "Launching the app delivers the held push immediately" ([BG]).
+        this.heldOnDevice.delete(appId);
+        const app = this.registry.app(appId);
+        if (app) this.attempt(held, app, this.registry.requireDevice(app.deviceId));
+      }
+    }
     if (from === 'background.pushWake' && to === 'notRunning') {
       const pending = this.awaitingCompletion.get(appId);
       this.awaitingCompletion.delete(appId);

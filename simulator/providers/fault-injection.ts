@@ -64,6 +64,7 @@ export class FaultInjector {
 
   /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */
   pick(provider: 'apns' | 'fcm', context: FaultContext): FaultRule | undefined {
+    if (this.rules.length === 0) return undefined;
     for (const rule of this.rules) {
       if (rule.provider !== provider) continue;
       if (rule.token !== undefined && rule.token !== context.token) continue;

@@ -124,11 +124,11 @@ test('403 certificate reasons: a certificate from another CA, and one for the ot
   const bad = await connectApns(sim.urls.apns, sim.caPem, { cert: foreign.cert, key: foreign.key });
   await expectReason(await request(bad, headers, ALERT), 'BadCertificate', 403);
   bad.close();
-  const production = sim.apns!.keyring && (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app', environment: 'production' }) })).json()) as { cert: string; key: string };
+  const production = (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app', environment: 'production' }) })).json()) as { cert: string; key: string };
   const wrongEnv = await connectApns(sim.urls.apns, sim.caPem, { cert: production.cert, key: production.key });
   await expectReason(await request(wrongEnv, headers, ALERT), 'BadCertificateEnvironment', 403);
   wrongEnv.close();
-  const sandbox = sim.caPem && (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app' }) })).json()) as { cert: string; key: string };
+  const sandbox = (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app' }) })).json()) as { cert: string; key: string };
   const ok = await connectApns(sim.urls.apns, sim.caPem, { cert: sandbox.cert, key: sandbox.key });
   expect((await request(ok, headers, ALERT)).status).toBe(200);
   ok.close();

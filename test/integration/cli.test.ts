@@ -2,7 +2,10 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, test } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/pushsim.js', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -66,4 +69,31 @@ test('rules --markdown prints the rules table', async () => {
   const rules = run(['rules', '--markdown']);
   expect(await rules.exited).toBe(0);
   expect(rules.output().stdout).toContain('`zpns-rn.android.background-handler`');
+});
+
+describe('pushsim push', () => {
+  test('sends an Xcode .apns file over HTTP/2, finds the token by bundle id, and prints Apple\'s answer and the fate', async () => {
+    const { startSimulator } = await import('../../simulator/index.js');
+    const sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+    try {
+      const device = sim.simulation.createDevice({ platform: 'ios' });
+      sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.news', sdkProfile: 'native-ios', state: 'suspended' });
+      const file = join(tmpdir(), `pushsim-${process.pid}.apns`);
+      writeFileSync(file, JSON.stringify({ 'Simulator Target Bundle': 'com.example.news', aps: { 'content-available': 1 }, article: '42' }));
+      const push = run(['push', file, '--control', sim.urls.control, '--push-type', 'background', '--priority', '5']);
+      expect(await push.exited).toBe(0);
+      expect(push.output().stdout).toMatch(/^200 apns-id: [0-9a-f-]{36}\nfate: delivered → application:didReceiveRemoteNotification:fetchCompletionHandler:/);
+      const bad = run(['push', '--control', sim.urls.control, '--topic', 'com.example.news', '--token', 'ab'.repeat(32), '--payload', '{"aps":{"alert":"x"}}']);
+      expect(await bad.exited).toBe(1);
+      expect(bad.output().stdout).toMatch(/^400 apns-id: \S+ \{"reason":"BadDeviceToken"\}/);
+    } finally { await sim.close(); }
+  });
+
+  test('a payload that is not JSON is an error naming the file, exit code 2', async () => {
+    const file = join(tmpdir(), `pushsim-bad-${process.pid}.apns`);
+    writeFileSync(file, '{ not json');
+    const push = run(['push', file, '--topic', 'x']);
+    expect(await push.exited).toBe(2);
+    expect(push.output().stderr).toContain(`the payload in ${file} is not valid JSON`);
+  });
 });

@@ -1,6 +1,5 @@
 // Raw HTTP/2 requests to pushsim's APNs endpoint for tests that need byte-level control (duplicate headers, bad bodies).
 import http2, { type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
-import { createPrivateKey, sign } from 'node:crypto';
 
 export interface WireAnswer { status: number; headers: Record<string, unknown>; body: string; json?: { reason?: string; timestamp?: number } }
 
@@ -28,10 +27,5 @@ export function request(session: ClientHttp2Session, headers: OutgoingHttpHeader
   });
 }
 
-/** Signs an APNs provider token (ES256) the way Apple's docs describe. */
-export function providerToken(key: { teamId: string; keyId: string; p8: string }, issuedAtMs = Date.now()): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const unsigned = `${part({ alg: 'ES256', kid: key.keyId })}.${part({ iss: key.teamId, iat: Math.floor(issuedAtMs / 1000) })}`;
-  const signature = sign('sha256', Buffer.from(unsigned), { key: createPrivateKey(key.p8), dsaEncoding: 'ieee-p1363' }).toString('base64url');
-  return `${unsigned}.${signature}`;
-}
+/** Signs an APNs provider token (ES256): pushsim's own sender does it. */
+export { signProviderToken as providerToken } from '../../simulator/senders/apns-sender.js';

@@ -43,7 +43,8 @@ export interface AuthOptions {
   now: number;
 }
 
-export async function authenticate(connection: ApnsConnection, authorization: string | undefined, options: AuthOptions): Promise<ApnsIdentity> {
+/** Synchronous when the token was verified before on this connection (the common case); a promise otherwise. */
+export function authenticate(connection: ApnsConnection, authorization: string | undefined, options: AuthOptions): ApnsIdentity | Promise<ApnsIdentity> {
   const cert = connection.certificate;
   if (cert) {
     // "APNs ignores [authorization] on a certificate connection."
@@ -58,12 +59,16 @@ export async function authenticate(connection: ApnsConnection, authorization: st
   const token = authorization.replace(/^bearer\s+/i, '');
   if (options.permissive) return { kind: 'permissive' };
 
-  let verified = connection.verified.get(token);
-  if (!verified) {
-    verified = await options.keyring.verify(token);
+  const cached = connection.verified.get(token);
+  if (cached) return checkToken(connection, token, cached, options);
+  return options.keyring.verify(token).then((verified) => {
     connection.verified.set(token, verified);
     if (connection.verified.size > 8) connection.verified.delete(connection.verified.keys().next().value as string);
-  }
+    return checkToken(connection, token, verified, options);
+  });
+}
+
+function checkToken(connection: ApnsConnection, token: string, verified: VerifiedToken, options: AuthOptions): ApnsIdentity {
   if (options.now - verified.issuedAt > TOKEN_MAX_AGE_MS) throw new ApnsRejection('ExpiredProviderToken', `the token was issued at ${new Date(verified.issuedAt).toISOString()}, more than an hour ago; sign a new one`);
   const key = verified.key;
   if (key.environment !== 'both' && key.environment !== connection.environment) {

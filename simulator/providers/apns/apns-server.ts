@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { StringDecoder } from 'node:string_decoder';
 import type { Simulation } from '../../engine/index.js';
-import type { Push, PushKind, PushPriority } from '../../core/index.js';
+import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import type { FaultInjector, FaultRule } from '../fault-injection.js';
 import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
@@ -133,7 +133,8 @@ export class ApnsServer {
       request = readApnsRequest(String(headers[':method']), String(headers[':path']), headers, rawHeaders);
       const environment = this.environmentOf(headers, connection);
       const scoped: ApnsConnection = environment === connection.environment ? connection : { ...connection, environment };
-      const identity = await authenticate(scoped, request.authorization, { keyring: this.keyring, permissive: this.options.permissive, now });
+      const pending = authenticate(scoped, request.authorization, { keyring: this.keyring, permissive: this.options.permissive, now });
+      const identity = pending instanceof Promise ? await pending : pending;
       if (scoped !== connection) Object.assign(connection, { boundKeyId: scoped.boundKeyId, currentToken: scoped.currentToken, tokenChangedAt: scoped.tokenChangedAt });
       connection.authenticated = true;
 
@@ -147,7 +148,7 @@ export class ApnsServer {
       const fault = this.faults.pick('apns', { token: request.token, topic });
       if (fault) { if (await this.applyFault(stream, session, request, fault)) return; }
 
-      this.checkDevice(request.token, environment, bundleId);
+      const address = this.checkDevice(request.token, environment, bundleId);
       this.checkRate(request.token, now);
 
       if (body.bytes === 0) throw new ApnsRejection('PayloadEmpty', 'the request body is empty; send a JSON payload with an aps dictionary');
@@ -160,7 +161,7 @@ export class ApnsServer {
       if (push.kind === undefined) {
         this.sim.record(push as Push, { name: 'dropped', reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet` });
       } else {
-        this.sim.router.route(push as Push);
+        this.sim.router.route(push as Push, address);
       }
       connection.pushes++;
       const responseHeaders: Record<string, string | number> = { ':status': 200, 'apns-id': request.apnsId ?? apnsId };
@@ -173,7 +174,7 @@ export class ApnsServer {
     }
   }
 
-  private checkDevice(token: string, environment: 'sandbox' | 'production', bundleId: string): void {
+  private checkDevice(token: string, environment: 'sandbox' | 'production', bundleId: string): TokenAddress {
     const gone = this.sim.registry.uninstalledToken(token);
     if (gone && gone.kind === 'apns') {
       if (gone.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${gone.environment} environment, this endpoint is ${environment}`);
@@ -183,6 +184,7 @@ export class ApnsServer {
     if (!address || address.kind !== 'apns') throw new ApnsRejection('BadDeviceToken', 'no simulated iPhone app has this device token; install and register an app first');
     if (address.app.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${address.app.environment} environment, this endpoint is ${environment}`);
     if (address.app.bundleId !== bundleId) throw new ApnsRejection('DeviceTokenNotForTopic', `the token belongs to ${address.app.bundleId}, not ${bundleId}`);
+    return address;
   }
 
   private checkRate(token: string, now: number): void {
@@ -308,8 +310,8 @@ function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
         else finish({ bytes: buffer.length, problem: 'the payload is not a JSON object' });
       } catch { finish({ bytes: buffer.length, problem: 'the payload is not valid JSON' }); }
     });
-    stream.on('close', () => finish({ bytes: size, problem: 'the stream closed before the body ended' }));
-    stream.on('aborted', () => finish({ bytes: size, problem: 'the client aborted the stream' }));
+    // 'close' also covers an aborted stream; after 'end' it finds the promise already settled.
+    stream.once('close', () => finish({ bytes: size, problem: 'the stream closed before the body ended' }));
   });
 }
 

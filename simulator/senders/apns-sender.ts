@@ -1,0 +1,62 @@
+// pushsim's own APNs sender: one push over the real wire (HTTP/2 via http2-wrapper), with a provider token signed from a
+// .p8 key, and Apple's answer back. Used by `pushsim push` and by scenario steps.
+import { createPrivateKey, sign } from 'node:crypto';
+import http2 from 'http2-wrapper';
+
+export interface ApnsSendInput {
+  /** Endpoint base URL, e.g. https://127.0.0.1:4801 (sandbox) or :4803 (production). */
+  url: string;
+  token: string;
+  headers: Record<string, string>;
+  payload: string;
+  /** CA to trust (pushsim's). */
+  ca?: string;
+  /** Token auth: a .p8 key with its ids. */
+  key?: { teamId: string; keyId: string; p8: string };
+  /** Certificate auth: a client certificate and key. */
+  certificate?: { cert: string; key: string };
+}
+
+export interface ApnsAnswer { status: number; apnsId?: string; uniqueId?: string; reason?: string; timestamp?: number; body: string }
+
+export function signProviderToken(key: { teamId: string; keyId: string; p8: string }, issuedAtMs = Date.now()): string {
+  const part = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const unsigned = `${part({ alg: 'ES256', kid: key.keyId })}.${part({ iss: key.teamId, iat: Math.floor(issuedAtMs / 1000) })}`;
+  const signature = sign('sha256', Buffer.from(unsigned), { key: createPrivateKey(key.p8), dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return `${unsigned}.${signature}`;
+}
+
+export function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
+  const headers: Record<string, string> = { ...input.headers };
+  if (input.key) headers.authorization = `bearer ${signProviderToken(input.key)}`;
+  const url = new URL(`/3/device/${input.token}`, input.url);
+  return new Promise((resolve, reject) => {
+    const request = http2.request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(input.payload)) },
+      ...(input.ca ? { ca: input.ca } : {}),
+      ...(input.certificate ? { cert: input.certificate.cert, key: input.certificate.key } : {}),
+    }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const answer: ApnsAnswer = { status: response.statusCode ?? 0, body };
+        const id = response.headers['apns-id'];
+        if (typeof id === 'string') answer.apnsId = id;
+        const unique = response.headers['apns-unique-id'];
+        if (typeof unique === 'string') answer.uniqueId = unique;
+        if (body) {
+          try {
+            const json = JSON.parse(body) as { reason?: string; timestamp?: number };
+            if (json.reason) answer.reason = json.reason;
+            if (json.timestamp !== undefined) answer.timestamp = json.timestamp;
+          } catch { /* not JSON: keep the raw body */ }
+        }
+        resolve(answer);
+      });
+    });
+    request.on('error', reject);
+    request.end(input.payload);
+  });
+}
