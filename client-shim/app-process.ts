@@ -77,6 +77,7 @@ export class AppProcess {
       sdkVersion: welcome.sdkVersion,
       bundleId: welcome.bundleId,
       register: async () => { const tokens = await connection.register(); this.appTokens = { ...tokens }; return tokens; },
+      subscribeToTopic: async (topic, subscribe) => { await (subscribe ? connection.subscribe(topic) : connection.unsubscribe(topic)); },
       ack: (ack) => { this.receipts.push({ ...ack }); connection.ack(ack); },
       complete: (pushId, result, error) => connection.complete(error !== undefined ? { pushId, result, error } : { pushId, result }),
       now: () => Date.now(),

@@ -51,11 +51,15 @@ export class Messaging {
   }
 
   async subscribeToTopic(topic: string): Promise<void> {
+    if (topic.includes('/')) throw new Error("firebase.messaging().subscribeToTopic(*) 'topic' must not include \"/\".");
     if (!/^[a-zA-Z0-9-_.~%]{1,900}$/.test(topic)) throw new Error(`firebase.messaging().subscribeToTopic(*) 'topic' must match [a-zA-Z0-9-_.~%]{1,900}`);
-    throw new Error('[pushsim] topic subscriptions arrive with the FCM provider');
+    await this.state.host.subscribeToTopic(topic, true);
   }
 
-  async unsubscribeFromTopic(topic: string): Promise<void> { return this.subscribeToTopic(topic); }
+  async unsubscribeFromTopic(topic: string): Promise<void> {
+    if (topic.includes('/')) throw new Error("firebase.messaging().unsubscribeFromTopic(*) 'topic' must not include \"/\".");
+    await this.state.host.subscribeToTopic(topic, false);
+  }
   async requestPermission(): Promise<number> { return AuthorizationStatus.AUTHORIZED; }
   async hasPermission(): Promise<number> { return AuthorizationStatus.AUTHORIZED; }
   async registerDeviceForRemoteMessages(): Promise<void> { await this.state.host.register(); }

@@ -7,6 +7,8 @@ export interface SdkHost {
   readonly bundleId: string;
   /** Issues (or returns) the app's tokens through the simulator. */
   register(): Promise<Record<string, string>>;
+  /** Subscribes the app's FCM token to a topic (RN Firebase's subscribeToTopic). */
+  subscribeToTopic(topic: string, subscribe: boolean): Promise<void>;
   ack(ack: Omit<ShimAck, 'type'>): void;
   complete(pushId: string, result: string, error?: string): void;
   /** The simulator's clock time now, for handler durations. */

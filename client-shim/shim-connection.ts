@@ -60,6 +60,9 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
   /** Resolves after every message the simulator sent before this call has arrived. */
   sync(): Promise<unknown> { return this.request({ type: 'sync' }); }
 
+  subscribe(topic: string): Promise<unknown> { return this.request({ type: 'subscribe', topic }); }
+  unsubscribe(topic: string): Promise<unknown> { return this.request({ type: 'unsubscribe', topic }); }
+
   tap(pushId: string): Promise<{ stateBefore: string }> {
     return this.request({ type: 'tap', pushId }) as Promise<{ stateBefore: string }>;
   }
@@ -76,7 +79,7 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
-  private request(message: { type: 'sync' } | { type: 'register' } | { type: 'lifecycle'; event: string } | { type: 'tap'; pushId: string }): Promise<unknown> {
+  private request(message: { type: 'subscribe' | 'unsubscribe'; topic: string } | { type: 'sync' } | { type: 'register' } | { type: 'lifecycle'; event: string } | { type: 'tap'; pushId: string }): Promise<unknown> {
     const requestId = String(this.nextRequest++);
     return new Promise((resolve, reject) => {
       if (this.closed) { reject(new Error('the shim connection is closed')); return; }

@@ -9,6 +9,7 @@ import { loadCertificateAuthority, type CertificateAuthority } from './providers
 import { FaultInjector } from './providers/fault-injection.js';
 import { ApnsProvider, type ApnsProviderOptions } from './providers/apns/index.js';
 import type { Provider } from './providers/provider.js';
+import { FcmProvider, type FcmProviderOptions } from './providers/fcm/index.js';
 
 export interface SimulatorOptions extends SimulationOptions {
   /** Interface to listen on; loopback by default. */
@@ -25,8 +26,10 @@ export interface SimulatorOptions extends SimulationOptions {
   stateDir?: string;
   /** Seed of the fault injector's random choices, to replay a chaotic run. */
   faultSeed?: number;
-  /** FCM provider port, reserved for the FCM provider; 4802 by default. */
+  /** FCM endpoint port (HTTP v1, OAuth, topics); 4802 by default (0 when controlPort is 0). */
   fcmPort?: number;
+  /** FCM settings (projects, permissive mode, quotas), or false to not serve FCM. */
+  fcm?: Partial<Omit<FcmProviderOptions, 'host' | 'port'>> | false;
 }
 
 export interface SimulatorUrls {
@@ -50,6 +53,7 @@ export interface SimulatorHandle extends AsyncDisposable {
   /** The CA clients trust (PEM), also at GET /api/ca.pem. */
   readonly caPem: string;
   readonly apns?: ApnsProvider;
+  readonly fcm?: FcmProvider;
   readonly faults: FaultInjector;
   /** Advances a virtual clock (throws on a real one). */
   advance(by: Duration): Promise<number>;
@@ -94,6 +98,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
     providers.push(apns);
   }
+  let fcm: FcmProvider | undefined;
+  if (options.fcm !== false) {
+    fcm = new FcmProvider(simulation, ca, faults, { ...(options.fcm || {}), host, port: options.fcmPort ?? (anyPort ? 0 : DEFAULT_PORTS.fcm) });
+    providers.push(fcm);
+  }
   let endpoints: EndpointInfo[] = [];
   const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, routers: providers.map((p) => p.routes()) });
   const server = createServer(app);
@@ -106,14 +115,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     for (const provider of providers) await provider.stop().catch(() => {});
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const e = error as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `an APNs port on ${host} is already in use (${e.message}); choose others with --apns-port / --apns-production-port (0 picks a free one)`, '--apns-port', 500);
+    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `a provider port on ${host} is already in use (${e.message}); choose others with --apns-port, --apns-production-port or --fcm-port (0 picks a free one)`, '--apns-port', 500);
     throw error;
   }
   const feed: EventFeed = attachEventFeed(server, simulation);
   const shims = attachShimGateway(server, simulation);
 
   const base = `http://${urlHost(host)}:${port}`;
-  const fcmPort = options.fcmPort ?? DEFAULT_PORTS.fcm;
   const urls: SimulatorUrls = {
     control: base,
     api: `${base}/api`,
@@ -121,7 +129,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     shim: `ws://${urlHost(host)}:${port}/api/shim`,
     apns: apns?.sandbox.url ?? '',
     apnsProduction: apns?.production.url ?? '',
-    fcm: `https://${urlHost(host)}:${fcmPort}`,
+    fcm: fcm?.server.url ?? '',
   };
   endpoints = [
     { name: 'control', protocol: 'http', url: urls.api, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
@@ -130,7 +138,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
     ...providerEndpoints,
     { name: 'ca', protocol: 'http', url: `${urls.api}/ca.pem`, status: 'listening', description: 'the CA certificate to trust for the TLS endpoints' },
-    { name: 'fcm', protocol: 'https', url: urls.fcm, status: 'reserved', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send); port reserved for the FCM provider' },
   ];
 
   let closed: Promise<void> | undefined;
@@ -154,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ledger: simulation.ledger,
     caPem: ca.caPem,
     ...(apns ? { apns } : {}),
+    ...(fcm ? { fcm } : {}),
     faults,
     advance: (by) => simulation.advance(by),
     reset: () => simulation.reset(),

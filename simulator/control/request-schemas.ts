@@ -30,6 +30,7 @@ export const installAppSchema = z.object({
   sdkProfile: z.enum(SDK_PROFILES as [string, ...string[]]),
   sdkVersion: z.string().regex(/^\d+(\.\d+){0,3}([-+][\w.]+)?$/, 'a version like "2.8.3"').optional(),
   environment: z.enum(['sandbox', 'production']).optional(),
+  fcmProject: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"').optional(),
   register: z.boolean().optional(),
   state: z.string().min(1).optional(),
   suspendAfter: durationValue.optional(),

@@ -85,7 +85,14 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
         case 'ack': sim.router.acknowledge(bound, message); break;
         case 'complete': sim.router.complete(bound, message); break;
         case 'subscribe': case 'unsubscribe':
-          reply(message.requestId, () => { throw new SimulatorError('TOPICS_UNAVAILABLE', 'topic subscriptions arrive with the FCM provider', 'topic', 501); });
+          reply(message.requestId, () => {
+            const topics = sim.topicSubscriptions;
+            if (!topics) throw new SimulatorError('TOPICS_UNAVAILABLE', 'this simulator runs without the FCM provider, so there are no topics', 'topic', 501);
+            const token = sim.registry.register(bound).fcm;
+            if (!token) throw new SimulatorError('NO_FCM_TOKEN', 'this app has no FCM token (topics need an FCM app)', 'topic');
+            if (message.type === 'subscribe') topics.subscribe(token, message.topic); else topics.unsubscribe(token, message.topic);
+            return { topic: message.topic };
+          });
           break;
         default: throw new SimulatorError('UNKNOWN_MESSAGE', `unknown shim message type "${(message as { type?: string }).type}"`, 'type');
       }

@@ -13,7 +13,7 @@ export interface ShimHello {
   /** Create (or reuse by id) this device when `appId` is not given. */
   device?: { id?: string; platform: Platform; osVersion?: string; conditions?: Partial<DeviceConditions> };
   /** Install this app on the device when `appId` is not given (reused if already installed). */
-  app?: { id?: string; bundleId: string; sdkProfile: SdkProfile; sdkVersion?: string; environment?: ApnsEnvironment };
+  app?: { id?: string; bundleId: string; sdkProfile: SdkProfile; sdkVersion?: string; environment?: ApnsEnvironment; fcmProject?: string };
 }
 
 export interface ShimRegister { type: 'register'; requestId: string }

@@ -27,6 +27,8 @@ export interface InstalledApp {
   sdkProfile: SdkProfile;
   sdkVersion: string;
   environment: ApnsEnvironment;
+  /** The Firebase project whose sender its FCM token belongs to; the FCM provider's first project when absent. */
+  fcmProject?: string;
   /** Lifecycle state as a dotted path of the platform machine, e.g. `background.pushWake`. */
   lifecycle: string;
   /** Why the app last stopped running (`budgetExpired`, `forceQuit`...), kept for the ledger. */

@@ -24,6 +24,7 @@ export interface InstallAppInput {
   suspendAfterMs?: number;
   handlerTimeMs?: number;
   fidelity?: FidelityOptions;
+  fcmProject?: string;
   id?: string;
 }
 
@@ -113,6 +114,7 @@ export class Registry {
     };
     if (input.suspendAfterMs !== undefined) app.suspendAfterMs = input.suspendAfterMs;
     if (input.handlerTimeMs !== undefined) app.handlerTimeMs = input.handlerTimeMs;
+    if (input.fcmProject !== undefined) app.fcmProject = input.fcmProject;
     if (input.fidelity) app.fidelity = input.fidelity;
     this.apps.set(id, app);
     onDevice.push(id);

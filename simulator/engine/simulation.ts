@@ -37,6 +37,8 @@ export interface InstallInput {
   /** Virtual apps only: how long the background handler runs before completing; -1 = never completes. */
   handlerTimeMs?: number;
   fidelity?: FidelityOptions;
+  /** Firebase project of the app's FCM token (the FCM provider's first project by default). */
+  fcmProject?: string;
   id?: string;
 }
 
@@ -63,6 +65,8 @@ export class Simulation {
   readonly ledger: Ledger;
   readonly lifecycle: LifecycleDriver;
   readonly router: PushRouter;
+  /** Topic subscriptions as the device SDK makes them (set by the FCM provider when it runs). */
+  topicSubscriptions?: { subscribe(token: string, topic: string): void; unsubscribe(token: string, topic: string): void };
 
   constructor(options: SimulationOptions = {}) {
     this.clock = typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);

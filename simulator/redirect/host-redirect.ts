@@ -2,6 +2,7 @@
 // redirected host (node:tls, hence node:https, node:http2 and undici) goes to the simulator's port, with the original
 // host kept as SNI and pushsim's CA trusted for it. Nothing else is redirected and no system file is touched.
 import tls from 'node:tls';
+import http2 from 'node:http2';
 
 export interface RedirectTarget { host: string; port: number }
 
@@ -55,7 +56,24 @@ export function installRedirect(options: RedirectOptions): () => void {
     return callback ? connect.call(tls, redirected, callback) : connect.call(tls, redirected);
   };
   (tls as { connect: typeof tls.connect }).connect = patched as typeof tls.connect;
+
+  // firebase-admin's HTTP/2 client sends `:scheme: "https:"` (URL.protocol, colon included). Google's front ends accept it;
+  // nghttp2 in a Node server refuses it as a protocol error. On redirected sessions only, send the scheme as `https`.
+  const originalHttp2Connect = http2.connect;
+  const patchedHttp2Connect = function connect(this: unknown, authority: string | URL, ...rest: unknown[]): http2.ClientHttp2Session {
+    const session = (originalHttp2Connect as (...a: unknown[]) => http2.ClientHttp2Session).call(this, authority, ...rest);
+    const host = new URL(String(authority)).hostname.toLowerCase();
+    if (targets.has(host)) {
+      const request = session.request.bind(session);
+      session.request = ((headers?: http2.OutgoingHttpHeaders, options?: http2.ClientSessionRequestOptions) =>
+        request(headers && headers[':scheme'] === 'https:' ? { ...headers, ':scheme': 'https' } : headers, options)) as typeof session.request;
+    }
+    return session;
+  };
+  (http2 as { connect: typeof http2.connect }).connect = patchedHttp2Connect as typeof http2.connect;
+
   const restore = (): void => {
+    if ((http2 as { connect: unknown }).connect === patchedHttp2Connect) (http2 as { connect: typeof http2.connect }).connect = originalHttp2Connect;
     if ((tls as { connect: unknown }).connect === patched) (tls as { connect: typeof tls.connect }).connect = original;
     if (installed?.restore === restore) installed = undefined;
   };

@@ -1,0 +1,104 @@
+// The FCM provider: the HTTP v1 endpoint, OAuth and topic management on one HTTPS port, plus control routes
+// (/api/fcm/...) for service accounts, projects and faults.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Simulation } from '../../engine/index.js';
+import type { EndpointInfo } from '../../control/index.js';
+import { parseInput } from '../../control/parse-input.js';
+import { SimulatorError } from '../../core/index.js';
+import type { Provider } from '../provider.js';
+import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { FaultInjector } from '../fault-injection.js';
+import { faultSchema } from '../apns/apns-provider.js';
+import { FcmAuth } from './fcm-auth.js';
+import { FcmTopics } from './fcm-topics.js';
+import { FcmServer, type FcmProjectConfig } from './fcm-server.js';
+import { FCM_ERRORS, isFcmErrorCode } from './fcm-errors.js';
+
+export interface FcmProviderOptions {
+  host: string;
+  port: number;
+  /** Firebase projects served; the first is the default project of apps that name none. */
+  projects?: FcmProjectConfig[];
+  /** Accept any bearer token (quick starts). */
+  permissive?: boolean;
+  perDevicePerMinute?: number;
+  perProjectPerMinute?: number;
+}
+
+export const DEFAULT_FCM_PROJECT = 'pushsim-project';
+
+const serviceAccountSchema = z.object({ projectId: z.string().min(1).optional() }).strict();
+const projectSchema = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"'), apnsConfigured: z.boolean().optional() }).strict();
+const subscribeSchema = z.object({ token: z.string().min(1), topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'), project: z.string().optional() }).strict();
+
+export class FcmProvider implements Provider {
+  readonly name = 'fcm';
+  readonly auth = new FcmAuth();
+  readonly topics = new FcmTopics();
+  readonly server: FcmServer;
+
+  constructor(private readonly sim: Simulation, ca: CertificateAuthority, private readonly faults: FaultInjector, options: FcmProviderOptions) {
+    this.server = new FcmServer(sim, this.auth, this.topics, faults, ca, {
+      host: options.host,
+      port: options.port,
+      projects: options.projects?.length ? options.projects : [{ id: DEFAULT_FCM_PROJECT }],
+      permissive: options.permissive ?? false,
+      perDevicePerMinute: options.perDevicePerMinute ?? 240,
+      perProjectPerMinute: options.perProjectPerMinute ?? 600_000,
+    });
+    sim.bus.on('simulator.reset', () => this.reset());
+    sim.topicSubscriptions = {
+      subscribe: (token, topic) => this.subscribe(token, topic),
+      unsubscribe: (token, topic) => { const app = sim.registry.resolveToken(token)?.app; this.topics.unsubscribe(app?.fcmProject ?? this.server.defaultProject, token, topic); },
+    };
+  }
+
+  async start(): Promise<EndpointInfo[]> { await this.server.start(); return this.endpoints(); }
+  async stop(): Promise<void> { await this.server.stop(); }
+  reset(): void { this.server.reset(); this.topics.clear(); this.faults.clear('fcm'); }
+
+  endpoints(): EndpointInfo[] {
+    return [{ name: 'fcm', protocol: 'https', url: this.server.url, status: 'listening', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send), OAuth /token, topic management; HTTP/1.1 and HTTP/2' }];
+  }
+
+  /** Subscribes an app's FCM token to a topic, as the device SDK's subscribeToTopic does. */
+  subscribe(token: string, topic: string, project?: string): void {
+    const address = this.sim.registry.resolveToken(token);
+    if (!address || address.kind !== 'fcm') throw new SimulatorError('UNKNOWN_TOKEN', 'no installed app owns this FCM token', 'token', 404);
+    if (this.topics.subscribe(project ?? address.app.fcmProject ?? this.server.defaultProject, token, topic) === 'too-many-topics') {
+      throw new SimulatorError('TOO_MANY_TOPICS', 'an app instance may subscribe to at most 2000 topics', 'topic', 400);
+    }
+  }
+
+  routes(): Router {
+    const router = Router();
+    router.get('/fcm/errors', (_req, res) => { res.json(FCM_ERRORS); });
+    router.get('/fcm/projects', (_req, res) => { res.json(this.server.options.projects); });
+    router.post('/fcm/projects', (req, res) => {
+      const body = parseInput(projectSchema, req.body);
+      const existing = this.server.options.projects.find((p) => p.id === body.id);
+      if (existing) Object.assign(existing, body); else this.server.options.projects.push(body);
+      res.status(201).json(body);
+    });
+    router.get('/fcm/service-accounts', (_req, res) => { res.json(this.auth.listServiceAccounts()); });
+    router.post('/fcm/service-accounts', (req, res) => {
+      const body = parseInput(serviceAccountSchema, req.body);
+      const projectId = body.projectId ?? this.server.defaultProject;
+      if (!this.server.options.projects.some((p) => p.id === projectId)) throw new SimulatorError('UNKNOWN_PROJECT', `project ${projectId} is not served; add it with POST /api/fcm/projects`, 'projectId', 404);
+      res.status(201).json(this.auth.createServiceAccount(projectId));
+    });
+    router.post('/fcm/subscriptions', (req, res) => {
+      const body = parseInput(subscribeSchema, req.body);
+      this.subscribe(body.token, body.topic, body.project);
+      res.status(201).json({ token: body.token, topic: body.topic });
+    });
+    router.get('/fcm/faults', (_req, res) => { res.json(this.faults.list('fcm')); });
+    router.post('/fcm/faults', (req, res) => {
+      const body = parseInput(faultSchema, req.body);
+      res.status(201).json(this.faults.add({ ...body, provider: 'fcm' } as Parameters<FaultInjector['add']>[0], isFcmErrorCode));
+    });
+    router.delete('/fcm/faults', (_req, res) => { this.faults.clear('fcm'); res.status(204).end(); });
+    return router;
+  }
+}
