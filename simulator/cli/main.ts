@@ -5,6 +5,7 @@ import { streamOutput, type CliOutput } from './cli-output.js';
 import { serveCommand } from './serve-command.js';
 import { rulesCommand } from './rules-command.js';
 import { pushCommand } from './push-command.js';
+import { execCommand } from './exec-command.js';
 
 export function buildCli(output: CliOutput, setExitCode: (code: number) => void): Command {
   const program = new Command('pushsim')
@@ -16,6 +17,7 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
   program.addCommand(serveCommand(output, setExitCode));
   program.addCommand(rulesCommand(output));
   program.addCommand(pushCommand(output, setExitCode));
+  program.addCommand(execCommand(output, setExitCode));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   return program;
 }

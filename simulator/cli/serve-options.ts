@@ -41,6 +41,7 @@ export const SERVE_OPTIONS: readonly ServeOption[] = [
   { key: 'fcmPort', flag: '--fcm-port <port>', env: 'PUSHSIM_FCM_PORT', description: 'FCM provider port', defaultValue: DEFAULT_PORTS.fcm, parse: port },
   { key: 'apns.h2c', flag: '--apns-h2c', env: 'PUSHSIM_APNS_H2C', description: 'serve APNs as plain HTTP/2 (h2c) instead of TLS', defaultValue: false, parse: bool },
   { key: 'apns.permissive', flag: '--apns-permissive', env: 'PUSHSIM_APNS_PERMISSIVE', description: 'accept any bearer token (quick starts; off by default)', defaultValue: false, parse: bool },
+  { key: 'fcm.permissive', flag: '--fcm-permissive', env: 'PUSHSIM_FCM_PERMISSIVE', description: 'accept any OAuth bearer on FCM (quick starts; off by default)', defaultValue: false, parse: bool },
   { key: 'stateDir', flag: '--state-dir <dir>', env: 'PUSHSIM_STATE_DIR', description: 'where the generated CA and server certificate are kept', defaultValue: '.pushsim', parse: (raw) => raw },
   { key: 'faultSeed', flag: '--fault-seed <n>', env: 'PUSHSIM_FAULT_SEED', description: 'seed of fault injection, to replay chaos', defaultValue: 1, parse: integer },
   { key: 'virtualClock', flag: '--virtual-clock', env: 'PUSHSIM_VIRTUAL_CLOCK', description: 'run on a virtual clock advanced through POST /api/clock/advance', defaultValue: false, parse: bool },

@@ -6,6 +6,8 @@ import { IOS_PUSH_KINDS, type Push } from '../core/index.js';
 export interface Eviction { pushId: string; fate: 'collapsed' | 'dropped'; reason: string }
 
 export const FCM_MAX_NON_COLLAPSIBLE = 100;
+/** "FCM stores at most 4 distinct collapse keys per device; beyond 4, which keys survive is undefined" — pushsim keeps the newest 4. */
+export const FCM_MAX_COLLAPSE_KEYS = 4;
 
 export class OfflineStore {
   private readonly held = new Map<string, Push[]>();
@@ -24,6 +26,16 @@ export class OfflineStore {
         if (queue[i]!.collapseId === push.collapseId) {
           evictions.push({ pushId: queue[i]!.id, fate: 'collapsed', reason: `replaced by ${push.id} with the same collapse key "${push.collapseId}"` });
           queue.splice(i, 1);
+        }
+      }
+      const keys = [...new Set(queue.filter((p) => p.collapseId !== undefined).map((p) => p.collapseId!))];
+      if (keys.length >= FCM_MAX_COLLAPSE_KEYS) {
+        const oldestKey = keys[0]!;
+        for (let i = queue.length - 1; i >= 0; i--) {
+          if (queue[i]!.collapseId === oldestKey) {
+            evictions.push({ pushId: queue[i]!.id, fate: 'dropped', reason: `FCM stores at most ${FCM_MAX_COLLAPSE_KEYS} collapse keys per device; "${oldestKey}" was the oldest` });
+            queue.splice(i, 1);
+          }
         }
       }
     } else if (queue.filter((p) => p.collapseId === undefined).length >= FCM_MAX_NON_COLLAPSIBLE) {

@@ -31,3 +31,27 @@ export class SilentPushThrottle {
   forget(appId: string): void { this.recent.delete(appId); }
   clear(): void { this.recent.clear(); }
 }
+
+/**
+ * App Standby bucket caps on high-priority FCM messages per day (table "prior to Android 13",
+ * https://developer.android.com/topic/performance/power/power-details); past the cap they are treated as normal priority.
+ */
+export const STANDBY_HIGH_PRIORITY_PER_DAY: Record<string, number> = { active: Infinity, working_set: Infinity, frequent: 10, rare: 5, restricted: 5 };
+
+export class StandbyBucketBudget {
+  private readonly used = new Map<string, number[]>();
+
+  /** Takes one high-priority message from the app's daily allowance; false when its bucket's cap is reached. */
+  consume(appId: string, bucket: string, now: number): boolean {
+    const cap = STANDBY_HIGH_PRIORITY_PER_DAY[bucket] ?? Infinity;
+    if (cap === Infinity) return true;
+    const since = now - 86_400_000;
+    const times = (this.used.get(appId) ?? []).filter((t) => t > since);
+    if (times.length >= cap) { this.used.set(appId, times); return false; }
+    times.push(now);
+    this.used.set(appId, times);
+    return true;
+  }
+
+  clear(): void { this.used.clear(); }
+}

@@ -1,7 +1,7 @@
 // Routes an accepted push to its app: token → install, offline store, expiry, throttle, decideDelivery, wake, hand-over.
 // Every push that enters here leaves with a fate in the ledger; nothing is lost silently.
 import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp, TokenAddress } from '../core/index.js';
-import { decideDelivery, OfflineStore, SilentPushThrottle, type Outcome } from '../delivery/index.js';
+import { decideDelivery, OfflineStore, SilentPushThrottle, StandbyBucketBudget, type Outcome } from '../delivery/index.js';
 import { SimulatorError } from '../core/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
@@ -23,6 +23,7 @@ export class PushRouter {
   /** Deliveries handed to a shim and not yet acknowledged: push id → app id. */
   private readonly inFlight = new Map<string, string>();
   readonly throttle = new SilentPushThrottle();
+  private readonly standby = new StandbyBucketBudget();
   /** Background pushes the device holds for an app after throttling it: the newest only (apns.md §2 "On-device holding"). */
   private readonly heldOnDevice = new Map<string, Push>();
   /** Notifications on screen by collapse id, per app: a newer one with the same id replaces the older. */
@@ -148,7 +149,7 @@ export class PushRouter {
 
   clear(): void {
     this.store.clear(); this.deferred.clear(); this.awaitingCompletion.clear(); this.throttle.clear();
-    this.heldOnDevice.clear(); this.onScreen.clear();
+    this.heldOnDevice.clear(); this.onScreen.clear(); this.standby.clear();
     this.connections.clear(); this.unreachable.clear(); this.inFlight.clear();
     for (const handle of this.expiryTimers.values()) this.clock.clearTimer(handle);
     this.expiryTimers.clear();
@@ -183,6 +184,10 @@ export class PushRouter {
       return undefined;
     }
 
+    if (device.platform === 'android' && push.priority === 'high' && !this.standby.consume(app.id, device.conditions.standbyBucket, now)) {
+      push.priority = 'normal';
+      this.ledger.note(push.id, now, `high priority downgraded to normal: the app is in the "${device.conditions.standbyBucket}" App Standby bucket and used its daily high-priority allowance`);
+    }
     const outcome = decideDelivery({
       kind: push.kind, priority: push.priority, platform: device.platform, state, conditions: device.conditions,
       sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, ...(app.fidelity ? { fidelity: app.fidelity } : {}),
@@ -192,6 +197,11 @@ export class PushRouter {
   }
 
   private apply(push: Push, app: InstalledApp, device: Device, state: string, outcome: Outcome): void {
+    if (outcome.fate === 'deferred' && push.expiresAt === 0) {
+      // FCM: "0 means deliver now or drop" — it cannot wait for a maintenance window.
+      this.settle(push.id, { name: 'expired', reason: 'ttl 0 means deliver now or drop, and the device is in Doze (normal priority waits for a maintenance window)' });
+      return;
+    }
     if (outcome.fate === 'deferred') {
       const queue = this.deferred.get(app.id) ?? [];
       queue.push(push);

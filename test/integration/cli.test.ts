@@ -97,3 +97,20 @@ describe('pushsim push', () => {
     expect(push.output().stderr).toContain(`the payload in ${file} is not valid JSON`);
   });
 });
+
+test('pushsim exec runs an unmodified apns2 backend against pushsim', async () => {
+  const { startSimulator } = await import('../../simulator/index.js');
+  const sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+  try {
+    const key = sim.apns!.keyring.mint();
+    const device = sim.simulation.createDevice({ platform: 'ios' });
+    const app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.backend', sdkProfile: 'native-ios', state: 'suspended' });
+    const backend = fileURLToPath(new URL('../fixtures/apns2-backend.mjs', import.meta.url));
+    const exec = run(['exec', '--control', sim.urls.control, '--', process.execPath, backend], {
+      TEAM_ID: key.teamId, KEY_ID: key.keyId, SIGNING_KEY: key.p8, TOPIC: 'com.example.backend', DEVICE_TOKEN: app.tokens!.apns!,
+    });
+    expect(await exec.exited).toBe(0);
+    expect(exec.output().stdout).toContain('sent');
+    expect(sim.ledger.list({ appId: app.id }).at(-1)!.fate).toMatchObject({ name: 'delivered', platformCallback: 'application:didReceiveRemoteNotification:fetchCompletionHandler:' });
+  } finally { await sim.close(); }
+});

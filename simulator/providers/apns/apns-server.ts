@@ -14,6 +14,7 @@ import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reaso
 import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHeaders } from './apns-request.js';
 import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnection } from './apns-auth.js';
 import type { ApnsKeyring } from './apns-keys.js';
+import { KeyedRateWindows } from '../rate-window.js';
 
 export interface ApnsServerOptions {
   host: string;
@@ -37,7 +38,7 @@ export class ApnsServer {
   private server: Http2Server | Http2SecureServer | undefined;
   private readonly sessions = new Set<Http2Session>();
   private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
-  private readonly recentByToken = new Map<string, number[]>();
+  private readonly recentByToken: KeyedRateWindows;
   port = 0;
 
   constructor(
@@ -46,7 +47,9 @@ export class ApnsServer {
     private readonly faults: FaultInjector,
     private readonly ca: CertificateAuthority,
     readonly options: ApnsServerOptions,
-  ) {}
+  ) {
+    this.recentByToken = new KeyedRateWindows(options.tooManyRequests.windowMs);
+  }
 
   get url(): string { return `${this.options.h2c ? 'http' : 'https'}://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`; }
 
@@ -190,13 +193,7 @@ export class ApnsServer {
   private checkRate(token: string, now: number): void {
     const { perToken, windowMs } = this.options.tooManyRequests;
     if (perToken <= 0) return;
-    const recent = (this.recentByToken.get(token) ?? []).filter((t) => t > now - windowMs);
-    if (recent.length >= perToken) {
-      this.recentByToken.set(token, recent);
-      throw new ApnsRejection('TooManyRequests', `more than ${perToken} pushes to this device token within ${windowMs} ms`);
-    }
-    recent.push(now);
-    this.recentByToken.set(token, recent);
+    if (!this.recentByToken.tryTake(token, now, perToken)) throw new ApnsRejection('TooManyRequests', `more than ${perToken} pushes to this device token within ${windowMs} ms`);
   }
 
   /** Applies a fault; returns true when the stream was handled (answered or dropped). */

@@ -12,6 +12,7 @@ import { readSendRequest, type FcmMessage } from './fcm-message.js';
 import type { FcmAuth } from './fcm-auth.js';
 import type { FcmTopics } from './fcm-topics.js';
 import { androidPush, iosPush } from './fcm-push.js';
+import { RateWindow, KeyedRateWindows } from '../rate-window.js';
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -40,8 +41,8 @@ const FCM_TOKEN_SHAPE = /^[A-Za-z0-9_:-]{20,4096}$/;
 
 export class FcmServer {
   private server: Http2SecureServer | undefined;
-  private readonly perDevice = new Map<string, number[]>();
-  private projectWindow: number[] = [];
+  private readonly perDevice = new KeyedRateWindows(60_000);
+  private projectWindow = new RateWindow(60_000);
   port = 0;
 
   constructor(
@@ -79,7 +80,7 @@ export class FcmServer {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  reset(): void { this.perDevice.clear(); this.projectWindow = []; }
+  reset(): void { this.perDevice.clear(); this.projectWindow = new RateWindow(60_000); }
 
   private json(res: Response, status: number, body: object): void {
     if (res.headersSent || (res as { destroyed?: boolean }).destroyed) return;
@@ -188,19 +189,13 @@ export class FcmServer {
   }
 
   private checkQuota(token: string, now: number): void {
-    const minute = now - 60_000;
-    const device = (this.perDevice.get(token) ?? []).filter((t) => t > minute);
-    if (device.length >= this.options.perDevicePerMinute) {
-      this.perDevice.set(token, device);
-      throw new FcmError('QUOTA_EXCEEDED', `Quota exceeded for quota metric 'Messages sent to one device' : more than ${this.options.perDevicePerMinute} per minute.`);
-    }
-    this.projectWindow = this.projectWindow.filter((t) => t > minute);
-    if (this.projectWindow.length >= this.options.perProjectPerMinute) {
+    if (this.projectWindow.count(now) >= this.options.perProjectPerMinute) {
       throw new FcmError('QUOTA_EXCEEDED', `Quota exceeded for quota metric 'Messages per minute' of the project: ${this.options.perProjectPerMinute}.`);
     }
-    device.push(now);
-    this.perDevice.set(token, device);
-    this.projectWindow.push(now);
+    if (!this.perDevice.tryTake(token, now, this.options.perDevicePerMinute)) {
+      throw new FcmError('QUOTA_EXCEEDED', `Quota exceeded for quota metric 'Messages sent to one device' : more than ${this.options.perDevicePerMinute} per minute.`);
+    }
+    this.projectWindow.tryTake(now, Infinity);
   }
 
   private subscription(req: Request, res: Response, project: string, token: string, url: URL, topicInPath?: string): void {
