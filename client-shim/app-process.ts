@@ -48,6 +48,12 @@ function shimUrl(simulator: string): string {
   return url.toString();
 }
 
+function controlUrl(simulator: string): string {
+  const url = new URL(simulator);
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return `${url.protocol}//${url.host}`;
+}
+
 function appStateOf(lifecycle: string): AppStateStatus {
   if (lifecycle === 'active' || lifecycle === 'foreground') return 'active';
   if (lifecycle === 'inactive') return 'inactive';
@@ -76,6 +82,7 @@ export class AppProcess {
       platform: welcome.platform,
       sdkVersion: welcome.sdkVersion,
       bundleId: welcome.bundleId,
+      fidelity: welcome.fidelity ?? {},
       register: async () => { const tokens = await connection.register(); this.appTokens = { ...tokens }; return tokens; },
       subscribeToTopic: async (topic, subscribe) => { await (subscribe ? connection.subscribe(topic) : connection.unsubscribe(topic)); },
       ack: (ack) => { this.receipts.push({ ...ack }); connection.ack(ack); },
@@ -130,6 +137,19 @@ export class AppProcess {
   forceQuit(): Promise<string> { return this.send('forceQuit'); }
   kill(): Promise<string> { return this.send('kill'); }
   forceStop(): Promise<string> { return this.send('forceStop'); }
+
+  /**
+   * Logs the app's ZIM user in (ZIM binds the pushID to the user). `connection: 'down'` keeps its ZIM long connection
+   * down, so pushes go out as offline pushes even while the app runs.
+   */
+  async loginZim(userID: string, connection: 'auto' | 'down' = 'auto'): Promise<void> {
+    const response = await fetch(`${controlUrl(this.options.simulator)}/api/zpns/users`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userID, appId: this.appId, connection }),
+    });
+    if (!response.ok) throw new Error(`[pushsim] ZIM login failed: ${await response.text()}`);
+    const { pushID } = await response.json() as { pushID?: string };
+    if (pushID) this.appTokens = { ...this.appTokens, zpns: pushID };
+  }
 
   /** The user taps the notification a push displayed. */
   async tap(pushId: string): Promise<void> {

@@ -9,3 +9,4 @@ export { createAppApi, type AppApi } from './app-api.js';
 export { createZpns, type ZPNsStatic, type ZPNsMessage, type ZPNsRegisterMessage, type ZPNsEventHandler } from './zpns-api.js';
 export { Messaging, AuthorizationStatus } from './rnfb-messaging.js';
 export type { IosAppDelegate, AndroidMessagingService, BackgroundFetchResult, IosNotification } from './native-platform.js';
+export { ZIMSender, ZIMError, ZIM_PARAM_INVALID, type ZIMPushConfig, type ZIMMessageSendConfig, type ZIMCallInviteConfig } from './zim-sender.js';

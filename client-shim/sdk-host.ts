@@ -1,10 +1,13 @@
 // What an SDK's native side needs from the app process: the transport back to the simulator and the app's identity.
 import type { ShimAck, ShimDeliver } from '../simulator/control/shim-protocol.js';
+import type { FidelityOptions } from '../simulator/core/index.js';
 
 export interface SdkHost {
   readonly platform: 'ios' | 'android';
   readonly sdkVersion: string;
   readonly bundleId: string;
+  /** The install's docs-vs-SDK switches. */
+  readonly fidelity: FidelityOptions;
   /** Issues (or returns) the app's tokens through the simulator. */
   register(): Promise<Record<string, string>>;
   /** Subscribes the app's FCM token to a topic (RN Firebase's subscribeToTopic). */

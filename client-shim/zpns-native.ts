@@ -41,9 +41,10 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /** The Android message map for an FCM data message: title/content from data, extras as a JSON string, and `event`. */
-export function androidMessageBody(delivery: ShimDeliver, event: string): Record<string, unknown> {
+export function androidMessageBody(delivery: ShimDeliver, event: string, documentedSourceType = false): Record<string, unknown> {
   const data = stringMap((delivery.payload as { data?: unknown }).data);
-  return { title: data.title ?? '', content: data.content ?? '', extras: JSON.stringify(data), pushSourceType: ANDROID_SOURCE_TYPE_FCM, event };
+  // The documented variant reports FCM as the TS enum says (ZPNsPushSourceType.FCM = 2).
+  return { title: data.title ?? '', content: data.content ?? '', extras: JSON.stringify(data), pushSourceType: documentedSourceType ? 2 : ANDROID_SOURCE_TYPE_FCM, event };
 }
 
 /** iOS notificationArrived / notificationClicked: {title, content, extras: userInfo, pushSourceType: 1}, no `payload` key. */
@@ -172,14 +173,14 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
 
   // Android (FCM data messages)
   if (callback === 'throughMessageReceived') {
-    const body = androidMessageBody(delivery, 'throughMessageReceived');
+    const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
     const snapshot = structuredClone(body);
     const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}throughMessageReceived`, { message: body });
     host.ack(ran ? { pushId: delivery.pushId, ran: true, callback, message: snapshot } : { pushId: delivery.pushId, ran: false, reason: 'no throughMessageReceived listener is registered in JS, so the event is lost' });
     return;
   }
   if (callback === 'setBackgroundMessageHandler') {
-    const body = androidMessageBody(delivery, 'throughMessageReceived');
+    const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
     if (state.backgroundHandlerSet) { runHeadlessTask(context, host, delivery.pushId, body); return; }
     if (isVersionBelow(host.sdkVersion, ZPNS_BACKGROUND_QUEUE_VERSION)) {
       host.ack({ pushId: delivery.pushId, ran: false, reason: `ZPNs ${host.sdkVersion} has no background queue (added in ${ZPNS_BACKGROUND_QUEUE_VERSION}): the message arrived before setBackgroundMessageHandler was called in this process and is lost` });

@@ -10,6 +10,7 @@ import { FaultInjector } from './providers/fault-injection.js';
 import { ApnsProvider, type ApnsProviderOptions } from './providers/apns/index.js';
 import type { Provider } from './providers/provider.js';
 import { FcmProvider, type FcmProviderOptions } from './providers/fcm/index.js';
+import { ZpnsProvider, type ZpnsProviderOptions } from './providers/zpns/index.js';
 
 export interface SimulatorOptions extends SimulationOptions {
   /** Interface to listen on; loopback by default. */
@@ -30,6 +31,8 @@ export interface SimulatorOptions extends SimulationOptions {
   fcmPort?: number;
   /** FCM settings (projects, permissive mode, quotas), or false to not serve FCM. */
   fcm?: Partial<Omit<FcmProviderOptions, 'host' | 'port'>> | false;
+  /** ZPNs settings (push strategies, the resourcesID limit), or false to not serve ZPNs. */
+  zpns?: Partial<Omit<ZpnsProviderOptions, 'controlUrl'>> | false;
 }
 
 export interface SimulatorUrls {
@@ -54,6 +57,7 @@ export interface SimulatorHandle extends AsyncDisposable {
   readonly caPem: string;
   readonly apns?: ApnsProvider;
   readonly fcm?: FcmProvider;
+  readonly zpns?: ZpnsProvider;
   readonly faults: FaultInjector;
   /** Advances a virtual clock (throws on a real one). */
   advance(by: Duration): Promise<number>;
@@ -103,11 +107,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     fcm = new FcmProvider(simulation, ca, faults, { ...(options.fcm || {}), host, port: options.fcmPort ?? (anyPort ? 0 : DEFAULT_PORTS.fcm) });
     providers.push(fcm);
   }
+  let controlBase = '';
+  let zpns: ZpnsProvider | undefined;
+  if (options.zpns !== false) {
+    zpns = new ZpnsProvider(simulation, { ...(options.zpns || {}), controlUrl: () => controlBase });
+    providers.push(zpns);
+  }
   let endpoints: EndpointInfo[] = [];
   const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, routers: providers.map((p) => p.routes()) });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
+  controlBase = `http://${urlHost(host)}:${port}`;
   const providerEndpoints: EndpointInfo[] = [];
   try {
     for (const provider of providers) providerEndpoints.push(...await provider.start());
@@ -162,6 +173,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     caPem: ca.caPem,
     ...(apns ? { apns } : {}),
     ...(fcm ? { fcm } : {}),
+    ...(zpns ? { zpns } : {}),
     faults,
     advance: (by) => simulation.advance(by),
     reset: () => simulation.reset(),

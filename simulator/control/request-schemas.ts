@@ -19,6 +19,7 @@ export const conditionsSchema = z.object({
 
 export const createDeviceSchema = z.object({
   platform,
+  manufacturer: z.enum(['apple', 'google', 'samsung', 'huawei', 'xiaomi', 'oppo', 'vivo']).optional(),
   osVersion: z.string().min(1).max(32).optional(),
   name: z.string().min(1).max(100).optional(),
   conditions: conditionsSchema.optional(),
@@ -35,7 +36,7 @@ export const installAppSchema = z.object({
   state: z.string().min(1).optional(),
   suspendAfter: durationValue.optional(),
   handlerTime: z.union([durationValue, z.literal('never')]).optional(),
-  fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean().optional() }).strict().optional(),
+  fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean().optional(), zpnsDocumentedSourceType: z.boolean().optional(), zpnsPayloadInAps: z.boolean().optional() }).strict().optional(),
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"').optional(),
 }).strict();
 
@@ -69,3 +70,5 @@ export const completeHandlerSchema = z.object({
 }).strict();
 
 export const tapSchema = z.object({ pushId: z.string().min(1) }).strict();
+
+export const chaosSchema = z.object({ backgroundDropProbability: z.number().min(0).max(1), seed: z.number().int().optional() }).strict();

@@ -4,7 +4,7 @@ import type { Simulation } from '../engine/index.js';
 import { rulesTable } from '../delivery/index.js';
 import { lifecycleEvents, lifecycleStates } from '../lifecycle/index.js';
 import { parseInput } from './parse-input.js';
-import { advanceClockSchema } from './request-schemas.js';
+import { advanceClockSchema, chaosSchema } from './request-schemas.js';
 
 export interface EndpointInfo { name: string; protocol: string; url: string; status: 'listening' | 'reserved'; description: string }
 
@@ -30,6 +30,12 @@ export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], 
     }
     const now = await sim.advance(by);
     res.json({ kind: sim.clock.kind, now, iso: new Date(now).toISOString(), pendingTimers: sim.clock.pendingTimers() });
+  });
+  router.get('/chaos', (_req, res) => { res.json(sim.router.chaosSettings); });
+  router.put('/chaos', (req, res) => {
+    const body = parseInput(chaosSchema, req.body);
+    sim.router.configureChaos(body);
+    res.json(sim.router.chaosSettings);
   });
   router.post('/reset', (_req, res) => { sim.reset(); res.json({ status: 'reset', now: sim.clock.now() }); });
   return router;

@@ -72,7 +72,7 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
         const app = sim.registry.requireApp(appId);
         const device = sim.registry.requireDevice(app.deviceId);
         send(ws, { type: 'welcome', protocol: SHIM_PROTOCOL_VERSION, appId, deviceId: device.id, platform: device.platform, bundleId: app.bundleId,
-          sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, lifecycle: app.lifecycle, tokens: app.tokens ?? {}, now: sim.clock.now() });
+          sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, lifecycle: app.lifecycle, tokens: app.tokens ?? {}, fidelity: app.fidelity ?? {}, now: sim.clock.now() });
         return;
       }
       if (!appId) throw new SimulatorError('NOT_BOUND', 'send hello first', 'type');

@@ -1,6 +1,6 @@
 // The ws protocol between the simulator and one app install on one simulated device (the client shim).
 // Written down in docs/shim-protocol.md; every message is one JSON object with a `type`.
-import type { AppTokens, SdkProfile, ApnsEnvironment, Platform, PushKind, PushPriority, DeviceConditions } from '../core/index.js';
+import type { AppTokens, SdkProfile, ApnsEnvironment, Platform, PushKind, PushPriority, DeviceConditions, FidelityOptions } from '../core/index.js';
 
 export const SHIM_PROTOCOL_VERSION = 1;
 export const SHIM_PATH = '/api/shim';
@@ -13,7 +13,7 @@ export interface ShimHello {
   /** Create (or reuse by id) this device when `appId` is not given. */
   device?: { id?: string; platform: Platform; osVersion?: string; conditions?: Partial<DeviceConditions> };
   /** Install this app on the device when `appId` is not given (reused if already installed). */
-  app?: { id?: string; bundleId: string; sdkProfile: SdkProfile; sdkVersion?: string; environment?: ApnsEnvironment; fcmProject?: string };
+  app?: { id?: string; bundleId: string; sdkProfile: SdkProfile; sdkVersion?: string; environment?: ApnsEnvironment; fcmProject?: string; fidelity?: FidelityOptions };
 }
 
 export interface ShimRegister { type: 'register'; requestId: string }
@@ -55,6 +55,8 @@ export interface ShimWelcome {
   sdkVersion: string;
   lifecycle: string;
   tokens: AppTokens;
+  /** Docs-vs-SDK switches of the install (ZPNs source-type numbering...). */
+  fidelity: FidelityOptions;
   now: number;
 }
 

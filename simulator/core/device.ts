@@ -27,9 +27,13 @@ export interface DeviceConditions {
   debuggerAttached: boolean;
 }
 
+/** Who made the phone; on Android without Google services it picks the vendor push channel (Huawei, Xiaomi, OPPO, vivo). */
+export type Manufacturer = 'apple' | 'google' | 'samsung' | 'huawei' | 'xiaomi' | 'oppo' | 'vivo';
+
 export interface Device {
   id: string;
   platform: Platform;
+  manufacturer?: Manufacturer;
   osVersion: string;
   name: string;
   conditions: DeviceConditions;

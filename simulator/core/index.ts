@@ -11,3 +11,4 @@ export * from './registry.js';
 export * from './simulator-events.js';
 export * from './simulator-error.js';
 export * from './token-issuer.js';
+export * from './seeded-random.js';

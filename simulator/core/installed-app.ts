@@ -17,6 +17,10 @@ export interface AppTokens {
 export interface FidelityOptions {
   /** ZPNs: documented Android behaviour (background-but-alive → throughMessageReceived) instead of 2.8.3's headless handler. */
   zpnsDocumentedAndroidBackground?: boolean;
+  /** ZPNs: the TS enum's source-type numbering on Android (FCM = 2) instead of the native layer's (FCM = 1). */
+  zpnsDocumentedSourceType?: boolean;
+  /** ZPNs: also put `payload` in `aps.payload` on iOS, as older docs and the iOS click code read it. */
+  zpnsPayloadInAps?: boolean;
 }
 
 export interface InstalledApp {

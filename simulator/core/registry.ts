@@ -1,13 +1,14 @@
 // The registry of simulated devices, installed apps and the tokens that address them. Pure data: no HTTP, no xstate.
 import type { EventBus } from './event-bus.js';
 import type { SimulatorEvents } from './simulator-events.js';
-import { DEFAULT_OS_VERSION, defaultConditions, type Device, type DeviceConditions, type Platform } from './device.js';
+import { DEFAULT_OS_VERSION, defaultConditions, type Device, type DeviceConditions, type Platform, type Manufacturer } from './device.js';
 import type { AppTokens, InstalledApp, SdkProfile, ApnsEnvironment, UninstalledToken, FidelityOptions } from './installed-app.js';
 import { issueApnsToken, issueFcmToken, issueZpnsPushId } from './token-issuer.js';
 import { SimulatorError } from './simulator-error.js';
 
 export interface CreateDeviceInput {
   platform: Platform;
+  manufacturer?: Manufacturer;
   osVersion?: string;
   name?: string;
   conditions?: Partial<DeviceConditions>;
@@ -64,6 +65,7 @@ export class Registry {
       conditions: input.conditions ? { ...defaultConditions(input.platform), ...input.conditions } : DEFAULT_CONDITIONS[input.platform],
       createdAt: this.now(),
     };
+    if (input.manufacturer) device.manufacturer = input.manufacturer;
     this.devices.set(id, device);
     this.bus.emit('device.created', { device });
     return device;

@@ -2,7 +2,7 @@
 // Every push that enters here leaves with a fate in the ledger; nothing is lost silently.
 import type { Clock, EventBus, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, Fate, TimerHandle, Device, InstalledApp, TokenAddress } from '../core/index.js';
 import { decideDelivery, OfflineStore, SilentPushThrottle, StandbyBucketBudget, type Outcome } from '../delivery/index.js';
-import { SimulatorError } from '../core/index.js';
+import { SimulatorError, seededRandom } from '../core/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
 import type { AppConnection, DeliveryAck, HandlerCompletion } from './app-connection.js';
@@ -24,6 +24,9 @@ export class PushRouter {
   private readonly inFlight = new Map<string, string>();
   readonly throttle = new SilentPushThrottle();
   private readonly standby = new StandbyBucketBudget();
+  /** Seeded chaos: the chance that an iOS background push is lost, as APNs "does not guarantee" their delivery. */
+  private chaos = { backgroundDropProbability: 0, seed: 1 };
+  private chaosRandom = seededRandom(1);
   /** Background pushes the device holds for an app after throttling it: the newest only (apns.md §2 "On-device holding"). */
   private readonly heldOnDevice = new Map<string, Push>();
   /** Notifications on screen by collapse id, per app: a newer one with the same id replaces the older. */
@@ -56,6 +59,13 @@ export class PushRouter {
     const outcome = this.attempt(push, app, device);
     return outcome ? { entry, outcome } : { entry };
   }
+
+  configureChaos(chaos: { backgroundDropProbability: number; seed?: number }): void {
+    this.chaos = { backgroundDropProbability: chaos.backgroundDropProbability, seed: chaos.seed ?? this.chaos.seed };
+    this.chaosRandom = seededRandom(this.chaos.seed);
+  }
+
+  get chaosSettings(): { backgroundDropProbability: number; seed: number } { return { ...this.chaos }; }
 
   /** Attaches a live app (the client shim); deliveries then go to it and it reports handler completion. */
   attach(appId: string, connection: AppConnection): void {
@@ -187,6 +197,10 @@ export class PushRouter {
     if (device.platform === 'android' && push.priority === 'high' && !this.standby.consume(app.id, device.conditions.standbyBucket, now)) {
       push.priority = 'normal';
       this.ledger.note(push.id, now, `high priority downgraded to normal: the app is in the "${device.conditions.standbyBucket}" App Standby bucket and used its daily high-priority allowance`);
+    }
+    if (device.platform === 'ios' && push.kind === 'background' && this.chaos.backgroundDropProbability > 0 && this.chaosRandom() < this.chaos.backgroundDropProbability) {
+      this.settle(push.id, { name: 'dropped', reason: `APNs treats background pushes as low priority and does not guarantee their delivery; chaos dropped this one (probability ${this.chaos.backgroundDropProbability}, seed ${this.chaos.seed})` });
+      return undefined;
     }
     const outcome = decideDelivery({
       kind: push.kind, priority: push.priority, platform: device.platform, state, conditions: device.conditions,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EventBus, Ledger, Registry, SimulatorError, createClock, parseDuration,
   type Clock, type Device, type CreateDeviceInput, type InstalledApp, type Push, type PushKind, type PushPriority,
-  type ProviderName, type SdkProfile, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
+  type ProviderName, type SdkProfile, type Fate, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
 } from '../core/index.js';
 import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
 import type { ThrottleSettings } from '../delivery/index.js';
@@ -21,6 +21,8 @@ export interface SimulationOptions {
   backgroundBudgetMs?: number;
   /** Apple's silent-push budget per app; `{ perWindow: 0 }` turns it off. */
   silentPushThrottle?: Partial<ThrottleSettings>;
+  /** Seeded chaos: lose this share of iOS background pushes, as APNs may ("does not guarantee"). */
+  chaos?: { backgroundDropProbability: number; seed?: number };
 }
 
 export interface InstallInput {
@@ -75,6 +77,7 @@ export class Simulation {
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, { backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS });
     this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus);
     if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
+    if (options.chaos) this.router.configureChaos(options.chaos);
   }
 
   createDevice(input: CreateDeviceInput): Device { return this.registry.createDevice(input); }
@@ -126,7 +129,7 @@ export class Simulation {
    * Records a push that is not routed to a device: a provider's rejection (fate `rejected` with the service's reason), or an
    * accepted push whose kind pushsim does not deliver (fate `dropped` with the reason).
    */
-  record(push: Push, fate: { name: 'rejected' | 'dropped'; reason: string }): void {
+  record(push: Push, fate: Omit<Fate, 'at'>): void {
     const address = this.registry.resolveToken(push.token);
     this.ledger.open(push, fate, address ? { deviceId: address.device.id, appId: address.app.id } : {});
   }

@@ -2,7 +2,7 @@
 // answers with any of the service's reasons, delays the answer, or drops the stream or the connection. A seed makes a
 // chaotic run replayable.
 import { randomUUID } from 'node:crypto';
-import { SimulatorError } from '../core/index.js';
+import { SimulatorError, seededRandom } from '../core/index.js';
 
 export interface FaultRule {
   id: string;
@@ -26,18 +26,6 @@ export interface FaultRule {
 }
 
 export interface FaultContext { token?: string; topic?: string; project?: string }
-
-/** mulberry32: a small, fast, seedable generator; the same seed gives the same faults in the same order. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
