@@ -6,3 +6,4 @@ export { decideDelivery, rulesTable, PLATFORM_RULES, SDK_RULES, PLATFORM_CALLBAC
 export { iosAppMachine, androidAppMachine, lifecycleStates, lifecycleEvents } from './lifecycle/index.js';
 export { createControlApp, type EndpointInfo } from './control/index.js';
 export { PUSHSIM_VERSION } from './package-version.js';
+export { runScenario, runScenarios, loadScenarioFile, scenarioJsonSchema, ScenarioFileError, type CaseResult, type RunOptions } from './scenario/index.js';

@@ -13,6 +13,8 @@ export interface Clock {
   advance(by: Duration): Promise<number>;
   /** Number of timers waiting to fire. */
   pendingTimers(): number;
+  /** When the next timer fires (virtual clocks), to advance exactly to it. */
+  nextTimerAt?(): number | undefined;
 }
 
 export class RealClock implements Clock {
@@ -54,6 +56,12 @@ export class VirtualClock implements Clock {
   }
   clearTimer(handle: TimerHandle): void { this.timers.delete(handle.id); }
   pendingTimers(): number { return this.timers.size; }
+
+  nextTimerAt(): number | undefined {
+    let next: number | undefined;
+    for (const timer of this.timers.values()) if (next === undefined || timer.dueAt < next) next = timer.dueAt;
+    return next;
+  }
 
   /**
    * Fires every timer due within `by`, earliest first (ties in creation order), with `now()` set to each timer's due time.

@@ -15,6 +15,8 @@ export interface ApnsSendInput {
   key?: { teamId: string; keyId: string; p8: string };
   /** Certificate auth: a client certificate and key. */
   certificate?: { cert: string; key: string };
+  /** An http2-wrapper Agent to pool connections on (closed by the caller); the global agent otherwise. */
+  agent?: InstanceType<typeof http2.Agent>;
 }
 
 export interface ApnsAnswer { status: number; apnsId?: string; uniqueId?: string; reason?: string; timestamp?: number; body: string }
@@ -36,6 +38,9 @@ export function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
       headers: { ...headers, 'content-length': String(Buffer.byteLength(input.payload)) },
       ...(input.ca ? { ca: input.ca } : {}),
       ...(input.certificate ? { cert: input.certificate.cert, key: input.certificate.key } : {}),
+      ...(input.agent ? { agent: input.agent } : {}),
+      // Certificates name localhost; SNI may not be an IP address (RFC 6066).
+      ...(/^[\d.]+$|:/.test(url.hostname) ? { servername: 'localhost' } : {}),
     }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (c: Buffer) => chunks.push(c));

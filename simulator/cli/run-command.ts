@@ -1,0 +1,59 @@
+// `pushsim run <files|folders|globs>`: runs scenario files, each run on its own simulator; progress on a terminal, plain
+// lines in CI; a summary with each failure's expected vs actual and ledger; JUnit or JSON reports; exit 0 / 1 / 2.
+import { writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { runScenarios, renderJunit, ledgerLines, type CaseResult } from '../scenario/index.js';
+import type { CliOutput } from './cli-output.js';
+
+interface RunFlags { reporter: string; output?: string; seed: string; grep?: string; concurrency: string; progress?: boolean }
+
+export function runCommand(output: CliOutput, setExitCode: (code: number) => void, isTty: boolean): Command {
+  return new Command('run')
+    .description('run scenario files (YAML or JSON): exit 0 when all pass, 1 on failures, 2 on invalid input')
+    .argument('<paths...>', 'scenario files, folders or globs')
+    .option('--reporter <name>', 'report format written to --output: junit or json', 'junit')
+    .option('--output <file>', 'write the report to this file')
+    .option('--seed <n>', 'seed of fault injection and chaos, to replay a run', '1')
+    .option('--grep <pattern>', 'only runs whose name matches this regular expression')
+    .option('--concurrency <n>', 'runs executed at the same time', '4')
+    .option('--no-progress', 'plain lines even on a terminal')
+    .action(async (paths: string[], flags: RunFlags) => {
+      if (!['junit', 'json'].includes(flags.reporter)) { output.err(`pushsim run: --reporter must be junit or json, got "${flags.reporter}"`); setExitCode(2); return; }
+      const seed = Number(flags.seed);
+      if (!Number.isInteger(seed)) { output.err(`pushsim run: --seed must be an integer, got "${flags.seed}"`); setExitCode(2); return; }
+      if (flags.grep) { try { new RegExp(flags.grep); } catch { output.err(`pushsim run: --grep "${flags.grep}" is not a regular expression`); setExitCode(2); return; } }
+      const live = isTty && flags.progress !== false;
+      const summary = await runScenarios(paths, {
+        seed, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
+        onResult: (result, done, total) => {
+          const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
+          if (live) process.stdout.write(`\r\x1b[2K[${done}/${total}] ${mark} ${result.file} › ${result.name}`);
+          else output.out(`${mark} ${result.file} › ${result.name} (${result.durationMs.toFixed(0)} ms)`);
+        },
+      });
+      if (live) process.stdout.write('\r\x1b[2K');
+      for (const error of summary.invalid) output.err(`INVALID ${error.message}`);
+      if (summary.files.length === 0) { output.err(`pushsim run: no scenario files found in ${paths.join(', ')}`); setExitCode(2); return; }
+
+      const failed = summary.results.filter((r) => r.status !== 'passed');
+      for (const result of failed) output.out(describeFailure(result));
+      const passed = summary.results.length - failed.length;
+      output.out(`\n${summary.results.length} runs from ${summary.files.length} files: ${passed} passed, ${failed.length} failed${summary.invalid.length ? `, ${summary.invalid.length} invalid files` : ''} in ${(summary.durationMs / 1000).toFixed(2)} s (seed ${seed})`);
+
+      if (flags.output) {
+        const report = flags.reporter === 'json'
+          ? JSON.stringify({ seed, durationMs: summary.durationMs, invalid: summary.invalid.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.problem })), results: summary.results }, null, 2)
+          : renderJunit(summary.results, summary.startedAt);
+        writeFileSync(flags.output, report);
+        output.out(`${flags.reporter} report written to ${flags.output}`);
+      }
+      setExitCode(summary.invalid.length ? 2 : failed.length ? 1 : 0);
+    });
+}
+
+export function describeFailure(result: CaseResult): string {
+  const lines = [`\n${result.status === 'error' ? 'ERROR' : 'FAIL'} ${result.file} › ${result.name}`];
+  for (const f of result.failures) lines.push(`  ${result.file}:${f.line} step ${f.step} (${f.kind}): ${f.message}`);
+  lines.push('  ledger:', ...ledgerLines(result.ledger).map((l) => `  ${l}`));
+  return lines.join('\n');
+}

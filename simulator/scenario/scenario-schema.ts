@@ -1,0 +1,110 @@
+// The scenario file format: devices, apps, strategies and ZIM users; steps that send through the real wire endpoints,
+// change states and conditions, move the clock and inject faults; expectations on answers, callbacks, fates and states.
+// The zod schema is the single source: the runner validates with it and `pushsim schema` publishes it as JSON Schema.
+import { z } from 'zod';
+
+const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like "30s", "250ms" or "1h"')]);
+const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
+const json = z.record(z.string(), z.unknown());
+
+export const deviceSchema = z.object({
+  id,
+  platform: z.enum(['ios', 'android']),
+  osVersion: z.string().optional(),
+  manufacturer: z.enum(['apple', 'google', 'samsung', 'huawei', 'xiaomi', 'oppo', 'vivo']).optional(),
+  conditions: z.object({
+    online: z.boolean(), lowPowerMode: z.boolean(), backgroundAppRefresh: z.boolean(), doze: z.boolean(),
+    standbyBucket: z.enum(['active', 'working_set', 'frequent', 'rare', 'restricted']),
+    notificationPermission: z.enum(['granted', 'denied', 'notDetermined']), hasGoogleServices: z.boolean(),
+    screenLocked: z.boolean(), debuggerAttached: z.boolean(),
+  }).partial().strict().optional(),
+}).strict().describe('A simulated phone');
+
+export const appSchema = z.object({
+  id,
+  device: id.describe('id of the device it is installed on'),
+  bundleId: z.string().min(1),
+  sdk: z.enum(['native-ios', 'native-android', 'zpns-rn', 'rn-firebase']).describe('SDK profile'),
+  sdkVersion: z.string().optional(),
+  environment: z.enum(['sandbox', 'production']).optional(),
+  state: z.string().optional().describe('lifecycle state to start in (default: not running / killed)'),
+  handlerTime: z.union([duration, z.literal('never')]).optional().describe('virtual app: how long its background handler runs'),
+  fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean(), zpnsDocumentedSourceType: z.boolean(), zpnsPayloadInAps: z.boolean() }).partial().strict().optional(),
+  zimUser: z.string().optional().describe('log this ZIM user in on the app'),
+  zimConnection: z.enum(['auto', 'down']).optional(),
+}).strict().describe('An installed app');
+
+export const strategySchema = z.object({
+  resourcesID: z.string().min(1).max(32),
+  preset: z.enum(['silent', 'silent-ios', 'silent-fcm', 'alert', 'voip']).optional(),
+  apple: json.optional(), fcm: json.optional(), huawei: json.optional(), xiaomi: json.optional(), oppo: json.optional(), vivo: json.optional(),
+}).strict();
+
+const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
+
+export const STEP_KINDS = ['push', 'apns', 'fcm', 'zim', 'lifecycle', 'conditions', 'advance', 'fault', 'tap', 'chaos', 'uninstall', 'subscribe', 'expect'] as const;
+
+export const stepSchemas = {
+  push: z.object({ app: id, kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), as }).strict()
+    .describe('simulator-native send of a normalised push'),
+  apns: z.object({ app: id.optional(), token: z.string().optional(), headers: z.record(z.string(), z.union([z.string(), z.number()])).optional(), payload: z.union([json, z.string()]).optional(), production: z.boolean().optional(), auth: z.enum(['token', 'none', 'expired']).optional(), as }).strict()
+    .describe('a request to the APNs endpoint over HTTP/2 (token auth with a key minted for the scenario)'),
+  fcm: z.object({ app: id.optional(), message: json, validateOnly: z.boolean().optional(), project: z.string().optional(), as }).strict()
+    .describe('messages:send on the FCM endpoint (message.token defaults to the app\'s FCM token)'),
+  zim: z.object({ from: z.string().min(1), to: z.string().optional(), invitees: z.array(z.string()).optional(), call: z.boolean().optional(), message: json.optional(), priority: z.number().int().optional(), pushConfig: json.optional(), as }).strict()
+    .describe('a ZIM-shaped send: sendMessage to `to`, or callInvite to `invitees` with call: true'),
+  lifecycle: z.object({ app: id, event: z.string().optional(), state: z.string().optional() }).strict()
+    .describe('a lifecycle event, or the shortest path to a state'),
+  conditions: z.object({ device: id, set: json }).strict().describe('change device conditions'),
+  advance: duration.describe('advance the virtual clock'),
+  fault: z.object({ provider: z.enum(['apns', 'fcm']), app: id.optional(), reason: z.string().optional(), probability: z.number().min(0).max(1).optional(), times: z.number().int().positive().optional(), drop: z.enum(['stream', 'connection']).optional() }).strict()
+    .describe('inject a fault (the app\'s token when app is given)'),
+  tap: z.object({ app: id, push: z.string() }).strict().describe('the user taps the notification of a named push'),
+  uninstall: z.object({ app: id }).strict().describe('uninstall an app: its tokens become invalid'),
+  subscribe: z.object({ app: id, topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/) }).strict().describe('the app subscribes to an FCM topic, as the device SDK does'),
+  chaos: z.object({ backgroundDropProbability: z.number().min(0).max(1) }).strict().describe('lose a share of iOS background pushes (seeded by --seed)'),
+  expect: z.object({
+    of: z.string().optional().describe('the named push the expectation is about'),
+    status: z.number().int().optional().describe('the provider answer\'s HTTP status'),
+    reason: z.string().optional().describe('APNs reason in the answer'),
+    errorCode: z.string().optional().describe('FCM errorCode in the answer'),
+    fate: z.enum(['accepted', 'delivered', 'displayed', 'stored', 'deferred', 'throttled', 'collapsed', 'expired', 'rejected', 'dropped']).optional(),
+    callback: z.string().optional().describe('the callback that ran'),
+    notCallback: z.string().optional().describe('a callback that must not have run'),
+    displayed: z.boolean().optional(),
+    because: z.string().optional().describe('a regular expression the fate\'s reason must match'),
+    message: json.optional().describe('partial match of what the app received (the delivered payload)'),
+    path: z.record(z.string(), z.unknown()).optional().describe('JSONPath → expected value, over what the app received'),
+    app: id.optional(),
+    state: z.string().optional().describe('the app\'s lifecycle state (top-level or full path)'),
+    within: duration.optional().describe('advance the clock up to this long until the expectation holds'),
+  }).strict().describe('expectations, checked now (or within a clock time)'),
+} as const;
+
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const scenarioSchema = z.object({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  source: z.union([z.string(), z.array(z.string())]).optional().describe('where the behaviour comes from'),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  matrix: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)).optional().describe('one run per combination; values fill ${name}'),
+  settings: z.object({
+    silentPushThrottle: z.object({ perWindow: z.number().int().min(0), windowMs: z.number().int().positive().optional() }).strict().optional(),
+    apnsTooManyRequests: z.object({ perToken: z.number().int().min(0), windowMs: z.number().int().positive() }).strict().optional(),
+    fcmProjects: z.array(z.object({ id: z.string(), apnsConfigured: z.boolean().optional() }).strict()).optional(),
+  }).strict().optional(),
+  devices: z.array(deviceSchema).default([]),
+  apps: z.array(appSchema).default([]),
+  strategies: z.array(strategySchema).optional(),
+  steps: z.array(z.record(z.string(), z.unknown())).min(1),
+}).strict();
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+
+/** The published JSON Schema (for editor completion): the scenario with its steps spelled out one kind per step. */
+export function scenarioJsonSchema(): object {
+  const step = z.union(STEP_KINDS.map((kind) => z.object({ [kind]: stepSchemas[kind] }).strict()) as unknown as [z.ZodTypeAny, z.ZodTypeAny, ...z.ZodTypeAny[]]);
+  const full = scenarioSchema.extend({ steps: z.array(step).min(1) });
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://pushsim.dev/scenario.schema.json', title: 'pushsim scenario', ...z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }) };
+}
