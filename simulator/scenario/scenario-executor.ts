@@ -2,6 +2,12 @@
 // apps and strategies, then each step through the real endpoints; expectations are checked against the provider's
 // answers and the ledger.
 import http2wrapper from 'http2-wrapper';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AppProcess } from '../../client-shim/app-process.js';
+import type { AppApi } from '../../client-shim/app-api.js';
+import { loadCertificateAuthority } from '../providers/tls/certificate-authority.js';
 import { startSimulator, type SimulatorHandle } from '../start-simulator.js';
 import { parseDuration, type LedgerEntry, type SdkProfile } from '../core/index.js';
 import { topState } from '../lifecycle/index.js';
@@ -25,6 +31,8 @@ export interface CaseResult {
   ledger: LedgerEntry[];
 }
 
+type ApnsKey = { teamId: string; keyId: string; p8: string };
+
 interface Sent { pushIds: string[]; status?: number; reason?: string; errorCode?: string }
 
 class RunContext {
@@ -33,20 +41,64 @@ class RunContext {
   /** Tokens by app id, kept past uninstall. */
   readonly tokens = new Map<string, string>();
   readonly fcmTokens = new Map<string, string>();
-  apnsKey?: { teamId: string; keyId: string; p8: string };
+  /** Apps running the user's own code through the client shim, by scenario app id. */
+  readonly processes = new Map<string, AppProcess>();
+  private readonly keys = new Map<string, ApnsKey>();
+  private readonly certificateAgents = new Map<string, { agent: InstanceType<typeof http2wrapper.Agent>; certificate: { cert: string; key: string } }>();
   apnsToken?: { jwt: string; at: number };
   fcmToken?: string;
   constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>) {}
+
+  /** Keys minted for the scenario: the main one, and the odd ones the auth modes need. */
+  key(kind: 'main' | 'production' | 'other' | 'topic' = 'main'): ApnsKey {
+    let key = this.keys.get(kind);
+    if (!key) {
+      const keyring = this.sim.apns!.keyring;
+      const teamId = kind === 'main' ? undefined : this.key('main').teamId;
+      key = kind === 'main' ? keyring.mint()
+        : kind === 'production' ? keyring.mint({ teamId: teamId!, environment: 'production' })
+        : kind === 'topic' ? keyring.mint({ teamId: teamId!, topics: ['dev.pushsim.another-topic'] })
+        : keyring.mint({ teamId: teamId! });
+      this.keys.set(kind, key);
+    }
+    return key;
+  }
+
+  /** A client certificate (and a connection pool of its own, since TLS client auth is per connection). */
+  async certificate(mode: 'certificate' | 'foreign-certificate' | 'production-certificate', topic: string) {
+    const cacheKey = `${mode} ${topic}`;
+    let entry = this.certificateAgents.get(cacheKey);
+    if (!entry) {
+      let certificate: { cert: string; key: string };
+      if (mode === 'foreign-certificate') certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(topic, 'sandbox');
+      else {
+        const response = await fetch(`${this.sim.urls.api}/apns/certificates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }) });
+        certificate = await response.json() as { cert: string; key: string };
+      }
+      entry = { agent: new http2wrapper.Agent(), certificate };
+      this.certificateAgents.set(cacheKey, entry);
+    }
+    return entry;
+  }
+
+  /** Waits until every app running its own code has handled what the simulator sent it. */
+  async settle(): Promise<void> { for (const process of this.processes.values()) await process.idle(); }
+
+  async close(): Promise<void> {
+    for (const process of this.processes.values()) await process.close().catch(() => {});
+    this.agent.destroy();
+    for (const { agent } of this.certificateAgents.values()) agent.destroy();
+  }
 
   appId(ref: string): string { return this.appIds.get(ref)!; }
   app(ref: string) { return this.sim.registry.requireApp(this.appId(ref)); }
   entry(pushId: string | undefined): LedgerEntry | undefined { return pushId ? this.sim.ledger.get(pushId) : undefined; }
 
-  apnsBearer(): string {
-    this.apnsKey ??= this.sim.apns!.keyring.mint();
+  apnsBearer(renew = false): string {
     const now = this.sim.clock.now();
-    // Re-sign after 50 minutes, as APNs clients do (tokens expire after an hour).
-    if (!this.apnsToken || now - this.apnsToken.at > 50 * 60_000) this.apnsToken = { jwt: signProviderToken(this.apnsKey, now), at: now };
+    // Re-sign after 50 minutes, as APNs clients do (tokens expire after an hour); `renew` signs a new one now.
+    if (renew) this.apnsToken = { jwt: signProviderToken(this.key(), now + 1000), at: now };
+    else if (!this.apnsToken || now - this.apnsToken.at > 50 * 60_000) this.apnsToken = { jwt: signProviderToken(this.key(), now), at: now };
     return `bearer ${this.apnsToken.jwt}`;
   }
 
@@ -60,6 +112,14 @@ class RunContext {
   }
 }
 
+/** Adds a "pad" key so the JSON is exactly `bytes` long (for the payload-size limits). */
+function padPayload(payload: string, bytes: number): string {
+  const object = JSON.parse(payload) as Record<string, unknown>;
+  const bare = Buffer.byteLength(JSON.stringify({ ...object, pad: '' }));
+  if (bytes < bare) throw new Error(`padTo ${bytes} is smaller than the payload itself (${bare} bytes with an empty pad)`);
+  return JSON.stringify({ ...object, pad: 'x'.repeat(bytes - bare) });
+}
+
 function describeFate(entry: LedgerEntry | undefined): string {
   if (!entry) return 'no push in the ledger';
   const f = entry.fate;
@@ -67,6 +127,14 @@ function describeFate(entry: LedgerEntry | undefined): string {
 }
 
 async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | undefined> {
+  const times = step.spec && typeof step.spec === 'object' && typeof step.spec.repeat === 'number' ? step.spec.repeat : 1;
+  let problem: string | undefined;
+  for (let i = 0; i < times && !problem; i++) problem = await runStepOnce(ctx, step);
+  await ctx.settle();
+  return problem;
+}
+
+async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string | undefined> {
   const { sim } = ctx;
   const spec = step.spec;
   switch (step.kind) {
@@ -78,22 +146,42 @@ async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | un
     }
     case 'apns': {
       // An uninstalled app's token stays known to the scenario, so a send after `uninstall` gets 410.
-      const token = spec.token ?? (spec.app ? (ctx.tokens.get(spec.app) ?? ctx.app(spec.app).tokens?.apns) : undefined);
+      const token = spec.token ?? (spec.app ? ctx.tokens.get(spec.app) : undefined);
       if (token === undefined) return `apns: no token; give token, or an iOS app`;
-      const headers: Record<string, string> = {};
-      if (spec.app && !('apns-topic' in (spec.headers ?? {}))) headers['apns-topic'] = ctx.run.scenario.apps.find((a) => a.id === spec.app)!.bundleId;
-      for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = String(v);
-      if (spec.auth !== 'none' && headers.authorization === undefined) headers.authorization = spec.auth === 'expired' ? `bearer ${signProviderToken(ctx.apnsKey ??= sim.apns!.keyring.mint(), sim.clock.now() - 2 * 3_600_000)}` : ctx.apnsBearer();
-      const payload = typeof spec.payload === 'string' ? spec.payload : JSON.stringify(spec.payload ?? { aps: { alert: 'pushsim scenario' } });
-      const answer = await sendApns({ url: spec.production ? sim.urls.apnsProduction : sim.urls.apns, token, headers, payload, ca: sim.caPem, agent: ctx.agent });
-      const pushIds = answer.apnsId ? [answer.apnsId] : [];
+      const headers: Record<string, string | string[]> = {};
+      const topic = spec.app ? ctx.run.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined;
+      if (topic && !('apns-topic' in (spec.headers ?? {}))) headers['apns-topic'] = topic;
+      for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = Array.isArray(v) ? v : String(v);
+      if (spec.expiresIn !== undefined) headers['apns-expiration'] = String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
+      const auth = spec.auth ?? 'token';
+      let agent = ctx.agent;
+      let certificate: { cert: string; key: string } | undefined;
+      if (auth.endsWith('certificate')) {
+        ({ agent, certificate } = await ctx.certificate(auth, String(headers['apns-topic'] ?? topic ?? 'dev.pushsim.app')));
+      } else if (auth !== 'none' && headers.authorization === undefined) {
+        const now = sim.clock.now();
+        headers.authorization = auth === 'token' ? ctx.apnsBearer()
+          : auth === 'renewed-token' ? ctx.apnsBearer(true)
+          : auth === 'expired' ? `bearer ${signProviderToken(ctx.key(), now - 2 * 3_600_000)}`
+          : auth === 'invalid' ? 'bearer not.a.jwt'
+          : `bearer ${signProviderToken(ctx.key(auth === 'production-key' ? 'production' : auth === 'other-key' ? 'other' : 'topic'), now)}`;
+      }
+      let payload = typeof spec.payload === 'string' ? spec.payload : JSON.stringify(spec.payload ?? { aps: { alert: 'pushsim scenario' } });
+      if (spec.padTo !== undefined) payload = padPayload(payload, spec.padTo);
+      const answer = await sendApns({
+        url: spec.production ? sim.urls.apnsProduction : sim.urls.apns, token, headers, payload, ca: sim.caPem, agent,
+        ...(certificate ? { certificate } : {}), ...(spec.path !== undefined ? { path: spec.path } : {}), ...(spec.method ? { method: spec.method } : {}),
+      });
+      // A rejected request has an apns-id too, but no ledger entry unless pushsim accepted and then rejected it.
+      const pushIds = answer.apnsId && sim.ledger.get(answer.apnsId) ? [answer.apnsId] : [];
       if (spec.as) ctx.sent.set(spec.as, { pushIds, status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) });
       return undefined;
     }
     case 'fcm': {
       const message = { ...spec.message };
-      if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.fcmTokens.get(spec.app) ?? ctx.app(spec.app).tokens?.fcm;
-      const answer = await sendFcm(sim.urls.fcm, sim.caPem, await ctx.fcmBearer(), spec.project ?? sim.fcm!.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) });
+      if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.fcmTokens.get(spec.app);
+      const bearer = spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'ya29.not-a-token' : await ctx.fcmBearer();
+      const answer = await sendFcm(sim.urls.fcm, sim.caPem, bearer, spec.project ?? sim.fcm!.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) });
       const id = typeof answer.body?.name === 'string' ? (answer.body.name as string).split('/messages/')[1] : undefined;
       const pushIds = id ? sim.ledger.list().filter((e) => e.id === id || e.id.startsWith(`${id}#`)).map((e) => e.id) : [];
       if (spec.as) ctx.sent.set(spec.as, { pushIds, status: answer.status, ...(answer.errorCode ? { errorCode: answer.errorCode } : {}) });
@@ -121,7 +209,7 @@ async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | un
       sim.registry.setConditions(device.id, spec.set);
       return undefined;
     }
-    case 'advance': await sim.advance(spec); return undefined;
+    case 'advance': await sim.advance(spec); await ctx.settle(); return undefined;
     case 'fault': {
       const token = spec.app ? (spec.provider === 'apns' ? ctx.app(spec.app).tokens?.apns : ctx.app(spec.app).tokens?.fcm) : undefined;
       const { app: _app, ...rule } = spec;
@@ -129,8 +217,9 @@ async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | un
       return undefined;
     }
     case 'tap': {
-      const sent = ctx.sent.get(spec.push)!;
-      sim.simulation.tap(ctx.appId(spec.app), sent.pushIds[0]!);
+      const pushId = ctx.sent.get(spec.push)?.pushIds[0];
+      if (!pushId) return `tap: the push "${spec.push}" was not accepted, so there is nothing to tap`;
+      sim.simulation.tap(ctx.appId(spec.app), pushId);
       return undefined;
     }
     case 'uninstall': sim.simulation.uninstallApp(ctx.appId(spec.app)); return undefined;
@@ -149,6 +238,7 @@ async function expectNow(ctx: RunContext, spec: any): Promise<string | undefined
     const next = ctx.sim.clock.nextTimerAt?.();
     const target = next !== undefined && next <= deadline ? next : deadline;
     await ctx.sim.advance(Math.max(0, target - ctx.sim.clock.now()));
+    await ctx.settle();
     problem = check(ctx, spec);
   }
   return problem ? `${problem} (within ${spec.within})` : undefined;
@@ -161,13 +251,17 @@ function check(ctx: RunContext, spec: any): string | undefined {
   if (spec.status !== undefined && sent?.status !== spec.status) problems.push(`expected status ${spec.status}, got ${sent?.status ?? 'none'}${sent?.reason ? ` (${sent.reason})` : ''}${sent?.errorCode ? ` (${sent.errorCode})` : ''}`);
   if (spec.reason !== undefined && sent?.reason !== spec.reason) problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
   if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode) problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
-  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path'].some((k) => spec[k] !== undefined);
+  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path', 'note'].some((k) => spec[k] !== undefined);
   if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
   if (entry) {
-    const callbacks = [...(entry.fate.callback?.split(', ') ?? []), ...entry.receipts.map((r) => r.callback)];
+    // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
+    // also for a tapped notification).
+    const callbacks = [...(entry.fate.name === 'delivered' ? entry.fate.callback?.split(', ') ?? [] : []), ...entry.receipts.map((r) => r.callback)];
     if (spec.fate !== undefined && entry.fate.name !== spec.fate) problems.push(`expected fate ${spec.fate}, got ${describeFate(entry)}`);
-    if (spec.callback !== undefined && (entry.fate.name !== 'delivered' || !callbacks.includes(spec.callback))) problems.push(`expected callback ${spec.callback}, got ${describeFate(entry)}`);
-    if (spec.notCallback !== undefined && entry.fate.name === 'delivered' && callbacks.includes(spec.notCallback)) problems.push(`expected ${spec.notCallback} not to run, but it did: ${describeFate(entry)}`);
+    const ran = entry.receipts.length ? ` (callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'})` : '';
+    if (spec.callback !== undefined && !callbacks.includes(spec.callback)) problems.push(`expected callback ${spec.callback}, got ${describeFate(entry)}${ran}`);
+    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback)) problems.push(`expected ${spec.notCallback} not to run, but it did: ${describeFate(entry)}${ran}`);
+    if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note))) problems.push(`expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`);
     if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) problems.push(`expected displayed ${spec.displayed}, got ${describeFate(entry)}`);
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) problems.push(`expected the reason to match /${spec.because}/, got ${describeFate(entry)}`);
     const received = entry.receipts[0]?.message ?? entry.push.payload;
@@ -186,6 +280,16 @@ function check(ctx: RunContext, spec: any): string | undefined {
     if (app.lifecycle !== spec.state && topState(app.lifecycle) !== spec.state) problems.push(`expected ${spec.app} to be ${spec.state}, got ${app.lifecycle}`);
   }
   return problems.length ? problems.join('; ') : undefined;
+}
+
+/** The app's own code for a scenario app: the default export (or `main`) of a module next to the scenario file. */
+async function loadAppMain(scenarioFile: string, entry: string): Promise<(api: AppApi) => unknown> {
+  const file = resolve(dirname(scenarioFile), entry);
+  let module: { default?: unknown; main?: unknown };
+  try { module = await import(pathToFileURL(file).href) as typeof module; } catch (error) { throw new Error(`app entry ${entry}: cannot load ${file}: ${(error as Error).message}`); }
+  const main = typeof module.default === 'function' ? module.default : module.main;
+  if (typeof main !== 'function') throw new Error(`app entry ${entry}: export a function main(api) (default export or named main)`);
+  return main as (api: AppApi) => unknown;
 }
 
 export async function executeRun(run: ScenarioRun, options: { seed?: number } = {}): Promise<CaseResult> {
@@ -215,8 +319,10 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number } = 
         ...(app.sdkVersion ? { sdkVersion: app.sdkVersion } : {}), ...(app.environment ? { environment: app.environment } : {}),
         ...(app.state ? { state: app.state } : {}), ...(app.fidelity ? { fidelity: app.fidelity } : {}),
         ...(app.handlerTime !== undefined ? { handlerTimeMs: app.handlerTime === 'never' ? -1 : parseDuration(app.handlerTime) } : {}),
+        ...(app.fcmProject ? { fcmProject: app.fcmProject } : {}),
       });
       appIds.set(app.id, installed.id);
+      if (app.entry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, main: await loadAppMain(run.path, app.entry) }));
       if (installed.tokens?.apns) ctx.tokens.set(app.id, installed.tokens.apns);
       if (installed.tokens?.fcm) ctx.fcmTokens.set(app.id, installed.tokens.fcm);
       if (app.zimUser) { sim.zpns!.sessions.login(app.zimUser, installed.id); sim.zpns!.sessions.setConnection(installed.id, app.zimConnection ?? 'auto'); }
@@ -231,8 +337,14 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number } = 
     status = 'error';
     failures.push({ step: 0, line: 0, kind: 'setup', message: (error as Error).message });
   }
+  for (const [appRef, process] of ctx.processes) {
+    for (const error of process.errors) {
+      failures.push({ step: 0, line: 0, kind: `app ${appRef}`, message: `the app's code threw: ${(error as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(error)}` });
+      status = status === 'passed' ? 'failed' : status;
+    }
+  }
   const ledger = sim.ledger.list();
-  ctx.agent.destroy();
+  await ctx.close();
   await sim.close();
   return { file: run.file, name: run.name, status, durationMs: performance.now() - started, failures, ledger };
 }

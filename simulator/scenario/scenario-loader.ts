@@ -1,6 +1,7 @@
 // Reads a scenario file (YAML, or JSON), checks it against the schema with file:line:column errors, and expands its
 // matrix and variables into the runs to execute.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
 import type { ZodError } from 'zod';
 import { scenarioSchema, stepSchemas, STEP_KINDS, type Scenario, type StepKind } from './scenario-schema.js';
@@ -9,7 +10,10 @@ import { ScenarioFileError } from './scenario-error.js';
 export interface ScenarioStep { kind: StepKind; spec: any; index: number; line: number }
 
 export interface ScenarioRun {
+  /** The file as reported (relative to the working directory when run from the CLI). */
   file: string;
+  /** The file's absolute path, for what the scenario refers to next to it (app entry files). */
+  path: string;
   /** The scenario name, with the matrix values when there is a matrix. */
   name: string;
   matrix: Record<string, unknown>;
@@ -54,16 +58,40 @@ function zodProblem(error: ZodError, prefix: (string | number)[]): { path: (stri
   return { path, message: `${where}: ${issue.message}` };
 }
 
-/** Substitutes `${name}`: a whole-string reference keeps the variable's type, otherwise it is interpolated. */
-function substitute(value: unknown, vars: Record<string, unknown>): unknown {
+const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_-]*))?\}/g;
+const WHOLE_REFERENCE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_-]*))?\}$/;
+const DROP = Symbol('drop');
+
+/**
+ * Substitutes `${name}` and `${row.field}`: a whole-string reference keeps the value's type (and a null or missing field
+ * removes the key), otherwise it is interpolated. An unknown variable stays as written; a field no row has is an error.
+ */
+function substitute(value: unknown, vars: Record<string, unknown>, fields: Map<string, Set<string>>, path: (string | number)[], fail: (path: (string | number)[], message: string) => never): unknown {
+  const lookup = (name: string, field: string | undefined): { found: boolean; value?: unknown } => {
+    if (!(name in vars)) return { found: false };
+    const v = vars[name];
+    if (field === undefined) return { found: true, value: v };
+    if (!fields.get(name)?.has(field)) fail(path, `${path.join('.')}: \${${name}.${field}}: no row of matrix "${name}" has a field "${field}"`);
+    // A field some rows leave out is null in those rows: a whole-string reference to it removes the key.
+    return { found: true, value: v && typeof v === 'object' ? ((v as Record<string, unknown>)[field] ?? null) : null };
+  };
   if (typeof value === 'string') {
-    const whole = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
-    if (whole && whole[1]! in vars) return vars[whole[1]!];
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+    const whole = WHOLE_REFERENCE.exec(value);
+    if (whole) { const hit = lookup(whole[1]!, whole[2]); if (hit.found) return hit.value === null ? DROP : hit.value; }
+    return value.replace(REFERENCE, (match, name: string, field: string | undefined) => { const hit = lookup(name, field); return hit.found ? String(hit.value) : match; });
   }
-  if (Array.isArray(value)) return value.map((v) => substitute(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]));
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, vars, fields, [...path, i], fail)).filter((v) => v !== DROP);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, path.length === 0 && k === 'matrix' ? v : substitute(v, vars, fields, [...path, k], fail)]).filter(([, v]) => v !== DROP));
+  }
   return value;
+}
+
+function describeCombination(combo: Record<string, unknown>): string {
+  return Object.entries(combo).map(([k, v]) => {
+    if (v && typeof v === 'object') { const row = v as Record<string, unknown>; return String(row.name ?? Object.values(row).find((x) => typeof x === 'string' || typeof x === 'number') ?? k); }
+    return `${k}=${v}`;
+  }).join(', ');
 }
 
 function combinations(matrix: Record<string, unknown[]> | undefined): Record<string, unknown>[] {
@@ -90,9 +118,14 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
   const base = raw as Record<string, unknown>;
   const matrix = base.matrix as Record<string, unknown[]> | undefined;
 
+  // The fields the rows of each matrix key have between them (a row may leave some out).
+  const fields = new Map<string, Set<string>>();
+  for (const [key, rows] of Object.entries(matrix && typeof matrix === 'object' ? matrix : {})) {
+    fields.set(key, new Set((Array.isArray(rows) ? rows : []).flatMap((row) => (row && typeof row === 'object' ? Object.keys(row) : []))));
+  }
   return combinations(matrix && typeof matrix === 'object' ? matrix : undefined).map((combo) => {
     const vars = { ...((base.vars as Record<string, unknown>) ?? {}), ...combo };
-    const expanded = substitute(base, vars) as Record<string, unknown>;
+    const expanded = substitute(base, vars, fields, [], fail) as Record<string, unknown>;
     const parsed = scenarioSchema.safeParse(expanded);
     if (!parsed.success) { const p = zodProblem(parsed.error, []); fail(p.path, p.message, p.key); }
     const scenario = parsed.data!;
@@ -130,8 +163,8 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
       return { kind, spec, index, line: locate(doc, counter, ['steps', index]).line };
     });
 
-    const suffix = Object.keys(combo).length ? ` [${Object.entries(combo).map(([k, v]) => `${k}=${v}`).join(', ')}]` : '';
-    return { file, name: `${scenario.name}${suffix}`, matrix: combo, scenario, steps };
+    const suffix = Object.keys(combo).length ? ` [${describeCombination(combo)}]` : '';
+    return { file, path: resolve(file), name: `${scenario.name}${suffix}`, matrix: combo, scenario, steps };
   });
 }
 

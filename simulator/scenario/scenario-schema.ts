@@ -32,6 +32,8 @@ export const appSchema = z.object({
   fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean(), zpnsDocumentedSourceType: z.boolean(), zpnsPayloadInAps: z.boolean() }).partial().strict().optional(),
   zimUser: z.string().optional().describe('log this ZIM user in on the app'),
   zimConnection: z.enum(['auto', 'down']).optional(),
+  fcmProject: z.string().optional().describe('the FCM project (sender) its token belongs to'),
+  entry: z.string().optional().describe('the app\'s own code: a module (path relative to the scenario file) whose default export is main(api) over the plain app API, run through the client shim instead of a virtual app'),
 }).strict().describe('An installed app');
 
 export const strategySchema = z.object({
@@ -40,18 +42,36 @@ export const strategySchema = z.object({
   apple: json.optional(), fcm: json.optional(), huawei: json.optional(), xiaomi: json.optional(), oppo: json.optional(), vivo: json.optional(),
 }).strict();
 
+const repeat = z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last');
 const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
+
+/**
+ * token: a key minted for the scenario (re-signed every 50 min); none; expired (iat 2 h ago); invalid (not a JWT);
+ * production-key (a key bound to production); other-key (a second key of the team, on the same connection);
+ * topic-key (a key restricted to another topic); renewed-token (a new token for the same key, on the same connection);
+ * certificate (a client certificate for the topic); foreign-certificate (issued by another CA);
+ * production-certificate (a client certificate for production).
+ */
+export const APNS_AUTH_MODES = ['token', 'none', 'expired', 'invalid', 'production-key', 'other-key', 'topic-key', 'renewed-token', 'certificate', 'foreign-certificate', 'production-certificate'] as const;
 
 export const STEP_KINDS = ['push', 'apns', 'fcm', 'zim', 'lifecycle', 'conditions', 'advance', 'fault', 'tap', 'chaos', 'uninstall', 'subscribe', 'expect'] as const;
 
 export const stepSchemas = {
-  push: z.object({ app: id, kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), as }).strict()
+  push: z.object({ app: id, kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), repeat, as }).strict()
     .describe('simulator-native send of a normalised push'),
-  apns: z.object({ app: id.optional(), token: z.string().optional(), headers: z.record(z.string(), z.union([z.string(), z.number()])).optional(), payload: z.union([json, z.string()]).optional(), production: z.boolean().optional(), auth: z.enum(['token', 'none', 'expired']).optional(), as }).strict()
+  apns: z.object({
+    app: id.optional(), token: z.string().optional(),
+    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(), payload: z.union([json, z.string()]).optional(),
+    production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
+    auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a fresh key minted for the scenario by default)'),
+    expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
+    padTo: z.number().int().positive().optional().describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
+    path: z.string().optional(), method: z.string().optional(), repeat, as,
+  }).strict()
     .describe('a request to the APNs endpoint over HTTP/2 (token auth with a key minted for the scenario)'),
-  fcm: z.object({ app: id.optional(), message: json, validateOnly: z.boolean().optional(), project: z.string().optional(), as }).strict()
+  fcm: z.object({ app: id.optional(), message: json, validateOnly: z.boolean().optional(), project: z.string().optional(), auth: z.enum(['token', 'none', 'invalid']).optional(), repeat, as }).strict()
     .describe('messages:send on the FCM endpoint (message.token defaults to the app\'s FCM token)'),
-  zim: z.object({ from: z.string().min(1), to: z.string().optional(), invitees: z.array(z.string()).optional(), call: z.boolean().optional(), message: json.optional(), priority: z.number().int().optional(), pushConfig: json.optional(), as }).strict()
+  zim: z.object({ from: z.string().min(1), to: z.string().optional(), invitees: z.array(z.string()).optional(), call: z.boolean().optional(), message: json.optional(), priority: z.number().int().optional(), pushConfig: json.optional(), repeat, as }).strict()
     .describe('a ZIM-shaped send: sendMessage to `to`, or callInvite to `invitees` with call: true'),
   lifecycle: z.object({ app: id, event: z.string().optional(), state: z.string().optional() }).strict()
     .describe('a lifecycle event, or the shortest path to a state'),
@@ -73,6 +93,7 @@ export const stepSchemas = {
     notCallback: z.string().optional().describe('a callback that must not have run'),
     displayed: z.boolean().optional(),
     because: z.string().optional().describe('a regular expression the fate\'s reason must match'),
+    note: z.string().optional().describe('a regular expression one of the push\'s ledger notes must match (woken, tapped, completed...)'),
     message: json.optional().describe('partial match of what the app received (the delivered payload)'),
     path: z.record(z.string(), z.unknown()).optional().describe('JSONPath → expected value, over what the app received'),
     app: id.optional(),
@@ -88,7 +109,8 @@ export const scenarioSchema = z.object({
   description: z.string().optional(),
   source: z.union([z.string(), z.array(z.string())]).optional().describe('where the behaviour comes from'),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  matrix: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)).optional().describe('one run per combination; values fill ${name}'),
+  matrix: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])).min(1)).optional()
+    .describe('one run per combination; values fill ${name}; a row object fills ${name.field} (a null field removes the key it fills)'),
   settings: z.object({
     silentPushThrottle: z.object({ perWindow: z.number().int().min(0), windowMs: z.number().int().positive().optional() }).strict().optional(),
     apnsTooManyRequests: z.object({ perToken: z.number().int().min(0), windowMs: z.number().int().positive() }).strict().optional(),

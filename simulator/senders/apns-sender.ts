@@ -7,7 +7,11 @@ export interface ApnsSendInput {
   /** Endpoint base URL, e.g. https://127.0.0.1:4801 (sandbox) or :4803 (production). */
   url: string;
   token: string;
-  headers: Record<string, string>;
+  /** Header values; an array sends the header once per value (to provoke DuplicateHeaders). */
+  headers: Record<string, string | string[]>;
+  /** Overrides for requests that test the endpoint's own checks: another path (BadPath), another method. */
+  path?: string;
+  method?: string;
   payload: string;
   /** CA to trust (pushsim's). */
   ca?: string;
@@ -28,14 +32,28 @@ export function signProviderToken(key: { teamId: string; keyId: string; p8: stri
   return `${unsigned}.${signature}`;
 }
 
-export function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
-  const headers: Record<string, string> = { ...input.headers };
+/** Errors that mean the stream was never opened on a session APNs had closed (GOAWAY): safe to send again once. */
+const NOT_SENT = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);
+
+export async function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
+  try { return await sendOnce(input); } catch (error) {
+    if (!NOT_SENT.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    // http2-wrapper keeps handing out a session after its GOAWAY; drop the pool's sessions and connect afresh.
+    (input.agent ?? http2.globalAgent).destroy();
+    return sendOnce(input);
+  }
+}
+
+function sendOnce(input: ApnsSendInput): Promise<ApnsAnswer> {
+  const headers: Record<string, string | string[]> = { ...input.headers };
   if (input.key) headers.authorization = `bearer ${signProviderToken(input.key)}`;
-  const url = new URL(`/3/device/${input.token}`, input.url);
+  const url = new URL(input.path ?? `/3/device/${input.token}`, input.url);
+  const method = input.method ?? 'POST';
+  const body = ['GET', 'HEAD', 'DELETE'].includes(method.toUpperCase()) ? undefined : input.payload;
   return new Promise((resolve, reject) => {
     const request = http2.request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(input.payload)) },
+      method,
+      headers: { ...headers, ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
       ...(input.ca ? { ca: input.ca } : {}),
       ...(input.certificate ? { cert: input.certificate.cert, key: input.certificate.key } : {}),
       ...(input.agent ? { agent: input.agent } : {}),
@@ -62,6 +80,6 @@ export function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
       });
     });
     request.on('error', reject);
-    request.end(input.payload);
+    request.end(body);
   });
 }

@@ -27,8 +27,9 @@ export async function fcmAccessToken(fcmUrl: string, ca: string, account: { clie
   return (JSON.parse(answer.text) as { access_token: string }).access_token;
 }
 
-export async function sendFcm(fcmUrl: string, ca: string, accessToken: string, project: string, body: unknown): Promise<FcmAnswer> {
-  const answer = await postJson(`${fcmUrl}/v1/projects/${project}/messages:send`, ca, JSON.stringify(body), { authorization: `Bearer ${accessToken}` });
+/** messages:send; without an access token the request goes unauthenticated (to see Google's 401). */
+export async function sendFcm(fcmUrl: string, ca: string, accessToken: string | undefined, project: string, body: unknown): Promise<FcmAnswer> {
+  const answer = await postJson(`${fcmUrl}/v1/projects/${project}/messages:send`, ca, JSON.stringify(body), accessToken ? { authorization: `Bearer ${accessToken}` } : {});
   let json: any;
   try { json = JSON.parse(answer.text); } catch { json = answer.text; }
   const errorCode = json?.error?.details?.find((d: { '@type': string }) => d['@type'] === 'type.googleapis.com/google.firebase.fcm.v1.FcmError')?.errorCode ?? json?.error?.status;
