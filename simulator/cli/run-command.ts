@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { runScenarios, renderJunit, ledgerLines, type CaseResult } from '../scenario/index.js';
 import type { CliOutput } from './cli-output.js';
 
-interface RunFlags { reporter: string; output?: string; seed: string; grep?: string; concurrency: string; progress?: boolean }
+interface RunFlags { reporter: string; output?: string; seed: string; grep?: string; concurrency: string; progress?: boolean; stateDir: string }
 
 export function runCommand(output: CliOutput, setExitCode: (code: number) => void, isTty: boolean): Command {
   return new Command('run')
@@ -17,6 +17,7 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
     .option('--grep <pattern>', 'only runs whose name matches this regular expression')
     .option('--concurrency <n>', 'runs executed at the same time', '4')
     .option('--no-progress', 'plain lines even on a terminal')
+    .option('--state-dir <dir>', 'where the CA is kept, as for pushsim serve (generated on first use)', process.env.PUSHSIM_STATE_DIR ?? '.pushsim')
     .action(async (paths: string[], flags: RunFlags) => {
       if (!['junit', 'json'].includes(flags.reporter)) { output.err(`pushsim run: --reporter must be junit or json, got "${flags.reporter}"`); setExitCode(2); return; }
       const seed = Number(flags.seed);
@@ -24,7 +25,7 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
       if (flags.grep) { try { new RegExp(flags.grep); } catch { output.err(`pushsim run: --grep "${flags.grep}" is not a regular expression`); setExitCode(2); return; } }
       const live = isTty && flags.progress !== false;
       const summary = await runScenarios(paths, {
-        seed, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
+        seed, stateDir: flags.stateDir, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
         onResult: (result, done, total) => {
           const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
           if (live) process.stdout.write(`\r\x1b[2K[${done}/${total}] ${mark} ${result.file} › ${result.name}`);

@@ -1,25 +1,17 @@
-// A small JSONPath subset for scenario expectations: `$.a.b[0].c`, `$['key with.dots']`.
+// JSONPath over what an app received (jsonpath-plus): a definite path (`$.aps.alert.title`, `$['key.with.dots']`) gives
+// its value or undefined; a path that can match several nodes (`$..badge`, `$.items[*].id`, filters) gives the array
+// of matches. And the partial match scenario expectations use.
+import { JSONPath } from 'jsonpath-plus';
+
+const INDEFINITE = /\*|\.\.|\[\?|\[[^\]]*[:,][^\]]*\]/;
 
 export function readJsonPath(value: unknown, path: string): unknown {
   if (!path.startsWith('$')) throw new Error(`JSONPath "${path}" must start with $`);
-  const parts: (string | number)[] = [];
-  const pattern = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/g;
-  let rest = path.slice(1);
-  let match: RegExpExecArray | null;
-  let consumed = 0;
-  while ((match = pattern.exec(rest))) {
-    if (match.index !== consumed) throw new Error(`JSONPath "${path}" is not understood near "${rest.slice(consumed)}"`);
-    consumed = pattern.lastIndex;
-    parts.push(match[1] ?? (match[2] !== undefined ? Number(match[2]) : (match[3] ?? match[4])!));
+  let matches: unknown[];
+  try { matches = JSONPath({ path, json: value as object, wrap: true, eval: 'safe' }) as unknown[]; } catch (error) {
+    throw new Error(`JSONPath "${path}" is not understood: ${(error as Error).message}`);
   }
-  if (consumed !== rest.length) throw new Error(`JSONPath "${path}" is not understood near "${rest.slice(consumed)}"`);
-  rest = '';
-  let node = value;
-  for (const part of parts) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string | number, unknown>)[part];
-  }
-  return node;
+  return INDEFINITE.test(path) ? matches : matches[0];
 }
 
 /** Whether `actual` contains `expected`: objects by key (recursively), everything else by deep equality. */

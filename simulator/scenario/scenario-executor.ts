@@ -2,7 +2,11 @@
 // apps and strategies, then each step through the real endpoints; expectations are checked against the provider's
 // answers and the ledger.
 import http2wrapper from 'http2-wrapper';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
+import { createHash, generateKeyPair, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppProcess } from '../../client-shim/app-process.js';
@@ -31,6 +35,24 @@ export interface CaseResult {
   ledger: LedgerEntry[];
 }
 
+const issuedCertificates = new Map<string, { cert: string; key: string }>();
+let serviceAccountKey: Promise<{ privateKey: string; keyId: string }> | undefined;
+
+/**
+ * The key of the service account scenarios send FCM with: one RSA key per process, generated off the main thread
+ * (a 2048-bit key costs 100–500 ms). The runner starts it before the first run.
+ */
+export function prepareScenarioKeys(): Promise<{ privateKey: string; keyId: string }> {
+  serviceAccountKey ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+    .then(({ privateKey }) => ({ privateKey, keyId: randomBytes(20).toString('hex') }));
+  return serviceAccountKey;
+}
+
+async function scenarioServiceAccount(project: string) {
+  const key = await prepareScenarioKeys();
+  return { client_email: `pushsim-scenarios@${project}.iam.gserviceaccount.com`, private_key: key.privateKey, private_key_id: key.keyId };
+}
+
 type ApnsKey = { teamId: string; keyId: string; p8: string };
 
 interface Sent { pushIds: string[]; status?: number; reason?: string; errorCode?: string }
@@ -38,6 +60,8 @@ interface Sent { pushIds: string[]; status?: number; reason?: string; errorCode?
 class RunContext {
   readonly sent = new Map<string, Sent>();
   readonly agent = new http2wrapper.Agent();
+  /** FCM over HTTP/1.1 keep-alive, as firebase-admin's send() does. */
+  readonly fcmAgent = new https.Agent({ keepAlive: true });
   /** Tokens by app id, kept past uninstall. */
   readonly tokens = new Map<string, string>();
   readonly fcmTokens = new Map<string, string>();
@@ -47,7 +71,7 @@ class RunContext {
   private readonly certificateAgents = new Map<string, { agent: InstanceType<typeof http2wrapper.Agent>; certificate: { cert: string; key: string } }>();
   apnsToken?: { jwt: string; at: number };
   fcmToken?: string;
-  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>) {}
+  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>, private readonly stateDir?: string) {}
 
   /** Keys minted for the scenario: the main one, and the odd ones the auth modes need. */
   key(kind: 'main' | 'production' | 'other' | 'topic' = 'main'): ApnsKey {
@@ -69,12 +93,20 @@ class RunContext {
     const cacheKey = `${mode} ${topic}`;
     let entry = this.certificateAgents.get(cacheKey);
     if (!entry) {
-      let certificate: { cert: string; key: string };
-      if (mode === 'foreign-certificate') certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(topic, 'sandbox');
-      else {
-        const response = await fetch(`${this.sim.urls.api}/apns/certificates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }) });
-        certificate = await response.json() as { cert: string; key: string };
+      // Issuing costs an RSA key pair: runs on the same CA share the certificates, kept in the state directory if any.
+      const issuedKey = `${this.sim.caPem} ${cacheKey}`;
+      const stored = this.stateDir ? join(this.stateDir, `scenario-client-${createHash('sha256').update(issuedKey).digest('hex').slice(0, 16)}.json`) : undefined;
+      let certificate = issuedCertificates.get(issuedKey);
+      if (!certificate && stored && existsSync(stored)) certificate = JSON.parse(readFileSync(stored, 'utf8')) as { cert: string; key: string };
+      if (!certificate) {
+        if (mode === 'foreign-certificate') certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(topic, 'sandbox');
+        else {
+          const response = await fetch(`${this.sim.urls.api}/apns/certificates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }) });
+          certificate = await response.json() as { cert: string; key: string };
+        }
+        if (stored) writeFileSync(stored, JSON.stringify(certificate), { mode: 0o600 });
       }
+      issuedCertificates.set(issuedKey, certificate);
       entry = { agent: new http2wrapper.Agent(), certificate };
       this.certificateAgents.set(cacheKey, entry);
     }
@@ -87,6 +119,7 @@ class RunContext {
   async close(): Promise<void> {
     for (const process of this.processes.values()) await process.close().catch(() => {});
     this.agent.destroy();
+    this.fcmAgent.destroy();
     for (const { agent } of this.certificateAgents.values()) agent.destroy();
   }
 
@@ -105,7 +138,8 @@ class RunContext {
   async fcmBearer(): Promise<string> {
     if (!this.fcmToken) {
       const project = this.sim.fcm!.server.defaultProject;
-      const account = this.sim.fcm!.auth.createServiceAccount(project);
+      const account = await scenarioServiceAccount(project);
+      this.sim.fcm!.auth.addServiceAccount(project, account.client_email, account.private_key, account.private_key_id);
       this.fcmToken = await fcmAccessToken(this.sim.urls.fcm, this.sim.caPem, account, this.sim.clock.now());
     }
     return this.fcmToken;
@@ -150,15 +184,15 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       if (token === undefined) return `apns: no token; give token, or an iOS app`;
       const headers: Record<string, string | string[]> = {};
       const topic = spec.app ? ctx.run.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined;
-      if (topic && !('apns-topic' in (spec.headers ?? {}))) headers['apns-topic'] = topic;
-      for (const [k, v] of Object.entries(spec.headers ?? {})) headers[k] = Array.isArray(v) ? v : String(v);
+      if (topic && !(spec.headers && 'apns-topic' in spec.headers)) headers['apns-topic'] = topic;
+      for (const [k, v] of Object.entries(spec.headers ?? {})) if (v !== null) headers[k] = Array.isArray(v) ? v : String(v);
       if (spec.expiresIn !== undefined) headers['apns-expiration'] = String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
       const auth = spec.auth ?? 'token';
       let agent = ctx.agent;
       let certificate: { cert: string; key: string } | undefined;
       if (auth.endsWith('certificate')) {
         ({ agent, certificate } = await ctx.certificate(auth, String(headers['apns-topic'] ?? topic ?? 'dev.pushsim.app')));
-      } else if (auth !== 'none' && headers.authorization === undefined) {
+      } else if (auth !== 'none' && !(spec.headers && 'authorization' in spec.headers)) {
         const now = sim.clock.now();
         headers.authorization = auth === 'token' ? ctx.apnsBearer()
           : auth === 'renewed-token' ? ctx.apnsBearer(true)
@@ -181,7 +215,7 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       const message = { ...spec.message };
       if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.fcmTokens.get(spec.app);
       const bearer = spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'ya29.not-a-token' : await ctx.fcmBearer();
-      const answer = await sendFcm(sim.urls.fcm, sim.caPem, bearer, spec.project ?? sim.fcm!.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) });
+      const answer = await sendFcm(sim.urls.fcm, sim.caPem, bearer, spec.project ?? sim.fcm!.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) }, ctx.fcmAgent);
       const id = typeof answer.body?.name === 'string' ? (answer.body.name as string).split('/messages/')[1] : undefined;
       const pushIds = id ? sim.ledger.list().filter((e) => e.id === id || e.id.startsWith(`${id}#`)).map((e) => e.id) : [];
       if (spec.as) ctx.sent.set(spec.as, { pushIds, status: answer.status, ...(answer.errorCode ? { errorCode: answer.errorCode } : {}) });
@@ -251,16 +285,27 @@ function check(ctx: RunContext, spec: any): string | undefined {
   if (spec.status !== undefined && sent?.status !== spec.status) problems.push(`expected status ${spec.status}, got ${sent?.status ?? 'none'}${sent?.reason ? ` (${sent.reason})` : ''}${sent?.errorCode ? ` (${sent.errorCode})` : ''}`);
   if (spec.reason !== undefined && sent?.reason !== spec.reason) problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
   if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode) problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
-  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path', 'note'].some((k) => spec[k] !== undefined);
+  if (spec.recipients !== undefined) {
+    const byInstalledId = new Map([...ctx.appIds].map(([ref, installed]) => [installed, ref]));
+    const reached = (sent?.pushIds ?? []).map((id) => ctx.entry(id)?.appId).map((appId) => (appId ? byInstalledId.get(appId) ?? appId : '?')).sort();
+    const expected = [...spec.recipients].sort();
+    if (JSON.stringify(reached) !== JSON.stringify(expected)) problems.push(`expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`);
+  }
+  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some((k) => spec[k] !== undefined);
   if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
   if (entry) {
     // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
     // also for a tapped notification).
     const callbacks = [...(entry.fate.name === 'delivered' ? entry.fate.callback?.split(', ') ?? [] : []), ...entry.receipts.map((r) => r.callback)];
-    if (spec.fate !== undefined && entry.fate.name !== spec.fate) problems.push(`expected fate ${spec.fate}, got ${describeFate(entry)}`);
-    const ran = entry.receipts.length ? ` (callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'})` : '';
-    if (spec.callback !== undefined && !callbacks.includes(spec.callback)) problems.push(`expected callback ${spec.callback}, got ${describeFate(entry)}${ran}`);
-    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback)) problems.push(`expected ${spec.notCallback} not to run, but it did: ${describeFate(entry)}${ran}`);
+    // What happened to the push is said once, after everything that was expected of it and did not hold.
+    const outcome: string[] = [];
+    if (spec.fate !== undefined && entry.fate.name !== spec.fate) outcome.push(`fate ${spec.fate}`);
+    if (spec.callback !== undefined && !callbacks.includes(spec.callback)) outcome.push(`callback ${spec.callback}`);
+    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback)) outcome.push(`${spec.notCallback} not to run`);
+    if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
+    if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) outcome.push(`a reason matching /${spec.because}/`);
+    const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
+    if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
     if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note))) problems.push(`expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`);
     if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) problems.push(`expected displayed ${spec.displayed}, got ${describeFate(entry)}`);
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) problems.push(`expected the reason to match /${spec.because}/, got ${describeFate(entry)}`);
@@ -270,6 +315,11 @@ function check(ctx: RunContext, spec: any): string | undefined {
       let actual: unknown;
       try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
       if (!partialMatch(actual, expected)) problems.push(`expected ${path} to be ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    }
+    for (const path of spec.absent ?? []) {
+      let actual: unknown;
+      try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
+      if (actual !== undefined) problems.push(`expected nothing at ${path}, got ${JSON.stringify(actual)}`);
     }
   } else if (spec.notCallback !== undefined && spec.app) {
     const ran = ctx.sim.ledger.list({ appId: ctx.appId(spec.app) }).some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
@@ -292,12 +342,12 @@ async function loadAppMain(scenarioFile: string, entry: string): Promise<(api: A
   return main as (api: AppApi) => unknown;
 }
 
-export async function executeRun(run: ScenarioRun, options: { seed?: number } = {}): Promise<CaseResult> {
+export async function executeRun(run: ScenarioRun, options: { seed?: number; stateDir?: string } = {}): Promise<CaseResult> {
   const started = performance.now();
   const seed = options.seed ?? 1;
   const settings = run.scenario.settings ?? {};
   const sim = await startSimulator({
-    controlPort: 0, clock: 'virtual', faultSeed: seed, chaos: { backgroundDropProbability: 0, seed },
+    controlPort: 0, clock: 'virtual', faultSeed: seed, ...(options.stateDir ? { stateDir: options.stateDir } : {}), chaos: { backgroundDropProbability: 0, seed },
     ...(settings.silentPushThrottle ? { silentPushThrottle: settings.silentPushThrottle } : {}),
     ...(settings.apnsTooManyRequests ? { apns: { tooManyRequests: settings.apnsTooManyRequests } } : {}),
     ...(settings.fcmProjects ? { fcm: { projects: settings.fcmProjects } } : {}),
@@ -305,7 +355,7 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number } = 
   const failures: StepFailure[] = [];
   let status: CaseResult['status'] = 'passed';
   const appIds = new Map<string, string>();
-  const ctx = new RunContext(sim, run, appIds);
+  const ctx = new RunContext(sim, run, appIds, options.stateDir);
   try {
     for (const device of run.scenario.devices) sim.simulation.createDevice({ id: device.id, platform: device.platform, ...(device.osVersion ? { osVersion: device.osVersion } : {}), ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}), ...(device.conditions ? { conditions: device.conditions } : {}) });
     for (const strategy of run.scenario.strategies ?? []) {

@@ -51,7 +51,8 @@ function zodProblem(error: ZodError, prefix: (string | number)[]): { path: (stri
   const where = path.join('.');
   if (issue.code === 'unrecognized_keys') return { path, key: issue.keys[0], message: `unknown key "${issue.keys[0]}" in ${where || 'the scenario'}` };
   if (issue.code === 'invalid_type') {
-    const got = (issue as { input?: unknown }).input === undefined ? 'nothing' : typeof (issue as { input?: unknown }).input;
+    const input = (issue as { input?: unknown }).input;
+    const got = input === undefined ? 'nothing' : `${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}${typeof input === 'string' || typeof input === 'number' ? ` ${JSON.stringify(input)}` : ''}`;
     return { path, message: `${where}: expected ${(issue as { expected: string }).expected}, got ${got}` };
   }
   if (issue.code === 'invalid_value') return { path, message: `${where}: ${issue.message}` };
@@ -85,6 +86,17 @@ function substitute(value: unknown, vars: Record<string, unknown>, fields: Map<s
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, path.length === 0 && k === 'matrix' ? v : substitute(v, vars, fields, [...path, k], fail)]).filter(([, v]) => v !== DROP));
   }
   return value;
+}
+
+/** Variables may refer to each other (`kb4: "${kb1}${kb1}${kb1}${kb1}"`): substituted until nothing changes. */
+function resolveVars(vars: Record<string, unknown>, fields: Map<string, Set<string>>, fail: (path: (string | number)[], message: string) => never): Record<string, unknown> {
+  let current = vars;
+  for (let pass = 0; pass < 8; pass++) {
+    const next = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, substitute(v, current, fields, [fields.has(k) ? 'matrix' : 'vars', k], fail)]));
+    if (JSON.stringify(next) === JSON.stringify(current)) return next;
+    current = next;
+  }
+  return fail(['vars'], 'vars: variables refer to each other in a cycle');
 }
 
 function describeCombination(combo: Record<string, unknown>): string {
@@ -124,9 +136,9 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
     fields.set(key, new Set((Array.isArray(rows) ? rows : []).flatMap((row) => (row && typeof row === 'object' ? Object.keys(row) : []))));
   }
   return combinations(matrix && typeof matrix === 'object' ? matrix : undefined).map((combo) => {
-    const vars = { ...((base.vars as Record<string, unknown>) ?? {}), ...combo };
+    const vars = resolveVars({ ...((base.vars as Record<string, unknown>) ?? {}), ...combo }, fields, fail);
     const expanded = substitute(base, vars, fields, [], fail) as Record<string, unknown>;
-    const parsed = scenarioSchema.safeParse(expanded);
+    const parsed = scenarioSchema.safeParse(expanded, { reportInput: true });
     if (!parsed.success) { const p = zodProblem(parsed.error, []); fail(p.path, p.message, p.key); }
     const scenario = parsed.data!;
 
@@ -144,7 +156,7 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
           ? `steps.${index}: unknown step "${bad}" (steps: ${STEP_KINDS.join(', ')})`
           : `steps.${index}: one step per list item; found ${keys.join(' and ')}`, bad);
       }
-      const result = stepSchemas[kind].safeParse(step[kind]);
+      const result = stepSchemas[kind].safeParse(step[kind], { reportInput: true });
       if (!result.success) { const p = zodProblem(result.error, ['steps', index, kind]); fail(p.path, p.message, p.key); }
       const spec = result.data as Record<string, unknown>;
       const checkApp = (field: string): void => {
@@ -153,6 +165,9 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
       };
       if (typeof spec === 'object' && spec) {
         checkApp('app');
+        (Array.isArray(spec.recipients) ? spec.recipients as string[] : []).forEach((ref, i) => {
+          if (!appIds.has(ref)) fail(['steps', index, kind, 'recipients', i], `steps.${index}.${kind}.recipients.${i}: no app "${ref}" (apps: ${[...appIds].join(', ') || 'none'})`);
+        });
         if (kind === 'conditions' && !deviceIds.has(spec.device as string)) fail(['steps', index, kind, 'device'], `steps.${index}.conditions.device: no device "${spec.device}" (devices: ${[...deviceIds].join(', ') || 'none'})`);
         for (const field of ['of', 'push'] as const) {
           const ref = spec[field];

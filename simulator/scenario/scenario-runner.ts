@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { loadScenarioFile, type ScenarioRun } from './scenario-loader.js';
-import { executeRun, type CaseResult } from './scenario-executor.js';
+import { executeRun, prepareScenarioKeys, type CaseResult } from './scenario-executor.js';
 import { ScenarioFileError } from './scenario-error.js';
 
 export interface RunOptions {
@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Runs executed at the same time (each has its own simulator). */
   concurrency?: number;
   cwd?: string;
+  /** Where the simulator's CA is kept (as `pushsim serve --state-dir`); in memory when absent. */
+  stateDir?: string;
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
@@ -48,6 +50,7 @@ export async function runScenarios(patterns: string[], options: RunOptions = {})
       else throw error;
     }
   }
+  if (runs.some((run) => run.steps.some((step) => step.kind === 'fcm'))) void prepareScenarioKeys();
   const grep = options.grep ? new RegExp(options.grep) : undefined;
   const selected = runs.filter((run) => !grep || grep.test(run.name));
   const results: CaseResult[] = new Array(selected.length);
@@ -56,7 +59,7 @@ export async function runScenarios(patterns: string[], options: RunOptions = {})
   const worker = async (): Promise<void> => {
     while (next < selected.length) {
       const index = next++;
-      results[index] = await executeRun(selected[index]!, { seed: options.seed ?? 1 });
+      results[index] = await executeRun(selected[index]!, { seed: options.seed ?? 1, ...(options.stateDir ? { stateDir: resolve(cwd, options.stateDir) } : {}) });
       done++;
       options.onResult?.(results[index]!, done, selected.length);
     }

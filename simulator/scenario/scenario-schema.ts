@@ -61,7 +61,7 @@ export const stepSchemas = {
     .describe('simulator-native send of a normalised push'),
   apns: z.object({
     app: id.optional(), token: z.string().optional(),
-    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).optional(), payload: z.union([json, z.string()]).optional(),
+    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional(),
     production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
     auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a fresh key minted for the scenario by default)'),
     expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
@@ -96,6 +96,8 @@ export const stepSchemas = {
     note: z.string().optional().describe('a regular expression one of the push\'s ledger notes must match (woken, tapped, completed...)'),
     message: json.optional().describe('partial match of what the app received (the delivered payload)'),
     path: z.record(z.string(), z.unknown()).optional().describe('JSONPath → expected value, over what the app received'),
+    absent: z.array(z.string()).optional().describe('JSONPaths that must match nothing in what the app received'),
+    recipients: z.array(id).optional().describe('the apps the push reached (a topic or condition fans out), in any order'),
     app: id.optional(),
     state: z.string().optional().describe('the app\'s lifecycle state (top-level or full path)'),
     within: duration.optional().describe('advance the clock up to this long until the expectation holds'),
@@ -108,7 +110,7 @@ export const scenarioSchema = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
   source: z.union([z.string(), z.array(z.string())]).optional().describe('where the behaviour comes from'),
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  vars: z.record(z.string(), z.unknown()).optional().describe('values for ${name}: scalars, or objects and lists a whole-string reference puts in place'),
   matrix: z.record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.unknown())])).min(1)).optional()
     .describe('one run per combination; values fill ${name}; a row object fills ${name.field} (a null field removes the key it fills)'),
   settings: z.object({
@@ -124,9 +126,29 @@ export const scenarioSchema = z.object({
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 
+const REFERENCE_PATTERN = '^\\$\\{[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_-]*)?\\}$';
+
+/** Where a value is not a string, a whole `${name}` reference may stand in for it (filled from vars or the matrix). */
+function allowReferences(node: unknown, isRoot = true): unknown {
+  if (Array.isArray(node)) return node.map((n) => allowReferences(n, false));
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = key === 'properties' || key === 'additionalProperties' || key === 'items' || key === 'anyOf' || key === 'oneOf' || key === '$defs'
+      ? (key === 'properties' || key === '$defs' ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, allowReferences(v, false)])) : allowReferences(value, false))
+      : value;
+  }
+  const type = out.type;
+  const takesReference = !isRoot && (out.enum !== undefined || (type !== undefined && type !== 'string'));
+  if (!takesReference) return out;
+  const { description, ...rest } = out;
+  return { ...(description !== undefined ? { description } : {}), anyOf: [rest, { type: 'string', pattern: REFERENCE_PATTERN, description: 'a ${name} reference filled from vars or the matrix' }] };
+}
+
 /** The published JSON Schema (for editor completion): the scenario with its steps spelled out one kind per step. */
 export function scenarioJsonSchema(): object {
   const step = z.union(STEP_KINDS.map((kind) => z.object({ [kind]: stepSchemas[kind] }).strict()) as unknown as [z.ZodTypeAny, z.ZodTypeAny, ...z.ZodTypeAny[]]);
   const full = scenarioSchema.extend({ steps: z.array(step).min(1) });
-  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://pushsim.dev/scenario.schema.json', title: 'pushsim scenario', ...z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }) };
+  const { $schema: _s, ...schema } = z.toJSONSchema(full, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://pushsim.dev/scenario.schema.json', title: 'pushsim scenario', ...(allowReferences(schema) as object) };
 }

@@ -5,9 +5,10 @@ import { createPrivateKey, sign } from 'node:crypto';
 
 export interface FcmAnswer { status: number; body: any; errorCode?: string }
 
-export function postJson(url: string, ca: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+/** POSTs over HTTPS; pass a keep-alive `agent` to reuse connections (a fresh TLS connection per request otherwise). */
+export function postJson(url: string, ca: string, body: string, headers: Record<string, string>, agent: https.Agent | false = false): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers }, agent: false }, (response) => {
+    const request = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', ...headers }, agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (c: Buffer) => chunks.push(c));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -28,8 +29,8 @@ export async function fcmAccessToken(fcmUrl: string, ca: string, account: { clie
 }
 
 /** messages:send; without an access token the request goes unauthenticated (to see Google's 401). */
-export async function sendFcm(fcmUrl: string, ca: string, accessToken: string | undefined, project: string, body: unknown): Promise<FcmAnswer> {
-  const answer = await postJson(`${fcmUrl}/v1/projects/${project}/messages:send`, ca, JSON.stringify(body), accessToken ? { authorization: `Bearer ${accessToken}` } : {});
+export async function sendFcm(fcmUrl: string, ca: string, accessToken: string | undefined, project: string, body: unknown, agent: https.Agent | false = false): Promise<FcmAnswer> {
+  const answer = await postJson(`${fcmUrl}/v1/projects/${project}/messages:send`, ca, JSON.stringify(body), accessToken ? { authorization: `Bearer ${accessToken}` } : {}, agent);
   let json: any;
   try { json = JSON.parse(answer.text); } catch { json = answer.text; }
   const errorCode = json?.error?.details?.find((d: { '@type': string }) => d['@type'] === 'type.googleapis.com/google.firebase.fcm.v1.FcmError')?.errorCode ?? json?.error?.status;

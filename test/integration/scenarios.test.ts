@@ -1,0 +1,172 @@
+// Scenario files as their users run them: `pushsim run` as a process (exit codes, one-line errors, JUnit checked
+// against a schema), runScenario from vitest, the published JSON Schema, and the loader's matrix and variables.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { glob } from 'tinyglobby';
+import { runScenario, runScenarios, scenarioJsonSchema, ScenarioFileError } from '../../simulator/index.js';
+import { loadScenarioText } from '../../simulator/scenario/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin/pushsim.js');
+const FIXTURES = 'test/fixtures/scenarios';
+
+function pushsim(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('pushsim run', () => {
+  test('a deliberately broken scenario fails with the file, the line, the step and the difference, and the ledger', async () => {
+    const { code, stdout } = await pushsim(['run', `${FIXTURES}/broken/expects-the-wrong-callback.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${FIXTURES}/broken/expects-the-wrong-callback.yaml:10 step 3 (expect): expected fate delivered, callback application:didReceiveRemoteNotification:fetchCompletionHandler:; got dropped: the user force-quit the app`);
+    expect(stdout).toMatch(/ledger:\n\s+[0-9a-f-]+ apns background to news: accepted > dropped \(the user force-quit the app/);
+    expect(stdout).toMatch(/1 runs from 1 files: 0 passed, 1 failed/);
+  });
+
+  test('the JUnit report is valid against the JUnit schema and carries each failure with its ledger', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'pushsim-junit-')), 'report.xml');
+    const { code } = await pushsim(['run', 'scenarios/zpns', `${FIXTURES}/broken`, '--reporter', 'junit', '--output', output]);
+    expect(code).toBe(1);
+    const xml = readFileSync(output, 'utf8');
+    const result = await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], schema: [{ fileName: 'junit.xsd', contents: readFileSync(join(ROOT, 'test/fixtures/junit.xsd'), 'utf8') }] });
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(xml).toMatch(/<testsuite name="scenarios\/zpns\/silent-push-by-ios-app-state.yaml" [^>]*tests="5" failures="0" errors="0"/);
+    expect(xml).toMatch(/<failure message="step 2 \(expect, line 8\): expected reason BadTopic, got BadPriority \(status 400\)" type="ExpectationFailed">/);
+    expect(xml).toContain('ledger:');
+    // And the schema is not a rubber stamp: a report with a testcase missing its name is refused.
+    const broken = await validateXML({ xml: [{ fileName: 'bad.xml', contents: xml.replace(/<testcase name="[^"]*"/, '<testcase') }], schema: [{ fileName: 'junit.xsd', contents: readFileSync(join(ROOT, 'test/fixtures/junit.xsd'), 'utf8') }] });
+    expect(broken.valid).toBe(false);
+  });
+
+  test('the JSON report lists every run with its failures and ledger', async () => {
+    const output = join(mkdtempSync(join(tmpdir(), 'pushsim-json-')), 'report.json');
+    const { code } = await pushsim(['run', `${FIXTURES}/broken`, '--reporter', 'json', '--output', output, '--grep', 'wrong APNs reason']);
+    expect(code).toBe(1);
+    const report = JSON.parse(readFileSync(output, 'utf8'));
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ name: 'expects the wrong APNs reason', status: 'failed', failures: [{ step: 2, line: 8, kind: 'expect' }] });
+    expect(report.results[0].ledger[0].fate).toMatchObject({ name: 'rejected' });
+  });
+
+  test.each([
+    ['bad-yaml.yaml', /^INVALID test\/fixtures\/scenarios\/malformed\/bad-yaml.yaml:4:1: not valid YAML: /],
+    ['unknown-step.yaml', /^INVALID test\/fixtures\/scenarios\/malformed\/unknown-step.yaml:7:5: steps.1: unknown step "sleep" \(steps: push, apns,/],
+    ['wrong-type.yaml', /^INVALID test\/fixtures\/scenarios\/malformed\/wrong-type.yaml:8:33: steps.1.expect.status: expected number, got string "two hundred"$/],
+    ['missing-device.yaml', /^INVALID test\/fixtures\/scenarios\/malformed\/missing-device.yaml:5:25: apps.0.device: no device "ipad" \(devices: iphone\)$/],
+    ['unknown-key.yaml', /^INVALID test\/fixtures\/scenarios\/malformed\/unknown-key.yaml:3:34: unknown key "colour" in devices.0$/],
+  ])('a malformed file (%s) gets one line with its location and exit code 2, never a stack trace', async (file, line) => {
+    const { code, stdout, stderr } = await pushsim(['run', `${FIXTURES}/malformed/${file}`]);
+    expect(code).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(stdout + stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('no scenario files, a bad flag: exit code 2 with a message', async () => {
+    expect(await pushsim(['run', 'test/fixtures/no-such-folder'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no scenario files found/) });
+    expect(await pushsim(['run', 'scenarios/zpns', '--reporter', 'tap'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--reporter must be junit or json/) });
+  });
+});
+
+describe('runScenario from vitest', () => {
+  test('a library file runs each of its matrix rows and passes', async () => {
+    const results = await runScenario('scenarios/apns/alert-push-by-app-state.yaml');
+    expect(results.map((r) => [r.name.replace(/.*\[/, '['), r.status])).toEqual([
+      ['[active]', 'passed'], ['[inactive]', 'passed'], ['[background]', 'passed'], ['[suspended]', 'passed'], ['[notRunning]', 'passed'], ['[forceQuit]', 'passed'],
+    ]);
+  });
+
+  test('an invalid file throws its one-line error', async () => {
+    await expect(runScenario(`${FIXTURES}/malformed/unknown-step.yaml`)).rejects.toBeInstanceOf(ScenarioFileError);
+  });
+
+  test('an app entry file that throws fails the run, naming the app and the error', async () => {
+    const [result] = await runScenario(`${FIXTURES}/apps/app-code-throws.yaml`);
+    expect(result!.status).toBe('failed');
+    expect(result!.failures).toEqual([expect.objectContaining({ kind: 'app crashy', message: expect.stringMatching(/the app crashed in didReceiveRemoteNotification/) })]);
+  });
+
+  test('--seed replays chaos: the same seed gives the same fates, another seed others', async () => {
+    const fates = async (seed: number) => (await runScenario(`${FIXTURES}/chaos/seeded-loss.yaml`, { seed }))[0]!.ledger.map((e) => e.fate.name).join(' ');
+    const seven = await fates(7);
+    expect(seven).toMatch(/dropped/);
+    expect(seven).toMatch(/delivered/);
+    expect(await fates(7)).toBe(seven);
+    expect(await fates(8)).not.toBe(seven);
+  });
+
+  test('--grep selects runs by name, matrix rows included', async () => {
+    const summary = await runScenarios(['scenarios/apns'], { grep: '^An alert push.*\\[forceQuit\\]' });
+    expect(summary.results.map((r) => r.name)).toEqual(['An alert push through APNs, by iOS app state [forceQuit]']);
+  });
+});
+
+describe('the published JSON Schema', () => {
+  test('scenarios/scenario.schema.json is the schema the runner uses (run `npm run docs:schema` after changing it)', () => {
+    expect(JSON.parse(readFileSync(join(ROOT, 'scenarios/scenario.schema.json'), 'utf8'))).toEqual(scenarioJsonSchema());
+  });
+
+  test('every library file validates against it (so editors do not flag them), and an unknown key does not', async () => {
+    const validate = new Ajv2020.default({ strict: false }).compile(scenarioJsonSchema());
+    const files = await glob('scenarios/**/*.{yaml,yml}', { cwd: ROOT });
+    expect(files.length).toBeGreaterThan(30);
+    for (const file of files) expect(validate(parse(readFileSync(join(ROOT, file), 'utf8'))), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    expect(validate(parse(readFileSync(join(ROOT, FIXTURES, 'malformed/unknown-key.yaml'), 'utf8')))).toBe(false);
+  });
+});
+
+describe('the library is a catalogue', () => {
+  test('every APNs reason and every FCM error code is expected by some library file', async () => {
+    const { APNS_REASONS } = await import('../../simulator/providers/apns/index.js');
+    const { FCM_ERROR_CODES } = await import('../../simulator/providers/fcm/index.js');
+    const text = (await glob('scenarios/**/*.yaml', { cwd: ROOT })).map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+    // IdleTimeout comes in a GOAWAY frame, not an answer (test/integration/apns-reasons.test.ts covers it).
+    expect(APNS_REASONS.filter((r) => r !== 'IdleTimeout' && !new RegExp(`\\b${r}\\b`).test(text))).toEqual([]);
+    expect(FCM_ERROR_CODES.filter((c) => !new RegExp(`\\b${c}\\b`).test(text))).toEqual([]);
+  });
+});
+
+describe('matrix rows and variables', () => {
+  const scenario = (body: string) => `name: t\ndevices: [{ id: d, platform: ios }]\napps: [{ id: a, device: d, bundleId: b.c, sdk: native-ios }]\n${body}`;
+
+  test('a row fills ${row.field}; a field a row leaves out removes its key; variables refer to each other', () => {
+    const runs = loadScenarioText(scenario(`vars: { two: "\${one}\${one}", one: x }\nmatrix:\n  row:\n    - { name: first, status: 200, reason: null }\n    - { name: second, status: 400, reason: BadTopic }\nsteps:\n  - apns: { app: a, payload: "\${two}", as: p }\n  - expect: { of: p, status: "\${row.status}", reason: "\${row.reason}" }\n`), 'f.yaml');
+    expect(runs.map((r) => r.name)).toEqual(['t [first]', 't [second]']);
+    expect(runs[0]!.steps[1]!.spec).toEqual({ of: 'p', status: 200 });
+    expect(runs[1]!.steps[1]!.spec).toEqual({ of: 'p', status: 400, reason: 'BadTopic' });
+    expect(runs[0]!.steps[0]!.spec.payload).toBe('xx');
+  });
+
+  test('a field no row has is an error at its place; so is a reference to an unnamed push', () => {
+    expect(() => loadScenarioText(scenario(`matrix:\n  row: [{ status: 200 }]\nsteps:\n  - expect: { status: "\${row.statsu}" }\n`), 'f.yaml')).toThrow(/^f.yaml:7:\d+: .*no row of matrix "row" has a field "statsu"/);
+    expect(() => loadScenarioText(scenario(`steps:\n  - expect: { of: p1, fate: delivered }\n`), 'f.yaml')).toThrow(/^f.yaml:5:\d+: steps.0.expect.of: no earlier step named "p1"/);
+  });
+
+  test('JSON files are scenario files too', () => {
+    const runs = loadScenarioText(JSON.stringify({ name: 'json', devices: [{ id: 'd', platform: 'android' }], apps: [], steps: [{ advance: '1s' }] }), 'f.json');
+    expect(runs[0]!.steps[0]).toMatchObject({ kind: 'advance', spec: '1s' });
+  });
+});
+
+test('writing the schema file is what `pushsim schema` prints', async () => {
+  const { code, stdout } = await pushsim(['schema']);
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toEqual(scenarioJsonSchema());
+  writeFileSync(join(mkdtempSync(join(tmpdir(), 'pushsim-schema-')), 'schema.json'), stdout);
+});
