@@ -6,3 +6,4 @@ export * from './scenario-executor.js';
 export * from './scenario-runner.js';
 export * from './junit-reporter.js';
 export * from './ledger-lines.js';
+export * from './scenario-reference.js';

@@ -8,37 +8,37 @@ const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digit
 const json = z.record(z.string(), z.unknown());
 
 export const deviceSchema = z.object({
-  id,
+  id: id.describe('the name steps and apps use for it'),
   platform: z.enum(['ios', 'android']),
   osVersion: z.string().optional(),
-  manufacturer: z.enum(['apple', 'google', 'samsung', 'huawei', 'xiaomi', 'oppo', 'vivo']).optional(),
+  manufacturer: z.enum(['apple', 'google', 'samsung', 'huawei', 'xiaomi', 'oppo', 'vivo']).optional().describe('decides the vendor push channel on Android phones without Google services'),
   conditions: z.object({
     online: z.boolean(), lowPowerMode: z.boolean(), backgroundAppRefresh: z.boolean(), doze: z.boolean(),
     standbyBucket: z.enum(['active', 'working_set', 'frequent', 'rare', 'restricted']),
     notificationPermission: z.enum(['granted', 'denied', 'notDetermined']), hasGoogleServices: z.boolean(),
     screenLocked: z.boolean(), debuggerAttached: z.boolean(),
-  }).partial().strict().optional(),
+  }).partial().strict().optional().describe('device conditions (defaults: online, permission granted, Google services on Android)'),
 }).strict().describe('A simulated phone');
 
 export const appSchema = z.object({
-  id,
+  id: id.describe('the name steps use for it'),
   device: id.describe('id of the device it is installed on'),
-  bundleId: z.string().min(1),
+  bundleId: z.string().min(1).describe('bundle id (iOS, also the APNs topic) or package name (Android)'),
   sdk: z.enum(['native-ios', 'native-android', 'zpns-rn', 'rn-firebase']).describe('SDK profile'),
-  sdkVersion: z.string().optional(),
-  environment: z.enum(['sandbox', 'production']).optional(),
+  sdkVersion: z.string().optional().describe('the SDK version the app declares (ZPNs behaviour changes with it)'),
+  environment: z.enum(['sandbox', 'production']).optional().describe('APNs environment its device token belongs to (sandbox by default)'),
   state: z.string().optional().describe('lifecycle state to start in (default: not running / killed)'),
   handlerTime: z.union([duration, z.literal('never')]).optional().describe('virtual app: how long its background handler runs'),
-  fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean(), zpnsDocumentedSourceType: z.boolean(), zpnsPayloadInAps: z.boolean() }).partial().strict().optional(),
+  fidelity: z.object({ zpnsDocumentedAndroidBackground: z.boolean(), zpnsDocumentedSourceType: z.boolean(), zpnsPayloadInAps: z.boolean() }).partial().strict().optional().describe('switch to the documented behaviour where ZEGO\'s docs and SDK code differ (docs/zpns-fidelity.md)'),
   zimUser: z.string().optional().describe('log this ZIM user in on the app'),
-  zimConnection: z.enum(['auto', 'down']).optional(),
+  zimConnection: z.enum(['auto', 'down']).optional().describe('down: ZIM\'s long connection stays down, so messages go out as offline pushes'),
   fcmProject: z.string().optional().describe('the FCM project (sender) its token belongs to'),
   entry: z.string().optional().describe('the app\'s own code: a module (path relative to the scenario file) whose default export is main(api) over the plain app API, run through the client shim instead of a virtual app'),
 }).strict().describe('An installed app');
 
 export const strategySchema = z.object({
-  resourcesID: z.string().min(1).max(32),
-  preset: z.enum(['silent', 'silent-ios', 'silent-fcm', 'alert', 'voip']).optional(),
+  resourcesID: z.string().min(1).max(32).describe('the id ZIMPushConfig.resourcesID names'),
+  preset: z.enum(['silent', 'silent-ios', 'silent-fcm', 'alert', 'voip']).optional().describe('a named strategy instead of per-vendor configuration'),
   apple: json.optional(), fcm: json.optional(), huawei: json.optional(), xiaomi: json.optional(), oppo: json.optional(), vivo: json.optional(),
 }).strict();
 
@@ -57,48 +57,48 @@ export const APNS_AUTH_MODES = ['token', 'none', 'expired', 'invalid', 'producti
 export const STEP_KINDS = ['push', 'apns', 'fcm', 'zim', 'lifecycle', 'conditions', 'advance', 'fault', 'tap', 'chaos', 'uninstall', 'subscribe', 'expect'] as const;
 
 export const stepSchemas = {
-  push: z.object({ app: id, kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), repeat, as }).strict()
+  push: z.object({ app: id.describe('the app it goes to'), kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), repeat, as }).strict()
     .describe('simulator-native send of a normalised push'),
   apns: z.object({
-    app: id.optional(), token: z.string().optional(),
-    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional(),
+    app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'), token: z.string().optional().describe('a device token instead (even a malformed one)'),
+    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional().describe('the JSON payload (a string is sent as is, even if it is not JSON)'),
     production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
     auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a fresh key minted for the scenario by default)'),
     expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
     padTo: z.number().int().positive().optional().describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
-    path: z.string().optional(), method: z.string().optional(), repeat, as,
+    path: z.string().optional().describe('another :path (BadPath, MissingDeviceToken)'), method: z.string().optional().describe('another method (MethodNotAllowed)'), repeat, as,
   }).strict()
     .describe('a request to the APNs endpoint over HTTP/2 (token auth with a key minted for the scenario)'),
-  fcm: z.object({ app: id.optional(), message: json, validateOnly: z.boolean().optional(), project: z.string().optional(), auth: z.enum(['token', 'none', 'invalid']).optional(), repeat, as }).strict()
+  fcm: z.object({ app: id.optional().describe('the app it goes to (message.token)'), message: json.describe('the FCM v1 Message (snake_case or lowerCamel)'), validateOnly: z.boolean().optional(), project: z.string().optional().describe('the project in the URL (the default project otherwise)'), auth: z.enum(['token', 'none', 'invalid']).optional().describe('an OAuth token from a service account (default), none, or a bad one'), repeat, as }).strict()
     .describe('messages:send on the FCM endpoint (message.token defaults to the app\'s FCM token)'),
-  zim: z.object({ from: z.string().min(1), to: z.string().optional(), invitees: z.array(z.string()).optional(), call: z.boolean().optional(), message: json.optional(), priority: z.number().int().optional(), pushConfig: json.optional(), repeat, as }).strict()
+  zim: z.object({ from: z.string().min(1).describe('sender userID'), to: z.string().optional().describe('receiver userID (a peer conversation)'), invitees: z.array(z.string()).optional().describe('call invitees'), call: z.boolean().optional().describe('a call invitation instead of a message'), message: json.optional().describe('the ZIM message ({ type: 1, message: "..." } by default)'), priority: z.number().int().optional().describe('ZIMMessagePriority 1–3 (2 by default)'), pushConfig: json.optional().describe('ZIMPushConfig: resourcesID, title, content, payload, voIPConfig...'), repeat, as }).strict()
     .describe('a ZIM-shaped send: sendMessage to `to`, or callInvite to `invitees` with call: true'),
-  lifecycle: z.object({ app: id, event: z.string().optional(), state: z.string().optional() }).strict()
+  lifecycle: z.object({ app: id, event: z.string().optional().describe('launch, moveToBackground, suspend, terminateBySystem, forceQuit, kill, forceStop, reboot...'), state: z.string().optional().describe('a state to reach by the shortest path of events') }).strict()
     .describe('a lifecycle event, or the shortest path to a state'),
-  conditions: z.object({ device: id, set: json }).strict().describe('change device conditions'),
+  conditions: z.object({ device: id, set: json.describe('conditions to change, e.g. { online: false }') }).strict().describe('change device conditions'),
   advance: duration.describe('advance the virtual clock'),
-  fault: z.object({ provider: z.enum(['apns', 'fcm']), app: id.optional(), reason: z.string().optional(), probability: z.number().min(0).max(1).optional(), times: z.number().int().positive().optional(), drop: z.enum(['stream', 'connection']).optional() }).strict()
+  fault: z.object({ provider: z.enum(['apns', 'fcm']), app: id.optional().describe('only pushes to this app\'s token'), reason: z.string().optional().describe('an APNs reason or FCM error code to answer with'), probability: z.number().min(0).max(1).optional().describe('seeded by --seed'), times: z.number().int().positive().optional().describe('how many pushes it hits'), drop: z.enum(['stream', 'connection']).optional().describe('reset the stream or drop the connection instead of answering') }).strict()
     .describe('inject a fault (the app\'s token when app is given)'),
-  tap: z.object({ app: id, push: z.string() }).strict().describe('the user taps the notification of a named push'),
+  tap: z.object({ app: id, push: z.string().describe('the `as` name of a displayed push') }).strict().describe('the user taps the notification of a named push'),
   uninstall: z.object({ app: id }).strict().describe('uninstall an app: its tokens become invalid'),
   subscribe: z.object({ app: id, topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/) }).strict().describe('the app subscribes to an FCM topic, as the device SDK does'),
-  chaos: z.object({ backgroundDropProbability: z.number().min(0).max(1) }).strict().describe('lose a share of iOS background pushes (seeded by --seed)'),
+  chaos: z.object({ backgroundDropProbability: z.number().min(0).max(1).describe('share of iOS background pushes APNs loses') }).strict().describe('lose a share of iOS background pushes (seeded by --seed)'),
   expect: z.object({
     of: z.string().optional().describe('the named push the expectation is about'),
     status: z.number().int().optional().describe('the provider answer\'s HTTP status'),
     reason: z.string().optional().describe('APNs reason in the answer'),
     errorCode: z.string().optional().describe('FCM errorCode in the answer'),
-    fate: z.enum(['accepted', 'delivered', 'displayed', 'stored', 'deferred', 'throttled', 'collapsed', 'expired', 'rejected', 'dropped']).optional(),
+    fate: z.enum(['accepted', 'delivered', 'displayed', 'stored', 'deferred', 'throttled', 'collapsed', 'expired', 'rejected', 'dropped']).optional().describe('the push\'s current fate in the ledger'),
     callback: z.string().optional().describe('the callback that ran'),
     notCallback: z.string().optional().describe('a callback that must not have run'),
-    displayed: z.boolean().optional(),
+    displayed: z.boolean().optional().describe('a notification was (not) shown'),
     because: z.string().optional().describe('a regular expression the fate\'s reason must match'),
     note: z.string().optional().describe('a regular expression one of the push\'s ledger notes must match (woken, tapped, completed...)'),
     message: json.optional().describe('partial match of what the app received (the delivered payload)'),
     path: z.record(z.string(), z.unknown()).optional().describe('JSONPath → expected value, over what the app received'),
     absent: z.array(z.string()).optional().describe('JSONPaths that must match nothing in what the app received'),
     recipients: z.array(id).optional().describe('the apps the push reached (a topic or condition fans out), in any order'),
-    app: id.optional(),
+    app: id.optional().describe('the app `state` (or `notCallback` without `of`) is about'),
     state: z.string().optional().describe('the app\'s lifecycle state (top-level or full path)'),
     within: duration.optional().describe('advance the clock up to this long until the expectation holds'),
   }).strict().describe('expectations, checked now (or within a clock time)'),
