@@ -2,7 +2,7 @@
 // prints Apple's answer and the push's fate in the ledger.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { sendApns } from '../senders/apns-sender.js';
+import { sendApns } from '../senders/index.js';
 import type { CliOutput } from './cli-output.js';
 
 interface PushFlags {

@@ -1,27 +1,18 @@
 // Runs one scenario run in isolation: a fresh simulator on free ports with a virtual clock, the scenario's devices,
 // apps and strategies, then each step through the real endpoints; expectations are checked against the provider's
 // answers and the ledger.
-import http2wrapper from 'http2-wrapper';
-import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { createHash, generateKeyPair, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AppProcess } from '../../client-shim/app-process.js';
-import type { AppApi } from '../../client-shim/app-api.js';
-import { loadCertificateAuthority } from '../providers/tls/certificate-authority.js';
-import { startSimulator, type SimulatorHandle } from '../start-simulator.js';
+import { AppProcess, type AppApi } from '../../client-shim/index.js';
+import { startSimulator } from '../start-simulator.js';
 import { parseDuration, type LedgerEntry, type SdkProfile } from '../core/index.js';
-import { topState } from '../lifecycle/index.js';
-import { sendApns, signProviderToken } from '../senders/apns-sender.js';
-import { fcmAccessToken, sendFcm } from '../senders/fcm-sender.js';
+import { sendApns, sendFcm, signProviderToken } from '../senders/index.js';
 import { isApnsReason } from '../providers/apns/index.js';
 import { isFcmErrorCode } from '../providers/fcm/index.js';
 import type { PushStrategy } from '../providers/zpns/index.js';
 import type { ScenarioRun, ScenarioStep } from './scenario-loader.js';
-import { partialMatch, readJsonPath } from './json-path.js';
+import { RunContext } from './scenario-run-context.js';
+import { expectNow } from './scenario-expectations.js';
 
 export interface StepFailure { step: number; line: number; kind: string; message: string }
 
@@ -35,129 +26,12 @@ export interface CaseResult {
   ledger: LedgerEntry[];
 }
 
-const issuedCertificates = new Map<string, { cert: string; key: string }>();
-let serviceAccountKey: Promise<{ privateKey: string; keyId: string }> | undefined;
-
-/**
- * The key of the service account scenarios send FCM with: one RSA key per process, generated off the main thread
- * (a 2048-bit key costs 100–500 ms). The runner starts it before the first run.
- */
-export function prepareScenarioKeys(): Promise<{ privateKey: string; keyId: string }> {
-  serviceAccountKey ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
-    .then(({ privateKey }) => ({ privateKey, keyId: randomBytes(20).toString('hex') }));
-  return serviceAccountKey;
-}
-
-async function scenarioServiceAccount(project: string) {
-  const key = await prepareScenarioKeys();
-  return { client_email: `pushsim-scenarios@${project}.iam.gserviceaccount.com`, private_key: key.privateKey, private_key_id: key.keyId };
-}
-
-type ApnsKey = { teamId: string; keyId: string; p8: string };
-
-interface Sent { pushIds: string[]; status?: number; reason?: string; errorCode?: string }
-
-class RunContext {
-  readonly sent = new Map<string, Sent>();
-  readonly agent = new http2wrapper.Agent();
-  /** FCM over HTTP/1.1 keep-alive, as firebase-admin's send() does. */
-  readonly fcmAgent = new https.Agent({ keepAlive: true });
-  /** Tokens by app id, kept past uninstall. */
-  readonly tokens = new Map<string, string>();
-  readonly fcmTokens = new Map<string, string>();
-  /** Apps running the user's own code through the client shim, by scenario app id. */
-  readonly processes = new Map<string, AppProcess>();
-  private readonly keys = new Map<string, ApnsKey>();
-  private readonly certificateAgents = new Map<string, { agent: InstanceType<typeof http2wrapper.Agent>; certificate: { cert: string; key: string } }>();
-  apnsToken?: { jwt: string; at: number };
-  fcmToken?: string;
-  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>, private readonly stateDir?: string) {}
-
-  /** Keys minted for the scenario: the main one, and the odd ones the auth modes need. */
-  key(kind: 'main' | 'production' | 'other' | 'topic' = 'main'): ApnsKey {
-    let key = this.keys.get(kind);
-    if (!key) {
-      const keyring = this.sim.apns!.keyring;
-      const teamId = kind === 'main' ? undefined : this.key('main').teamId;
-      key = kind === 'main' ? keyring.mint()
-        : kind === 'production' ? keyring.mint({ teamId: teamId!, environment: 'production' })
-        : kind === 'topic' ? keyring.mint({ teamId: teamId!, topics: ['dev.pushsim.another-topic'] })
-        : keyring.mint({ teamId: teamId! });
-      this.keys.set(kind, key);
-    }
-    return key;
-  }
-
-  /** A client certificate (and a connection pool of its own, since TLS client auth is per connection). */
-  async certificate(mode: 'certificate' | 'foreign-certificate' | 'production-certificate', topic: string) {
-    const cacheKey = `${mode} ${topic}`;
-    let entry = this.certificateAgents.get(cacheKey);
-    if (!entry) {
-      // Issuing costs an RSA key pair: runs on the same CA share the certificates, kept in the state directory if any.
-      const issuedKey = `${this.sim.caPem} ${cacheKey}`;
-      const stored = this.stateDir ? join(this.stateDir, `scenario-client-${createHash('sha256').update(issuedKey).digest('hex').slice(0, 16)}.json`) : undefined;
-      let certificate = issuedCertificates.get(issuedKey);
-      if (!certificate && stored && existsSync(stored)) certificate = JSON.parse(readFileSync(stored, 'utf8')) as { cert: string; key: string };
-      if (!certificate) {
-        if (mode === 'foreign-certificate') certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(topic, 'sandbox');
-        else {
-          const response = await fetch(`${this.sim.urls.api}/apns/certificates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }) });
-          certificate = await response.json() as { cert: string; key: string };
-        }
-        if (stored) writeFileSync(stored, JSON.stringify(certificate), { mode: 0o600 });
-      }
-      issuedCertificates.set(issuedKey, certificate);
-      entry = { agent: new http2wrapper.Agent(), certificate };
-      this.certificateAgents.set(cacheKey, entry);
-    }
-    return entry;
-  }
-
-  /** Waits until every app running its own code has handled what the simulator sent it. */
-  async settle(): Promise<void> { for (const process of this.processes.values()) await process.idle(); }
-
-  async close(): Promise<void> {
-    for (const process of this.processes.values()) await process.close().catch(() => {});
-    this.agent.destroy();
-    this.fcmAgent.destroy();
-    for (const { agent } of this.certificateAgents.values()) agent.destroy();
-  }
-
-  appId(ref: string): string { return this.appIds.get(ref)!; }
-  app(ref: string) { return this.sim.registry.requireApp(this.appId(ref)); }
-  entry(pushId: string | undefined): LedgerEntry | undefined { return pushId ? this.sim.ledger.get(pushId) : undefined; }
-
-  apnsBearer(renew = false): string {
-    const now = this.sim.clock.now();
-    // Re-sign after 50 minutes, as APNs clients do (tokens expire after an hour); `renew` signs a new one now.
-    if (renew) this.apnsToken = { jwt: signProviderToken(this.key(), now + 1000), at: now };
-    else if (!this.apnsToken || now - this.apnsToken.at > 50 * 60_000) this.apnsToken = { jwt: signProviderToken(this.key(), now), at: now };
-    return `bearer ${this.apnsToken.jwt}`;
-  }
-
-  async fcmBearer(): Promise<string> {
-    if (!this.fcmToken) {
-      const project = this.sim.fcm!.server.defaultProject;
-      const account = await scenarioServiceAccount(project);
-      this.sim.fcm!.auth.addServiceAccount(project, account.client_email, account.private_key, account.private_key_id);
-      this.fcmToken = await fcmAccessToken(this.sim.urls.fcm, this.sim.caPem, account, this.sim.clock.now());
-    }
-    return this.fcmToken;
-  }
-}
-
 /** Adds a "pad" key so the JSON is exactly `bytes` long (for the payload-size limits). */
 function padPayload(payload: string, bytes: number): string {
   const object = JSON.parse(payload) as Record<string, unknown>;
   const bare = Buffer.byteLength(JSON.stringify({ ...object, pad: '' }));
   if (bytes < bare) throw new Error(`padTo ${bytes} is smaller than the payload itself (${bare} bytes with an empty pad)`);
   return JSON.stringify({ ...object, pad: 'x'.repeat(bytes - bare) });
-}
-
-function describeFate(entry: LedgerEntry | undefined): string {
-  if (!entry) return 'no push in the ledger';
-  const f = entry.fate;
-  return `${f.name}${f.callback ? ` → ${f.callback}` : ''}${f.displayed ? ' (displayed)' : ''}${f.reason ? `: ${f.reason}` : ''}`;
 }
 
 async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | undefined> {
@@ -238,11 +112,8 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       if (spec.state) sim.simulation.lifecycle.goTo(appId, spec.state);
       return undefined;
     }
-    case 'conditions': {
-      const device = ctx.run.scenario.devices.find((d) => d.id === spec.device)!;
-      sim.registry.setConditions(device.id, spec.set);
-      return undefined;
-    }
+    // Scenario devices are created with their scenario ids.
+    case 'conditions': sim.registry.setConditions(spec.device, spec.set); return undefined;
     case 'advance': await sim.advance(spec); await ctx.settle(); return undefined;
     case 'fault': {
       const token = spec.app ? (spec.provider === 'apns' ? ctx.app(spec.app).tokens?.apns : ctx.app(spec.app).tokens?.fcm) : undefined;
@@ -261,75 +132,6 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
     case 'chaos': sim.simulation.router.configureChaos({ backgroundDropProbability: spec.backgroundDropProbability }); return undefined;
     case 'expect': return expectNow(ctx, spec);
   }
-}
-
-/** Checks an expectation; with `within`, advances the clock timer by timer up to that long until it holds. */
-async function expectNow(ctx: RunContext, spec: any): Promise<string | undefined> {
-  let problem = check(ctx, spec);
-  if (!problem || spec.within === undefined) return problem;
-  const deadline = ctx.sim.clock.now() + parseDuration(spec.within);
-  while (problem && ctx.sim.clock.now() < deadline) {
-    const next = ctx.sim.clock.nextTimerAt?.();
-    const target = next !== undefined && next <= deadline ? next : deadline;
-    await ctx.sim.advance(Math.max(0, target - ctx.sim.clock.now()));
-    await ctx.settle();
-    problem = check(ctx, spec);
-  }
-  return problem ? `${problem} (within ${spec.within})` : undefined;
-}
-
-function check(ctx: RunContext, spec: any): string | undefined {
-  const problems: string[] = [];
-  const sent = spec.of ? ctx.sent.get(spec.of) : undefined;
-  const entry = ctx.entry(sent?.pushIds[0]);
-  if (spec.status !== undefined && sent?.status !== spec.status) problems.push(`expected status ${spec.status}, got ${sent?.status ?? 'none'}${sent?.reason ? ` (${sent.reason})` : ''}${sent?.errorCode ? ` (${sent.errorCode})` : ''}`);
-  if (spec.reason !== undefined && sent?.reason !== spec.reason) problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
-  if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode) problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
-  if (spec.recipients !== undefined) {
-    const byInstalledId = new Map([...ctx.appIds].map(([ref, installed]) => [installed, ref]));
-    const reached = (sent?.pushIds ?? []).map((id) => ctx.entry(id)?.appId).map((appId) => (appId ? byInstalledId.get(appId) ?? appId : '?')).sort();
-    const expected = [...spec.recipients].sort();
-    if (JSON.stringify(reached) !== JSON.stringify(expected)) problems.push(`expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`);
-  }
-  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some((k) => spec[k] !== undefined);
-  if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
-  if (entry) {
-    // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
-    // also for a tapped notification).
-    const callbacks = [...(entry.fate.name === 'delivered' ? entry.fate.callback?.split(', ') ?? [] : []), ...entry.receipts.map((r) => r.callback)];
-    // What happened to the push is said once, after everything that was expected of it and did not hold.
-    const outcome: string[] = [];
-    if (spec.fate !== undefined && entry.fate.name !== spec.fate) outcome.push(`fate ${spec.fate}`);
-    if (spec.callback !== undefined && !callbacks.includes(spec.callback)) outcome.push(`callback ${spec.callback}`);
-    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback)) outcome.push(`${spec.notCallback} not to run`);
-    if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
-    if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) outcome.push(`a reason matching /${spec.because}/`);
-    const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
-    if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
-    if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note))) problems.push(`expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`);
-    if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) problems.push(`expected displayed ${spec.displayed}, got ${describeFate(entry)}`);
-    if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) problems.push(`expected the reason to match /${spec.because}/, got ${describeFate(entry)}`);
-    const received = entry.receipts[0]?.message ?? entry.push.payload;
-    if (spec.message !== undefined && !partialMatch(received, spec.message)) problems.push(`expected the message to contain ${JSON.stringify(spec.message)}, got ${JSON.stringify(received)}`);
-    for (const [path, expected] of Object.entries(spec.path ?? {})) {
-      let actual: unknown;
-      try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
-      if (!partialMatch(actual, expected)) problems.push(`expected ${path} to be ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-    }
-    for (const path of spec.absent ?? []) {
-      let actual: unknown;
-      try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
-      if (actual !== undefined) problems.push(`expected nothing at ${path}, got ${JSON.stringify(actual)}`);
-    }
-  } else if (spec.notCallback !== undefined && spec.app) {
-    const ran = ctx.sim.ledger.list({ appId: ctx.appId(spec.app) }).some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
-    if (ran) problems.push(`expected ${spec.notCallback} not to run on ${spec.app}, but it did`);
-  }
-  if (spec.state !== undefined) {
-    const app = ctx.app(spec.app);
-    if (app.lifecycle !== spec.state && topState(app.lifecycle) !== spec.state) problems.push(`expected ${spec.app} to be ${spec.state}, got ${app.lifecycle}`);
-  }
-  return problems.length ? problems.join('; ') : undefined;
 }
 
 /** The app's own code for a scenario app: the default export (or `main`) of a module next to the scenario file. */

@@ -2,7 +2,7 @@
 // matrix and variables into the runs to execute.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, type Document, type Node } from 'yaml';
 import type { ZodError } from 'zod';
 import { scenarioSchema, stepSchemas, STEP_KINDS, type Scenario, type StepKind } from './scenario-schema.js';
 import { ScenarioFileError } from './scenario-error.js';
@@ -189,4 +189,3 @@ export function loadScenarioFile(file: string): ScenarioRun[] {
   return loadScenarioText(text, file);
 }
 
-export { isSeq };

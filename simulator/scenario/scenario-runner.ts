@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { loadScenarioFile, type ScenarioRun } from './scenario-loader.js';
-import { executeRun, prepareScenarioKeys, type CaseResult } from './scenario-executor.js';
+import { executeRun, type CaseResult } from './scenario-executor.js';
+import { prepareScenarioKeys } from './scenario-run-context.js';
 import { ScenarioFileError } from './scenario-error.js';
 
 export interface RunOptions {
