@@ -68,8 +68,10 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
         ({ agent, certificate } = await ctx.certificate(auth, String(headers['apns-topic'] ?? topic ?? 'dev.pushsim.app')));
       } else if (auth !== 'none' && !(spec.headers && 'authorization' in spec.headers)) {
         const now = sim.clock.now();
-        headers.authorization = auth === 'token' ? ctx.apnsBearer()
-          : auth === 'renewed-token' ? ctx.apnsBearer(true)
+        const key = spec.key ? ctx.declaredKey(spec.key) : ctx.key();
+        if (spec.key) agent = ctx.agentForKey(spec.key);
+        headers.authorization = auth === 'token' ? ctx.apnsBearer(false, key)
+          : auth === 'renewed-token' ? ctx.apnsBearer(true, key)
           : auth === 'expired' ? `bearer ${signProviderToken(ctx.key(), now - 2 * 3_600_000)}`
           : auth === 'invalid' ? 'bearer not.a.jwt'
           : `bearer ${signProviderToken(ctx.key(auth === 'production-key' ? 'production' : auth === 'other-key' ? 'other' : 'topic'), now)}`;
@@ -160,6 +162,7 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number; sta
   const ctx = new RunContext(sim, run, appIds, options.stateDir);
   try {
     for (const device of run.scenario.devices) sim.simulation.createDevice({ id: device.id, platform: device.platform, ...(device.osVersion ? { osVersion: device.osVersion } : {}), ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}), ...(device.conditions ? { conditions: device.conditions } : {}) });
+    ctx.addDeclaredKeys();
     for (const strategy of run.scenario.strategies ?? []) {
       const { preset, ...rest } = strategy;
       if (preset) sim.zpns!.strategies.fromPreset(strategy.resourcesID, preset);

@@ -143,6 +143,7 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
     const scenario = parsed.data!;
 
     const deviceIds = new Set(scenario.devices.map((d) => d.id));
+    const keyIds = new Set((scenario.keys?.apns ?? []).map((k) => k.id));
     const appIds = new Set(scenario.apps.map((a) => a.id));
     scenario.apps.forEach((app, i) => { if (!deviceIds.has(app.device)) fail(['apps', i, 'device'], `apps.${i}.device: no device "${app.device}" (devices: ${[...deviceIds].join(', ') || 'none'})`); });
 
@@ -165,6 +166,7 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
       };
       if (typeof spec === 'object' && spec) {
         checkApp('app');
+        if (kind === 'apns' && typeof spec.key === 'string' && !keyIds.has(spec.key)) fail(['steps', index, kind, 'key'], `steps.${index}.apns.key: no key "${spec.key}" in keys.apns (keys: ${[...keyIds].join(', ') || 'none'})`);
         (Array.isArray(spec.recipients) ? spec.recipients as string[] : []).forEach((ref, i) => {
           if (!appIds.has(ref)) fail(['steps', index, kind, 'recipients', i], `steps.${index}.${kind}.recipients.${i}: no app "${ref}" (apps: ${[...appIds].join(', ') || 'none'})`);
         });

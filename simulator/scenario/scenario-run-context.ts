@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createHash, generateKeyPair, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AppProcess } from '../../client-shim/index.js';
 import { loadCertificateAuthority } from '../providers/tls/certificate-authority.js';
 import type { SimulatorHandle } from '../start-simulator.js';
@@ -47,10 +47,47 @@ export class RunContext {
   /** Apps running the user's own code through the client shim, by scenario app id. */
   readonly processes = new Map<string, AppProcess>();
   private readonly keys = new Map<string, ApnsKey>();
+  private readonly declaredKeys = new Map<string, ApnsKey>();
+  private readonly keyAgents = new Map<string, InstanceType<typeof http2wrapper.Agent>>();
   private readonly certificateAgents = new Map<string, { agent: InstanceType<typeof http2wrapper.Agent>; certificate: { cert: string; key: string } }>();
-  apnsToken?: { jwt: string; at: number };
+  private readonly apnsTokens = new Map<string, { jwt: string; at: number }>();
   fcmToken?: string;
   constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>, private readonly stateDir?: string) {}
+
+  /** Registers the scenario's own APNs keys (`keys.apns`): from a .p8 file next to the scenario, or minted with its ids. */
+  addDeclaredKeys(): void {
+    for (const declared of this.run.scenario.keys?.apns ?? []) {
+      const { id, p8: file, ...ids } = declared;
+      const options = { ...(ids.environment ? { environment: ids.environment } : {}), ...(ids.topics ? { topics: ids.topics } : {}) };
+      let key: ApnsKey;
+      if (file) {
+        let p8: string;
+        try { p8 = readFileSync(resolve(dirname(this.run.path), file), 'utf8'); } catch (error) { throw new Error(`keys.apns ${id}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`); }
+        const teamId = ids.teamId ?? 'PUSHSIMTMA';
+        const keyId = ids.keyId ?? 'PUSHSIMKEY';
+        this.sim.apns!.keyring.add({ teamId, keyId, key: p8, ...options });
+        key = { teamId, keyId, p8 };
+      } else {
+        key = this.sim.apns!.keyring.mint({ ...(ids.teamId ? { teamId: ids.teamId } : {}), ...(ids.keyId ? { keyId: ids.keyId } : {}), ...options });
+      }
+      this.declaredKeys.set(id, key);
+      // The first declared key is the one steps sign with by default.
+      if (!this.keys.has('main')) this.keys.set('main', key);
+    }
+  }
+
+  /** A key a step names (`key:`), from keys.apns. */
+  declaredKey(id: string): ApnsKey { return this.declaredKeys.get(id)!; }
+
+  /**
+   * The connection pool a step signing with a declared key sends on: one per key, as a provider with several keys
+   * keeps one connection each (APNs binds a connection to the key of its first push). The default key uses `agent`.
+   */
+  agentForKey(id: string): InstanceType<typeof http2wrapper.Agent> {
+    let agent = this.keyAgents.get(id);
+    if (!agent) { agent = new http2wrapper.Agent(); this.keyAgents.set(id, agent); }
+    return agent;
+  }
 
   /** Keys minted for the scenario: the main one, and the odd ones the auth modes need. */
   key(kind: 'main' | 'production' | 'other' | 'topic' = 'main'): ApnsKey {
@@ -100,18 +137,22 @@ export class RunContext {
     this.agent.destroy();
     this.fcmAgent.destroy();
     for (const { agent } of this.certificateAgents.values()) agent.destroy();
+    for (const agent of this.keyAgents.values()) agent.destroy();
   }
 
   appId(ref: string): string { return this.appIds.get(ref)!; }
   app(ref: string) { return this.sim.registry.requireApp(this.appId(ref)); }
   entry(pushId: string | undefined): LedgerEntry | undefined { return pushId ? this.sim.ledger.get(pushId) : undefined; }
 
-  apnsBearer(renew = false): string {
+  apnsBearer(renew = false, key = this.key()): string {
     const now = this.sim.clock.now();
-    // Re-sign after 50 minutes, as APNs clients do (tokens expire after an hour); `renew` signs a new one now.
-    if (renew) this.apnsToken = { jwt: signProviderToken(this.key(), now + 1000), at: now };
-    else if (!this.apnsToken || now - this.apnsToken.at > 50 * 60_000) this.apnsToken = { jwt: signProviderToken(this.key(), now), at: now };
-    return `bearer ${this.apnsToken.jwt}`;
+    // One token per key, re-signed after 50 minutes as APNs clients do (tokens expire after an hour); `renew` signs a
+    // new one now (on a connection that has used the old one for less than 20 minutes: TooManyProviderTokenUpdates).
+    let token = this.apnsTokens.get(key.keyId);
+    if (renew) token = { jwt: signProviderToken(key, now + 1000), at: now };
+    else if (!token || now - token.at > 50 * 60_000) token = { jwt: signProviderToken(key, now), at: now };
+    this.apnsTokens.set(key.keyId, token);
+    return `bearer ${token.jwt}`;
   }
 
   async fcmBearer(): Promise<string> {

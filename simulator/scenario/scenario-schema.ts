@@ -43,6 +43,17 @@ export const strategySchema = z.object({
 }).strict();
 
 const repeat = z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last');
+const tenChars = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits, like Apple\'s');
+
+export const apnsKeySchema = z.object({
+  id: id.describe('the name an apns step\'s `key` uses'),
+  teamId: tenChars.optional().describe('the team id (`iss`); generated when absent'),
+  keyId: tenChars.optional().describe('the key id (`kid`); generated when absent'),
+  p8: z.string().optional().describe('a .p8 file (path relative to the scenario file) to sign with; a key is minted when absent'),
+  environment: z.enum(['sandbox', 'production', 'both']).optional().describe('team-scoped keys are environment-specific (both by default)'),
+  topics: z.array(z.string()).optional().describe('a topic-specific key may send only to these topics'),
+}).strict().describe('an APNs signing key');
+
 const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
 
 /**
@@ -63,7 +74,8 @@ export const stepSchemas = {
     app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'), token: z.string().optional().describe('a device token instead (even a malformed one)'),
     headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional().describe('the JSON payload (a string is sent as is, even if it is not JSON)'),
     production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
-    auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a fresh key minted for the scenario by default)'),
+    auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a provider token by default)'),
+    key: id.optional().describe('the `keys.apns` entry to sign the provider token with (the first one, or a minted key, by default)'),
     expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
     padTo: z.number().int().positive().optional().describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
     path: z.string().optional().describe('another :path (BadPath, MissingDeviceToken)'), method: z.string().optional().describe('another method (MethodNotAllowed)'), repeat, as,
@@ -121,6 +133,7 @@ export const scenarioSchema = z.object({
   devices: z.array(deviceSchema).default([]),
   apps: z.array(appSchema).default([]),
   strategies: z.array(strategySchema).optional(),
+  keys: z.object({ apns: z.array(apnsKeySchema).optional() }).strict().optional().describe('signing keys the APNs endpoint knows and the apns steps sign with'),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
 }).strict();
 

@@ -1,7 +1,8 @@
 // Scenario files as their users run them: `pushsim run` as a process (exit codes, one-line errors, JUnit checked
 // against a schema), runScenario from vitest, the published JSON Schema, and the loader's matrix and variables.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,31 @@ describe('runScenario from vitest', () => {
   test('--grep selects runs by name, matrix rows included', async () => {
     const summary = await runScenarios(['scenarios/apns'], { grep: '^An alert push.*\\[forceQuit\\]' });
     expect(summary.results.map((r) => r.name)).toEqual(['An alert push through APNs, by iOS app state [forceQuit]']);
+  });
+});
+
+describe('keys', () => {
+  test('a team\'s own .p8 file signs the provider tokens, under the ids the backend is configured with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushsim-keys-'));
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    writeFileSync(join(dir, 'AuthKey_TEAMKEY001.p8'), privateKey);
+    writeFileSync(join(dir, 'own-key.yaml'), [
+      'name: own key',
+      'keys: { apns: [{ id: mine, teamId: MYTEAM0001, keyId: TEAMKEY001, p8: AuthKey_TEAMKEY001.p8 }] }',
+      'devices: [{ id: iphone, platform: ios }]',
+      'apps: [{ id: news, device: iphone, bundleId: com.example.news, sdk: native-ios, state: active }]',
+      'steps:',
+      '  - apns: { app: news, key: mine, as: p }',
+      '  - expect: { of: p, status: 200, fate: delivered }',
+    ].join('\n'));
+    const [result] = await runScenario(join(dir, 'own-key.yaml'));
+    expect(result).toMatchObject({ status: 'passed' });
+    expect(result!.ledger[0]!.fate.name).toBe('delivered');
+  });
+
+  test('a step naming a key the file does not declare is an error at its place', () => {
+    expect(() => loadScenarioText('name: t\ndevices: [{ id: d, platform: ios }]\napps: [{ id: a, device: d, bundleId: b.c, sdk: native-ios }]\nsteps:\n  - apns: { app: a, key: nope }\n', 'f.yaml'))
+      .toThrow(/^f.yaml:5:\d+: steps.0.apns.key: no key "nope" in keys.apns \(keys: none\)/);
   });
 });
 
