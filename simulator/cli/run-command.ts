@@ -28,7 +28,7 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
         seed, stateDir: flags.stateDir, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
         onResult: (result, done, total) => {
           const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
-          if (live) process.stdout.write(`\r\x1b[2K[${done}/${total}] ${mark} ${result.file} › ${result.name}`);
+          if (live) process.stdout.write(`\r\x1b[2K${`[${done}/${total}] ${mark} ${result.file} › ${result.name}`.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1))}`);
           else output.out(`${mark} ${result.file} › ${result.name} (${result.durationMs.toFixed(0)} ms)`);
         },
       });
