@@ -39,7 +39,7 @@ function check(ctx: RunContext, spec: any): string | undefined {
     const expected = [...spec.recipients].sort();
     if (JSON.stringify(reached) !== JSON.stringify(expected)) problems.push(`expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`);
   }
-  const needsEntry = ['fate', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some((k) => spec[k] !== undefined);
+  const needsEntry = ['fate', 'kind', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some((k) => spec[k] !== undefined);
   if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
   if (entry) {
     // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
@@ -54,6 +54,7 @@ function check(ctx: RunContext, spec: any): string | undefined {
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) outcome.push(`a reason matching /${spec.because}/`);
     const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
     if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
+    if (spec.kind !== undefined && entry.push.kind !== spec.kind) problems.push(`expected a ${spec.kind} push, it went out as ${entry.push.kind}`);
     if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note))) problems.push(`expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`);
     if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) problems.push(`expected displayed ${spec.displayed}, got ${describeFate(entry)}`);
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) problems.push(`expected the reason to match /${spec.because}/, got ${describeFate(entry)}`);

@@ -100,6 +100,7 @@ export const stepSchemas = {
     status: z.number().int().optional().describe('the provider answer\'s HTTP status'),
     reason: z.string().optional().describe('APNs reason in the answer'),
     errorCode: z.string().optional().describe('FCM errorCode in the answer'),
+    kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']).optional().describe('the kind of push it went out as (what a ZPNs strategy made of it, say)'),
     fate: z.enum(['accepted', 'delivered', 'displayed', 'stored', 'deferred', 'throttled', 'collapsed', 'expired', 'rejected', 'dropped']).optional().describe('the push\'s current fate in the ledger'),
     callback: z.string().optional().describe('the callback that ran'),
     notCallback: z.string().optional().describe('a callback that must not have run'),
