@@ -2,7 +2,7 @@
 // in a fresh module context and mounts the registered root component (calling it stands for mounting); background keeps
 // the context; kill and force-quit throw it away; an Android background delivery to a killed app starts a headless
 // process that runs the entry file without mounting. Deliveries go to the SDK's native side, which calls the app's JS.
-import { JsContext, setLoadingContext, type AppStateStatus } from './js-context.js';
+import { JsContext, loadFor, type AppStateStatus } from './js-context.js';
 import { ShimConnection } from './shim-connection.js';
 import type { SdkHost } from './sdk-host.js';
 import { installZpnsNativeModule, deliverToZpns, openInZpns, abandonZpnsQueue } from './zpns-native.js';
@@ -225,8 +225,8 @@ export class AppProcess {
       await this.options.main(createAppApi(context));
       context.bindings++;
     } else if (this.options.entry) {
-      setLoadingContext(context);
-      try { await this.options.entry(); } finally { setLoadingContext(undefined); }
+      const entry = this.options.entry;
+      await loadFor(context, entry);
     }
     if (context.bindings === 0) {
       throw new Error('[pushsim] the entry file ran without loading pushsim/react-native for this process: either `react-native` is not aliased to pushsim/react-native, or the modules were cached from an earlier launch (pass `resetModules: () => vi.resetModules()`).');

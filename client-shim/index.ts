@@ -10,3 +10,4 @@ export { createZpns, type ZPNsStatic, type ZPNsMessage, type ZPNsRegisterMessage
 export { Messaging, AuthorizationStatus } from './rnfb-messaging.js';
 export type { IosAppDelegate, AndroidMessagingService, BackgroundFetchResult, IosNotification } from './native-platform.js';
 export { ZIMSender, ZIMError, ZIM_PARAM_INVALID, type ZIMPushConfig, type ZIMMessageSendConfig, type ZIMCallInviteConfig } from './zim-sender.js';
+export { reactNativeEntry } from './rn-entry.js';

@@ -88,3 +88,19 @@ export function loadingContext(): JsContext | undefined {
 export function setLoadingContext(context: JsContext | undefined): void {
   (globalThis as Record<symbol, JsContext | undefined>)[SLOT] = context;
 }
+
+const LOADING_QUEUE = Symbol.for('pushsim.react-native.loading-queue');
+
+/**
+ * Evaluates an entry file for a context. Loading is asynchronous and the stand-in binds to whichever context is loading,
+ * so two app processes (two scenario runs at once, two apps in one test) load one after the other.
+ */
+export function loadFor<T>(context: JsContext, load: () => Promise<T>): Promise<T> {
+  const slot = globalThis as Record<symbol, Promise<unknown> | undefined>;
+  const run = (slot[LOADING_QUEUE] ?? Promise.resolve()).then(async () => {
+    setLoadingContext(context);
+    try { return await load(); } finally { setLoadingContext(undefined); }
+  });
+  slot[LOADING_QUEUE] = run.catch(() => undefined);
+  return run;
+}

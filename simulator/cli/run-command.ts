@@ -25,7 +25,7 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
       if (flags.grep) { try { new RegExp(flags.grep); } catch { output.err(`pushsim run: --grep "${flags.grep}" is not a regular expression`); setExitCode(2); return; } }
       const live = isTty && flags.progress !== false;
       const summary = await runScenarios(paths, {
-        seed, stateDir: flags.stateDir, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
+        seed, stateDir: flags.stateDir, captureAppOutput: true, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
         onResult: (result, done, total) => {
           const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'ERROR';
           if (live) process.stdout.write(`\r\x1b[2K${`[${done}/${total}] ${mark} ${result.file} › ${result.name}`.slice(0, Math.max(20, (process.stdout.columns ?? 120) - 1))}`);
@@ -56,5 +56,6 @@ export function describeFailure(result: CaseResult): string {
   const lines = [`\n${result.status === 'error' ? 'ERROR' : 'FAIL'} ${result.file} › ${result.name}`];
   for (const f of result.failures) lines.push(`  ${result.file}:${f.line} step ${f.step} (${f.kind}): ${f.message}`);
   lines.push('  ledger:', ...ledgerLines(result.ledger).map((l) => `  ${l}`));
+  if (result.output.length) lines.push(`  app output${result.output.length > 20 ? ' (last 20 lines)' : ''}:`, ...result.output.slice(-20).map((l) => `    ${l}`));
   return lines.join('\n');
 }

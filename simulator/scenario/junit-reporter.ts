@@ -26,7 +26,8 @@ export function renderJunit(results: CaseResult[], startedAt: Date): string {
         const tag = result.status === 'error' ? 'error' : 'failure';
         const first = result.failures[0];
         const message = first ? `step ${first.step} (${first.kind}, line ${first.line}): ${first.message}` : 'failed';
-        const details = [...result.failures.map((f) => `step ${f.step} (${f.kind}, line ${f.line}): ${f.message}`), '', 'ledger:', ...ledgerLines(result.ledger)].join('\n');
+        const details = [...result.failures.map((f) => `step ${f.step} (${f.kind}, line ${f.line}): ${f.message}`), '', 'ledger:', ...ledgerLines(result.ledger),
+          ...(result.output.length ? ['', 'app output:', ...result.output] : [])].join('\n');
         lines.push(`      <${tag} message="${escape(message)}" type="${tag === 'error' ? 'ScenarioError' : 'ExpectationFailed'}">${escape(details)}</${tag}>`);
       }
       lines.push('    </testcase>');

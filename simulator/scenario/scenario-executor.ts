@@ -3,7 +3,7 @@
 // answers and the ledger.
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AppProcess, type AppApi } from '../../client-shim/index.js';
+import { AppProcess, reactNativeEntry, type AppApi } from '../../client-shim/index.js';
 import { startSimulator } from '../start-simulator.js';
 import { parseDuration, type LedgerEntry, type SdkProfile } from '../core/index.js';
 import { sendApns, sendFcm, signProviderToken } from '../senders/index.js';
@@ -13,6 +13,7 @@ import type { PushStrategy } from '../providers/zpns/index.js';
 import type { ScenarioRun, ScenarioStep } from './scenario-loader.js';
 import { RunContext } from './scenario-run-context.js';
 import { expectNow } from './scenario-expectations.js';
+import { withAppOutput } from './app-output.js';
 
 export interface StepFailure { step: number; line: number; kind: string; message: string }
 
@@ -24,6 +25,8 @@ export interface CaseResult {
   failures: StepFailure[];
   /** The ledger of the run's pushes, for failure reports. */
   ledger: LedgerEntry[];
+  /** What the apps' JavaScript printed (when the runner captures it: `pushsim run`). */
+  output: string[];
 }
 
 /** Adds a "pad" key so the JSON is exactly `bytes` long (for the payload-size limits). */
@@ -146,7 +149,12 @@ async function loadAppMain(scenarioFile: string, entry: string): Promise<(api: A
   return main as (api: AppApi) => unknown;
 }
 
-export async function executeRun(run: ScenarioRun, options: { seed?: number; stateDir?: string } = {}): Promise<CaseResult> {
+export function executeRun(run: ScenarioRun, options: { seed?: number; stateDir?: string } = {}): Promise<CaseResult> {
+  const output: string[] = [];
+  return withAppOutput(output, () => executeIsolated(run, options, output));
+}
+
+async function executeIsolated(run: ScenarioRun, options: { seed?: number; stateDir?: string }, output: string[]): Promise<CaseResult> {
   const started = performance.now();
   const seed = options.seed ?? 1;
   const settings = run.scenario.settings ?? {};
@@ -178,6 +186,7 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number; sta
       });
       appIds.set(app.id, installed.id);
       if (app.entry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, main: await loadAppMain(run.path, app.entry) }));
+      else if (app.rnEntry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, entry: reactNativeEntry(resolve(dirname(run.path), app.rnEntry)) }));
       if (installed.tokens?.apns) ctx.tokens.set(app.id, installed.tokens.apns);
       if (installed.tokens?.fcm) ctx.fcmTokens.set(app.id, installed.tokens.fcm);
       if (app.zimUser) { sim.zpns!.sessions.login(app.zimUser, installed.id); sim.zpns!.sessions.setConnection(installed.id, app.zimConnection ?? 'auto'); }
@@ -201,5 +210,5 @@ export async function executeRun(run: ScenarioRun, options: { seed?: number; sta
   const ledger = sim.ledger.list();
   await ctx.close();
   await sim.close();
-  return { file: run.file, name: run.name, status, durationMs: performance.now() - started, failures, ledger };
+  return { file: run.file, name: run.name, status, durationMs: performance.now() - started, failures, ledger, output };
 }

@@ -5,6 +5,7 @@ import { glob } from 'tinyglobby';
 import { loadScenarioFile, type ScenarioRun } from './scenario-loader.js';
 import { executeRun, type CaseResult } from './scenario-executor.js';
 import { prepareScenarioKeys } from './scenario-run-context.js';
+import { captureAppOutput } from './app-output.js';
 import { ScenarioFileError } from './scenario-error.js';
 
 export interface RunOptions {
@@ -17,6 +18,8 @@ export interface RunOptions {
   cwd?: string;
   /** Where the simulator's CA is kept (as `pushsim serve --state-dir`); in memory when absent. */
   stateDir?: string;
+  /** Keep what the apps' JavaScript prints with its run (CaseResult.output) instead of on the console. */
+  captureAppOutput?: boolean;
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
@@ -52,6 +55,7 @@ export async function runScenarios(patterns: string[], options: RunOptions = {})
     }
   }
   if (runs.some((run) => run.steps.some((step) => step.kind === 'fcm'))) void prepareScenarioKeys();
+  if (options.captureAppOutput) captureAppOutput();
   const grep = options.grep ? new RegExp(options.grep) : undefined;
   const selected = runs.filter((run) => !grep || grep.test(run.name));
   const results: CaseResult[] = new Array(selected.length);

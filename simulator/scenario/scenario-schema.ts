@@ -34,6 +34,7 @@ export const appSchema = z.object({
   zimConnection: z.enum(['auto', 'down']).optional().describe('down: ZIM\'s long connection stays down, so messages go out as offline pushes'),
   fcmProject: z.string().optional().describe('the FCM project (sender) its token belongs to'),
   entry: z.string().optional().describe('the app\'s own code: a module (path relative to the scenario file) whose default export is main(api) over the plain app API, run through the client shim instead of a virtual app'),
+  rnEntry: z.string().optional().describe('the app\'s React Native entry file (index.js, no JSX), run through the client shim with react-native and @react-native-firebase/messaging resolved to pushsim\'s stand-ins and the SDK\'s published JavaScript'),
 }).strict().describe('An installed app');
 
 export const strategySchema = z.object({

@@ -79,6 +79,21 @@ describe('pushsim run', () => {
     expect(stdout + stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('a React Native entry file runs in plain Node: the published ZEGO SDK JavaScript, a fresh module graph per launch', async () => {
+    const { code, stdout } = await pushsim(['run', `${FIXTURES}/rn-entry`]);
+    expect(stdout).toMatch(/3 runs from 1 files: 3 passed/);
+    expect(code).toBe(0);
+    // The SDK logs to the console; the runner keeps that with the run instead of printing it.
+    expect(stdout).not.toMatch(/ZPNs event service/);
+  });
+
+  test('what the app printed is shown with its failure', async () => {
+    const { code, stdout } = await pushsim(['run', `${FIXTURES}/output`]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/expected a ledger note matching \/result noData\/, got "app woken: suspended → background.pushWake", "handler completed \(result newData\)"\n  ledger:\n.*\n  app output:\n    sync handler ran for 42\n/);
+    expect(stdout.indexOf('sync handler ran for 42')).toBeGreaterThan(stdout.indexOf('FAIL'));
+  });
+
   test('no scenario files, a bad flag: exit code 2 with a message', async () => {
     expect(await pushsim(['run', 'test/fixtures/no-such-folder'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no scenario files found/) });
     expect(await pushsim(['run', 'scenarios/zpns', '--reporter', 'tap'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--reporter must be junit or json/) });
