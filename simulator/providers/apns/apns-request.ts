@@ -24,25 +24,28 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Counts header names in the raw header list (name, value, name, value...). */
+/** Counts header names in the raw header list (name, value, name, value...); HTTP/2 header names are lower case. */
 export function duplicateHeader(rawHeaders: readonly string[]): string | undefined {
-  const seen = new Set<string>();
+  let seen: string[] | undefined;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!.toLowerCase();
+    const name = rawHeaders[i]!;
     if (!SINGLE_HEADERS.has(name)) continue;
-    if (seen.has(name)) return name;
-    seen.add(name);
+    if (seen?.includes(name)) return name;
+    (seen ??= []).push(name);
   }
   return undefined;
 }
 
 export function readApnsRequest(method: string, path: string, headers: Record<string, string | string[] | undefined>, rawHeaders: readonly string[]): ApnsRequestHeaders {
   if (method !== 'POST') throw new ApnsRejection('MethodNotAllowed', `${method} is not allowed; APNs takes POST /3/device/<token>`);
-  const pathOnly = path.split('?')[0]!;
+  const query = path.indexOf('?');
+  const pathOnly = query < 0 ? path : path.slice(0, query);
   if (pathOnly === '/3/device' || pathOnly === DEVICE_PATH) throw new ApnsRejection('MissingDeviceToken', 'the path has no device token: POST /3/device/<token>');
   if (!pathOnly.startsWith(DEVICE_PATH)) throw new ApnsRejection('BadPath', `${pathOnly} is not /3/device/<token>`);
-  let token: string;
-  try { token = decodeURIComponent(pathOnly.slice(DEVICE_PATH.length)); } catch { throw new ApnsRejection('BadPath', 'the device token in the path is not valid percent-encoding'); }
+  let token = pathOnly.slice(DEVICE_PATH.length);
+  if (token.includes('%')) {
+    try { token = decodeURIComponent(token); } catch { throw new ApnsRejection('BadPath', 'the device token in the path is not valid percent-encoding'); }
+  }
   if (token.includes('/')) throw new ApnsRejection('BadPath', `${pathOnly} is not /3/device/<token>`);
 
   const duplicate = duplicateHeader(rawHeaders);
@@ -87,18 +90,21 @@ export function readApnsRequest(method: string, path: string, headers: Record<st
   return request;
 }
 
+/** Topic suffixes of the push types that have one, longest first (`.voip-ptt` before `.voip`). */
+const TOPIC_SUFFIXES = Object.values(APNS_PUSH_TYPES).filter(Boolean).sort((a, b) => b.length - a.length);
+
 /** The topic suffix a push type requires; alert and background use the bare bundle id. */
 export function checkTopicSuffix(topic: string, pushType: string): void {
   const suffix = APNS_PUSH_TYPES[pushType] ?? '';
   if (pushType === 'mdm') return;
   if (suffix && !topic.endsWith(suffix)) throw new ApnsRejection('BadTopic', `a ${pushType} push needs the topic <bundle id>${suffix}; got "${topic}"`);
-  if (!suffix && Object.values(APNS_PUSH_TYPES).some((s) => s && topic.endsWith(s))) {
+  if (!suffix && TOPIC_SUFFIXES.some((s) => topic.endsWith(s))) {
     throw new ApnsRejection('BadTopic', `a ${pushType} push uses the bare bundle id as topic; "${topic}" carries another push type's suffix`);
   }
 }
 
 /** The bundle id a topic addresses: the topic without its push-type suffix. */
 export function bundleIdOfTopic(topic: string): string {
-  const suffix = Object.values(APNS_PUSH_TYPES).filter(Boolean).sort((a, b) => b.length - a.length).find((s) => topic.endsWith(s));
+  const suffix = TOPIC_SUFFIXES.find((s) => topic.endsWith(s));
   return suffix ? topic.slice(0, -suffix.length) : topic;
 }

@@ -5,7 +5,7 @@ import http2, { type Http2Session, type Http2Server, type Http2SecureServer, typ
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { StringDecoder } from 'node:string_decoder';
+import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
 import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
@@ -296,11 +296,10 @@ function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
       chunks.push(chunk);
     });
     stream.on('end', () => {
-      const buffer = Buffer.concat(chunks);
+      const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       if (buffer.length === 0) { finish({ bytes: 0 }); return; }
-      const decoder = new StringDecoder('utf8');
-      const text = decoder.write(buffer) + decoder.end();
-      if (!Buffer.from(text, 'utf8').equals(buffer)) { finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' }); return; }
+      if (!isUtf8(buffer)) { finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' }); return; }
+      const text = buffer.toString('utf8');
       try {
         const json = JSON.parse(text) as unknown;
         if (json && typeof json === 'object' && !Array.isArray(json)) finish({ bytes: buffer.length, json: json as Record<string, unknown> });
