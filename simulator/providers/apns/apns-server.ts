@@ -3,7 +3,7 @@
 // simulator's router as normalised Pushes.
 import http2, { type Http2Session, type Http2Server, type Http2SecureServer, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
@@ -38,6 +38,7 @@ export class ApnsServer {
   private server: Http2Server | Http2SecureServer | undefined;
   private readonly sessions = new Set<Http2Session>();
   private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
+  private readonly sockets = new Set<Socket>();
   private readonly recentByToken: KeyedRateWindows;
   port = 0;
 
@@ -67,6 +68,9 @@ export class ApnsServer {
       });
     }
     server.on('session', (session: Http2Session) => this.onSession(session));
+    // Every socket, also one still in its TLS handshake or not yet an HTTP/2 session: stop() ends them all, so closing
+    // never waits on a client that keeps a half-open connection.
+    server.on('connection', (socket: Socket) => { this.sockets.add(socket); socket.once('close', () => this.sockets.delete(socket)); });
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
       this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
         console.error('[pushsim] APNs: internal error handling a request:', error);
@@ -87,6 +91,8 @@ export class ApnsServer {
   async stop(): Promise<void> {
     for (const session of this.sessions) session.destroy();
     this.sessions.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 

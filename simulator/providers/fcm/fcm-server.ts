@@ -2,7 +2,7 @@
 // topic-management APIs: everything firebase-admin and google-auth-library call, answered in Google's shapes.
 import http2, { type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
@@ -42,6 +42,7 @@ const FCM_TOKEN_SHAPE = /^[A-Za-z0-9_:-]{20,4096}$/;
 export class FcmServer {
   private server: Http2SecureServer | undefined;
   private readonly perDevice = new KeyedRateWindows(60_000);
+  private readonly sockets = new Set<Socket>();
   private projectWindow = new RateWindow(60_000);
   port = 0;
 
@@ -65,6 +66,8 @@ export class FcmServer {
         this.json(res, 500, new FcmError('INTERNAL').body());
       });
     });
+    // Every socket (HTTP/1.1 keep-alive or an HTTP/2 session): stop() ends them, so closing never waits on a client.
+    server.on('connection', (socket: Socket) => { this.sockets.add(socket); socket.once('close', () => this.sockets.delete(socket)); });
     server.on('sessionError', () => {});
     server.on('error', () => {});
     this.server = server;
@@ -77,7 +80,10 @@ export class FcmServer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await closed;
   }
 
   reset(): void { this.perDevice.clear(); this.projectWindow = new RateWindow(60_000); }
