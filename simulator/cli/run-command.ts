@@ -2,7 +2,9 @@
 // lines in CI; a summary with each failure's expected vs actual and ledger; JUnit or JSON reports; exit 0 / 1 / 2.
 import { writeFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { runScenarios, renderJunit, ledgerLines, type CaseResult } from '../scenario/index.js';
+import { renderJunit } from '../scenario/junit-reporter.js';
+import { ledgerLines } from '../scenario/ledger-lines.js';
+import type { CaseResult } from '../scenario/scenario-executor.js';
 import type { CliOutput } from './cli-output.js';
 
 interface RunFlags { reporter: string; output?: string; seed: string; grep?: string; concurrency: string; progress?: boolean; stateDir: string }
@@ -24,6 +26,8 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
       if (!Number.isInteger(seed)) { output.err(`pushsim run: --seed must be an integer, got "${flags.seed}"`); setExitCode(2); return; }
       if (flags.grep) { try { new RegExp(flags.grep); } catch { output.err(`pushsim run: --grep "${flags.grep}" is not a regular expression`); setExitCode(2); return; } }
       const live = isTty && flags.progress !== false;
+      // Loaded here, not at start-up: `pushsim serve` need not pay for the runner.
+      const { runScenarios } = await import('../scenario/scenario-runner.js');
       const summary = await runScenarios(paths, {
         seed, stateDir: flags.stateDir, captureAppOutput: true, ...(flags.grep ? { grep: flags.grep } : {}), concurrency: Math.max(1, Number(flags.concurrency) || 4),
         onResult: (result, done, total) => {
