@@ -27,7 +27,6 @@ function locate(doc: Document, counter: LineCounter, path: (string | number)[]):
     const node = doc.getIn(path.slice(0, depth), true) as Node | undefined;
     const range = (node as { range?: [number, number, number] } | undefined)?.range ?? (depth === 0 ? (doc.contents as { range?: [number, number, number] } | null)?.range : undefined);
     if (range) {
-      // For an unknown key, point at the key itself.
       const pos = counter.linePos(range[0]);
       return { line: pos.line, col: pos.col };
     }
@@ -55,7 +54,7 @@ function zodProblem(error: ZodError, prefix: (string | number)[]): { path: (stri
     const got = input === undefined ? 'nothing' : `${Array.isArray(input) ? 'a list' : input === null ? 'null' : typeof input}${typeof input === 'string' || typeof input === 'number' ? ` ${JSON.stringify(input)}` : ''}`;
     return { path, message: `${where}: expected ${(issue as { expected: string }).expected}, got ${got}` };
   }
-  if (issue.code === 'invalid_value') return { path, message: `${where}: ${issue.message}` };
+  if (issue.code === 'invalid_union') return { path, message: `${where}: matches none of the forms this field takes (see the Reference in docs/scenarios.md)` };
   return { path, message: `${where}: ${issue.message}` };
 }
 
