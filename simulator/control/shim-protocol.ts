@@ -1,6 +1,7 @@
 // The ws protocol between the simulator and one app install on one simulated device (the client shim).
 // Written down in docs/shim-protocol.md; every message is one JSON object with a `type`.
 import type { AppTokens, SdkProfile, ApnsEnvironment, Platform, PushKind, PushPriority, DeviceConditions, FidelityOptions } from '../core/index.js';
+import type { DeliveryAck } from '../engine/index.js';
 
 export const SHIM_PROTOCOL_VERSION = 1;
 export const SHIM_PATH = '/api/shim';
@@ -18,22 +19,8 @@ export interface ShimHello {
 
 export interface ShimRegister { type: 'register'; requestId: string }
 export interface ShimLifecycleRequest { type: 'lifecycle'; requestId: string; event: string }
-/** The app code ran (or could not run) for a delivery. */
-export interface ShimAck {
-  type: 'ack';
-  pushId: string;
-  /** The callback that ran, e.g. `throughMessageReceived`; absent when none ran. */
-  callback?: string;
-  ran: boolean;
-  /** Why nothing ran, in the SDK's terms (no listener, no headless task...). */
-  reason?: string;
-  /** The message object exactly as the app's listener received it. */
-  message?: unknown;
-  /** Held on the device (e.g. ZPNs's queue until setBackgroundMessageHandler); a later ack settles it. */
-  queued?: boolean;
-  error?: string;
-  durationMs?: number;
-}
+/** The app code ran (or could not run) for a delivery: the engine's DeliveryAck on the wire. */
+export interface ShimAck extends DeliveryAck { type: 'ack' }
 /** The app's completion handler was called (iOS fetch completion; a JS background handler's promise settled). */
 export interface ShimComplete { type: 'complete'; pushId: string; result?: string; error?: string; durationMs?: number }
 /** The user taps the notification a push displayed. */

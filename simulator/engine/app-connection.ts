@@ -23,11 +23,16 @@ export interface AppConnection {
 /** What the app's code did with a delivery, as the shim reports it. */
 export interface DeliveryAck {
   pushId: string;
+  /** The callback that ran, e.g. `throughMessageReceived`; absent when none ran. */
   callback?: string;
   ran: boolean;
+  /** Why nothing ran, in the SDK's terms (no listener, no headless task...). */
   reason?: string;
+  /** The message object exactly as the app's listener received it. */
   message?: unknown;
+  /** Held on the device (e.g. ZPNs's queue until setBackgroundMessageHandler); a later ack settles it. */
   queued?: boolean;
+  /** What the app's code threw. */
   error?: string;
   durationMs?: number;
 }

@@ -1,9 +1,8 @@
 // The APNs provider API over HTTP/2: TLS with ALPN h2 (and prior-knowledge clients without ALPN, like Pushy's default),
 // or h2c on request; sandbox and production endpoints; Apple's answers byte for byte. Accepted pushes go to the
 // simulator's router as normalised Pushes.
-import http2, { type Http2Session, type Http2Server, type Http2SecureServer, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import http2, { type Http2Session, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
@@ -15,6 +14,7 @@ import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHea
 import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnection } from './apns-auth.js';
 import type { ApnsKeyring } from './apns-keys.js';
 import { KeyedRateWindows } from '../rate-window.js';
+import { listenTracked, type TrackedListener } from '../tracked-listen.js';
 
 export interface ApnsServerOptions {
   host: string;
@@ -35,10 +35,9 @@ export interface ApnsServerOptions {
 const MAX_BODY = 64 * 1024;
 
 export class ApnsServer {
-  private server: Http2Server | Http2SecureServer | undefined;
   private readonly sessions = new Set<Http2Session>();
   private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
-  private readonly sockets = new Set<Socket>();
+  private listener: TrackedListener | undefined;
   private readonly recentByToken: KeyedRateWindows;
   port = 0;
 
@@ -68,9 +67,6 @@ export class ApnsServer {
       });
     }
     server.on('session', (session: Http2Session) => this.onSession(session));
-    // Every socket, also one still in its TLS handshake or not yet an HTTP/2 session: stop() ends them all, so closing
-    // never waits on a client that keeps a half-open connection.
-    server.on('connection', (socket: Socket) => { this.sockets.add(socket); socket.once('close', () => this.sockets.delete(socket)); });
     server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
       this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
         console.error('[pushsim] APNs: internal error handling a request:', error);
@@ -79,21 +75,15 @@ export class ApnsServer {
     });
     server.on('sessionError', () => {});
     server.on('error', () => {});
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => { server.off('error', reject); resolve(); });
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.listener = await listenTracked(server, this.options.port, this.options.host);
+    this.port = this.listener.port;
     return this.port;
   }
 
   async stop(): Promise<void> {
     for (const session of this.sessions) session.destroy();
     this.sessions.clear();
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.listener?.close();
   }
 
   reset(): void { this.recentByToken.clear(); }

@@ -1,12 +1,12 @@
 // FCM over HTTPS, HTTP/1.1 (firebase-admin's send) and HTTP/2 (its sendEach) on one port, with the token endpoint and the
 // topic-management APIs: everything firebase-admin and google-auth-library call, answered in Google's shapes.
-import http2, { type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import type { FaultInjector } from '../fault-injection.js';
+import { listenTracked, type TrackedListener } from '../tracked-listen.js';
 import { FcmError, googleError, invalidArgument, MISSING_CREDENTIAL, INVALID_CREDENTIAL, type FcmErrorCode } from './fcm-errors.js';
 import { readSendRequest, type FcmMessage } from './fcm-message.js';
 import type { FcmAuth } from './fcm-auth.js';
@@ -40,9 +40,8 @@ const SUBSCRIPTION_PATH = /^\/v1\/projects\/([^/]+)\/registrations\/([^/]+)\/top
 const FCM_TOKEN_SHAPE = /^[A-Za-z0-9_:-]{20,4096}$/;
 
 export class FcmServer {
-  private server: Http2SecureServer | undefined;
   private readonly perDevice = new KeyedRateWindows(60_000);
-  private readonly sockets = new Set<Socket>();
+  private listener: TrackedListener | undefined;
   private projectWindow = new RateWindow(60_000);
   port = 0;
 
@@ -66,25 +65,14 @@ export class FcmServer {
         this.json(res, 500, new FcmError('INTERNAL').body());
       });
     });
-    // Every socket (HTTP/1.1 keep-alive or an HTTP/2 session): stop() ends them, so closing never waits on a client.
-    server.on('connection', (socket: Socket) => { this.sockets.add(socket); socket.once('close', () => this.sockets.delete(socket)); });
     server.on('sessionError', () => {});
     server.on('error', () => {});
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port, this.options.host, () => { server.off('error', reject); resolve(); });
-    });
-    this.port = (server.address() as AddressInfo).port;
+    this.listener = await listenTracked(server, this.options.port, this.options.host);
+    this.port = this.listener.port;
     return this.port;
   }
 
-  async stop(): Promise<void> {
-    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    await closed;
-  }
+  async stop(): Promise<void> { await this.listener?.close(); }
 
   reset(): void { this.perDevice.clear(); this.projectWindow = new RateWindow(60_000); }
 
