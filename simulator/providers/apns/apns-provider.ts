@@ -56,7 +56,7 @@ export class ApnsProvider implements Provider {
   readonly sandbox: ApnsServer;
   readonly production: ApnsServer;
 
-  constructor(private readonly sim: Simulation, private readonly ca: CertificateAuthority, private readonly faults: FaultInjector, options: ApnsProviderOptions) {
+  constructor(sim: Simulation, private readonly ca: CertificateAuthority, private readonly faults: FaultInjector, options: ApnsProviderOptions) {
     for (const key of options.keys ?? []) this.keyring.add(key);
     const shared: Omit<ApnsServerOptions, 'port' | 'environment'> = {
       host: options.host,
