@@ -64,7 +64,8 @@ type NextLoad = (url: string, context: { format?: string | null }) => Promise<Lo
 const ES_MODULE_SYNTAX = /^\s*(import\s+[\w*{'"]|export\s+(\*|\{|default|const|let|var|function|class|async))/m;
 
 export async function load(url: string, context: { format?: string | null }, nextLoad: NextLoad): Promise<Loaded> {
-  if (!launchOf(url) || !url.endsWith('.js') && !new URL(url).pathname.endsWith('.js')) return nextLoad(url, context);
+  // Launched URLs carry a query, so the extension is read from the path.
+  if (!launchOf(url) || !new URL(url).pathname.endsWith('.js')) return nextLoad(url, context);
   const loaded = await nextLoad(url, context);
   if (loaded.format !== 'commonjs') return loaded;
   const source = await readFile(new URL(url), 'utf8');

@@ -57,7 +57,7 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
     }
     case 'apns': {
       // An uninstalled app's token stays known to the scenario, so a send after `uninstall` gets 410.
-      const token = spec.token ?? (spec.app ? ctx.tokens.get(spec.app) : undefined);
+      const token = spec.token ?? (spec.app ? ctx.apnsDeviceTokens.get(spec.app) : undefined);
       if (token === undefined) return `apns: no token; give token, or an iOS app`;
       const headers: Record<string, string | string[]> = {};
       const topic = spec.app ? ctx.run.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined;
@@ -92,7 +92,7 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
     }
     case 'fcm': {
       const message = { ...spec.message };
-      if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.fcmTokens.get(spec.app);
+      if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.fcmRegistrationTokens.get(spec.app);
       const bearer = spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'ya29.not-a-token' : await ctx.fcmBearer();
       const answer = await sendFcm(sim.urls.fcm, sim.caPem, bearer, spec.project ?? sim.fcm!.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) }, ctx.fcmAgent);
       const id = typeof answer.body?.name === 'string' ? (answer.body.name as string).split('/messages/')[1] : undefined;
@@ -112,9 +112,8 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       return response.ok || spec.as ? undefined : `zim: ${json.error?.message}`;
     }
     case 'lifecycle': {
-      const appId = ctx.appId(spec.app);
-      if (spec.event) sim.simulation.lifecycle.send(appId, spec.event);
-      if (spec.state) sim.simulation.lifecycle.goTo(appId, spec.state);
+      if (spec.event) sim.simulation.lifecycle.send(spec.app, spec.event);
+      if (spec.state) sim.simulation.lifecycle.goTo(spec.app, spec.state);
       return undefined;
     }
     // Scenario devices are created with their scenario ids.
@@ -129,10 +128,10 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
     case 'tap': {
       const pushId = ctx.sent.get(spec.push)?.pushIds[0];
       if (!pushId) return `tap: the push "${spec.push}" was not accepted, so there is nothing to tap`;
-      sim.simulation.tap(ctx.appId(spec.app), pushId);
+      sim.simulation.tap(spec.app, pushId);
       return undefined;
     }
-    case 'uninstall': sim.simulation.uninstallApp(ctx.appId(spec.app)); return undefined;
+    case 'uninstall': sim.simulation.uninstallApp(spec.app); return undefined;
     case 'subscribe': sim.fcm!.subscribe(ctx.app(spec.app).tokens!.fcm!, spec.topic); return undefined;
     case 'chaos': sim.simulation.router.configureChaos({ backgroundDropProbability: spec.backgroundDropProbability }); return undefined;
     case 'expect': return expectNow(ctx, spec);
@@ -166,8 +165,7 @@ async function executeIsolated(run: ScenarioRun, options: { seed?: number; state
   });
   const failures: StepFailure[] = [];
   let status: CaseResult['status'] = 'passed';
-  const appIds = new Map<string, string>();
-  const ctx = new RunContext(sim, run, appIds, options.stateDir);
+  const ctx = new RunContext(sim, run, options.stateDir);
   try {
     for (const device of run.scenario.devices) sim.simulation.createDevice({ id: device.id, platform: device.platform, ...(device.osVersion ? { osVersion: device.osVersion } : {}), ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}), ...(device.conditions ? { conditions: device.conditions } : {}) });
     ctx.addDeclaredKeys();
@@ -184,11 +182,10 @@ async function executeIsolated(run: ScenarioRun, options: { seed?: number; state
         ...(app.handlerTime !== undefined ? { handlerTimeMs: app.handlerTime === 'never' ? -1 : parseDuration(app.handlerTime) } : {}),
         ...(app.fcmProject ? { fcmProject: app.fcmProject } : {}),
       });
-      appIds.set(app.id, installed.id);
       if (app.entry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, main: await loadAppMain(run.path, app.entry) }));
       else if (app.rnEntry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, entry: reactNativeEntry(resolve(dirname(run.path), app.rnEntry)) }));
-      if (installed.tokens?.apns) ctx.tokens.set(app.id, installed.tokens.apns);
-      if (installed.tokens?.fcm) ctx.fcmTokens.set(app.id, installed.tokens.fcm);
+      if (installed.tokens?.apns) ctx.apnsDeviceTokens.set(app.id, installed.tokens.apns);
+      if (installed.tokens?.fcm) ctx.fcmRegistrationTokens.set(app.id, installed.tokens.fcm);
       if (app.zimUser) { sim.zpns!.sessions.login(app.zimUser, installed.id); sim.zpns!.sessions.setConnection(installed.id, app.zimConnection ?? 'auto'); }
     }
     for (const step of run.steps) {

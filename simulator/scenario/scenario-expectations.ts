@@ -34,8 +34,7 @@ function check(ctx: RunContext, spec: any): string | undefined {
   if (spec.reason !== undefined && sent?.reason !== spec.reason) problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
   if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode) problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
   if (spec.recipients !== undefined) {
-    const byInstalledId = new Map([...ctx.appIds].map(([ref, installed]) => [installed, ref]));
-    const reached = (sent?.pushIds ?? []).map((id) => ctx.entry(id)?.appId).map((appId) => (appId ? byInstalledId.get(appId) ?? appId : '?')).sort();
+    const reached = (sent?.pushIds ?? []).map((id) => ctx.entry(id)?.appId ?? '?').sort();
     const expected = [...spec.recipients].sort();
     if (JSON.stringify(reached) !== JSON.stringify(expected)) problems.push(`expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`);
   }
@@ -69,7 +68,7 @@ function check(ctx: RunContext, spec: any): string | undefined {
       if (actual !== undefined) problems.push(`expected nothing at ${path}, got ${JSON.stringify(actual)}`);
     }
   } else if (spec.notCallback !== undefined && spec.app) {
-    const ran = ctx.sim.ledger.list({ appId: ctx.appId(spec.app) }).some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
+    const ran = ctx.sim.ledger.list({ appId: spec.app }).some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
     if (ran) problems.push(`expected ${spec.notCallback} not to run on ${spec.app}, but it did`);
   }
   if (spec.state !== undefined) {

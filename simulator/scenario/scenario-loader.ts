@@ -143,6 +143,9 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
 
     const deviceIds = new Set(scenario.devices.map((d) => d.id));
     const keyIds = new Set((scenario.keys?.apns ?? []).map((k) => k.id));
+    (scenario.keys?.apns ?? []).forEach((key, i) => {
+      if (key.p8 && (!key.teamId || !key.keyId)) fail(['keys', 'apns', i], `keys.apns.${i}: a .p8 file needs the teamId and keyId it is registered under (Apple shows both with the key)`);
+    });
     const appIds = new Set(scenario.apps.map((a) => a.id));
     scenario.apps.forEach((app, i) => { if (app.entry && app.rnEntry) fail(['apps', i, 'rnEntry'], `apps.${i}: give entry (a main(api) module) or rnEntry (a React Native index.js), not both`); });
     scenario.apps.forEach((app, i) => { if (!deviceIds.has(app.device)) fail(['apps', i, 'device'], `apps.${i}.device: no device "${app.device}" (devices: ${[...deviceIds].join(', ') || 'none'})`); });

@@ -41,18 +41,18 @@ export class RunContext {
   readonly agent = new http2wrapper.Agent();
   /** FCM over HTTP/1.1 keep-alive, as firebase-admin's send() does. */
   readonly fcmAgent = new https.Agent({ keepAlive: true });
-  /** Tokens by app id, kept past uninstall. */
-  readonly tokens = new Map<string, string>();
-  readonly fcmTokens = new Map<string, string>();
+  /** Device tokens and registration tokens by app id, kept past uninstall (a send after `uninstall` gets 410 / 404). */
+  readonly apnsDeviceTokens = new Map<string, string>();
+  readonly fcmRegistrationTokens = new Map<string, string>();
   /** Apps running the user's own code through the client shim, by scenario app id. */
   readonly processes = new Map<string, AppProcess>();
   private readonly keys = new Map<string, ApnsKey>();
   private readonly declaredKeys = new Map<string, ApnsKey>();
   private readonly keyAgents = new Map<string, InstanceType<typeof http2wrapper.Agent>>();
   private readonly certificateAgents = new Map<string, { agent: InstanceType<typeof http2wrapper.Agent>; certificate: { cert: string; key: string } }>();
-  private readonly apnsTokens = new Map<string, { jwt: string; at: number }>();
+  private readonly providerTokens = new Map<string, { jwt: string; at: number }>();
   fcmToken?: string;
-  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly appIds: Map<string, string>, private readonly stateDir?: string) {}
+  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, private readonly stateDir?: string) {}
 
   /** Registers the scenario's own APNs keys (`keys.apns`): from a .p8 file next to the scenario, or minted with its ids. */
   addDeclaredKeys(): void {
@@ -63,8 +63,8 @@ export class RunContext {
       if (file) {
         let p8: string;
         try { p8 = readFileSync(resolve(dirname(this.run.path), file), 'utf8'); } catch (error) { throw new Error(`keys.apns ${id}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`); }
-        const teamId = ids.teamId ?? 'PUSHSIMTMA';
-        const keyId = ids.keyId ?? 'PUSHSIMKEY';
+        // The loader requires teamId and keyId with a .p8 file: they are the ids the team's backend signs with.
+        const { teamId, keyId } = ids as { teamId: string; keyId: string };
         this.sim.apns!.keyring.add({ teamId, keyId, key: p8, ...options });
         key = { teamId, keyId, p8 };
       } else {
@@ -140,18 +140,18 @@ export class RunContext {
     for (const agent of this.keyAgents.values()) agent.destroy();
   }
 
-  appId(ref: string): string { return this.appIds.get(ref)!; }
-  app(ref: string) { return this.sim.registry.requireApp(this.appId(ref)); }
+  /** Scenario devices and apps are created with their scenario ids, so an app's id in the simulator is its scenario id. */
+  app(id: string) { return this.sim.registry.requireApp(id); }
   entry(pushId: string | undefined): LedgerEntry | undefined { return pushId ? this.sim.ledger.get(pushId) : undefined; }
 
   apnsBearer(renew = false, key = this.key()): string {
     const now = this.sim.clock.now();
     // One token per key, re-signed after 50 minutes as APNs clients do (tokens expire after an hour); `renew` signs a
     // new one now (on a connection that has used the old one for less than 20 minutes: TooManyProviderTokenUpdates).
-    let token = this.apnsTokens.get(key.keyId);
+    let token = this.providerTokens.get(key.keyId);
     if (renew) token = { jwt: signProviderToken(key, now + 1000), at: now };
     else if (!token || now - token.at > 50 * 60_000) token = { jwt: signProviderToken(key, now), at: now };
-    this.apnsTokens.set(key.keyId, token);
+    this.providerTokens.set(key.keyId, token);
     return `bearer ${token.jwt}`;
   }
 

@@ -48,8 +48,8 @@ const tenChars = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or di
 
 export const apnsKeySchema = z.object({
   id: id.describe('the name an apns step\'s `key` uses'),
-  teamId: tenChars.optional().describe('the team id (`iss`); generated when absent'),
-  keyId: tenChars.optional().describe('the key id (`kid`); generated when absent'),
+  teamId: tenChars.optional().describe('the team id (`iss`); generated for a minted key when absent, required with p8'),
+  keyId: tenChars.optional().describe('the key id (`kid`); generated for a minted key when absent, required with p8'),
   p8: z.string().optional().describe('a .p8 file (path relative to the scenario file) to sign with; a key is minted when absent'),
   environment: z.enum(['sandbox', 'production', 'both']).optional().describe('team-scoped keys are environment-specific (both by default)'),
   topics: z.array(z.string()).optional().describe('a topic-specific key may send only to these topics'),

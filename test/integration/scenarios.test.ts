@@ -152,6 +152,11 @@ describe('keys', () => {
     expect(result!.ledger[0]!.fate.name).toBe('delivered');
   });
 
+  test('a .p8 file without the ids it is registered under is an error at its place', () => {
+    expect(() => loadScenarioText('name: t\nkeys: { apns: [{ id: mine, p8: AuthKey.p8 }] }\nsteps:\n  - advance: 1s\n', 'f.yaml'))
+      .toThrow(/^f.yaml:2:\d+: keys.apns.0: a .p8 file needs the teamId and keyId/);
+  });
+
   test('a step naming a key the file does not declare is an error at its place', () => {
     expect(() => loadScenarioText('name: t\ndevices: [{ id: d, platform: ios }]\napps: [{ id: a, device: d, bundleId: b.c, sdk: native-ios }]\nsteps:\n  - apns: { app: a, key: nope }\n', 'f.yaml'))
       .toThrow(/^f.yaml:5:\d+: steps.0.apns.key: no key "nope" in keys.apns \(keys: none\)/);
