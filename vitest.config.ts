@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'simulator/**/*.test.ts', 'client-shim/**/*.test.ts'],
+    // Fails a test that records a fate naming no rules-table row, or a row GET /api/rules does not list.
+    setupFiles: ['test/setup/fate-rule-ids.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'threads',

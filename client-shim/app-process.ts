@@ -83,7 +83,12 @@ export class AppProcess {
       sdkVersion: welcome.sdkVersion,
       bundleId: welcome.bundleId,
       fidelity: welcome.fidelity ?? {},
-      register: async () => { const tokens = await connection.register(); this.appTokens = { ...tokens }; return tokens; },
+      register: async () => {
+        const tokens = await connection.register();
+        this.appTokens = { ...tokens };
+        return tokens;
+      },
+      registrationError: (kind) => connection.registrationErrors[kind],
       subscribeToTopic: async (topic, subscribe) => { await (subscribe ? connection.subscribe(topic) : connection.unsubscribe(topic)); },
       ack: (ack) => { this.receipts.push({ ...ack }); connection.ack(ack); },
       complete: (pushId, result, error) => connection.complete(error !== undefined ? { pushId, result, error } : { pushId, result }),
@@ -157,15 +162,20 @@ export class AppProcess {
     await this.idle();
   }
 
-  /** Resolves when every delivery and lifecycle change the simulator has sent so far has run through the app's JS. */
+  /**
+   * Resolves when every delivery and lifecycle change the simulator has sent so far has run through the app's JS, and
+   * the simulator has processed what the app reported back (acks, completions): the ledger then shows the final fate.
+   */
   async idle(): Promise<void> {
     for (;;) {
       if (this.connection.isOpen) await this.connection.sync();
       const seen = this.work;
       await seen;
       await new Promise((resolve) => setImmediate(resolve));
-      // Done when no new work arrived and no request of the app's (a registration...) is still waiting for its reply.
-      if (seen === this.work && this.connection.pendingRequests === 0) return;
+      // Done when no new work arrived, no request of the app's (a registration...) is still waiting for its reply, and
+      // a sync has come back after the last ack (issue 11 item 10: one idle() left a headless drop unrecorded).
+      const unconfirmed = this.connection.isOpen && this.connection.hasUnconfirmedReports;
+      if (seen === this.work && this.connection.pendingRequests === 0 && !unconfirmed) return;
     }
   }
 

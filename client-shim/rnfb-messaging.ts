@@ -1,11 +1,27 @@
 // RN Firebase's messaging() surface for one app process, with its semantics: onMessage in the foreground, the background
-// handler (must return a Promise), onNotificationOpenedApp / getInitialNotification for taps (fcm.md §3).
+// handler (must return a Promise), onNotificationOpenedApp / getInitialNotification for taps
+// (docs/reference/fcm.md#handlers-by-app-state).
 import type { JsContext } from './js-context.js';
 import { rnfbState, type RemoteMessage } from './rnfb-native.js';
 
 export type { RemoteMessage };
 
 export const AuthorizationStatus = { NOT_DETERMINED: -1, DENIED: 0, AUTHORIZED: 1, PROVISIONAL: 2, EPHEMERAL: 3 } as const;
+
+/**
+ * A rejected native call as RN Firebase's JS hands it to the app: `code` is `messaging/<native code>` and the message is
+ * prefixed with it. Android's getToken() rejects with code `unknown` and the Java exception's message, as in
+ * "[messaging/unknown] java.io.IOException: java.util.concurrent.ExecutionException: java.io.IOException: SERVICE_NOT_AVAILABLE"
+ * (https://github.com/invertase/react-native-firebase/issues/8488; RN Firebase packages/app/lib/internal/NativeFirebaseError.js).
+ */
+function nativeFirebaseError(code: string, message: string): Error & { code: string; nativeErrorMessage: string } {
+  const error = new Error(`[messaging/${code}] ${message}`) as Error & { code: string; nativeErrorMessage: string; namespace: string };
+  error.name = 'NativeFirebaseError';
+  error.code = `messaging/${code}`;
+  error.namespace = 'messaging';
+  error.nativeErrorMessage = message;
+  return error;
+}
 
 /** RN Firebase's `messaging()` instance for one app process. */
 export class Messaging {
@@ -42,6 +58,8 @@ export class Messaging {
 
   async getToken(): Promise<string> {
     const tokens = await this.state.host.register();
+    const failed = this.state.host.registrationError('fcm');
+    if (!tokens.fcm && failed) throw nativeFirebaseError('unknown', `java.io.IOException: java.util.concurrent.ExecutionException: java.io.IOException: ${failed}`);
     return tokens.fcm ?? '';
   }
 

@@ -1,5 +1,6 @@
 // @react-native-firebase/messaging's native side as the JS sees it: RemoteMessage shapes, the foreground onMessage event,
-// the headless background handler and notification opens (shared/reference/fcm.md §3; rnfirebase.io/messaging/usage).
+// the headless background handler and notification opens (docs/reference/fcm.md#react-native-firebase;
+// https://rnfirebase.io/messaging/usage).
 import type { JsContext } from './js-context.js';
 import type { SdkHost, ShimDeliver } from './sdk-host.js';
 

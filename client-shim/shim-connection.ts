@@ -19,6 +19,11 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
   private readonly pending = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
   private closed = false;
+  /** Acks and completions sent so far, and how many of them a sync reply has confirmed the simulator processed. */
+  private reportsSent = 0;
+  private reportsConfirmed = 0;
+  /** The errors of the last registration, per token kind the platform could not issue. */
+  registrationErrors: Record<string, string> = {};
 
   private constructor(private readonly ws: WebSocket, readonly welcome: ShimWelcome) {
     super();
@@ -50,15 +55,31 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
 
   get isOpen(): boolean { return !this.closed; }
   get pendingRequests(): number { return this.pending.size; }
+  /** Acks or completions sent that no sync reply has confirmed yet: the ledger may not show them. */
+  get hasUnconfirmedReports(): boolean { return this.reportsConfirmed < this.reportsSent; }
 
-  register(): Promise<Record<string, string>> { return this.request({ type: 'register' }) as Promise<Record<string, string>>; }
+  /** The app's tokens; `registrationErrors` then says why any is missing (`fcm: SERVICE_NOT_AVAILABLE`). */
+  async register(): Promise<Record<string, string>> {
+    const { errors, ...tokens } = await this.request({ type: 'register' }) as Record<string, string> & { errors?: Record<string, string> };
+    this.registrationErrors = errors ?? {};
+    return tokens;
+  }
 
   lifecycle(event: string): Promise<{ from: string; to: string }> {
     return this.request({ type: 'lifecycle', event }) as Promise<{ from: string; to: string }>;
   }
 
-  /** Resolves after every message the simulator sent before this call has arrived. */
-  sync(): Promise<unknown> { return this.request({ type: 'sync' }); }
+  /**
+   * Resolves after every message the simulator sent before this call has arrived, and after the simulator has processed
+   * every ack and completion sent before it: the simulator handles one connection's messages in order, and replies to
+   * a sync only when it gets to it.
+   */
+  async sync(): Promise<unknown> {
+    const reports = this.reportsSent;
+    const result = await this.request({ type: 'sync' });
+    this.reportsConfirmed = Math.max(this.reportsConfirmed, reports);
+    return result;
+  }
 
   subscribe(topic: string): Promise<unknown> { return this.request({ type: 'subscribe', topic }); }
   unsubscribe(topic: string): Promise<unknown> { return this.request({ type: 'unsubscribe', topic }); }
@@ -67,12 +88,18 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     return this.request({ type: 'tap', pushId }) as Promise<{ stateBefore: string }>;
   }
 
-  ack(ack: Omit<ShimAck, 'type'>): void { this.post({ type: 'ack', ...ack }); }
-  complete(completion: Omit<ShimComplete, 'type'>): void { this.post({ type: 'complete', ...completion }); }
+  ack(ack: Omit<ShimAck, 'type'>): void { this.report({ type: 'ack', ...ack }); }
+  complete(completion: Omit<ShimComplete, 'type'>): void { this.report({ type: 'complete', ...completion }); }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => { this.ws.once('close', () => resolve()); this.ws.close(); });
+  }
+
+  private report(message: ShimAck | ShimComplete): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.reportsSent++;
+    this.post(message);
   }
 
   private post(message: ShimClientMessage): void {

@@ -1,5 +1,6 @@
 // A ZIM-shaped sender: what a ZIM app (or a backend) calls to send a message or a call invitation with a ZIMPushConfig,
-// with ZIM's own client-side checks and defaults (zego-zim-react-native 2.28.0; zpns.md §2), sent to pushsim's ZPNs
+// with ZIM's own client-side checks and defaults (zego-zim-react-native 2.28.0;
+// docs/reference/zpns.md#zim-push-configuration), sent to pushsim's ZPNs
 // endpoint. The receiving side is an app logged in with `AppProcess.loginZim(userID)` or POST /api/zpns/users.
 
 /** ZIM's "parameter invalid" error (ZIMErrorCode.ParamInvalid). */

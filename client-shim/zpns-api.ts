@@ -1,6 +1,6 @@
 // A ZPNs-shaped API in plain TypeScript for tests that do not load zego-zpns-react-native: the same surface and the same
 // behaviour as its lib/ZPNs.js 2.8.3 (one listener per event, Android extras parsing, iOS seq completion), over the same
-// native stand-in. Where ZPNs.js behaves oddly, this does too; see shared/reference/zpns.md §1.4.
+// native stand-in. Where ZPNs.js behaves oddly, this does too; see docs/reference/zpns.md#runtime-behaviour.
 import type { BoundReactNative } from './react-native/bind-react-native.js';
 import { ZPNS_HEADLESS_TASK } from './zpns-native.js';
 

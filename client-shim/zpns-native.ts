@@ -1,12 +1,16 @@
 // ZPNsNativeModule, as zego-zpns-react-native@2.8.3's native layers present it to lib/ZPNs.js, and how a delivery reaches
-// its JS: event names, `{ message }` bodies and message shapes per platform (shared/reference/zpns.md §1.4–1.5).
+// its JS: event names, `{ message }` bodies and message shapes per platform
+// (docs/reference/zpns.md#runtime-behaviour, docs/reference/zpns.md#which-callback-fires-when).
 import type { JsContext } from './js-context.js';
 import type { SdkHost, ShimDeliver } from './sdk-host.js';
 import { isVersionBelow } from '../simulator/delivery/sdk-version.js';
 
 export const ZPNS_EVENT_PREFIX = 'im.zego.zpns.reactnative.';
 export const ZPNS_HEADLESS_TASK = 'ZPNsRNSDKHeadlessJsTaskService';
-/** ZPNs 2.8.2 added the native queue that holds background messages until setBackgroundMessageHandler (zpns.md §4). */
+/**
+ * ZPNs 2.8.2 added the native queue that holds background messages until setBackgroundMessageHandler
+ * (docs/reference/zpns.md#the-background-queue-282).
+ */
 export const ZPNS_BACKGROUND_QUEUE_VERSION = '2.8.2';
 
 interface ZpnsState {
@@ -31,7 +35,10 @@ export function zpnsState(context: JsContext): ZpnsState {
   return context.sdkState.zpns as ZpnsState;
 }
 
-/** Android's native convertPushSourceType: FCM→1 … one lower than the TS enum, so FCM reports 1 (== APNs) (zpns.md §1.4). */
+/**
+ * Android's native convertPushSourceType: FCM→1 … one lower than the TS enum, so FCM reports 1 (== APNs)
+ * (docs/reference/zpns.md#push-source-type-on-android).
+ */
 const ANDROID_SOURCE_TYPE_FCM = 1;
 
 function stringMap(value: unknown): Record<string, string> {

@@ -1,53 +1,57 @@
-// startSimulator(): the simulator in-process — the same server `pushsim serve` runs — returning a handle for tests.
+// startSimulator(): the simulator in-process — the same server `pushsim serve` runs — returning a handle for tests. The
+// services it serves, their ports, options and URLs come from the list of service modules (providers/services.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
 import { Simulation, type SimulationOptions } from './engine/index.js';
 import { createControlApp, attachEventFeed, attachShimGateway, type EndpointInfo, type EventFeed } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
-import { loadCertificateAuthority, type CertificateAuthority } from './providers/tls/certificate-authority.js';
-import { FaultInjector } from './providers/fault-injection.js';
-import { ApnsProvider, type ApnsProviderOptions } from './providers/apns/index.js';
-import type { Provider } from './providers/provider.js';
-import { FcmProvider, type FcmProviderOptions } from './providers/fcm/index.js';
-import { ZpnsProvider, type ZpnsProviderOptions } from './providers/zpns/index.js';
+import {
+  FaultInjector, SERVICES, loadCertificateAuthority, tokenKindsOf, urlKey,
+  type BuiltInServices, type CertificateAuthority, type ServiceInstance, type ServiceInstanceOf, type ServiceModule, type ServiceOptionsOf,
+} from './providers/index.js';
 
-export interface SimulatorOptions extends SimulationOptions {
+type PortOptionOf<M extends readonly ServiceModule[]> = M[number]['endpoints'][number]['portOption'];
+type UrlKeyOf<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<UrlKeyOf<Tail>>}` : Name;
+
+/**
+ * Per service module: its option object (`apns: { permissive: true }`, or `false` to not serve it) and its endpoints'
+ * ports (`apnsPort`, `apnsProductionPort`, `fcmPort`: the module's defaults, or free ports when controlPort is 0).
+ */
+export type ServiceOptions<M extends readonly ServiceModule[] = BuiltInServices> =
+  { [S in M[number] as S['name']]?: ServiceOptionsOf<S> } & { [P in PortOptionOf<M>]?: number };
+
+export interface CoreSimulatorOptions extends SimulationOptions {
   /** Interface to listen on; loopback by default. */
   host?: string;
   /** Control plane (REST, ws feed, dashboard) port; 4800 by default, 0 for any free port. */
   controlPort?: number;
-  /** APNs sandbox endpoint port; 4801 by default (0 when controlPort is 0). */
-  apnsPort?: number;
-  /** APNs production endpoint port; 4803 by default (0 when controlPort is 0). */
-  apnsProductionPort?: number;
-  /** APNs settings (keys, permissive mode, h2c...), or false to not serve APNs. */
-  apns?: Partial<Omit<ApnsProviderOptions, 'host' | 'port' | 'productionPort'>> | false;
   /** Where the CA and server certificate are kept; in memory for this process when absent. */
   stateDir?: string;
   /** Seed of the fault injector's random choices, to replay a chaotic run. */
   faultSeed?: number;
-  /** FCM endpoint port (HTTP v1, OAuth, topics); 4802 by default (0 when controlPort is 0). */
-  fcmPort?: number;
-  /** FCM settings (projects, permissive mode, quotas), or false to not serve FCM. */
-  fcm?: Partial<Omit<FcmProviderOptions, 'host' | 'port'>> | false;
-  /** ZPNs settings (push strategies, the resourcesID limit), or false to not serve ZPNs. */
-  zpns?: Partial<Omit<ZpnsProviderOptions, 'controlUrl'>> | false;
 }
 
-export interface SimulatorUrls {
+/**
+ * startSimulator() options. The services' own (apns, fcm, zpns and their ports) are declared by their modules; pass
+ * `services` to serve another list (a module of your own next to the built-in ones).
+ */
+export type SimulatorOptions<M extends readonly ServiceModule[] = BuiltInServices> = CoreSimulatorOptions & ServiceOptions<M> & {
+  /** The service modules to serve; providers/services.ts's SERVICES by default. */
+  services?: M;
+};
+
+/** The control plane's URLs and one per service endpoint (`apns`, `apnsProduction`, `fcm`; '' when a service is off). */
+export type SimulatorUrls<M extends readonly ServiceModule[] = BuiltInServices> = {
   control: string;
   api: string;
   events: string;
   /** ws endpoint of the client-shim transport. */
   shim: string;
-  apns: string;
-  apnsProduction: string;
-  fcm: string;
-}
+} & { [K in UrlKeyOf<M[number]['endpoints'][number]['name']>]: string };
 
-export interface SimulatorHandle extends AsyncDisposable {
-  readonly urls: SimulatorUrls;
+export type SimulatorHandle<M extends readonly ServiceModule[] = BuiltInServices> = AsyncDisposable & {
+  readonly urls: SimulatorUrls<M>;
   readonly endpoints: EndpointInfo[];
   readonly simulation: Simulation;
   readonly clock: Clock;
@@ -55,18 +59,23 @@ export interface SimulatorHandle extends AsyncDisposable {
   readonly ledger: Ledger;
   /** The CA clients trust (PEM), also at GET /api/ca.pem. */
   readonly caPem: string;
-  readonly apns?: ApnsProvider;
-  readonly fcm?: FcmProvider;
-  readonly zpns?: ZpnsProvider;
   readonly faults: FaultInjector;
+  /** The service modules this simulator was started with (those turned off included). */
+  readonly services: M;
+  /** The running instance of a service, by module name; undefined when it is off. */
+  service(name: string): ServiceInstance | undefined;
   /** Advances a virtual clock (throws on a real one). */
   advance(by: Duration): Promise<number>;
   /** Forgets every device, app, token and push: a clean slate between tests. */
   reset(): void;
   close(): Promise<void>;
-}
+} & { readonly [S in M[number] as S['name']]?: ServiceInstanceOf<S> };
 
-export const DEFAULT_PORTS = { control: 4800, apns: 4801, fcm: 4802, apnsProduction: 4803 } as const;
+/** Default ports: the control plane's and each built-in endpoint's, by URL key (`apnsProduction`). */
+export const DEFAULT_PORTS = {
+  control: 4800,
+  ...Object.fromEntries(SERVICES.flatMap((s) => s.endpoints.map((e) => [urlKey(e.name), e.defaultPort]))),
+} as { readonly control: number } & { readonly [K in UrlKeyOf<BuiltInServices[number]['endpoints'][number]['name']>]: number };
 
 function listen(server: Server, port: number, host: string, what: string, flag: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,69 +94,66 @@ function listen(server: Server, port: number, host: string, what: string, flag: 
 
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+export async function startSimulator<const M extends readonly ServiceModule[] = BuiltInServices>(options: SimulatorOptions<M> = {}): Promise<SimulatorHandle<M>> {
   const host = options.host ?? '127.0.0.1';
+  const modules = (options.services ?? SERVICES) as unknown as M;
+  const byName = options as Record<string, unknown>;
   const simulation = new Simulation(options);
+  simulation.registry.useTokenKinds(tokenKindsOf(modules));
   const anyPort = options.controlPort === 0;
-  const ca: CertificateAuthority = loadCertificateAuthority(options.stateDir);
+  const ca: CertificateAuthority = loadCertificateAuthority(options.stateDir, modules.flatMap((m) => m.tlsHostNames));
   const faults = new FaultInjector(options.faultSeed ?? 1);
-  const providers: Provider[] = [];
-  let apns: ApnsProvider | undefined;
-  if (options.apns !== false) {
-    apns = new ApnsProvider(simulation, ca, faults, {
-      ...(options.apns || {}),
-      host,
-      port: options.apnsPort ?? (anyPort ? 0 : DEFAULT_PORTS.apns),
-      productionPort: options.apnsProductionPort ?? (anyPort ? 0 : DEFAULT_PORTS.apnsProduction),
-    });
-    providers.push(apns);
-  }
-  let fcm: FcmProvider | undefined;
-  if (options.fcm !== false) {
-    fcm = new FcmProvider(simulation, ca, faults, { ...(options.fcm || {}), host, port: options.fcmPort ?? (anyPort ? 0 : DEFAULT_PORTS.fcm) });
-    providers.push(fcm);
-  }
   let controlBase = '';
-  let zpns: ZpnsProvider | undefined;
-  if (options.zpns !== false) {
-    zpns = new ZpnsProvider(simulation, { ...(options.zpns || {}), controlUrl: () => controlBase });
-    providers.push(zpns);
+  const running: { module: ServiceModule; instance: ServiceInstance }[] = [];
+  for (const module of modules as readonly ServiceModule[]) {
+    const own = byName[module.name];
+    if (own === false) continue;
+    const ports = Object.fromEntries(module.endpoints.map((e) => [e.name, (byName[e.portOption] as number | undefined) ?? (anyPort ? 0 : e.defaultPort)]));
+    const instance = module.create({ simulation, ca, faults, host, ports, options: (own || {}) as object, controlUrl: () => controlBase });
+    running.push({ module, instance });
   }
   let endpoints: EndpointInfo[] = [];
-  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, routers: providers.map((p) => p.routes()) });
+  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, caPem: ca.caPem, routers: running.map((r) => r.instance.routes()) });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
   controlBase = `http://${urlHost(host)}:${port}`;
-  const providerEndpoints: EndpointInfo[] = [];
+  const serviceEndpoints: EndpointInfo[] = [];
   try {
-    for (const provider of providers) providerEndpoints.push(...await provider.start());
+    for (const { module, instance } of running) {
+      // Each endpoint says which public hosts it stands in for, so the redirect (another process) finds its targets.
+      for (const endpoint of await instance.start()) {
+        const hosts = module.endpoints.find((e) => e.name === endpoint.name)?.publicHosts;
+        serviceEndpoints.push(hosts?.length ? { ...endpoint, hosts: [...hosts] } : endpoint);
+      }
+    }
   } catch (error) {
-    for (const provider of providers) await provider.stop().catch(() => {});
+    for (const { instance } of running) await instance.stop().catch(() => {});
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const e = error as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `a provider port on ${host} is already in use (${e.message}); choose others with --apns-port, --apns-production-port or --fcm-port (0 picks a free one)`, '--apns-port', 500);
+    const flags = modules.flatMap((m) => m.endpoints.map((p) => p.flag));
+    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `a provider port on ${host} is already in use (${e.message}); choose others with ${flags.slice(0, -1).join(', ')}${flags.length > 1 ? ' or ' : ''}${flags.at(-1) ?? '--port'} (0 picks a free one)`, flags[0] ?? '--port', 500);
     throw error;
   }
   const feed: EventFeed = attachEventFeed(server, simulation);
   const shims = attachShimGateway(server, simulation);
 
   const base = `http://${urlHost(host)}:${port}`;
-  const urls: SimulatorUrls = {
+  const urls: Record<string, string> = {
     control: base,
     api: `${base}/api`,
     events: `ws://${urlHost(host)}:${port}/api/events`,
     shim: `ws://${urlHost(host)}:${port}/api/shim`,
-    apns: apns?.sandbox.url ?? '',
-    apnsProduction: apns?.production.url ?? '',
-    fcm: fcm?.server.url ?? '',
   };
+  for (const module of modules as readonly ServiceModule[]) {
+    for (const declared of module.endpoints) urls[urlKey(declared.name)] = serviceEndpoints.find((e) => e.name === declared.name)?.url ?? '';
+  }
   endpoints = [
-    { name: 'control', protocol: 'http', url: urls.api, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
-    { name: 'events', protocol: 'ws', url: urls.events, status: 'listening', description: 'live feed of pushes, fates and state changes' },
-    { name: 'shim', protocol: 'ws', url: urls.shim, status: 'listening', description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)' },
+    { name: 'control', protocol: 'http', url: urls.api!, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
+    { name: 'events', protocol: 'ws', url: urls.events!, status: 'listening', description: 'live feed of pushes, fates and state changes' },
+    { name: 'shim', protocol: 'ws', url: urls.shim!, status: 'listening', description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)' },
     { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
-    ...providerEndpoints,
+    ...serviceEndpoints,
     { name: 'ca', protocol: 'http', url: `${urls.api}/ca.pem`, status: 'listening', description: 'the CA certificate to trust for the TLS endpoints' },
   ];
 
@@ -156,13 +162,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     closed ??= (async () => {
       await feed.close();
       await shims.close();
-      for (const provider of providers) await provider.stop();
+      for (const { instance } of running) await instance.stop();
       simulation.reset();
       await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
     })();
     return closed;
   };
 
+  const instances = Object.fromEntries(running.map((r) => [r.module.name, r.instance]));
   return {
     urls,
     endpoints,
@@ -171,13 +178,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     registry: simulation.registry,
     ledger: simulation.ledger,
     caPem: ca.caPem,
-    ...(apns ? { apns } : {}),
-    ...(fcm ? { fcm } : {}),
-    ...(zpns ? { zpns } : {}),
+    ...instances,
+    services: modules,
+    service: (name: string) => instances[name],
     faults,
-    advance: (by) => simulation.advance(by),
+    advance: (by: Duration) => simulation.advance(by),
     reset: () => simulation.reset(),
     close,
     [Symbol.asyncDispose]: close,
-  };
+  } as unknown as SimulatorHandle<M>;
 }

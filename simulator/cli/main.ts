@@ -8,6 +8,7 @@ import { pushCommand } from './push-command.js';
 import { execCommand } from './exec-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
+import { tokenCommand } from './token-command.js';
 
 export function buildCli(output: CliOutput, setExitCode: (code: number) => void): Command {
   const program = new Command('pushsim')
@@ -20,6 +21,7 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
   program.addCommand(rulesCommand(output));
   program.addCommand(pushCommand(output, setExitCode));
   program.addCommand(execCommand(output, setExitCode));
+  program.addCommand(tokenCommand(output, setExitCode));
   program.addCommand(runCommand(output, setExitCode, Boolean(process.stdout.isTTY)));
   program.addCommand(schemaCommand(output));
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });

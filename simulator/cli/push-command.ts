@@ -4,17 +4,11 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { sendApns } from '../senders/index.js';
 import type { CliOutput } from './cli-output.js';
+import { controlBase, defaultControlUrl, endpointUrl, fetchCa, getJson, mintApnsKey, readSigningKey, unreachableMessage } from './control-client.js';
 
 interface PushFlags {
   control: string; url?: string; production?: boolean; token?: string; topic?: string; pushType?: string; priority?: string;
   expiration?: string; collapseId?: string; apnsId?: string; payload?: string; key?: string; keyId?: string; teamId?: string; ca?: string;
-}
-
-async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
 }
 
 /** Reads a payload: inline JSON, @file, or an Xcode .apns file (whose "Simulator Target Bundle" names the topic). */
@@ -31,7 +25,7 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
   return new Command('push')
     .description('send one push to pushsim\'s APNs endpoint over HTTP/2 and print Apple\'s answer')
     .argument('[file.apns]', 'an Xcode .apns file (JSON with "aps" and "Simulator Target Bundle")')
-    .option('--control <url>', 'pushsim control URL (for the CA, the token lookup and a minted key)', 'http://127.0.0.1:4800')
+    .option('--control <url>', 'pushsim control URL (for the CA, the token lookup and a minted key; env PUSHSIM_URL)', defaultControlUrl())
     .option('--url <url>', 'APNs endpoint (default: the one pushsim lists for the environment)')
     .option('--production', 'send to the production endpoint')
     .option('--token <hex>', 'device token (default: the token of the installed app whose bundle id is the topic)')
@@ -48,7 +42,7 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
     .option('--ca <file>', 'CA certificate to trust (default: pushsim\'s, from the control URL)')
     .action(async (file: string | undefined, flags: PushFlags) => {
       try {
-        const control = flags.control.replace(/\/+$/, '');
+        const control = controlBase(flags.control);
         const { payload, bundle } = readPayload(file, flags.payload);
         const topic = flags.topic ?? bundle;
         if (!topic) throw new Error('no topic: pass --topic <bundle id> or an .apns file with "Simulator Target Bundle"');
@@ -59,16 +53,12 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
           token = apps.find((a) => a.bundleId === bundleId && a.tokens.apns)?.tokens.apns;
           if (!token) throw new Error(`no installed iOS app with bundle id ${bundleId} has an APNs token; install one or pass --token`);
         }
-        const endpoints = await getJson<{ name: string; url: string }[]>(`${control}/api/endpoints`);
-        const url = flags.url ?? endpoints.find((e) => e.name === (flags.production ? 'apns-production' : 'apns'))?.url;
+        const url = flags.url ?? await endpointUrl(control, flags.production ? 'apns-production' : 'apns');
         if (!url) throw new Error('pushsim lists no APNs endpoint; pass --url');
-        const ca = flags.ca ? readFileSync(flags.ca, 'utf8') : await (await fetch(`${control}/api/ca.pem`)).text();
-        let key: { teamId: string; keyId: string; p8: string };
-        if (flags.key) {
-          if (!flags.keyId || !flags.teamId) throw new Error('--key needs --key-id and --team-id');
-          key = { p8: readFileSync(flags.key, 'utf8'), keyId: flags.keyId, teamId: flags.teamId };
-        } else {
-          key = await getJson(`${control}/api/apns/keys`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+        const ca = flags.ca ? readFileSync(flags.ca, 'utf8') : await fetchCa(control);
+        let key = readSigningKey(flags);
+        if (!key) {
+          key = await mintApnsKey(control);
           output.err(`pushsim: signed with a newly minted key ${key.keyId} (team ${key.teamId})`);
         }
         const headers: Record<string, string> = { 'apns-topic': topic };
@@ -85,7 +75,7 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
         }
         setExitCode(answer.status === 200 ? 0 : 1);
       } catch (error) {
-        output.err(`pushsim push: ${(error as Error).message}`);
+        output.err(`pushsim push: ${unreachableMessage(controlBase(flags.control), error) ?? (error as Error).message}`);
         setExitCode(2);
       }
     });

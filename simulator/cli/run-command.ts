@@ -1,6 +1,7 @@
 // `pushsim run <files|folders|globs>`: runs scenario files, each run on its own simulator; progress on a terminal, plain
 // lines in CI; a summary with each failure's expected vs actual and ledger; JUnit or JSON reports; exit 0 / 1 / 2.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { renderJunit } from '../scenario/junit-reporter.js';
 import { ledgerLines } from '../scenario/ledger-lines.js';
@@ -49,11 +50,31 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
         const report = flags.reporter === 'json'
           ? JSON.stringify({ seed, durationMs: summary.durationMs, invalid: summary.invalid.map((e) => ({ file: e.file, line: e.line, column: e.column, message: e.problem })), results: summary.results }, null, 2)
           : renderJunit(summary.results, summary.startedAt);
-        writeFileSync(flags.output, report);
+        try {
+          mkdirSync(dirname(flags.output), { recursive: true });
+          writeFileSync(flags.output, report);
+        } catch (error) {
+          output.err(`pushsim run: cannot write the ${flags.reporter} report to ${flags.output}: ${writeProblem(error)}`);
+          setExitCode(2);
+          return;
+        }
         output.out(`${flags.reporter} report written to ${flags.output}`);
       }
       setExitCode(summary.invalid.length ? 2 : failed.length ? 1 : 0);
     });
+}
+
+function writeProblem(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'EISDIR': return 'it is a directory; name a file, e.g. reports/pushsim.xml';
+    // mkdir answers EEXIST, open ENOTDIR, when a folder on the way is a file.
+    case 'EEXIST': case 'ENOTDIR': return 'a part of the path is a file, not a folder';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'the file system is read-only';
+    case 'ENOSPC': return 'no space left on the device';
+    default: return e.code ? `${e.code} (${e.message})` : e.message;
+  }
 }
 
 export function describeFailure(result: CaseResult): string {

@@ -1,9 +1,12 @@
 // The options of `pushsim serve` as one table, so CLI flags, environment variables, the config file and startSimulator()
-// keys cannot drift. Precedence: defaults < config file < environment < flags.
+// keys cannot drift; the services' rows (ports, settings) come from their modules. Precedence: defaults < config file <
+// environment < flags.
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
 
 export interface ServeOption {
   /** Dotted path into SimulatorOptions (`apns.permissive`), or `virtualClock`. */
@@ -12,6 +15,8 @@ export interface ServeOption {
   env: string;
   description: string;
   defaultValue: string | number | boolean | undefined;
+  /** What --help says the default is, when startSimulator() picks it (no defaultValue). */
+  defaultLabel?: string;
   parse: (raw: string) => unknown;
 }
 
@@ -33,23 +38,47 @@ function integer(raw: string): number {
   return value;
 }
 
-export const SERVE_OPTIONS: readonly ServeOption[] = [
-  { key: 'host', flag: '--host <host>', env: 'PUSHSIM_HOST', description: 'interface to listen on', defaultValue: '127.0.0.1', parse: (raw) => raw },
-  { key: 'controlPort', flag: '--port <port>', env: 'PUSHSIM_PORT', description: 'control plane port (REST API, ws feed)', defaultValue: DEFAULT_PORTS.control, parse: port },
-  { key: 'apnsPort', flag: '--apns-port <port>', env: 'PUSHSIM_APNS_PORT', description: 'APNs sandbox endpoint port', defaultValue: DEFAULT_PORTS.apns, parse: port },
-  { key: 'apnsProductionPort', flag: '--apns-production-port <port>', env: 'PUSHSIM_APNS_PRODUCTION_PORT', description: 'APNs production endpoint port', defaultValue: DEFAULT_PORTS.apnsProduction, parse: port },
-  { key: 'fcmPort', flag: '--fcm-port <port>', env: 'PUSHSIM_FCM_PORT', description: 'FCM provider port', defaultValue: DEFAULT_PORTS.fcm, parse: port },
-  { key: 'apns.h2c', flag: '--apns-h2c', env: 'PUSHSIM_APNS_H2C', description: 'serve APNs as plain HTTP/2 (h2c) instead of TLS', defaultValue: false, parse: bool },
-  { key: 'apns.permissive', flag: '--apns-permissive', env: 'PUSHSIM_APNS_PERMISSIVE', description: 'accept any bearer token (quick starts; off by default)', defaultValue: false, parse: bool },
-  { key: 'fcm.permissive', flag: '--fcm-permissive', env: 'PUSHSIM_FCM_PERMISSIVE', description: 'accept any OAuth bearer on FCM (quick starts; off by default)', defaultValue: false, parse: bool },
-  { key: 'stateDir', flag: '--state-dir <dir>', env: 'PUSHSIM_STATE_DIR', description: 'where the generated CA and server certificate are kept', defaultValue: '.pushsim', parse: (raw) => raw },
-  { key: 'faultSeed', flag: '--fault-seed <n>', env: 'PUSHSIM_FAULT_SEED', description: 'seed of fault injection, to replay chaos', defaultValue: 1, parse: integer },
-  { key: 'virtualClock', flag: '--virtual-clock', env: 'PUSHSIM_VIRTUAL_CLOCK', description: 'run on a virtual clock advanced through POST /api/clock/advance', defaultValue: false, parse: bool },
-];
+function providerPortDefault(defaultPort: number): string {
+  return `${defaultPort}, or a free port when --port is 0`;
+}
+
+/** The table for a list of service modules: the simulator's own options around each module's ports and settings. */
+export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption[] {
+  return [
+    { key: 'host', flag: '--host <host>', env: 'PUSHSIM_HOST', description: 'interface to listen on', defaultValue: '127.0.0.1', parse: (raw) => raw },
+    { key: 'controlPort', flag: '--port <port>', env: 'PUSHSIM_PORT', description: 'control plane port (REST API, ws feed)', defaultValue: DEFAULT_PORTS.control, parse: port },
+    // No defaultValue for the service ports: startSimulator() gives them theirs, or free ones when the control port is 0,
+    // so `--port 0` (or PUSHSIM_PORT=0) means every port free, as `startSimulator({ controlPort: 0 })` does.
+    ...services.flatMap((service) => service.endpoints.map((endpoint): ServeOption => ({
+      key: endpoint.portOption, flag: `${endpoint.flag} <port>`, env: endpoint.env, description: endpoint.description,
+      defaultValue: undefined, defaultLabel: providerPortDefault(endpoint.defaultPort), parse: port,
+    }))),
+    ...services.flatMap((service) => service.settings.map((setting): ServeOption => ({
+      key: `${service.name}.${setting.key}`, flag: setting.flag, env: setting.env, description: setting.description, defaultValue: setting.defaultValue, parse: bool,
+    }))),
+    { key: 'stateDir', flag: '--state-dir <dir>', env: 'PUSHSIM_STATE_DIR', description: 'where the generated CA and server certificate are kept', defaultValue: '.pushsim', parse: (raw) => raw },
+    { key: 'faultSeed', flag: '--fault-seed <n>', env: 'PUSHSIM_FAULT_SEED', description: 'seed of fault injection, to replay chaos', defaultValue: 1, parse: integer },
+    { key: 'virtualClock', flag: '--virtual-clock', env: 'PUSHSIM_VIRTUAL_CLOCK', description: 'run on a virtual clock advanced through POST /api/clock/advance', defaultValue: false, parse: bool },
+  ];
+}
+
+export const SERVE_OPTIONS: readonly ServeOption[] = serveOptionsFor(SERVICES);
 
 /** The property commander stores a flag under: `--apns-port <port>` → `apnsPort`. */
 export function flagAttribute(option: ServeOption): string {
   return option.flag.split(' ')[0]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Declares `--config` and every SERVE_OPTIONS flag on a command (`serve`, `exec --serve`); values stay raw for resolveServeOptions. */
+export function addServeOptions(command: Command, table: readonly ServeOption[] = SERVE_OPTIONS): Command {
+  command.option('--config <file>', 'a JSON or YAML file of startSimulator() options (keys, faults, ports...)');
+  for (const option of table) command.option(option.flag, `${option.description} (env ${option.env}, default ${option.defaultLabel ?? option.defaultValue})`);
+  return command;
+}
+
+/** The serve flags given on a command line (for commands where they only apply with another flag). */
+export function givenServeFlags(flags: Record<string, unknown>): string[] {
+  return [...(flags.config !== undefined ? ['--config'] : []), ...SERVE_OPTIONS.filter((o) => flags[flagAttribute(o)] !== undefined).map((o) => o.flag.split(' ')[0]!)];
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -74,10 +103,10 @@ export function readConfigFile(path: string): Record<string, unknown> {
 }
 
 /** Resolves options with precedence defaults < config file < environment < flags; throws naming the variable or flag at fault. */
-export function resolveServeOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): SimulatorOptions {
+export function resolveServeOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, table: readonly ServeOption[] = SERVE_OPTIONS): SimulatorOptions {
   const file = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
   const resolved: Record<string, unknown> = structuredClone(file);
-  for (const option of SERVE_OPTIONS) {
+  for (const option of table) {
     let value: unknown = getPath(file, option.key) ?? option.defaultValue;
     const fromEnv = env[option.env];
     if (fromEnv !== undefined && fromEnv !== '') {

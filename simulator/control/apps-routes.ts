@@ -28,11 +28,12 @@ export function appsRoutes(sim: Simulation): Router {
   router.get('/apps/:id', (req, res) => { res.json(appView(sim, sim.registry.requireApp(req.params.id))); });
   router.post('/apps/:id/register', (req, res) => {
     const tokens = sim.registry.register(req.params.id);
-    res.json({ appId: req.params.id, tokens });
+    const errors = sim.registry.requireApp(req.params.id).registrationErrors;
+    res.json({ appId: req.params.id, tokens, ...(errors ? { errors } : {}) });
   });
   router.post('/apps/:id/lifecycle', (req, res) => {
     const { event } = parseInput(lifecycleEventSchema, req.body);
-    const step = sim.lifecycle.send(req.params.id, event);
+    const step = sim.lifecycle.request(req.params.id, event);
     res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), transition: { event, from: step.from, to: step.to, changed: step.to !== step.from } });
   });
   router.put('/apps/:id/state', (req, res) => {

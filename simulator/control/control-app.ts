@@ -6,11 +6,14 @@ import { appsRoutes } from './apps-routes.js';
 import { pushesRoutes } from './pushes-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { errorHandler, sendError } from './http-errors.js';
+import { buildOpenApiDocument } from './openapi-document.js';
 
 export interface ControlAppOptions {
   endpoints: () => EndpointInfo[];
   version: string;
-  /** Routes of the wire providers (keys, faults, certificates), mounted under /api. */
+  /** The CA certificate (PEM) clients trust for the services' TLS endpoints, served at GET /api/ca.pem. */
+  caPem?: string;
+  /** Routes of the service modules (keys, faults, certificates), mounted under /api. */
   routers?: Router[];
 }
 
@@ -19,12 +22,34 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb', strict: true, type: () => true }));
+  // Built on first request: a few ms of schema conversion that most simulators (one per test) never need.
+  let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  // The banner prints …/api as the control URL, so /api itself says where to go.
+  app.get('/api', (req, res) => {
+    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/api`;
+    res.json({
+      name: 'pushsim',
+      version: options.version,
+      description: 'control API of the APNs, FCM and ZPNs simulator',
+      links: { health: `${base}/health`, endpoints: `${base}/endpoints`, rules: `${base}/rules`, openapi: `${base}/openapi.json`, events: `${base.replace(/^http/, 'ws')}/events` },
+      docs: { controlApi: 'docs/control-api.md', deliveryRules: 'docs/delivery-rules.md', scenarios: 'docs/scenarios.md' },
+    });
+  });
+  app.get('/api/openapi.json', (req, res) => {
+    openApi ??= buildOpenApiDocument(options.version);
+    res.json({ ...openApi, servers: [{ url: `${req.protocol}://${req.get('host') ?? 'localhost'}` }] });
+  });
   app.use('/api', serviceRoutes(sim, options.endpoints, options.version));
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
+  // The control plane serves the CA, not a service: it is there whichever services are on.
+  app.get('/api/ca.pem', (_req, res) => {
+    if (options.caPem === undefined) { sendError(res, 404, 'NO_CA', 'this control app was built without a CA; startSimulator() passes its own (createControlApp({ caPem }))'); return; }
+    res.type('application/x-pem-file').send(options.caPem);
+  });
   for (const router of options.routers ?? []) app.use('/api', router);
-  app.get('/', (_req, res) => { res.type('text/plain').send(`pushsim ${options.version}: the control API is under /api (try /api/health, /api/endpoints, /api/rules)\n`); });
+  app.get('/', (_req, res) => { res.type('text/plain').send(`pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json)\n`); });
   app.use((req, res) => { sendError(res, 404, 'NOT_FOUND', `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`); });
   app.use(errorHandler);
   return app;

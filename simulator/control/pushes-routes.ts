@@ -19,13 +19,22 @@ export function pushesRoutes(sim: Simulation): Router {
     const { entry, outcome } = sim.send({ ...body, kind: body.kind as PushKind, ...(body.priority ? { priority: body.priority as PushPriority } : {}) } as Parameters<Simulation['send']>[0]);
     res.status(201).location(`/api/pushes/${entry.id}`).json({ ...entry, outcome });
   });
+  // Newest first, so `?limit=20` shows the last 20 pushes; the body stays a plain list and the next page is in the
+  // headers (`Link: <…&before=N>; rel="next"`, RFC 8288, as GitHub's API pages; and `Pushsim-Next-Cursor: N`).
   router.get('/pushes', (req, res) => {
     const q = parseInput(pushQuerySchema, req.query, 'query');
-    res.json(sim.ledger.list({
+    const { entries, next } = sim.ledger.page({
       ...(q.device ? { deviceId: q.device } : {}), ...(q.app ? { appId: q.app } : {}),
       ...(q.provider ? { provider: q.provider as ProviderName } : {}), ...(q.fate ? { fate: q.fate as FateName } : {}),
-      ...(q.token ? { token: q.token } : {}), ...(q.limit ? { limit: q.limit } : {}),
-    }));
+      ...(q.token ? { token: q.token } : {}), ...(q.limit ? { limit: q.limit } : {}), ...(q.before !== undefined ? { before: q.before } : {}),
+    });
+    if (next !== undefined) {
+      const params = new URLSearchParams(Object.entries(req.query).filter(([key, value]) => key !== 'before' && typeof value === 'string') as [string, string][]);
+      params.set('before', String(next));
+      res.set('Pushsim-Next-Cursor', String(next));
+      res.set('Link', `<${req.baseUrl}${req.path}?${params}>; rel="next"`);
+    }
+    res.json(entries);
   });
   router.get('/pushes/:id', (req, res) => {
     const entry = sim.ledger.get(req.params.id);

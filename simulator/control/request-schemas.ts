@@ -60,6 +60,8 @@ export const pushQuerySchema = z.object({
   fate: z.enum(FATE_NAMES as [string, ...string[]]).optional(),
   token: z.string().optional(),
   limit: z.coerce.number().int().positive().max(100_000).optional(),
+  /** The cursor of the page before (`Pushsim-Next-Cursor`, or the `Link rel="next"` URL of the last answer). */
+  before: z.coerce.number().int().nonnegative().optional(),
 }).strict();
 
 export const advanceClockSchema = z.object({ by: durationValue }).strict();

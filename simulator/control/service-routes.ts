@@ -6,7 +6,15 @@ import { lifecycleEvents, lifecycleStates } from '../lifecycle/index.js';
 import { parseInput } from './parse-input.js';
 import { advanceClockSchema, chaosSchema } from './request-schemas.js';
 
-export interface EndpointInfo { name: string; protocol: string; url: string; status: 'listening' | 'reserved'; description: string }
+export interface EndpointInfo {
+  name: string;
+  protocol: string;
+  url: string;
+  status: 'listening' | 'reserved';
+  description: string;
+  /** The public host names this endpoint stands in for (`api.push.apple.com`): what the redirect dials here. */
+  hosts?: string[];
+}
 
 export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], version: string): Router {
   const router = Router();

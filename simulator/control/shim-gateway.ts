@@ -78,8 +78,12 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
       if (!appId) throw new SimulatorError('NOT_BOUND', 'send hello first', 'type');
       const bound = appId;
       switch (message.type) {
-        case 'register': reply(message.requestId, () => sim.registry.register(bound)); break;
-        case 'lifecycle': reply(message.requestId, () => { const step = sim.lifecycle.send(bound, message.event); return { from: step.from, to: step.to }; }); break;
+        case 'register': reply(message.requestId, () => {
+          const tokens = sim.registry.register(bound);
+          const errors = sim.registry.requireApp(bound).registrationErrors;
+          return { ...tokens, ...(errors ? { errors } : {}) };
+        }); break;
+        case 'lifecycle': reply(message.requestId, () => { const step = sim.lifecycle.request(bound, message.event); return { from: step.from, to: step.to }; }); break;
         case 'sync': reply(message.requestId, () => ({ now: sim.clock.now() })); break;
         case 'tap': reply(message.requestId, () => ({ stateBefore: sim.tap(bound, message.pushId) })); break;
         case 'ack': sim.router.acknowledge(bound, message); break;
@@ -89,7 +93,10 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
             const topics = sim.topicSubscriptions;
             if (!topics) throw new SimulatorError('TOPICS_UNAVAILABLE', 'this simulator runs without the FCM provider, so there are no topics', 'topic', 501);
             const token = sim.registry.register(bound).fcm;
-            if (!token) throw new SimulatorError('NO_FCM_TOKEN', 'this app has no FCM token (topics need an FCM app)', 'topic');
+            if (!token) {
+              const failed = sim.registry.requireApp(bound).registrationErrors?.fcm;
+              throw new SimulatorError('NO_FCM_TOKEN', failed ? `this app has no FCM token: its registration failed with ${failed} (the device has no Google Play services), and topics need one` : 'this app has no FCM token (topics need an FCM app)', 'topic');
+            }
             if (message.type === 'subscribe') topics.subscribe(token, message.topic); else topics.unsubscribe(token, message.topic);
             return { topic: message.topic };
           });

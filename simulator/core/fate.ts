@@ -28,6 +28,8 @@ export interface Fate {
   displayed?: boolean;
   /** Why: the provider's reason for `rejected`, the rule's reason for `dropped`, `throttled`, `expired`... */
   reason?: string;
-  /** The delivery rule that decided, from GET /api/rules. */
+  /** Ids of the rules-table rows that decided this fate, in the order the pipeline's stages applied them (GET /api/rules). */
+  ruleIds?: string[];
+  /** The same ids joined with ` → `, kept for readers of the single-string form. */
   ruleId?: string;
 }

@@ -4,14 +4,11 @@ export type SdkProfile = 'native-ios' | 'native-android' | 'zpns-rn' | 'rn-fireb
 export const SDK_PROFILES: readonly SdkProfile[] = ['native-ios', 'native-android', 'zpns-rn', 'rn-firebase'];
 export type ApnsEnvironment = 'sandbox' | 'production';
 
-export interface AppTokens {
-  /** APNs device token, 64 lower-case hex characters, valid only in `environment`. */
-  apns?: string;
-  /** FCM registration token. */
-  fcm?: string;
-  /** ZPNs pushID. */
-  zpns?: string;
-}
+/**
+ * An app's tokens by token kind (a service module's `tokenKinds`): `apns` (64 lower-case hex characters, valid only in
+ * `environment`), `fcm` (a registration token), `zpns` (a pushID), and whatever kinds other services add.
+ */
+export type AppTokens<Kind extends string = string> = { [K in Kind]?: string };
 
 /** Switches where documentation and SDK code disagree; defaults follow the SDK code. */
 export interface FidelityOptions {
@@ -38,6 +35,11 @@ export interface InstalledApp {
   /** Why the app last stopped running (`budgetExpired`, `forceQuit`...), kept for the ledger. */
   stoppedBecause?: string;
   tokens?: AppTokens;
+  /**
+   * Tokens the last registration could not get, with the error the platform SDK reports: `fcm: "SERVICE_NOT_AVAILABLE"`
+   * on an Android phone without Google Play services (FirebaseMessaging.getToken() fails there).
+   */
+  registrationErrors?: Record<string, string>;
   installedAt: number;
   /** Clock-time background allowance before iOS suspends a backgrounded app; the platform default when absent. */
   suspendAfterMs?: number;
@@ -50,7 +52,8 @@ export interface InstalledApp {
 }
 
 export interface UninstalledToken {
-  kind: keyof AppTokens;
+  /** The token kind (`apns`, `fcm`...). */
+  kind: string;
   appId: string;
   bundleId: string;
   environment: ApnsEnvironment;

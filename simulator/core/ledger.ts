@@ -42,6 +42,8 @@ export class Ledger {
    */
   private order: string[] = [];
   private head = 0;
+  /** Arrival number of `order[0]`: an entry's cursor is its arrival number, stable while older entries are evicted. */
+  private base = 0;
 
   constructor(private readonly bus: EventBus<SimulatorEvents>, private readonly limit = 100_000) {}
 
@@ -82,17 +84,28 @@ export class Ledger {
 
   get(id: string): LedgerEntry | undefined { return this.entries.get(id); }
 
+  /** Oldest first: every matching entry, or the newest `limit` of them. */
   list(query: LedgerQuery = {}): LedgerEntry[] {
     const result: LedgerEntry[] = [];
-    for (const entry of this.entries.values()) {
-      if (query.deviceId && entry.deviceId !== query.deviceId) continue;
-      if (query.appId && entry.appId !== query.appId) continue;
-      if (query.provider && entry.provider !== query.provider) continue;
-      if (query.fate && entry.fate.name !== query.fate) continue;
-      if (query.token && entry.token !== query.token) continue;
-      result.push(entry);
-    }
+    for (const entry of this.entries.values()) if (matches(entry, query)) result.push(entry);
     return query.limit !== undefined ? result.slice(-query.limit) : result;
+  }
+
+  /**
+   * Newest first: up to `limit` matching entries that arrived before the `before` cursor (all of them without a limit),
+   * and the cursor of the next page when older matches remain. Cursors are arrival numbers, so a page stays put while
+   * new pushes arrive.
+   */
+  page(query: LedgerQuery & { before?: number } = {}): { entries: LedgerEntry[]; next?: number } {
+    const entries: LedgerEntry[] = [];
+    const start = Math.min(this.order.length, query.before === undefined ? this.order.length : query.before - this.base) - 1;
+    for (let i = start; i >= this.head; i--) {
+      const entry = this.entries.get(this.order[i]!);
+      if (!entry || !matches(entry, query)) continue;
+      if (query.limit !== undefined && entries.length === query.limit) return { entries, next: this.base + i + 1 };
+      entries.push(entry);
+    }
+    return { entries };
   }
 
   /** Counts of current fates, for summaries and the dashboard. */
@@ -104,7 +117,7 @@ export class Ledger {
 
   get size(): number { return this.entries.size; }
 
-  clear(): void { this.entries.clear(); this.order = []; this.head = 0; }
+  clear(): void { this.entries.clear(); this.base += this.order.length; this.order = []; this.head = 0; }
 
   private require(id: string): LedgerEntry {
     const entry = this.entries.get(id);
@@ -114,6 +127,12 @@ export class Ledger {
 
   private evictOldest(): void {
     while (this.entries.size > this.limit && this.head < this.order.length) this.entries.delete(this.order[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > this.order.length) { this.order = this.order.slice(this.head); this.head = 0; }
+    if (this.head > 4096 && this.head * 2 > this.order.length) { this.order = this.order.slice(this.head); this.base += this.head; this.head = 0; }
   }
+}
+
+function matches(entry: LedgerEntry, query: LedgerQuery): boolean {
+  return (!query.deviceId || entry.deviceId === query.deviceId) && (!query.appId || entry.appId === query.appId)
+    && (!query.provider || entry.provider === query.provider) && (!query.fate || entry.fate.name === query.fate)
+    && (!query.token || entry.token === query.token);
 }

@@ -1,6 +1,17 @@
 // The normalised push every provider hands to the router, whatever wire protocol it arrived on.
 
-export type ProviderName = 'apns' | 'fcm' | 'zpns' | 'native';
+/** The service a push came in through: a service module's name (`apns`, `fcm`, `zpns`...) or `native` (POST /api/pushes). */
+export type ProviderName = string;
+
+/**
+ * The channel a push reaches the device on: Apple's and Google's services, a phone maker's push service (Huawei's HMS,
+ * Xiaomi, OPPO, vivo; what ZPNs uses on Android without Google services), or ZIM's own long connection (in-app).
+ * Rules match on it: an FCM row does not decide an HMS push.
+ */
+export type Channel = 'apns' | 'fcm' | 'hms' | 'xiaomi' | 'oppo' | 'vivo' | 'zim';
+export const CHANNELS: readonly Channel[] = ['apns', 'fcm', 'hms', 'xiaomi', 'oppo', 'vivo', 'zim'];
+/** The phone makers' channels, as ZPNs reaches them on an Android phone without Google services. */
+export const VENDOR_CHANNELS: readonly Channel[] = ['hms', 'xiaomi', 'oppo', 'vivo'];
 
 /**
  * What the push is, in the platform's own terms.
@@ -17,6 +28,8 @@ export type PushPriority = 'high' | 'normal' | 'low';
 export interface Push {
   id: string;
   provider: ProviderName;
+  /** The channel it arrives on; absent = the platform's own service (APNs on iOS, FCM on Android). */
+  channel?: Channel;
   token: string;
   kind: PushKind;
   priority: PushPriority;

@@ -3,7 +3,7 @@ import type { EventBus } from './event-bus.js';
 import type { SimulatorEvents } from './simulator-events.js';
 import { DEFAULT_OS_VERSION, defaultConditions, type Device, type DeviceConditions, type Platform, type Manufacturer } from './device.js';
 import type { AppTokens, InstalledApp, SdkProfile, ApnsEnvironment, UninstalledToken, FidelityOptions } from './installed-app.js';
-import { issueApnsToken, issueFcmToken, issueZpnsPushId } from './token-issuer.js';
+import { DEFAULT_TOKEN_KINDS, type TokenKind } from './token-issuer.js';
 import { SimulatorError } from './simulator-error.js';
 
 export interface CreateDeviceInput {
@@ -29,7 +29,8 @@ export interface InstallAppInput {
   id?: string;
 }
 
-export interface TokenAddress { app: InstalledApp; device: Device; kind: keyof AppTokens }
+/** What a token addresses; `kind` is the token kind (`apns`, `fcm`...) the app holds it as. */
+export interface TokenAddress { app: InstalledApp; device: Device; kind: string }
 
 const DEFAULT_SDK_VERSION: Record<SdkProfile, string> = {
   'native-ios': '18.0',
@@ -50,8 +51,12 @@ export class Registry {
   private readonly uninstalled = new Map<string, UninstalledToken>();
   private nextDevice = 1;
   private nextApp = 1;
+  private tokenKinds: readonly TokenKind[] = DEFAULT_TOKEN_KINDS;
 
   constructor(private readonly bus: EventBus<SimulatorEvents>, private readonly now: () => number) {}
+
+  /** The token kinds register() issues: the running service modules' (startSimulator sets them before any app exists). */
+  useTokenKinds(kinds: readonly TokenKind[]): void { this.tokenKinds = kinds; }
 
   createDevice(input: CreateDeviceInput): Device {
     const id = input.id ?? `dev-${this.nextDevice++}`;
@@ -141,25 +146,35 @@ export class Registry {
   get appCount(): number { return this.apps.size; }
 
   /**
-   * Issues the app's tokens: an APNs token on iOS, an FCM token on Android (and on iOS for RN Firebase), a pushID for ZPNs.
-   * Registering again returns the same tokens: they survive lifecycle changes and last until uninstall.
+   * Issues the app's tokens, one per token kind it registers for (an APNs token on iOS, an FCM token on Android and on
+   * iOS for RN Firebase, a pushID for ZPNs...). Registering again returns the same tokens: they survive lifecycle changes
+   * and last until uninstall. A kind that is unavailable now (FCM on an Android phone without Google Play services) is
+   * left out with the SDK's error in `registrationErrors`; registering once it is available issues it.
    */
   register(appId: string): AppTokens {
     const app = this.requireApp(appId);
     const device = this.requireDevice(app.deviceId);
-    if (app.tokens) return app.tokens;
-    const tokens: AppTokens = {};
-    if (device.platform === 'ios') tokens.apns = issueApnsToken();
-    if (device.platform === 'android' || app.sdkProfile === 'rn-firebase') tokens.fcm = issueFcmToken();
-    if (app.sdkProfile === 'zpns-rn') tokens.zpns = issueZpnsPushId();
+    const wanted = this.tokenKinds.filter((kind) => kind.isWantedBy(app, device));
+    const errors: Record<string, string> = {};
+    const missing = wanted.filter((kind) => {
+      if (app.tokens?.[kind.name]) return false;
+      const error = kind.unavailable?.(app, device);
+      if (error) errors[kind.name] = error;
+      return !error;
+    });
+    if (app.tokens && missing.length === 0) return app.tokens;
+    const tokens: AppTokens = { ...app.tokens };
+    for (const kind of missing) tokens[kind.name] = kind.issue();
     app.tokens = tokens;
-    for (const token of Object.values(tokens)) this.tokens.set(token, app.id);
+    if (Object.keys(errors).length > 0) app.registrationErrors = errors;
+    else delete app.registrationErrors;
+    for (const token of Object.values(tokens)) if (token) this.tokens.set(token, app.id);
     this.bus.emit('token.issued', { appId, tokens });
     return tokens;
   }
 
   /** Declares a token for an app (scenarios and tests that want a known token). */
-  assignToken(appId: string, kind: keyof AppTokens, token: string): void {
+  assignToken(appId: string, kind: string, token: string): void {
     const app = this.requireApp(appId);
     const owner = this.tokens.get(token);
     if (owner && owner !== appId) throw new SimulatorError('TOKEN_IN_USE', `token is already assigned to ${owner}`, 'token', 409);
@@ -176,8 +191,7 @@ export class Registry {
     const appId = this.tokens.get(token);
     if (!appId) return undefined;
     const app = this.apps.get(appId)!;
-    const tokens = app.tokens!;
-    const kind: keyof AppTokens = tokens.apns === token ? 'apns' : tokens.fcm === token ? 'fcm' : 'zpns';
+    const kind = Object.entries(app.tokens!).find(([, value]) => value === token)![0];
     return { app, device: this.devices.get(app.deviceId)!, kind };
   }
 
@@ -187,7 +201,7 @@ export class Registry {
   uninstall(appId: string): InstalledApp {
     const app = this.requireApp(appId);
     const at = this.now();
-    for (const [kind, token] of Object.entries(app.tokens ?? {}) as [keyof AppTokens, string][]) {
+    for (const [kind, token] of Object.entries(app.tokens ?? {}) as [string, string][]) {
       this.tokens.delete(token);
       this.uninstalled.set(token, { kind, appId, bundleId: app.bundleId, environment: app.environment, uninstalledAt: at });
     }

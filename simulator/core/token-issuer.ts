@@ -1,5 +1,19 @@
-// Issues the addresses of an app install: APNs device tokens, FCM registration tokens and ZPNs pushIDs, shaped like the real ones.
+// Issues the addresses of an app install: APNs device tokens, FCM registration tokens and ZPNs pushIDs, shaped like the real ones,
+// and the token kinds (which app gets which token) the service modules declare and the registry issues.
 import { randomBytes } from 'node:crypto';
+import type { Device } from './device.js';
+import type { InstalledApp } from './installed-app.js';
+
+/** A kind of token a service issues to an app and resolves back to it (`apns`, `fcm`, `zpns`; a service module declares it). */
+export interface TokenKind {
+  /** Its key in `InstalledApp.tokens`. */
+  readonly name: string;
+  /** Whether this app registers for this kind of token on this device. */
+  isWantedBy(app: InstalledApp, device: Device): boolean;
+  /** The error the platform SDK reports when it cannot get one right now (the token is issued once it can). */
+  unavailable?(app: InstalledApp, device: Device): string | undefined;
+  issue(): string;
+}
 
 const URL_SAFE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -28,3 +42,27 @@ export function issueZpnsPushId(): string {
 }
 
 export const APNS_TOKEN_PATTERN = /^[0-9a-fA-F]{64}$/;
+
+/** An APNs device token: every iOS app. */
+export const APNS_TOKEN_KIND: TokenKind = { name: 'apns', isWantedBy: (_app, device) => device.platform === 'ios', issue: issueApnsToken };
+
+/**
+ * An FCM registration token: every Android app, and iOS apps on RN Firebase. FirebaseMessaging.getToken() needs Google
+ * Play services on Android; without them it fails with SERVICE_NOT_AVAILABLE (docs/reference/fcm.md#google-play-services-requirement;
+ * https://github.com/invertase/react-native-firebase/issues/8488).
+ */
+export const FCM_TOKEN_KIND: TokenKind = {
+  name: 'fcm',
+  isWantedBy: (app, device) => device.platform === 'android' || app.sdkProfile === 'rn-firebase',
+  unavailable: (_app, device) => (device.platform === 'android' && !device.conditions.hasGoogleServices ? 'SERVICE_NOT_AVAILABLE' : undefined),
+  issue: issueFcmToken,
+};
+
+/** A ZPNs pushID: apps on the ZPNs React Native SDK. */
+export const ZPNS_TOKEN_KIND: TokenKind = { name: 'zpns', isWantedBy: (app) => app.sdkProfile === 'zpns-rn', issue: issueZpnsPushId };
+
+/**
+ * The token kinds of a bare `new Simulation()`; startSimulator() passes its service modules' kinds instead
+ * (Registry.useTokenKinds), so a service added as a module brings its own.
+ */
+export const DEFAULT_TOKEN_KINDS: readonly TokenKind[] = [APNS_TOKEN_KIND, FCM_TOKEN_KIND, ZPNS_TOKEN_KIND];

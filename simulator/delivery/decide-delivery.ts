@@ -1,9 +1,11 @@
 // decideDelivery: the pure heart of pushsim. From push kind, priority, platform, SDK and app state it says which
 // callback runs, whether the system shows anything, whether the app wakes, or why nothing happens.
-import type { DeviceConditions, FidelityOptions, PushKind, PushPriority, SdkProfile } from '../core/index.js';
-import { IOS_PUSH_KINDS, ANDROID_PUSH_KINDS } from '../core/index.js';
+import type { Channel, DeviceConditions, FidelityOptions, PushKind, PushPriority, SdkProfile } from '../core/index.js';
+import { IOS_PUSH_KINDS, ANDROID_PUSH_KINDS, VENDOR_CHANNELS } from '../core/index.js';
 import { DELIVERY_CONDITIONS, type DeliverySituation, type DeliveryConditionName } from './delivery-conditions.js';
-import { PLATFORM_RULES, type PlatformCallback, type PlatformRule } from './platform-rules.js';
+import { PLATFORM_CHANNEL, PLATFORM_RULES, type PlatformCallback, type PlatformRule } from './platform-rules.js';
+import { matchVendorRule } from './vendor-rules.js';
+import { stageRule } from './stages.js';
 import { SDK_RULES, type SdkConditionName, type SdkRule } from './sdk-rules.js';
 import { isVersionBelow } from './sdk-version.js';
 
@@ -11,6 +13,8 @@ export interface DeliveryInput {
   kind: PushKind;
   priority: PushPriority;
   platform: 'ios' | 'android';
+  /** The channel the push arrives on; absent = the platform's own service (APNs on iOS, FCM on Android). */
+  channel?: Channel;
   /** Top-level lifecycle state (`suspended`, `killed`...). */
   state: string;
   conditions: DeviceConditions;
@@ -36,11 +40,41 @@ export interface Outcome {
   ruleIds: string[];
 }
 
-/** Silent push arrived in ZPNs 2.3.3 (shared/reference/zpns.md §4). */
+/** Silent push arrived in ZPNs 2.3.3 (docs/reference/zpns.md#silent-push-arrives-in-233). */
 export const ZPNS_SILENT_PUSH_MIN_VERSION = '2.3.3';
 
+/** The `decide` rows that are not platform, vendor or SDK rows: a kind of the other platform, no row, no permission. */
+export interface DecideFacts { kindExists: boolean; matched: boolean; shows: boolean; notificationsBlocked: boolean }
+export const DECIDE_RULES = [
+  stageRule<DecideFacts>({
+    id: 'decide.push-kind-mismatch', stage: 'decide',
+    condition: 'The push kind does not exist on the device\'s platform (an APNs background push to an Android app, an FCM data message to an iOS app).',
+    when: (f) => !f.kindExists, outcome: { fate: 'dropped', reason: 'this push kind does not exist on the platform' },
+    source: ['docs/reference/apns.md#push-types-and-topic-suffixes', 'docs/reference/fcm.md#message-resource'],
+  }),
+  stageRule<DecideFacts>({
+    id: 'decide.no-matching-row', stage: 'decide',
+    condition: 'No platform or vendor row covers the push kind in the app\'s state and the device\'s conditions: pushsim drops it and says so.',
+    when: (f) => f.kindExists && !f.matched, outcome: { fate: 'dropped', reason: 'no delivery rule covers this push' },
+    source: ['docs/reference/ios.md#callbacks-by-app-state', 'docs/reference/fcm.md#which-callback-runs'], unconfirmed: true,
+  }),
+  stageRule<DecideFacts>({
+    id: 'decide.notifications-blocked', stage: 'decide',
+    condition: 'The row would show a notification, but the app may not post notifications (iOS authorization, Android 13 POST_NOTIFICATIONS): nothing shows, and a push that would only have shown is dropped.',
+    when: (f) => f.matched && f.shows && f.notificationsBlocked,
+    outcome: { effect: 'no banner or tray notification; `displayed` becomes `dropped`', reason: 'notifications are not permitted for this app, so the system shows nothing' },
+    source: ['docs/reference/ios.md#notification-authorization', 'docs/reference/android.md#notification-permission-android-13'],
+  }),
+];
+const [KIND_MISMATCH, NO_ROW, NOTIFICATIONS_BLOCKED] = DECIDE_RULES as [typeof DECIDE_RULES[0], typeof DECIDE_RULES[0], typeof DECIDE_RULES[0]];
+
+export function channelOf(input: Pick<DeliveryInput, 'channel' | 'platform'>): Channel {
+  return input.channel ?? PLATFORM_CHANNEL[input.platform];
+}
+
 export function situationOf(input: DeliveryInput): DeliverySituation {
-  // "Foreground" needs the keyguard unlocked: a locked screen counts as background (fcm.md §2, zpns.md §1.5).
+  // "Foreground" needs the keyguard unlocked: a locked screen counts as background
+  // (docs/reference/fcm.md#what-foreground-means-to-the-sdk, docs/reference/zpns.md#android-fcm-messages).
   const state = input.platform === 'android' && input.state === 'foreground' && input.conditions.screenLocked ? 'background' : input.state;
   return { platform: input.platform, kind: input.kind, priority: input.priority, state, conditions: input.conditions };
 }
@@ -50,9 +84,10 @@ function holds(when: Partial<Record<string, boolean>> | undefined, test: (name: 
   return Object.entries(when).every(([name, expected]) => test(name) === expected);
 }
 
-export function matchPlatformRule(situation: DeliverySituation): PlatformRule | undefined {
+export function matchPlatformRule(situation: DeliverySituation, channel: Channel = PLATFORM_CHANNEL[situation.platform]): PlatformRule | undefined {
   return PLATFORM_RULES.find((rule) =>
     rule.platform === situation.platform &&
+    rule.channels.includes(channel) &&
     rule.kinds.includes(situation.kind) &&
     rule.states.includes(situation.state) &&
     holds(rule.when, (name) => DELIVERY_CONDITIONS[name as DeliveryConditionName](situation)));
@@ -78,15 +113,17 @@ export function matchSdkRule(input: DeliveryInput, situation: DeliverySituation,
 
 export function decideDelivery(input: DeliveryInput): Outcome {
   const kinds = input.platform === 'ios' ? IOS_PUSH_KINDS : ANDROID_PUSH_KINDS;
+  const channel = channelOf(input);
   if (!kinds.includes(input.kind)) {
-    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: ['push-kind-mismatch'],
+    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [KIND_MISMATCH.id],
       reason: `a "${input.kind}" push does not exist on ${input.platform}; use one of ${kinds.join(', ')}` };
   }
   const situation = situationOf(input);
-  const rule = matchPlatformRule(situation);
+  if (VENDOR_CHANNELS.includes(channel)) return decideVendorDelivery(channel, situation);
+  const rule = matchPlatformRule(situation, channel);
   if (!rule) {
-    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: ['no-rule'],
-      reason: `no delivery rule covers a ${input.kind} push to a ${input.platform} app in state ${situation.state}` };
+    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
+      reason: `no delivery rule covers a ${input.kind} push on ${channel} to a ${input.platform} app in state ${situation.state}` };
   }
   const platform = rule.outcome;
   const outcome: Outcome = {
@@ -99,14 +136,7 @@ export function decideDelivery(input: DeliveryInput): Outcome {
   if (platform.wake) outcome.wake = platform.wake;
   if (platform.reason) outcome.reason = platform.reason;
 
-  // The system shows nothing without notification permission, whatever the row says (iOS authorization, POST_NOTIFICATIONS).
-  if (outcome.display && DELIVERY_CONDITIONS.notificationsBlocked(situation)) {
-    outcome.display = false;
-    if (outcome.fate === 'displayed') {
-      outcome.fate = 'dropped';
-      outcome.reason = 'notifications are not permitted for this app, so the system shows nothing';
-    }
-  }
+  blockDisplayWithoutPermission(outcome, situation);
 
   const dropReasons: string[] = [];
   for (const callback of outcome.platformCallbacks) {
@@ -130,5 +160,31 @@ export function decideDelivery(input: DeliveryInput): Outcome {
     outcome.fate = outcome.display ? 'displayed' : 'dropped';
     outcome.reason = dropReasons.join('; ') || 'no app callback handles this push';
   }
+  return outcome;
+}
+
+/** The system shows nothing without notification permission, whatever the row says (iOS authorization, POST_NOTIFICATIONS). */
+function blockDisplayWithoutPermission(outcome: Outcome, situation: DeliverySituation): void {
+  const facts = { kindExists: true, matched: true, shows: outcome.display, notificationsBlocked: DELIVERY_CONDITIONS.notificationsBlocked(situation) };
+  if (!NOTIFICATIONS_BLOCKED.when(facts)) return;
+  outcome.display = false;
+  outcome.ruleIds.push(NOTIFICATIONS_BLOCKED.id);
+  if (outcome.fate === 'displayed') {
+    outcome.fate = 'dropped';
+    outcome.reason = NOTIFICATIONS_BLOCKED.outcome.reason!;
+  }
+}
+
+/** A vendor channel's row names the ZPNs event the app hears directly: there is no separate SDK row. */
+function decideVendorDelivery(channel: Channel, situation: DeliverySituation): Outcome {
+  const rule = matchVendorRule(channel, situation.kind, situation.state);
+  if (!rule) {
+    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
+      reason: `no delivery rule covers a ${situation.kind} push on ${channel} to an app in state ${situation.state}` };
+  }
+  const outcome: Outcome = { fate: rule.outcome.fate, callbacks: [...rule.outcome.callbacks], platformCallbacks: [], display: rule.outcome.display, ruleIds: [rule.id] };
+  if (rule.outcome.wake) outcome.wake = rule.outcome.wake;
+  if (rule.outcome.reason) outcome.reason = rule.outcome.reason;
+  blockDisplayWithoutPermission(outcome, situation);
   return outcome;
 }

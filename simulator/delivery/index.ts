@@ -9,3 +9,6 @@ export * from './rules-table.js';
 export * from './rules-markdown.js';
 export * from './offline-store.js';
 export * from './silent-push-throttle.js';
+export * from './stages.js';
+export * from './pipeline-rules.js';
+export * from './vendor-rules.js';

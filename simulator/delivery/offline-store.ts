@@ -1,52 +1,37 @@
-// What a push service holds for a device that is offline, under each service's storage policy.
-// APNs keeps one notification per app, the newest (apns.md §2, [SEND] "stores only one notification per bundle ID").
-// FCM keeps up to 100 non-collapsible messages and one per collapse key (fcm.md §2, collapsible-message-types).
-import { IOS_PUSH_KINDS, type Push } from '../core/index.js';
+// What a push service holds for a device that is offline, under each channel's storage policy: the `store.*` rows of
+// the offline stage. APNs keeps one notification per app, the newest (docs/reference/apns.md#offline-storage); FCM keeps
+// up to 100 non-collapsible messages and one per collapse key (docs/reference/fcm.md#stored-messages-and-collapse-keys);
+// a vendor channel keeps the newest (pushsim's choice, docs/reference/zpns.md#unconfirmed).
+import type { Channel, Push } from '../core/index.js';
+import { STORE_RULES, type EvictionFacts } from './pipeline-rules.js';
+import { firstRule } from './stages.js';
 
-export interface Eviction { pushId: string; fate: 'collapsed' | 'dropped'; reason: string }
+export interface Eviction { pushId: string; fate: 'collapsed' | 'dropped'; reason: string; ruleId: string }
 
-export const FCM_MAX_NON_COLLAPSIBLE = 100;
-/** "FCM stores at most 4 distinct collapse keys per device; beyond 4, which keys survive is undefined" — pushsim keeps the newest 4. */
-export const FCM_MAX_COLLAPSE_KEYS = 4;
+interface Held { push: Push; channel: Channel }
 
 export class OfflineStore {
-  private readonly held = new Map<string, Push[]>();
+  private readonly held = new Map<string, Held[]>();
 
-  /** Holds a push for an app; returns the pushes the service's policy discards to make room. */
-  hold(appId: string, push: Push): Eviction[] {
+  /** Holds a push for an app; returns the pushes the channel's policy discards to make room. */
+  hold(appId: string, push: Push, channel: Channel): Eviction[] {
     const queue = this.held.get(appId) ?? [];
     const evictions: Eviction[] = [];
-    if (IOS_PUSH_KINDS.includes(push.kind)) {
-      for (const old of queue) evictions.push({ pushId: old.id, fate: 'collapsed', reason: `replaced by ${push.id}: APNs stores only one notification per app while the device is offline` });
-      this.held.set(appId, [push]);
-      return evictions;
+    const sameChannel = queue.filter((h) => h.channel === channel);
+    const collapseKeys = new Set(sameChannel.filter((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId).map((h) => h.push.collapseId)).size;
+    const nonCollapsible = sameChannel.filter((h) => h.push.collapseId === undefined).length;
+    const facts = (older: Push): EvictionFacts => ({ channel, newer: push, older, collapseKeys, nonCollapsible });
+    // Past the collapse-key limit only the oldest key goes; the other rows apply to each held push on their own.
+    const oldestKey = sameChannel.find((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId)?.push.collapseId;
+    const kept: Held[] = [];
+    for (const entry of queue) {
+      const rule = entry.channel === channel ? firstRule(STORE_RULES, facts(entry.push), channel) : undefined;
+      const evicts = rule !== undefined && (rule.id !== 'store.fcm.collapse-key-limit' || entry.push.collapseId === oldestKey);
+      if (!evicts) { kept.push(entry); continue; }
+      evictions.push({ pushId: entry.push.id, fate: rule.outcome.fate as Eviction['fate'], ruleId: rule.id, reason: describe(rule.id, rule.outcome.reason!, push, entry.push) });
     }
-    if (push.collapseId !== undefined) {
-      for (let i = queue.length - 1; i >= 0; i--) {
-        if (queue[i]!.collapseId === push.collapseId) {
-          evictions.push({ pushId: queue[i]!.id, fate: 'collapsed', reason: `replaced by ${push.id} with the same collapse key "${push.collapseId}"` });
-          queue.splice(i, 1);
-        }
-      }
-      const keys = [...new Set(queue.filter((p) => p.collapseId !== undefined).map((p) => p.collapseId!))];
-      if (keys.length >= FCM_MAX_COLLAPSE_KEYS) {
-        const oldestKey = keys[0]!;
-        for (let i = queue.length - 1; i >= 0; i--) {
-          if (queue[i]!.collapseId === oldestKey) {
-            evictions.push({ pushId: queue[i]!.id, fate: 'dropped', reason: `FCM stores at most ${FCM_MAX_COLLAPSE_KEYS} collapse keys per device; "${oldestKey}" was the oldest` });
-            queue.splice(i, 1);
-          }
-        }
-      }
-    } else if (queue.filter((p) => p.collapseId === undefined).length >= FCM_MAX_NON_COLLAPSIBLE) {
-      // "When that limit is reached, all stored messages are discarded" and the app later gets onDeletedMessages.
-      for (const old of queue.filter((p) => p.collapseId === undefined)) {
-        evictions.push({ pushId: old.id, fate: 'dropped', reason: `FCM discarded all ${FCM_MAX_NON_COLLAPSIBLE} stored non-collapsible messages when the limit was reached; the app gets onDeletedMessages` });
-      }
-      for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.collapseId === undefined) queue.splice(i, 1);
-    }
-    queue.push(push);
-    this.held.set(appId, queue);
+    kept.push({ push, channel });
+    this.held.set(appId, kept);
     return evictions;
   }
 
@@ -54,20 +39,29 @@ export class OfflineStore {
   release(appId: string): Push[] {
     const queue = this.held.get(appId) ?? [];
     this.held.delete(appId);
-    return queue;
+    return queue.map((h) => h.push);
   }
 
   remove(appId: string, pushId: string): boolean {
     const queue = this.held.get(appId);
     if (!queue) return false;
-    const index = queue.findIndex((p) => p.id === pushId);
+    const index = queue.findIndex((h) => h.push.id === pushId);
     if (index === -1) return false;
     queue.splice(index, 1);
     if (queue.length === 0) this.held.delete(appId);
     return true;
   }
 
-  heldFor(appId: string): readonly Push[] { return this.held.get(appId) ?? []; }
+  heldFor(appId: string): readonly Push[] { return (this.held.get(appId) ?? []).map((h) => h.push); }
 
   clear(): void { this.held.clear(); }
+}
+
+function describe(ruleId: string, reason: string, newer: Push, older: Push): string {
+  switch (ruleId) {
+    case 'store.fcm.collapse-key': return `replaced by ${newer.id} with the same collapse key "${newer.collapseId}"`;
+    case 'store.fcm.collapse-key-limit': return `${reason}; "${older.collapseId}" was the oldest`;
+    case 'store.fcm.non-collapsible-limit': return reason;
+    default: return `replaced by ${newer.id}: ${reason}`;
+  }
 }

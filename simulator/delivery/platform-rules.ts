@@ -1,6 +1,6 @@
 // What the operating system does with a push, by platform, push kind, app state and device conditions.
 // First matching row wins. Each row cites its source; GET /api/rules, docs/delivery-rules.md and the tests read this table.
-import type { PushKind } from '../core/index.js';
+import type { Channel, PushKind } from '../core/index.js';
 import type { DeliveryConditionName } from './delivery-conditions.js';
 import { SOURCES } from './sources.js';
 
@@ -29,7 +29,10 @@ export interface PlatformOutcome {
 
 export interface PlatformRule {
   id: string;
+  stage: 'decide';
   platform: 'ios' | 'android';
+  /** The channel the row speaks for: the platform's own service (APNs on iOS, FCM on Android). */
+  channels: readonly Channel[];
   kinds: readonly PushKind[];
   /** Top-level lifecycle states the row applies to. */
   states: readonly string[];
@@ -49,7 +52,7 @@ const ANDROID_ALL = ['foreground', 'background', 'killed', 'forceStopped'] as co
 const ANDROID_KINDS = ['notification', 'data', 'notification+data'] as const;
 const { didReceiveRemoteNotification, willPresent, pushKitIncoming, onMessageReceived } = PLATFORM_CALLBACKS;
 
-export const PLATFORM_RULES: readonly PlatformRule[] = [
+const ROWS: readonly Omit<PlatformRule, 'stage' | 'channels'>[] = [
   // ── iOS: VoIP (PushKit) ─────────────────────────────────────────────────────────────────────────────
   {
     id: 'ios.voip.launches',
@@ -78,7 +81,7 @@ export const PLATFORM_RULES: readonly PlatformRule[] = [
     platform: 'ios', kinds: ['background'], states: IOS_WAKEABLE, when: { backgroundRefreshOff: true },
     outcome: { fate: 'dropped', reason: 'Background App Refresh is off (or Low Power Mode turned it off), so the system does not wake the app for a background push' },
     summary: 'With Background App Refresh off or in Low Power Mode, a background push does not wake the app (unconfirmed by Apple; a device condition).',
-    source: [SOURCES.backgroundRefresh, 'shared/reference/apns.md §2 (treat as unconfirmed; make it a simulator knob)'],
+    source: [SOURCES.backgroundRefresh, 'docs/reference/ios.md#background-app-refresh-and-low-power-mode (unconfirmed; a knob)'],
     unconfirmed: true,
   },
   {
@@ -146,7 +149,7 @@ export const PLATFORM_RULES: readonly PlatformRule[] = [
     id: 'android.no-google-services',
     platform: 'android', kinds: ANDROID_KINDS, states: ANDROID_ALL, when: { noGoogleServices: true },
     outcome: { fate: 'dropped', reason: 'the device has no Google Play services, so FCM cannot reach it' },
-    summary: 'FCM needs Google Play services on the device.',
+    summary: 'FCM needs Google Play services on the device: without them registration issues no token (SERVICE_NOT_AVAILABLE), and a token issued before they went reaches nothing.',
     source: [SOURCES.fcmDownstream, SOURCES.zpnsSilentDoc],
   },
   {
@@ -175,7 +178,7 @@ export const PLATFORM_RULES: readonly PlatformRule[] = [
     platform: 'android', kinds: ['notification', 'notification+data'], states: ['background', 'killed'], when: { notificationsBlocked: true },
     outcome: { fate: 'dropped', reason: 'POST_NOTIFICATIONS is denied, so the OS silently drops the tray notification' },
     summary: 'Without POST_NOTIFICATIONS a notification message shows nothing in the background.',
-    source: [SOURCES.postNotifications, 'shared/reference/fcm.md §6'],
+    source: [SOURCES.postNotifications, 'docs/reference/android.md#notification-permission-android-13'],
   },
   {
     id: 'android.notification.tray',
@@ -199,3 +202,8 @@ export const PLATFORM_RULES: readonly PlatformRule[] = [
     source: [SOURCES.fcmDownstream],
   },
 ];
+
+/** Platform rows decide pushes on the platform's own service: an Android row assumes FCM (Google Play services). */
+export const PLATFORM_CHANNEL = { ios: 'apns', android: 'fcm' } as const satisfies Record<PlatformRule['platform'], Channel>;
+
+export const PLATFORM_RULES: readonly PlatformRule[] = ROWS.map((row) => ({ ...row, stage: 'decide', channels: [PLATFORM_CHANNEL[row.platform]] }));

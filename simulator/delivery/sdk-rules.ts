@@ -1,7 +1,7 @@
 // How each SDK profile turns a platform callback into the callbacks the app's code registers.
 // First matching row wins; with no matching row the platform callback itself is what runs (native profiles).
-import type { PushKind, SdkProfile } from '../core/index.js';
-import { PLATFORM_CALLBACKS, type PlatformCallback } from './platform-rules.js';
+import type { Channel, PushKind, SdkProfile } from '../core/index.js';
+import { PLATFORM_CALLBACKS, PLATFORM_CHANNEL, type PlatformCallback } from './platform-rules.js';
 import { SOURCES } from './sources.js';
 
 export const SDK_CONDITIONS = ['silentPushUnsupported', 'documentedVariant', 'highPriority'] as const;
@@ -35,8 +35,11 @@ export interface SdkResult {
 
 export interface SdkRule {
   id: string;
+  stage: 'decide';
   profile: SdkProfile;
   platform: 'ios' | 'android';
+  /** The channel whose platform callback the row translates (APNs on iOS, FCM on Android). */
+  channels: readonly Channel[];
   /** The platform callback translated, or `display` for a message the system only shows. */
   on: PlatformCallback | 'display';
   kinds?: readonly PushKind[];
@@ -52,7 +55,7 @@ export interface SdkRule {
 const { didReceiveRemoteNotification, willPresent, pushKitIncoming, onMessageReceived } = PLATFORM_CALLBACKS;
 const NOTIFICATION_KINDS = ['notification', 'notification+data'] as const;
 
-export const SDK_RULES: readonly SdkRule[] = [
+const ROWS: readonly Omit<SdkRule, 'stage' | 'channels'>[] = [
   // ── zego-zpns-react-native, iOS ───────────────────────────────────────────────────────────────────────
   {
     id: 'zpns-rn.ios.silent-needs-2.3.3',
@@ -87,7 +90,7 @@ export const SDK_RULES: readonly SdkRule[] = [
     profile: 'zpns-rn', platform: 'ios', on: pushKitIncoming,
     result: { callback: ZPNS_CALLBACKS.voipIncoming },
     summary: 'A VoIP push goes to zego-callkit-react-native\'s incoming-push callback with extras.payload and extras.call_id.',
-    source: ['shared/reference/zpns.md §3.3–3.4 (VoIP, CallKit didReceiveIncomingPush)'],
+    source: ['docs/reference/zpns.md#voip (CallKit didReceiveIncomingPush)', 'docs/reference/zpns.md#payload-as-delivered'],
   },
   // ── zego-zpns-react-native, Android (FCM channel) ─────────────────────────────────────────────────────
   {
@@ -178,3 +181,5 @@ export const SDK_RULES: readonly SdkRule[] = [
     source: [SOURCES.rnfbUsage, SOURCES.rnfbReceiver],
   },
 ];
+
+export const SDK_RULES: readonly SdkRule[] = ROWS.map((row) => ({ ...row, stage: 'decide', channels: [PLATFORM_CHANNEL[row.platform]] }));

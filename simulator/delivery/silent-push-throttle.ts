@@ -1,5 +1,5 @@
-// Apple's budget for background (silent) pushes: "don't try to send more than two or three per hour" ([BG]);
-// "more frequently than three times per hour, the system imposes rate limitations" ([STRAT]). Off with a debugger attached.
+// Apple's budget for background (silent) pushes: two or three an hour, rate-limited above about three
+// (docs/reference/apns.md#silent-push-budget). Off with a debugger attached.
 
 export interface ThrottleSettings {
   /** Background pushes per app per rolling window that wake the app; 0 turns the throttle off. */

@@ -1,7 +1,7 @@
 // Applies lifecycle events to apps in the registry and runs their delayed transitions (suspension, the 30 s budget) on the clock.
 import type { Clock, EventBus, Registry, SimulatorEvents, TimerHandle } from '../core/index.js';
 import { SimulatorError } from '../core/index.js';
-import { pathToState, stepLifecycle, lifecycleEvents, topState, IOS_BACKGROUND_BUDGET_MS, type LifecycleStep } from '../lifecycle/index.js';
+import { pathToState, stepLifecycle, lifecycleEvents, refuseEvent, topState, IOS_BACKGROUND_BUDGET_MS, type LifecycleStep } from '../lifecycle/index.js';
 
 // Why an app stopped running, for the ledger and GET /api/apps/:id.
 const STOP_REASONS: Record<string, string> = {
@@ -34,7 +34,7 @@ export class LifecycleDriver {
     if (!isDelayed && !events.includes(eventType)) {
       throw new SimulatorError('UNKNOWN_LIFECYCLE_EVENT', `"${eventType}" is not a ${device.platform} lifecycle event; use one of ${events.join(', ')}`, 'event');
     }
-    const step = stepLifecycle(device.platform, app.lifecycle, eventType, { backgroundBudgetMs: this.settings.backgroundBudgetMs, ...(app.suspendAfterMs !== undefined ? { suspendAfterMs: app.suspendAfterMs } : {}) });
+    const step = stepLifecycle(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
     for (const id of step.cancels) this.cancel(appId, id);
     if (step.to !== step.from) this.cancelAll(appId);
     for (const timer of step.timers) this.schedule(appId, timer.id, timer.delayMs, timer.eventType);
@@ -46,6 +46,21 @@ export class LifecycleDriver {
       this.bus.emit('app.state-changed', { appId, deviceId: app.deviceId, from: step.from, to: step.to, event: named, ...(reason ? { reason } : {}) });
     }
     return step;
+  }
+
+  /**
+   * An event someone asked for (REST, the client shim, a scenario step): refused with a 409 that says why and lists the
+   * events the state takes, where `send` would leave the app unchanged without a word. `reboot` is a device event and
+   * always applies.
+   */
+  request(appId: string, eventType: string): LifecycleStep {
+    const app = this.registry.requireApp(appId);
+    const device = this.registry.requireDevice(app.deviceId);
+    if (eventType !== 'reboot' && lifecycleEvents(device.platform).includes(eventType)) {
+      const refusal = refuseEvent(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
+      if (refusal) throw new SimulatorError('EVENT_NOT_APPLICABLE', refusal, 'event', 409);
+    }
+    return this.send(appId, eventType);
   }
 
   /** Takes an app to a state by the shortest path of user and system events; returns the events applied. */
@@ -64,6 +79,10 @@ export class LifecycleDriver {
   }
 
   forget(appId: string): void { this.cancelAll(appId); }
+
+  private settingsFor(suspendAfterMs: number | undefined) {
+    return { backgroundBudgetMs: this.settings.backgroundBudgetMs, ...(suspendAfterMs !== undefined ? { suspendAfterMs } : {}) };
+  }
 
   clear(): void { for (const appId of [...this.timers.keys()]) this.cancelAll(appId); }
 

@@ -6,7 +6,7 @@ import {
   type ProviderName, type SdkProfile, type Fate, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
 } from '../core/index.js';
 import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
-import type { ThrottleSettings } from '../delivery/index.js';
+import { ACCEPT_RULES, firstRule, type ThrottleSettings } from '../delivery/index.js';
 import { LifecycleDriver } from './lifecycle-driver.js';
 import { PushRouter, type RouteResult } from './push-router.js';
 
@@ -127,11 +127,13 @@ export class Simulation {
 
   /**
    * Records a push that is not routed to a device: a provider's rejection (fate `rejected` with the service's reason), or an
-   * accepted push whose kind pushsim does not deliver (fate `dropped` with the reason).
+   * accepted push whose kind pushsim does not deliver (fate `dropped` with the reason). A fate without `ruleIds` gets the
+   * accept-stage row for its provider and fate (`apns.wire.rejected`, `fcm.wire.rejected`, `apns.push-type.not-modelled`).
    */
   record(push: Push, fate: Omit<Fate, 'at'>): void {
     const address = this.registry.resolveToken(push.token);
-    this.ledger.open(push, fate, address ? { deviceId: address.device.id, appId: address.app.id } : {});
+    const ruleIds = fate.ruleIds ?? [firstRule(ACCEPT_RULES, { provider: push.provider, fate: fate.name })?.id].filter((id): id is string => id !== undefined);
+    this.ledger.open(push, { ...fate, ruleIds, ruleId: ruleIds.join(' → ') }, address ? { deviceId: address.device.id, appId: address.app.id } : {});
   }
 
   /** The user taps the notification a push displayed; returns the app's state before the tap. */
@@ -153,7 +155,10 @@ export class Simulation {
   }
 }
 
-/** Apple: background pushes must use priority 5; FCM: data messages default to normal (fcm.md §2, unconfirmed). */
+/**
+ * Apple: background pushes must use priority 5; FCM: data messages default to normal
+ * (docs/reference/fcm.md#default-priority, unconfirmed).
+ */
 export function defaultPriority(kind: PushKind): PushPriority {
   return kind === 'background' || kind === 'data' ? 'normal' : 'high';
 }

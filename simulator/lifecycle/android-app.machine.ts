@@ -1,5 +1,6 @@
 // The lifecycle of an Android app process as FCM and ZPNs see it.
-// Sources: shared/reference/fcm.md §2 (force-stop, FLAG_EXCLUDE_STOPPED_PACKAGES), zpns.md §1.4–1.5 (headless task).
+// Sources: docs/reference/android.md#force-stop (FLAG_EXCLUDE_STOPPED_PACKAGES), docs/reference/android.md#headless-js,
+// docs/reference/zpns.md#background-message-handler (headless task).
 import { setup } from 'xstate';
 
 export type AndroidAppEvent =

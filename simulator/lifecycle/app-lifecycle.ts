@@ -94,6 +94,38 @@ export function stepLifecycle(platform: Platform, from: string, eventType: strin
   return { from, to, changed: to !== from || timers.length > 0, timers, cancels };
 }
 
+/** The events the machine takes in a state (a transition exists for them there), in the platform's event order. */
+export function acceptedEvents(platform: Platform, from: string, settings: LifecycleSettings = {}): string[] {
+  const machine = MACHINES[platform];
+  const snapshot = machine.resolveState({ value: toValue(from), context: contextFor(platform, settings) });
+  return EVENTS[platform].filter((type) => snapshot.can({ type } as never));
+}
+
+// Why an event does not apply, where the platform says so; other refusals only list what the state accepts.
+const REFUSALS: Record<Platform, { event: string; states: readonly string[]; why: string }[]> = {
+  ios: [
+    // The system reclaims memory by terminating apps in the background or suspended, not the one the user is using
+    // (https://developer.apple.com/documentation/uikit/managing-your-app-s-life-cycle; docs/reference/ios.md#app-states).
+    { event: 'terminateBySystem', states: ['active', 'inactive'], why: 'iOS does not terminate the foreground app to reclaim resources, only apps in the background or suspended; move it to the background first (moveToBackground)' },
+    { event: 'suspend', states: ['active', 'inactive'], why: 'iOS suspends only apps in the background; move it to the background first (moveToBackground)' },
+    // The system does not launch a force-quit app for a push (docs/reference/ios.md#force-quit).
+    { event: 'wakeForPush', states: ['forceQuit'], why: 'the system does not launch a force-quit app for a background push until the user launches it again' },
+  ],
+  android: [
+    // FLAG_EXCLUDE_STOPPED_PACKAGES (docs/reference/android.md#force-stop).
+    { event: 'wakeForPush', states: ['forceStopped'], why: 'a force-stopped app receives no broadcasts until the user launches it again' },
+  ],
+};
+
+/** Says why an event does not apply in a state, and which events do; undefined when the machine takes it. */
+export function refuseEvent(platform: Platform, from: string, eventType: string, settings: LifecycleSettings = {}): string | undefined {
+  const accepted = acceptedEvents(platform, from, settings);
+  if (accepted.includes(eventType)) return undefined;
+  const top = topState(from);
+  const why = REFUSALS[platform].find((r) => r.event === eventType && r.states.includes(top))?.why;
+  return `"${eventType}" does not apply to an ${platform === 'ios' ? 'iOS' : 'Android'} app in "${from}"${why ? `: ${why}` : ''}; events it takes now: ${accepted.join(', ') || 'none'}`;
+}
+
 // Events a push or the whole device causes; a path to a state is made of the user's and the app's own events.
 const PUSH_OR_DEVICE_EVENTS = new Set(['wakeForPush', 'handlerCompleted', 'budgetExpired', 'reboot']);
 

@@ -1,5 +1,7 @@
 // The lifecycle of an iOS app as UIKit and APNs see it, including the 30 s background-push budget.
-// Sources: shared/reference/apns.md §2–3; developer.apple.com/documentation/uikit/managing-your-app-s-life-cycle;
+// Sources: docs/reference/ios.md#app-states, docs/reference/ios.md#callbacks-by-app-state,
+// docs/reference/ios.md#background-execution-time, docs/reference/ios.md#force-quit;
+// developer.apple.com/documentation/uikit/managing-your-app-s-life-cycle;
 // developer.apple.com/documentation/uikit/uiapplicationdelegate/application(_:didreceiveremotenotification:fetchcompletionhandler:)
 import { setup } from 'xstate';
 
@@ -50,7 +52,8 @@ export const iosAppMachine = setup({
   }),
   initial: 'notRunning',
   on: {
-    // "the user must relaunch your app or restart the device" — a reboot clears the force-quit block [DRRN].
+    // The user must relaunch the app or restart the device: a reboot clears the force-quit block
+    // (docs/reference/ios.md#force-quit).
     reboot: '.notRunning',
   },
   states: {

@@ -2,11 +2,16 @@
 // answers with any of the service's reasons, delays the answer, or drops the stream or the connection. A seed makes a
 // chaotic run replayable.
 import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseInput } from '../control/parse-input.js';
 import { SimulatorError, seededRandom } from '../core/index.js';
+import type { FaultCatalogue } from './service-module.js';
 
 export interface FaultRule {
   id: string;
-  provider: 'apns' | 'fcm';
+  /** The service module it applies to (`apns`, `fcm`...). */
+  provider: string;
   /** Only pushes to this device token / registration token. */
   token?: string;
   /** APNs: only this apns-topic. */
@@ -37,8 +42,8 @@ export class FaultInjector {
   get seed(): number { return this.currentSeed; }
   reseed(seed: number): void { this.currentSeed = seed; this.random = seededRandom(seed); }
 
-  add(rule: Omit<FaultRule, 'id'> & { id?: string }, validReason: (reason: string) => boolean): FaultRule {
-    if (rule.reason !== undefined && !validReason(rule.reason)) throw new SimulatorError('UNKNOWN_REASON', `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET /api/${rule.provider}/reasons lists them`, 'reason');
+  add(rule: Omit<FaultRule, 'id'> & { id?: string }, catalogue: Pick<FaultCatalogue, 'isReason' | 'reasonsPath'>): FaultRule {
+    if (rule.reason !== undefined && !catalogue.isReason(rule.reason)) throw new SimulatorError('UNKNOWN_REASON', `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET ${catalogue.reasonsPath} lists them`, 'reason');
     if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new SimulatorError('INVALID_PROBABILITY', 'probability must be between 0 and 1', 'probability');
     if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined) throw new SimulatorError('EMPTY_FAULT', 'a fault needs a reason, a drop or a delayMs', 'reason');
     const stored: FaultRule = { ...rule, id: rule.id ?? randomUUID() };
@@ -46,12 +51,12 @@ export class FaultInjector {
     return stored;
   }
 
-  list(provider?: 'apns' | 'fcm'): FaultRule[] { return this.rules.filter((r) => !provider || r.provider === provider); }
+  list(provider?: string): FaultRule[] { return this.rules.filter((r) => !provider || r.provider === provider); }
   remove(id: string): boolean { const before = this.rules.length; this.rules = this.rules.filter((r) => r.id !== id); return this.rules.length < before; }
-  clear(provider?: 'apns' | 'fcm'): void { this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : []; }
+  clear(provider?: string): void { this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : []; }
 
   /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */
-  pick(provider: 'apns' | 'fcm', context: FaultContext): FaultRule | undefined {
+  pick(provider: string, context: FaultContext): FaultRule | undefined {
     if (this.rules.length === 0) return undefined;
     for (const rule of this.rules) {
       if (rule.provider !== provider) continue;
@@ -65,4 +70,36 @@ export class FaultInjector {
     }
     return undefined;
   }
+}
+
+/** The body of POST /api/<service>/faults. */
+export const faultSchema = z.object({
+  token: z.string().min(1).optional(),
+  topic: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+  probability: z.number().min(0).max(1).optional(),
+  reason: z.string().min(1).optional(),
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  drop: z.enum(['stream', 'connection']).optional(),
+  times: z.number().int().positive().optional(),
+  id: z.string().min(1).optional(),
+}).strict();
+
+/** GET, POST and DELETE /api/<service>/faults (and DELETE …/faults/:id) for a service with a fault catalogue. */
+export function faultRoutes(service: string, catalogue: FaultCatalogue, faults: FaultInjector, options: { removeOne?: boolean } = {}): Router {
+  const router = Router();
+  router.get(`/${service}/faults`, (_req, res) => { res.json(faults.list(service)); });
+  router.post(`/${service}/faults`, (req, res) => {
+    const body = parseInput(faultSchema, req.body);
+    res.status(201).json(faults.add({ ...body, provider: service } as Parameters<FaultInjector['add']>[0], catalogue));
+  });
+  // FCM's route set has no DELETE of one fault (yet); the OpenAPI route list is checked against what is mounted.
+  if (options.removeOne !== false) {
+    router.delete(`/${service}/faults/:id`, (req, res) => {
+      if (!faults.remove(req.params.id)) throw new SimulatorError('FAULT_NOT_FOUND', `no fault ${req.params.id}`, 'id', 404);
+      res.status(204).end();
+    });
+  }
+  router.delete(`/${service}/faults`, (_req, res) => { faults.clear(service); res.status(204).end(); });
+  return router;
 }

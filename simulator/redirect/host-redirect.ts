@@ -81,20 +81,18 @@ export function installRedirect(options: RedirectOptions): () => void {
   return restore;
 }
 
-/** The redirect targets for a running simulator's endpoints (`GET /api/endpoints`). */
-export function targetsFromEndpoints(endpoints: { name: string; url: string }[]): Record<string, RedirectTarget> {
-  const at = (name: string): RedirectTarget | undefined => {
-    const endpoint = endpoints.find((e) => e.name === name && !e.url.startsWith('http:'));
-    if (!endpoint) return undefined;
-    const url = new URL(endpoint.url);
-    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
-  };
+/**
+ * The redirect targets for a running simulator's endpoints (`GET /api/endpoints`): each TLS endpoint's `hosts` (the
+ * public host names its service module declares) → the endpoint. Plain-HTTP endpoints (h2c APNs) are not targets: the
+ * redirected client speaks TLS.
+ */
+export function targetsFromEndpoints(endpoints: { name: string; url: string; hosts?: string[] }[]): Record<string, RedirectTarget> {
   const targets: Record<string, RedirectTarget> = {};
-  const sandbox = at('apns');
-  const production = at('apns-production');
-  const fcm = at('fcm');
-  if (sandbox) { targets['api.sandbox.push.apple.com'] = sandbox; targets['api.development.push.apple.com'] = sandbox; }
-  if (production) targets['api.push.apple.com'] = production;
-  if (fcm) { targets['fcm.googleapis.com'] = fcm; targets['oauth2.googleapis.com'] = fcm; targets['iid.googleapis.com'] = fcm; }
+  for (const endpoint of endpoints) {
+    if (!endpoint.hosts?.length || endpoint.url.startsWith('http:')) continue;
+    const url = new URL(endpoint.url);
+    const target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+    for (const host of endpoint.hosts) targets[host] ??= target;
+  }
   return targets;
 }

@@ -6,6 +6,7 @@ import { LineCounter, parseDocument, isMap, type Document, type Node } from 'yam
 import type { ZodError } from 'zod';
 import { scenarioSchema, stepSchemas, STEP_KINDS, type Scenario, type StepKind } from './scenario-schema.js';
 import { ScenarioFileError } from './scenario-error.js';
+import { initialLifecycle, lifecycleEvents, lifecycleStates, pathToState, type Platform } from '../lifecycle/index.js';
 
 export interface ScenarioStep { kind: StepKind; spec: any; index: number; line: number }
 
@@ -149,6 +150,22 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
     const appIds = new Set(scenario.apps.map((a) => a.id));
     scenario.apps.forEach((app, i) => { if (app.entry && app.rnEntry) fail(['apps', i, 'rnEntry'], `apps.${i}: give entry (a main(api) module) or rnEntry (a React Native index.js), not both`); });
     scenario.apps.forEach((app, i) => { if (!deviceIds.has(app.device)) fail(['apps', i, 'device'], `apps.${i}.device: no device "${app.device}" (devices: ${[...deviceIds].join(', ') || 'none'})`); });
+    // Lifecycle states and events are the platform machine's (simulator/lifecycle), so they are checked here against the
+    // platform of the app's device, not by the schema: a typo fails at load with its line, not halfway through a run.
+    const platformOf = new Map(scenario.apps.map((app) => [app.id, scenario.devices.find((d) => d.id === app.device)!.platform as Platform]));
+    const checkState = (path: (string | number)[], appId: string, state: string): void => {
+      const platform = platformOf.get(appId)!;
+      const states = lifecycleStates(platform);
+      if (!states.includes(state)) fail(path, `${path.join('.')}: "${state}" is not a lifecycle state of an ${platform === 'ios' ? 'iOS' : 'Android'} app (app "${appId}"); states: ${states.join(', ')}`);
+    };
+    scenario.apps.forEach((app, i) => {
+      if (app.state === undefined) return;
+      checkState(['apps', i, 'state'], app.id, app.state);
+      const platform = platformOf.get(app.id)!;
+      if (!pathToState(platform, initialLifecycle(platform), app.state)) {
+        fail(['apps', i, 'state'], `apps.${i}.state: an app cannot start in "${app.state}": only a push or the clock leads there; start it in a state before and send the push (or advance the clock) in a step`);
+      }
+    });
 
     const names = new Set<string>();
     const steps: ScenarioStep[] = scenario.steps.map((step, index) => {
@@ -173,6 +190,11 @@ export function loadScenarioText(text: string, file: string): ScenarioRun[] {
         (Array.isArray(spec.recipients) ? spec.recipients as string[] : []).forEach((ref, i) => {
           if (!appIds.has(ref)) fail(['steps', index, kind, 'recipients', i], `steps.${index}.${kind}.recipients.${i}: no app "${ref}" (apps: ${[...appIds].join(', ') || 'none'})`);
         });
+        if ((kind === 'lifecycle' || kind === 'expect') && typeof spec.app === 'string' && typeof spec.state === 'string') checkState(['steps', index, kind, 'state'], spec.app, spec.state);
+        if (kind === 'lifecycle' && typeof spec.event === 'string') {
+          const events = lifecycleEvents(platformOf.get(spec.app as string)!);
+          if (!events.includes(spec.event)) fail(['steps', index, kind, 'event'], `steps.${index}.lifecycle.event: "${spec.event}" is not a lifecycle event of an ${platformOf.get(spec.app as string) === 'ios' ? 'iOS' : 'Android'} app; events: ${events.join(', ')}`);
+        }
         if (kind === 'conditions' && !deviceIds.has(spec.device as string)) fail(['steps', index, kind, 'device'], `steps.${index}.conditions.device: no device "${spec.device}" (devices: ${[...deviceIds].join(', ') || 'none'})`);
         for (const field of ['of', 'push'] as const) {
           const ref = spec[field];

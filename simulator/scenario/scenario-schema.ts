@@ -2,6 +2,8 @@
 // change states and conditions, move the clock and inject faults; expectations on answers, callbacks, fates and states.
 // The zod schema is the single source: the runner validates with it and `pushsim schema` publishes it as JSON Schema.
 import { z } from 'zod';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
+import { scenarioApnsKeySchema } from '../providers/apns/index.js';
 
 const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like "30s", "250ms" or "1h"')]);
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
@@ -44,53 +46,32 @@ export const strategySchema = z.object({
 }).strict();
 
 const repeat = z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last');
-const tenChars = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits, like Apple\'s');
 
-export const apnsKeySchema = z.object({
-  id: id.describe('the name an apns step\'s `key` uses'),
-  teamId: tenChars.optional().describe('the team id (`iss`); generated for a minted key when absent, required with p8'),
-  keyId: tenChars.optional().describe('the key id (`kid`); generated for a minted key when absent, required with p8'),
-  p8: z.string().optional().describe('a .p8 file (path relative to the scenario file) to sign with; a key is minted when absent'),
-  environment: z.enum(['sandbox', 'production', 'both']).optional().describe('team-scoped keys are environment-specific (both by default)'),
-  topics: z.array(z.string()).optional().describe('a topic-specific key may send only to these topics'),
-}).strict().describe('an APNs signing key');
+/** The scenario's `keys.apns` entries (declared by the APNs module, beside its step). */
+export const apnsKeySchema = scenarioApnsKeySchema;
+export { APNS_AUTH_MODES } from '../providers/apns/index.js';
 
 const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
 
-/**
- * token: a key minted for the scenario (re-signed every 50 min); none; expired (iat 2 h ago); invalid (not a JWT);
- * production-key (a key bound to production); other-key (a second key of the team, on the same connection);
- * topic-key (a key restricted to another topic); renewed-token (a new token for the same key, on the same connection);
- * certificate (a client certificate for the topic); foreign-certificate (issued by another CA);
- * production-certificate (a client certificate for production).
- */
-export const APNS_AUTH_MODES = ['token', 'none', 'expired', 'invalid', 'production-key', 'other-key', 'topic-key', 'renewed-token', 'certificate', 'foreign-certificate', 'production-certificate'] as const;
+/** The send steps the service modules add (`apns`, `fcm`, `zim`), in the order of the services list. */
+function serviceSteps(modules: readonly ServiceModule[]): Record<string, z.ZodType> {
+  return Object.fromEntries(modules.flatMap((m) => (m.scenarioStep ? [[m.scenarioStep.kind, m.scenarioStep.schema]] : [])));
+}
 
-export const STEP_KINDS = ['push', 'apns', 'fcm', 'zim', 'lifecycle', 'conditions', 'advance', 'fault', 'tap', 'chaos', 'uninstall', 'subscribe', 'expect'] as const;
+const faultServices = SERVICES.filter((m) => (m as ServiceModule).faults).map((m) => m.name) as [string, ...string[]];
 
-export const stepSchemas = {
+/** A step kind: one of the simulator's own, or a service module's send step (`apns`, `fcm`, `zim`). */
+export type StepKind = string;
+
+export const stepSchemas: Record<StepKind, z.ZodType> = {
   push: z.object({ app: id.describe('the app it goes to'), kind: z.enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data']), priority: z.enum(['high', 'normal', 'low']).optional(), payload: json.optional(), collapseId: z.string().optional(), ttl: duration.optional(), repeat, as }).strict()
     .describe('simulator-native send of a normalised push'),
-  apns: z.object({
-    app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'), token: z.string().optional().describe('a device token instead (even a malformed one)'),
-    headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional().describe('the JSON payload (a string is sent as is, even if it is not JSON)'),
-    production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
-    auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a provider token by default)'),
-    key: id.optional().describe('the `keys.apns` entry to sign the provider token with (the first one, or a minted key, by default)'),
-    expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
-    padTo: z.number().int().positive().optional().describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
-    path: z.string().optional().describe('another :path (BadPath, MissingDeviceToken)'), method: z.string().optional().describe('another method (MethodNotAllowed)'), repeat, as,
-  }).strict()
-    .describe('a request to the APNs endpoint over HTTP/2 (token auth with a key minted for the scenario)'),
-  fcm: z.object({ app: id.optional().describe('the app it goes to (message.token)'), message: json.describe('the FCM v1 Message (snake_case or lowerCamel)'), validateOnly: z.boolean().optional(), project: z.string().optional().describe('the project in the URL (the default project otherwise)'), auth: z.enum(['token', 'none', 'invalid']).optional().describe('an OAuth token from a service account (default), none, or a bad one'), repeat, as }).strict()
-    .describe('messages:send on the FCM endpoint (message.token defaults to the app\'s FCM token)'),
-  zim: z.object({ from: z.string().min(1).describe('sender userID'), to: z.string().optional().describe('receiver userID (a peer conversation)'), invitees: z.array(z.string()).optional().describe('call invitees'), call: z.boolean().optional().describe('a call invitation instead of a message'), message: json.optional().describe('the ZIM message ({ type: 1, message: "..." } by default)'), priority: z.number().int().optional().describe('ZIMMessagePriority 1–3 (2 by default)'), pushConfig: json.optional().describe('ZIMPushConfig: resourcesID, title, content, payload, voIPConfig...'), repeat, as }).strict()
-    .describe('a ZIM-shaped send: sendMessage to `to`, or callInvite to `invitees` with call: true'),
+  ...serviceSteps(SERVICES),
   lifecycle: z.object({ app: id, event: z.string().optional().describe('launch, moveToBackground, suspend, terminateBySystem, forceQuit, kill, forceStop, reboot...'), state: z.string().optional().describe('a state to reach by the shortest path of events') }).strict()
     .describe('a lifecycle event, or the shortest path to a state'),
   conditions: z.object({ device: id, set: json.describe('conditions to change, e.g. { online: false }') }).strict().describe('change device conditions'),
   advance: duration.describe('advance the virtual clock'),
-  fault: z.object({ provider: z.enum(['apns', 'fcm']), app: id.optional().describe('only pushes to this app\'s token'), reason: z.string().optional().describe('an APNs reason or FCM error code to answer with'), probability: z.number().min(0).max(1).optional().describe('seeded by --seed'), times: z.number().int().positive().optional().describe('how many pushes it hits'), drop: z.enum(['stream', 'connection']).optional().describe('reset the stream or drop the connection instead of answering') }).strict()
+  fault: z.object({ provider: z.enum(faultServices), app: id.optional().describe('only pushes to this app\'s token'), reason: z.string().optional().describe('an APNs reason or FCM error code to answer with'), probability: z.number().min(0).max(1).optional().describe('seeded by --seed'), times: z.number().int().positive().optional().describe('how many pushes it hits'), drop: z.enum(['stream', 'connection']).optional().describe('reset the stream or drop the connection instead of answering') }).strict()
     .describe('inject a fault (the app\'s token when app is given)'),
   tap: z.object({ app: id, push: z.string().describe('the `as` name of a displayed push') }).strict().describe('the user taps the notification of a named push'),
   uninstall: z.object({ app: id }).strict().describe('uninstall an app: its tokens become invalid'),
@@ -116,9 +97,10 @@ export const stepSchemas = {
     state: z.string().optional().describe('the app\'s lifecycle state (top-level or full path)'),
     within: duration.optional().describe('advance the clock up to this long until the expectation holds'),
   }).strict().describe('expectations, checked now (or within a clock time)'),
-} as const;
+};
 
-export type StepKind = (typeof STEP_KINDS)[number];
+/** The step kinds in the reference's order: the simulator's own, with the services' send steps after `push`. */
+export const STEP_KINDS: readonly StepKind[] = ['push', ...Object.keys(serviceSteps(SERVICES)), 'lifecycle', 'conditions', 'advance', 'fault', 'tap', 'chaos', 'uninstall', 'subscribe', 'expect'];
 
 export const scenarioSchema = z.object({
   name: z.string().min(1),

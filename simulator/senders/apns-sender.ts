@@ -35,9 +35,18 @@ export function signProviderToken(key: { teamId: string; keyId: string; p8: stri
 /** Errors that mean the stream was never opened on a session APNs had closed (GOAWAY): safe to send again once. */
 const NOT_SENT = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);
 
+/**
+ * Whether the push was certainly not processed: a session that had gone away, or a stream the server refused
+ * (REFUSED_STREAM "indicates that no application processing was performed", RFC 9113 §8.7), as pushsim does to a
+ * stream sent on a connection after its Shutdown answer.
+ */
+function wasNotSent(error: NodeJS.ErrnoException): boolean {
+  return NOT_SENT.has(error.code ?? '') || (error.code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(error.message));
+}
+
 export async function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
   try { return await sendOnce(input); } catch (error) {
-    if (!NOT_SENT.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (!wasNotSent(error as NodeJS.ErrnoException)) throw error;
     // http2-wrapper keeps handing out a session after its GOAWAY; drop the pool's sessions and connect afresh.
     (input.agent ?? http2.globalAgent).destroy();
     return sendOnce(input);

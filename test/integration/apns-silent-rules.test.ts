@@ -1,4 +1,5 @@
-// Apple's silent-push rules on the way to the device (apns.md §2), through the real APNs wire on a virtual clock.
+// Apple's silent-push rules on the way to the device (docs/reference/apns.md#background-pushes), through the real
+// APNs wire on a virtual clock.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import type { ClientHttp2Session } from 'node:http2';
 import { startSimulator, type SimulatorHandle, type InstalledApp } from '../../simulator/index.js';

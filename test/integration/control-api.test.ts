@@ -68,6 +68,23 @@ describe('a silent push to a zpns-rn app, through the REST API alone', () => {
     expect((await api('GET', `/apps/${app.id}`)).body.state).toBe('suspended');
   });
 
+  test('GET /pushes?limit=N returns the newest N (not the oldest), newest first, with a cursor that pages through the rest', async () => {
+    const app = await zpnsApp('ios', 'active');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await sendSilent(app)).id);
+    const first = await fetch(`${sim.urls.api}/pushes?app=${app.id}&limit=2`);
+    expect(((await first.json()) as any[]).map((e) => e.id)).toEqual([ids[4], ids[3]]);
+    const cursor = first.headers.get('pushsim-next-cursor')!;
+    expect(first.headers.get('link')).toBe(`</api/pushes?app=${app.id}&limit=2&before=${cursor}>; rel="next"`);
+    await sendSilent(app); // a newer push does not shift the pages already handed out
+    const second = await fetch(`${sim.urls.api}/pushes?app=${app.id}&limit=2&before=${cursor}`);
+    expect(((await second.json()) as any[]).map((e) => e.id)).toEqual([ids[2], ids[1]]);
+    const last = await fetch(new URL(second.headers.get('link')!.slice(1, second.headers.get('link')!.indexOf('>')), sim.urls.api));
+    expect(((await last.json()) as any[]).map((e) => e.id)).toEqual([ids[0]]);
+    expect(last.headers.get('link')).toBeNull();
+    expect(last.headers.get('pushsim-next-cursor')).toBeNull();
+  });
+
   test('lists pushes filtered by app and fate', async () => {
     const ios = await zpnsApp('ios', 'active');
     const android = await zpnsApp('android', 'forceStopped');
@@ -98,6 +115,31 @@ describe('devices, apps and lifecycle', () => {
     expect(moved.body.transition).toEqual({ event: 'moveToBackground', from: 'active', to: 'background.running', changed: true });
     await api('POST', '/clock/advance', { by: '10s' });
     expect((await api('GET', `/apps/${app.id}`)).body.lifecycle).toBe('suspended');
+  });
+
+  test('terminateBySystem on an active iOS app is refused with a 409 that says why, instead of a silent 200 "changed: false"', async () => {
+    const app = await zpnsApp('ios', 'active');
+    const refused = await api('POST', `/apps/${app.id}/lifecycle`, { event: 'terminateBySystem' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'EVENT_NOT_APPLICABLE', field: 'event' });
+    expect(refused.body.error.message).toMatch(/iOS does not terminate the foreground app.*move it to the background first/);
+    expect(refused.body.error.message).toMatch(/events it takes now: resignActive, moveToBackground, forceQuit, reboot$/);
+    expect((await api('GET', `/apps/${app.id}`)).body.lifecycle).toBe('active');
+    await api('POST', `/apps/${app.id}/lifecycle`, { event: 'moveToBackground' });
+    const terminated = await api('POST', `/apps/${app.id}/lifecycle`, { event: 'terminateBySystem' });
+    expect(terminated.body.transition).toEqual({ event: 'terminateBySystem', from: 'background.running', to: 'notRunning', changed: true });
+  });
+
+  test.each([
+    ['ios', 'notRunning', 'suspend', /"suspend" does not apply to an iOS app in "notRunning"; events it takes now: launch, tapNotification, reboot, wakeForPush$/],
+    ['ios', 'forceQuit', 'wakeForPush', /the system does not launch a force-quit app/],
+    ['android', 'killed', 'moveToBackground', /"moveToBackground" does not apply to an Android app in "killed"; events it takes now: launch, tapNotification, wakeForPush$/],
+    ['android', 'forceStopped', 'wakeForPush', /a force-stopped app receives no broadcasts/],
+  ] as const)('every event the state does not take is refused with the events it does (%s %s, %s)', async (platform, state, event, message) => {
+    const app = await zpnsApp(platform, state);
+    const refused = await api('POST', `/apps/${app.id}/lifecycle`, { event });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(message);
   });
 
   test('keeps tokens across lifecycle changes and rejects them after uninstall with 410', async () => {

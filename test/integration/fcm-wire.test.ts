@@ -1,5 +1,6 @@
 // FCM over the wire: Google's 401 and 400 shapes for bad credentials and malformed input (the server stays up), and
-// Android's delivery table (fcm.md §2) on a virtual clock, read from the app's code through the client shim.
+// Android's delivery table (docs/reference/fcm.md#which-callback-runs) on a virtual clock, read from the app's code
+// through the client shim.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle, type InstalledApp } from '../../simulator/index.js';
 import { AppProcess } from '../../client-shim/index.js';
@@ -73,7 +74,7 @@ describe('malformed input gets Google\'s 400 shape naming the problem, and the s
   });
 });
 
-describe('Android delivery table (fcm.md §2), through the wire and the client shim', () => {
+describe('Android delivery table (docs/reference/fcm.md#which-callback-runs), through the wire and the shim', () => {
   async function androidApp(state: 'foreground' | 'background' | 'killed' | 'forceStopped') {
     const calls: string[] = [];
     const app = await AppProcess.start({

@@ -163,6 +163,34 @@ describe('keys', () => {
   });
 });
 
+describe('lifecycle states and events are checked at load, against the platform of the app\'s device', () => {
+  const withApp = (platform: string, app: string, steps: string) => `name: t\ndevices: [{ id: d, platform: ${platform} }]\napps:\n  - { id: a, device: d, bundleId: b.c, sdk: zpns-rn${app} }\nsteps:\n${steps}`;
+
+  test('an unknown app state (state: frozen) is an error at its line, not a run-time "file:0" failure', () => {
+    expect(() => loadScenarioText(withApp('ios', ', state: frozen', '  - advance: 1s\n'), 'f.yaml'))
+      .toThrow(/^f\.yaml:4:\d+: apps\.0\.state: "frozen" is not a lifecycle state of an iOS app \(app "a"\); states: notRunning, active, /);
+  });
+
+  test('a state of the other platform is an error too (killed is Android\'s)', () => {
+    expect(() => loadScenarioText(withApp('ios', ', state: killed', '  - advance: 1s\n'), 'f.yaml')).toThrow(/^f\.yaml:4:\d+: .*"killed" is not a lifecycle state of an iOS app/);
+    expect(() => loadScenarioText(withApp('android', ', state: suspended', '  - advance: 1s\n'), 'f.yaml')).toThrow(/^f\.yaml:4:\d+: .*"suspended" is not a lifecycle state of an Android app/);
+  });
+
+  test('a state only a push leads to cannot be a starting state', () => {
+    expect(() => loadScenarioText(withApp('ios', ', state: background.pushWake', '  - advance: 1s\n'), 'f.yaml')).toThrow(/^f\.yaml:4:\d+: apps\.0\.state: an app cannot start in "background\.pushWake"/);
+  });
+
+  test('lifecycle and expect steps: an unknown state or event is an error at its line', () => {
+    expect(() => loadScenarioText(withApp('ios', '', '  - advance: 1s\n  - lifecycle: { app: a, state: frozen }\n'), 'f.yaml')).toThrow(/^f\.yaml:7:\d+: steps\.1\.lifecycle\.state: "frozen" is not a lifecycle state/);
+    expect(() => loadScenarioText(withApp('android', '', '  - expect: { app: a, state: notRunning }\n'), 'f.yaml')).toThrow(/^f\.yaml:6:\d+: steps\.0\.expect\.state: "notRunning" is not a lifecycle state of an Android app/);
+    expect(() => loadScenarioText(withApp('android', '', '  - lifecycle: { app: a, event: terminateBySystem }\n'), 'f.yaml')).toThrow(/^f\.yaml:6:\d+: steps\.0\.lifecycle\.event: "terminateBySystem" is not a lifecycle event of an Android app; events: launch, /);
+  });
+
+  test('full paths and top-level states both load', () => {
+    expect(loadScenarioText(withApp('android', ', state: background', '  - expect: { app: a, state: background.ui }\n'), 'f.yaml')).toHaveLength(1);
+  });
+});
+
 describe('the published JSON Schema', () => {
   test('scenarios/scenario.schema.json is the schema the runner uses (run `npm run docs:schema` after changing it)', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'scenarios/scenario.schema.json'), 'utf8'))).toEqual(scenarioJsonSchema());

@@ -1,5 +1,5 @@
-// Every statement of ZEGO's React Native silent-push guide (shared/reference/zpns.md §3.2), as a test through the real
-// path: ZIM-shaped send → resourcesID strategy → APNs / FCM rules → client shim → the app's listener (the published
+// Every statement of ZEGO's React Native silent-push guide (docs/reference/zpns.md#silent-push-guide), as a test
+// through the real path: ZIM-shaped send → resourcesID strategy → APNs / FCM rules → client shim → the app's listener (the published
 // zego-zpns-react-native JS and an entry file written like the guide's), on a virtual clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
@@ -105,6 +105,19 @@ describe('it fires the listener in foreground, background and suspended states, 
     const entry = await sendSilent(app);
     expect(entry.fate).toMatchObject({ name: 'delivered', callback: 'ZIM.peerMessageReceived' });
     expect(ran()).toEqual([]);
+  });
+
+  test('the README\'s ZIM example: the same running app logged in with loginZim(user, \'down\') gets the push and throughMessageReceived', async () => {
+    const app = await bob('ios');
+    await app.moveToBackground();
+    const inApp = await sendSilent(app);
+    expect(inApp.fate).toMatchObject({ name: 'delivered', callback: 'ZIM.peerMessageReceived' });
+    expect(ran()).toEqual([]);
+    await app.loginZim('bob', 'down');
+    const pushed = await sendSilent(app);
+    expect(pushed.push.kind).toBe('background');
+    expect(pushed.fate).toMatchObject({ name: 'delivered', callback: 'throughMessageReceived' });
+    expect(ran()).toEqual(['throughMessageReceived']);
   });
 });
 

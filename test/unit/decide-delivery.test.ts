@@ -47,7 +47,8 @@ describe('every SDK rule is reachable', () => {
   });
 });
 
-// The seed guide's statements and apns.md §3 / zpns.md §1.5, as the foundation issue lists them.
+// The seed guide's statements and docs/reference/ios.md#callbacks-by-app-state / docs/reference/zpns.md#ios-callbacks,
+// as the foundation issue lists them.
 describe('a silent push to a zpns-rn app', () => {
   const zpns = (platform: 'ios' | 'android', state: string, extra: Partial<DeliveryInput> = {}) =>
     decideDelivery(input(platform, platform === 'ios' ? 'background' : 'data', state, { sdkProfile: 'zpns-rn' as SdkProfile, sdkVersion: '2.8.3', priority: 'normal', ...extra }));

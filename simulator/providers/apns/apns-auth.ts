@@ -1,10 +1,11 @@
 // Authenticates one APNs request on its connection: certificate auth (a client certificate issued by pushsim's CA, topic in
-// its UID, environment in its OU) or token auth (a provider JWT), with the connection-level rules of [TOKEN]: the first
-// push binds the key to the connection, a token older than an hour is expired, a new token more often than every 20
-// minutes is too many updates.
+// its UID and Apple's topic extension, environment in Apple's extensions) or token auth (a provider JWT), with the
+// connection-level rules of docs/reference/apns.md#token-authentication: the first push binds the key to the
+// connection, a token older than an hour is expired, a new token more often than every 20 minutes is too many updates.
 import type { TLSSocket } from 'node:tls';
 import { ApnsRejection } from './apns-reasons.js';
 import type { ApnsKey, ApnsKeyring, VerifiedToken } from './apns-keys.js';
+import { APPLE_PUSH_OIDS, readApplePushCertificate } from '../tls/apple-push-extensions.js';
 
 export const TOKEN_MAX_AGE_MS = 60 * 60 * 1000;
 export const TOKEN_MIN_REFRESH_MS = 20 * 60 * 1000;
@@ -12,7 +13,7 @@ export const TOKEN_MIN_REFRESH_MS = 20 * 60 * 1000;
 /** What APNs remembers about one HTTP/2 connection. */
 export interface ApnsConnection {
   environment: 'sandbox' | 'production';
-  certificate?: { topic: string; environment: 'sandbox' | 'production' } | { invalid: string };
+  certificate?: ClientCertificate | { invalid: string };
   boundKeyId?: string;
   currentToken?: string;
   tokenChangedAt?: number;
@@ -21,8 +22,15 @@ export interface ApnsConnection {
   pushes: number;
 }
 
+/** A trusted client certificate: its topic (UID), the topics it may send to, and the environments it is for. */
+export interface ClientCertificate {
+  topic: string;
+  topics: string[];
+  environments: { sandbox: boolean; production: boolean };
+}
+
 export type ApnsIdentity =
-  | { kind: 'certificate'; topic: string }
+  | { kind: 'certificate'; topic: string; topics: string[] }
   | { kind: 'token'; teamId: string; key: ApnsKey }
   | { kind: 'permissive' };
 
@@ -31,10 +39,22 @@ export function readClientCertificate(socket: TLSSocket | undefined): ApnsConnec
   const peer = socket.getPeerCertificate();
   if (!peer || Object.keys(peer).length === 0) return undefined;
   if (!socket.authorized) return { invalid: `the client certificate is not issued by pushsim's CA (${socket.authorizationError ?? 'untrusted'})` };
-  const subject = peer.subject as unknown as Record<string, string>;
-  const topic = subject.UID;
+  const info = peer.raw ? readApplePushCertificate(peer.raw) : undefined;
+  if (!info) return { invalid: 'the client certificate could not be parsed' };
+  const topic = info.uid;
   if (!topic) return { invalid: 'the client certificate has no UID (topic) in its subject' };
-  return { topic, environment: subject.OU === 'production' ? 'production' : 'sandbox' };
+  let environments = { sandbox: info.hasDevelopment, production: info.hasProduction };
+  // Certificates pushsim issued before it wrote Apple's extensions named their environment in the OU; they stay valid
+  // (they may be stored in a project's fixtures). Apple's own certificates carry the team id there.
+  if (!info.hasDevelopment && !info.hasProduction && (info.organizationalUnit === 'sandbox' || info.organizationalUnit === 'production')) {
+    environments = { sandbox: info.organizationalUnit === 'sandbox', production: info.organizationalUnit === 'production' };
+  }
+  if (!environments.sandbox && !environments.production) {
+    return { invalid: `the client certificate has neither of Apple's environment extensions (${APPLE_PUSH_OIDS.development} development, ${APPLE_PUSH_OIDS.production} production); issue one with POST /api/apns/certificates` };
+  }
+  // Without the topic extension: the UID's topic and its .voip / .complication topics (Pushy's mock allows the same).
+  const topics = info.topics && info.topics.length > 0 ? info.topics : [topic, `${topic}.voip`, `${topic}.complication`];
+  return { topic, topics, environments };
 }
 
 export interface AuthOptions {
@@ -49,8 +69,12 @@ export function authenticate(connection: ApnsConnection, authorization: string |
   if (cert) {
     // "APNs ignores [authorization] on a certificate connection."
     if ('invalid' in cert) throw new ApnsRejection('BadCertificate', cert.invalid);
-    if (cert.environment !== connection.environment) throw new ApnsRejection('BadCertificateEnvironment', `the client certificate is for ${cert.environment}, this endpoint is ${connection.environment}`);
-    return { kind: 'certificate', topic: cert.topic };
+    if (!cert.environments[connection.environment]) {
+      const other = connection.environment === 'sandbox' ? 'production' : 'sandbox';
+      const oid = other === 'production' ? APPLE_PUSH_OIDS.production : APPLE_PUSH_OIDS.development;
+      throw new ApnsRejection('BadCertificateEnvironment', `the client certificate is for ${other} only (extension ${oid}); this endpoint is ${connection.environment}: use a certificate for ${connection.environment} or both`);
+    }
+    return { kind: 'certificate', topic: cert.topic, topics: cert.topics };
   }
   if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
     if (options.permissive) return { kind: 'permissive' };
@@ -87,11 +111,10 @@ function checkToken(connection: ApnsConnection, token: string, verified: Verifie
   return { kind: 'token', teamId: verified.teamId, key };
 }
 
-/** Whether an identity may send to a topic: a certificate to its own topic (and .voip/.complication), a topic key to its topics. */
+/** Whether an identity may send to a topic: a certificate to the topics it lists, a topic key to its topics. */
 export function checkTopicAllowed(identity: ApnsIdentity, topic: string, bundleId: string): void {
-  if (identity.kind === 'certificate') {
-    const allowed = [identity.topic, `${identity.topic}.voip`, `${identity.topic}.complication`];
-    if (!allowed.includes(topic)) throw new ApnsRejection('BadTopic', `the client certificate is for ${identity.topic}; it cannot send to ${topic}`);
+  if (identity.kind === 'certificate' && !identity.topics.includes(topic)) {
+    throw new ApnsRejection('BadTopic', `the client certificate is for ${identity.topics.join(', ')}; it cannot send to ${topic}`);
   }
   if (identity.kind === 'token' && identity.key.topics && !identity.key.topics.includes(bundleId) && !identity.key.topics.includes(topic)) {
     throw new ApnsRejection('TopicDisallowed', `key ${identity.key.keyId} may send only to ${identity.key.topics.join(', ')}`);

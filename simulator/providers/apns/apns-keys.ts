@@ -1,5 +1,6 @@
 // Token-based auth: the signing keys pushsim knows per team, minting test keys (.p8), and verifying provider JWTs
-// (ES256, `kid` + `iss` + `iat`) the way [TOKEN] describes. Verified tokens are cached, as APNs reuses them per connection.
+// (ES256, `kid` + `iss` + `iat`) the way Apple describes
+// (docs/reference/apns.md#token-authentication). Verified tokens are cached, as APNs reuses them per connection.
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { SimulatorError } from '../../core/index.js';

@@ -6,12 +6,13 @@ import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../control/index.js';
 import { parseInput } from '../../control/parse-input.js';
 import { SimulatorError } from '../../core/index.js';
-import type { Provider } from '../provider.js';
+import type { ServiceInstance } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
-import type { FaultInjector } from '../fault-injection.js';
+import { faultRoutes, type FaultInjector } from '../fault-injection.js';
+import { APNS_FAULTS } from './apns-reasons.js';
 import { ApnsKeyring, type ApnsKeyConfig } from './apns-keys.js';
 import { ApnsServer, type ApnsServerOptions } from './apns-server.js';
-import { APNS_REASON_STATUS, isApnsReason, type ApnsReason } from './apns-reasons.js';
+import { APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
 
 export interface ApnsProviderOptions {
   host: string;
@@ -28,29 +29,22 @@ export interface ApnsProviderOptions {
   maxConcurrentStreams?: number;
 }
 
-const keySchema = z.object({
-  teamId: z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits').optional(),
-  keyId: z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits').optional(),
+const teamOrKeyId = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits');
+export const apnsKeySchema = z.object({
+  teamId: teamOrKeyId.optional().describe('Apple team id; minted when absent'),
+  keyId: teamOrKeyId.optional().describe('key id; minted when absent'),
   environment: z.enum(['sandbox', 'production', 'both']).optional(),
-  topics: z.array(z.string().min(1)).min(1).optional(),
-  key: z.string().min(1).optional(),
+  topics: z.array(z.string().min(1)).min(1).optional().describe('bundle ids the key may send to; all when absent'),
+  key: z.string().min(1).optional().describe('an existing .p8 private key (PEM) to register instead of minting one; needs teamId and keyId'),
 }).strict();
 
-const certificateSchema = z.object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production']).default('sandbox') }).strict();
+// `both` by default: Apple's universal "Apple Push Services" certificate works on either endpoint.
+export const apnsCertificateSchema = z.object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production', 'both']).default('both') }).strict();
 
-export const faultSchema = z.object({
-  token: z.string().min(1).optional(),
-  topic: z.string().min(1).optional(),
-  project: z.string().min(1).optional(),
-  probability: z.number().min(0).max(1).optional(),
-  reason: z.string().min(1).optional(),
-  delayMs: z.number().int().min(0).max(60_000).optional(),
-  drop: z.enum(['stream', 'connection']).optional(),
-  times: z.number().int().positive().optional(),
-  id: z.string().min(1).optional(),
-}).strict();
+/** Kept here for the importers of the APNs index; the schema lives with the fault injector. */
+export { faultSchema } from '../fault-injection.js';
 
-export class ApnsProvider implements Provider {
+export class ApnsProvider implements ServiceInstance {
   readonly name = 'apns';
   readonly keyring = new ApnsKeyring();
   readonly sandbox: ApnsServer;
@@ -91,11 +85,10 @@ export class ApnsProvider implements Provider {
 
   routes(): Router {
     const router = Router();
-    router.get('/ca.pem', (_req, res) => { res.type('application/x-pem-file').send(this.ca.caPem); });
     router.get('/apns/reasons', (_req, res) => { res.json(APNS_REASON_STATUS); });
     router.get('/apns/keys', (_req, res) => { res.json(this.keyring.list()); });
     router.post('/apns/keys', (req, res) => {
-      const body = parseInput(keySchema, req.body);
+      const body = parseInput(apnsKeySchema, req.body);
       if (body.key) {
         if (!body.teamId || !body.keyId) throw new SimulatorError('INVALID_INPUT', 'adding an existing key needs its teamId and keyId', body.teamId ? 'keyId' : 'teamId');
         const key = this.keyring.add({ teamId: body.teamId, keyId: body.keyId, key: body.key, ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) });
@@ -110,19 +103,10 @@ export class ApnsProvider implements Provider {
       res.status(204).end();
     });
     router.post('/apns/certificates', (req, res) => {
-      const body = parseInput(certificateSchema, req.body);
+      const body = parseInput(apnsCertificateSchema, req.body);
       res.status(201).json({ topic: body.topic, environment: body.environment, ...this.ca.issueClientCertificate(body.topic, body.environment) });
     });
-    router.get('/apns/faults', (_req, res) => { res.json(this.faults.list('apns')); });
-    router.post('/apns/faults', (req, res) => {
-      const body = parseInput(faultSchema, req.body);
-      res.status(201).json(this.faults.add({ ...body, provider: 'apns' } as Parameters<FaultInjector['add']>[0], isApnsReason));
-    });
-    router.delete('/apns/faults/:id', (req, res) => {
-      if (!this.faults.remove(req.params.id)) throw new SimulatorError('FAULT_NOT_FOUND', `no fault ${req.params.id}`, 'id', 404);
-      res.status(204).end();
-    });
-    router.delete('/apns/faults', (_req, res) => { this.faults.clear('apns'); res.status(204).end(); });
+    router.use(faultRoutes('apns', APNS_FAULTS, this.faults));
     return router;
   }
 }

@@ -1,5 +1,6 @@
 // Apple's error reasons and the HTTP status each comes with, as Apple's table lists them
-// (https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns; apns.md §1).
+// (https://developer.apple.com/documentation/usernotifications/handling-notification-responses-from-apns;
+// docs/reference/apns.md#reason-codes).
 
 export const APNS_REASON_STATUS = {
   BadCollapseId: 400,
@@ -41,13 +42,16 @@ export const APNS_REASONS = Object.keys(APNS_REASON_STATUS) as ApnsReason[];
 
 export function isApnsReason(value: string): value is ApnsReason { return value in APNS_REASON_STATUS; }
 
+/** What an APNs fault may answer with: any of Apple's reasons; `token` is a device token. */
+export const APNS_FAULTS = { isReason: isApnsReason, reasonsPath: '/api/apns/reasons', tokenKind: 'apns' } as const;
+
 /** A validation failure: Apple's reason, and for pushsim's ledger a sentence saying what was wrong. */
 export class ApnsRejection {
   constructor(readonly reason: ApnsReason, readonly detail: string, readonly timestamp?: number) {}
   get status(): number { return APNS_REASON_STATUS[this.reason]; }
 }
 
-/** Push types Apple accepts and the topic suffix each requires ([SEND], apns.md §1). */
+/** Push types Apple accepts and the topic suffix each requires (docs/reference/apns.md#push-types-and-topic-suffixes). */
 export const APNS_PUSH_TYPES: Record<string, string> = {
   alert: '',
   background: '',

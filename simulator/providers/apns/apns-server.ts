@@ -34,9 +34,14 @@ export interface ApnsServerOptions {
 
 const MAX_BODY = 64 * 1024;
 
+/** Reasons APNs answers on the stream and then follows with GOAWAY on the connection (docs/reference/apns.md#hosts-and-transport). */
+const GOAWAY_AFTER_ANSWER: ReadonlySet<ApnsReason> = new Set<ApnsReason>(['Shutdown']);
+
 export class ApnsServer {
   private readonly sessions = new Set<Http2Session>();
   private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
+  /** Connections going away after an answer: streams above this id are refused, as the GOAWAY will say. */
+  private readonly lastStreamIds = new WeakMap<Http2Session, number>();
   private listener: TrackedListener | undefined;
   private readonly recentByToken: KeyedRateWindows;
   port = 0;
@@ -59,7 +64,8 @@ export class ApnsServer {
       ? http2.createServer({ settings })
       : http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, ca: [this.ca.caPem], requestCert: true, rejectUnauthorized: false, allowHTTP1: false, settings });
     if (!this.options.h2c) {
-      // Clients that speak HTTP/2 without ALPN (Pushy's default): take the socket as h2 anyway (apns.md §5, VERIFIED).
+      // Clients that speak HTTP/2 without ALPN (Pushy's default): take the socket as h2 anyway
+      // (docs/reference/apns.md#clients-without-alpn).
       server.on('unknownProtocol', (socket: TLSSocket) => {
         if (socket.alpnProtocol) { socket.destroy(); return; }
         (socket as TLSSocket & { alpnProtocol: string | false }).alpnProtocol = 'h2';
@@ -102,10 +108,41 @@ export class ApnsServer {
     if (this.options.idleTimeoutMs > 0) session.setTimeout(this.options.idleTimeoutMs, () => this.goaway(session, 'IdleTimeout'));
   }
 
-  private goaway(session: Http2Session, reason: ApnsReason): void {
+  /** GOAWAY with a JSON reason; lastStreamId 0 lets nghttp2 name the last stream it processed. */
+  private goaway(session: Http2Session, reason: ApnsReason, lastStreamId = 0): void {
     if (session.closed || session.destroyed) return;
-    session.goaway(http2.constants.NGHTTP2_NO_ERROR, 0, Buffer.from(JSON.stringify({ reason: this.spell(reason) })));
+    session.goaway(http2.constants.NGHTTP2_NO_ERROR, lastStreamId, Buffer.from(JSON.stringify({ reason: this.spell(reason) })));
     setTimeout(() => { if (!session.destroyed) session.close(); }, 100).unref();
+  }
+
+  /**
+   * Answers first, GOAWAY after, as APNs does: a client that tears the connection down on GOAWAY (node-apn closes the
+   * session, undici fails the request at the head of its pipeline) still reads the answer's reason. The GOAWAY waits
+   * for the stream to close and then for a PING round trip, so the client has read the answer before the GOAWAY
+   * arrives (on a real network the two are a round trip apart anyway).
+   */
+  private goawayAfterAnswer(stream: ServerHttp2Stream, session: Http2Session, reason: ApnsReason): void {
+    const lastStreamId = stream.id ?? 0;
+    const send = (): void => this.goaway(session, reason, lastStreamId);
+    const afterClose = (): void => {
+      if (session.closed || session.destroyed) return;
+      try { session.ping(() => send()); } catch { send(); }
+    };
+    if (stream.closed || stream.destroyed) afterClose(); else stream.once('close', afterClose);
+  }
+
+  /** Whether the stream came after the one a GOAWAY-with-answer fault answered: it is refused, never processed. */
+  private refusedAfterGoaway(stream: ServerHttp2Stream, session: Http2Session, headers: IncomingHttpHeaders): boolean {
+    const lastStreamId = this.lastStreamIds.get(session);
+    if (lastStreamId === undefined || (stream.id ?? 0) <= lastStreamId) return false;
+    if (!stream.destroyed) stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    const token = String(headers[':path'] ?? '').replace(/^\/3\/device\//, '');
+    const apnsId = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : randomUUID();
+    this.sim.record(this.rejectedPush(apnsId, token, {}, this.sim.clock.now()), {
+      name: 'rejected',
+      reason: `stream refused (REFUSED_STREAM): stream ${lastStreamId} was answered with a GOAWAY reason and the connection is going away; send again on a new connection`,
+    });
+    return true;
   }
 
   private spell(reason: ApnsReason): string { return this.options.reasonSpelling[reason] ?? reason; }
@@ -124,6 +161,7 @@ export class ApnsServer {
     const apnsIdHeader = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : undefined;
     const body = await readBody(stream);
     if (stream.destroyed || stream.closed) return;
+    if (this.refusedAfterGoaway(stream, session, headers)) return;
     if (body === 'too-large') { this.answer(stream, apnsIdHeader, new ApnsRejection('PayloadTooLarge', `the body is larger than ${MAX_BODY} bytes`)); return; }
 
     let request: ApnsRequestHeaders | undefined;
@@ -146,6 +184,8 @@ export class ApnsServer {
 
       const fault = this.faults.pick('apns', { token: request.token, topic });
       if (fault) { if (await this.applyFault(stream, session, request, fault)) return; }
+      // A Shutdown may have hit an earlier stream while this one waited for its token check or its fault's delay.
+      if (this.refusedAfterGoaway(stream, session, headers)) return;
 
       const address = this.checkDevice(request.token, environment, bundleId);
       this.checkRate(request.token, now);
@@ -170,6 +210,7 @@ export class ApnsServer {
       if (!(error instanceof ApnsRejection)) throw error;
       this.recordRejection(request, apnsIdHeader, error, now, body);
       this.answer(stream, request?.apnsId ?? apnsIdHeader, error);
+      if (this.lastStreamIds.get(session) === stream.id) this.goawayAfterAnswer(stream, session, error.reason);
     }
   }
 
@@ -200,7 +241,7 @@ export class ApnsServer {
     if (fault.drop === 'connection') { this.noteFault(request, 'connection closed by fault injection'); session.destroy(); return true; }
     if (fault.reason) {
       const reason = fault.reason as ApnsReason;
-      if (reason === 'Shutdown') this.goaway(session, 'Shutdown');
+      if (GOAWAY_AFTER_ANSWER.has(reason) && !this.lastStreamIds.has(session) && stream.id !== undefined) this.lastStreamIds.set(session, stream.id);
       throw new ApnsRejection(reason, `injected fault ${fault.id}`, reason === 'Unregistered' || reason === 'ExpiredToken' ? this.sim.clock.now() : undefined);
     }
     return false;

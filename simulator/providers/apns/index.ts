@@ -5,3 +5,5 @@ export * from './apns-request.js';
 export * from './apns-auth.js';
 export * from './apns-server.js';
 export * from './apns-provider.js';
+export * from './apns-module.js';
+export * from './apns-scenario-step.js';

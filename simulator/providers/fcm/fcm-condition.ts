@@ -1,5 +1,6 @@
 // FCM topic conditions: `'a' in topics && ('b' in topics || !('c' in topics))`, at most five topics; parentheses first,
-// then left to right (fcm.md §1 "Condition"; `!` is accepted as firebase-admin's docs show, unconfirmed in FCM's text).
+// then left to right (docs/reference/fcm.md#conditions; `!` is accepted as firebase-admin's docs show, unconfirmed
+// in FCM's text).
 
 export type Condition =
   | { kind: 'topic'; topic: string }

@@ -1,5 +1,6 @@
 // Google's error model for FCM HTTP v1: google.rpc.Status bodies with an FcmError detail and, for INVALID_ARGUMENT,
-// google.rpc.BadRequest field violations (https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode; fcm.md §1).
+// google.rpc.BadRequest field violations (https://firebase.google.com/docs/reference/fcm/rest/v1/ErrorCode;
+// docs/reference/fcm.md#errors).
 
 export const FCM_ERRORS = {
   UNSPECIFIED_ERROR: { status: 500, rpc: 'UNKNOWN', message: 'Unspecified error.' },
@@ -16,6 +17,9 @@ export const FCM_ERRORS = {
 export type FcmErrorCode = keyof typeof FCM_ERRORS;
 export const FCM_ERROR_CODES = Object.keys(FCM_ERRORS) as FcmErrorCode[];
 export function isFcmErrorCode(value: string): value is FcmErrorCode { return value in FCM_ERRORS; }
+
+/** What an FCM fault may answer with: any of FCM's error codes; `token` is a registration token. */
+export const FCM_FAULTS = { isReason: isFcmErrorCode, reasonsPath: '/api/fcm/errors', tokenKind: 'fcm' } as const;
 
 export interface FieldViolation { field: string; description: string }
 

@@ -1,5 +1,6 @@
 // Reads an FCM HTTP v1 send request: `{ validate_only, message }` with the whole Message resource, in snake_case or
-// lowerCamel, priority in either case; checks it as FCM does and names the field at fault (fcm.md §1).
+// lowerCamel, priority in either case; checks it as FCM does and names the field at fault
+// (docs/reference/fcm.md#field-names-and-priority-case, docs/reference/fcm.md#message-resource).
 import { FcmError, invalidArgument } from './fcm-errors.js';
 import { parseCondition, conditionTopics, type Condition } from './fcm-condition.js';
 

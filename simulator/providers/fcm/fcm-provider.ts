@@ -6,14 +6,14 @@ import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../control/index.js';
 import { parseInput } from '../../control/parse-input.js';
 import { SimulatorError } from '../../core/index.js';
-import type { Provider } from '../provider.js';
+import type { ServiceInstance } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
-import type { FaultInjector } from '../fault-injection.js';
-import { faultSchema } from '../apns/apns-provider.js';
+import { faultRoutes, type FaultInjector } from '../fault-injection.js';
+import { FCM_FAULTS } from './fcm-errors.js';
 import { FcmAuth } from './fcm-auth.js';
 import { FcmTopics } from './fcm-topics.js';
 import { FcmServer, type FcmProjectConfig } from './fcm-server.js';
-import { FCM_ERRORS, isFcmErrorCode } from './fcm-errors.js';
+import { FCM_ERRORS } from './fcm-errors.js';
 
 export interface FcmProviderOptions {
   host: string;
@@ -28,11 +28,11 @@ export interface FcmProviderOptions {
 
 export const DEFAULT_FCM_PROJECT = 'pushsim-project';
 
-const serviceAccountSchema = z.object({ projectId: z.string().min(1).optional() }).strict();
-const projectSchema = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"'), apnsConfigured: z.boolean().optional() }).strict();
-const subscribeSchema = z.object({ token: z.string().min(1), topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'), project: z.string().optional() }).strict();
+export const fcmServiceAccountSchema = z.object({ projectId: z.string().min(1).optional() }).strict();
+export const fcmProjectSchema = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"'), apnsConfigured: z.boolean().optional() }).strict();
+export const fcmSubscriptionSchema = z.object({ token: z.string().min(1), topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'), project: z.string().optional() }).strict();
 
-export class FcmProvider implements Provider {
+export class FcmProvider implements ServiceInstance {
   readonly name = 'fcm';
   readonly auth = new FcmAuth();
   readonly topics = new FcmTopics();
@@ -76,29 +76,24 @@ export class FcmProvider implements Provider {
     router.get('/fcm/errors', (_req, res) => { res.json(FCM_ERRORS); });
     router.get('/fcm/projects', (_req, res) => { res.json(this.server.options.projects); });
     router.post('/fcm/projects', (req, res) => {
-      const body = parseInput(projectSchema, req.body);
+      const body = parseInput(fcmProjectSchema, req.body);
       const existing = this.server.options.projects.find((p) => p.id === body.id);
       if (existing) Object.assign(existing, body); else this.server.options.projects.push(body);
       res.status(201).json(body);
     });
     router.get('/fcm/service-accounts', (_req, res) => { res.json(this.auth.listServiceAccounts()); });
     router.post('/fcm/service-accounts', (req, res) => {
-      const body = parseInput(serviceAccountSchema, req.body);
+      const body = parseInput(fcmServiceAccountSchema, req.body);
       const projectId = body.projectId ?? this.server.defaultProject;
       if (!this.server.options.projects.some((p) => p.id === projectId)) throw new SimulatorError('UNKNOWN_PROJECT', `project ${projectId} is not served; add it with POST /api/fcm/projects`, 'projectId', 404);
       res.status(201).json(this.auth.createServiceAccount(projectId));
     });
     router.post('/fcm/subscriptions', (req, res) => {
-      const body = parseInput(subscribeSchema, req.body);
+      const body = parseInput(fcmSubscriptionSchema, req.body);
       this.subscribe(body.token, body.topic, body.project);
       res.status(201).json({ token: body.token, topic: body.topic });
     });
-    router.get('/fcm/faults', (_req, res) => { res.json(this.faults.list('fcm')); });
-    router.post('/fcm/faults', (req, res) => {
-      const body = parseInput(faultSchema, req.body);
-      res.status(201).json(this.faults.add({ ...body, provider: 'fcm' } as Parameters<FaultInjector['add']>[0], isFcmErrorCode));
-    });
-    router.delete('/fcm/faults', (_req, res) => { this.faults.clear('fcm'); res.status(204).end(); });
+    router.use(faultRoutes('fcm', FCM_FAULTS, this.faults, { removeOne: false }));
     return router;
   }
 }

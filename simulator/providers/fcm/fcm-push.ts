@@ -7,7 +7,8 @@ export function androidPush(id: string, token: string, message: FcmMessage, now:
   const data = message.android?.data ?? message.data;
   const notification = message.notification || message.android?.notification ? { ...message.notification, ...message.android?.notification } : undefined;
   const kind: PushKind = notification && data ? 'notification+data' : notification ? 'notification' : 'data';
-  // Default priority: notification messages HIGH (discovery doc), data messages NORMAL (older docs); fcm.md marks it unconfirmed.
+  // Default priority: notification messages HIGH (discovery doc), data messages NORMAL (older docs); unconfirmed:
+  // docs/reference/fcm.md#default-priority.
   const priority: PushPriority = message.android?.priority ?? (notification ? 'high' : 'normal');
   const payload: Record<string, unknown> = {};
   if (data) payload.data = data;

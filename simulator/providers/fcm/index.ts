@@ -7,3 +7,5 @@ export * from './fcm-topics.js';
 export * from './fcm-push.js';
 export * from './fcm-server.js';
 export * from './fcm-provider.js';
+export * from './fcm-module.js';
+export * from './fcm-scenario-step.js';

@@ -1,16 +1,14 @@
 // The simulator's own certificate authority: generated on first start (or loaded from the state directory), it issues the
-// server certificate the providers present (localhost, 127.0.0.1 and Apple's and Google's push hosts) and APNs client
-// certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or NODE_EXTRA_CA_CERTS.
+// server certificate the providers present (localhost, 127.0.0.1 and the public hosts the service modules declare) and
+// APNs client certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or NODE_EXTRA_CA_CERTS.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { applePushExtensions, type ApnsCertificateEnvironment } from './apple-push-extensions.js';
 
-/** Host names the server certificate covers: loopback and every host `pushsim exec` redirects. */
-export const SERVER_HOSTNAMES = [
-  'localhost', 'api.push.apple.com', 'api.sandbox.push.apple.com', 'api.development.push.apple.com',
-  'fcm.googleapis.com', 'oauth2.googleapis.com', 'iid.googleapis.com',
-];
+/** Host names every server certificate covers; the services' own (`tlsHostNames`) are added to them. */
+export const LOOPBACK_HOSTNAMES = ['localhost'];
 export const SERVER_IPS = ['127.0.0.1', '::1'];
 
 export interface PemPair { cert: string; key: string }
@@ -22,8 +20,11 @@ export interface CertificateAuthority {
   readonly server: PemPair;
   /** Where it lives on disk, when it was stored. */
   readonly directory?: string;
-  /** Issues a client certificate for APNs certificate auth: subject UID = topic, environment in the OU. */
-  issueClientCertificate(topic: string, environment: 'sandbox' | 'production'): PemPair;
+  /**
+   * Issues a client certificate for APNs certificate auth as Apple does: subject UID = topic, Apple's environment
+   * extensions (both for the universal certificate, the default) and, on the universal one, the topic extension.
+   */
+  issueClientCertificate(topic: string, environment?: ApnsCertificateEnvironment): PemPair;
 }
 
 function rsaKeyPair(): forge.pki.rsa.KeyPair {
@@ -69,53 +70,81 @@ function issue(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
   return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
 }
 
-function serverCertificate(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }): PemPair {
+function serverCertificate(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, hostNames: readonly string[]): PemPair {
   return issue(ca, [{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'pushsim' }], [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [...SERVER_HOSTNAMES.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))] },
+    { name: 'subjectAltName', altNames: [...hostNames.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))] },
   ]);
 }
+
+/** The common names of Apple's certificates (the prefixes apns_erl_util src/apns_cert.erl's APP_ID_RE accepts). */
+const CLIENT_CERTIFICATE_NAMES: Record<ApnsCertificateEnvironment, string> = {
+  both: 'Apple Push Services',
+  sandbox: 'Apple Development IOS Push Services',
+  production: 'Apple Production IOS Push Services',
+};
 
 function authority(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, server: PemPair, directory?: string): CertificateAuthority {
   return {
     caPem: forge.pki.certificateToPem(ca.cert),
     server,
     ...(directory ? { directory } : {}),
-    issueClientCertificate: (topic, environment) => issue(ca, [
-      { name: 'commonName', value: `Apple ${environment === 'production' ? 'Push Services' : 'Development IOS Push Services'}: ${topic}` },
+    issueClientCertificate: (topic, environment = 'both') => issue(ca, [
+      { name: 'commonName', value: `${CLIENT_CERTIFICATE_NAMES[environment]}: ${topic}` },
       { type: '0.9.2342.19200300.100.1.1', value: topic }, // UID, where APNs certificates carry the bundle id
-      { name: 'organizationalUnitName', value: environment },
       { name: 'organizationName', value: 'pushsim' },
     ], [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, critical: true },
       { name: 'extKeyUsage', clientAuth: true },
+      ...applePushExtensions(topic, environment),
     ]),
   };
 }
 
+// A cache, not state: generating a CA costs two RSA keys, so simulators in one process share it per directory and names.
 const inMemory = new Map<string, CertificateAuthority>();
+const memoryCa = new Map<string, { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }>();
+
+/** Whether a stored server certificate covers every one of the host names. */
+function covers(serverPem: string, hostNames: readonly string[]): boolean {
+  const altNames = forge.pki.certificateFromPem(serverPem).getExtension('subjectAltName') as { altNames?: { value?: string }[] } | null;
+  const names = new Set((altNames?.altNames ?? []).map((n) => n.value));
+  return hostNames.every((name) => names.has(name));
+}
 
 /**
  * Loads the CA and server certificate from `directory` (ca.pem, ca-key.pem, server.pem, server-key.pem), creating and
- * storing them on first use. Without a directory they live in memory for this process.
+ * storing them on first use. Without a directory they live in memory for this process. The server certificate covers
+ * `hostNames` (the services' `tlsHostNames`) and loopback; a stored one that misses a name is reissued by the same CA,
+ * so clients that trust the CA keep trusting it.
  */
-export function loadCertificateAuthority(directory?: string): CertificateAuthority {
-  const cacheKey = directory ?? '<memory>';
+export function loadCertificateAuthority(directory?: string, serviceHostNames: readonly string[] = []): CertificateAuthority {
+  const hostNames = [...new Set([...LOOPBACK_HOSTNAMES, ...serviceHostNames])];
+  const cacheKey = `${directory ?? '<memory>'} ${hostNames.join(',')}`;
   const cached = inMemory.get(cacheKey);
   if (cached) return cached;
   let result: CertificateAuthority;
   const files = directory ? { ca: join(directory, 'ca.pem'), caKey: join(directory, 'ca-key.pem'), server: join(directory, 'server.pem'), serverKey: join(directory, 'server-key.pem') } : undefined;
-  if (files && existsSync(files.ca) && existsSync(files.caKey) && existsSync(files.server) && existsSync(files.serverKey)) {
+  if (files && existsSync(files.ca) && existsSync(files.caKey)) {
     const cert = forge.pki.certificateFromPem(readFileSync(files.ca, 'utf8'));
     const privateKey = forge.pki.privateKeyFromPem(readFileSync(files.caKey, 'utf8')) as forge.pki.rsa.PrivateKey;
-    result = authority({ cert, keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) } },
-      { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') }, directory);
+    const ca = { cert, keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) } };
+    let server: PemPair | undefined;
+    if (existsSync(files.server) && existsSync(files.serverKey)) server = { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') };
+    if (!server || !covers(server.cert, hostNames)) {
+      server = serverCertificate(ca, hostNames);
+      writeFileSync(files.server, server.cert);
+      writeFileSync(files.serverKey, server.key, { mode: 0o600 });
+    }
+    result = authority(ca, server, directory);
   } else {
-    const ca = createCa();
-    const server = serverCertificate(ca);
+    // Without a directory one CA per process: simulators serving other services get their own server certificate from it.
+    const ca = files ? createCa() : memoryCa.get('<memory>') ?? createCa();
+    if (!files) memoryCa.set('<memory>', ca);
+    const server = serverCertificate(ca, hostNames);
     result = authority(ca, server, directory);
     if (files) {
       mkdirSync(directory!, { recursive: true });

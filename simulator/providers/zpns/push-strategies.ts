@@ -1,6 +1,6 @@
 // ZEGO push strategies: `resourcesID`s (≤ 32 characters, 10 per project by default) mapping a per-vendor configuration
-// (shared/reference/zpns.md §3.1): Apple (alert, background/silent, VoIP), FCM (data or notification message), and the
-// Chinese vendors. Named presets cover the common ones.
+// (docs/reference/zpns.md#resourcesid): Apple (alert, background/silent, VoIP), FCM (data or notification message),
+// and the Chinese vendors. Named presets cover the common ones.
 import { SimulatorError } from '../../core/index.js';
 
 export interface AppleStrategy { pushType: 'alert' | 'background' | 'voip'; sound?: string; mutableContent?: boolean }

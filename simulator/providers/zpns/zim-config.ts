@@ -1,4 +1,5 @@
-// ZIM's push-related request shapes and its own checks (zego-zim-react-native 2.28.0 ZIMDefines; zpns.md §2): ZIMPushConfig
+// ZIM's push-related request shapes and its own checks (zego-zim-react-native 2.28.0 ZIMDefines;
+// docs/reference/zpns.md#zim-push-configuration): ZIMPushConfig
 // with its defaults, ZIMMessageSendConfig (priority 1–3), ZIMCallInviteConfig (timeout 90, mode 0 by default).
 import { z } from 'zod';
 

@@ -1,5 +1,6 @@
 // ZIM logins: which app installs a ZIM userID is logged in on (ZPNs and ZIM bind the pushID automatically), and whether
-// that install's ZIM long connection is up. ZEGO sends an offline push only when the receiver is offline (zpns.md §3.3);
+// that install's ZIM long connection is up. ZEGO sends an offline push only when the receiver is offline
+// (docs/reference/zpns.md#offline-push-only-when-offline);
 // when a backgrounded app's connection counts as offline is pushsim's model, written here.
 import type { Device, InstalledApp, Registry } from '../../core/index.js';
 import { SimulatorError } from '../../core/index.js';

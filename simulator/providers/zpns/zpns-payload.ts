@@ -1,4 +1,5 @@
-// What ZEGO's push service sends through each channel for a ZIMPushConfig and a strategy, in the shapes of zpns.md §3.4:
+// What ZEGO's push service sends through each channel for a ZIMPushConfig and a strategy, in the shapes of
+// docs/reference/zpns.md#payload-as-delivered:
 // APNs `{aps, payload, zego}` (VoIP adds `call_id`), FCM data `{title, body, payload, zego, call_id}` as strings.
 import { randomUUID } from 'node:crypto';
 import type { Push, PushKind, PushPriority, FidelityOptions } from '../../core/index.js';

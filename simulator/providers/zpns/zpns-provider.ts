@@ -7,7 +7,7 @@ import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../control/index.js';
 import { parseInput } from '../../control/parse-input.js';
 import { SimulatorError } from '../../core/index.js';
-import type { Provider } from '../provider.js';
+import type { ServiceInstance } from '../service-module.js';
 import { PushStrategies, STRATEGY_PRESETS, DEFAULT_STRATEGY_LIMIT, type PushStrategy } from './push-strategies.js';
 import { ZimSessions } from './zim-sessions.js';
 import { ZpnsService } from './zpns-service.js';
@@ -21,16 +21,16 @@ export interface ZpnsProviderOptions {
 }
 
 const vendorSchema = z.record(z.string(), z.unknown());
-const strategySchema = z.object({
+export const zpnsStrategySchema = z.object({
   resourcesID: z.string().min(1).max(32, 'a resourcesID is at most 32 characters'),
   preset: z.enum(Object.keys(STRATEGY_PRESETS) as [string, ...string[]]).optional(),
   apple: z.object({ pushType: z.enum(['alert', 'background', 'voip']), sound: z.string().optional(), mutableContent: z.boolean().optional() }).strict().optional(),
   fcm: z.object({ messageType: z.enum(['data', 'notification']), channelId: z.string().optional(), priority: z.enum(['high', 'normal']).optional(), sound: z.string().optional() }).strict().optional(),
   huawei: vendorSchema.optional(), xiaomi: vendorSchema.optional(), oppo: vendorSchema.optional(), vivo: vendorSchema.optional(),
 }).strict();
-const loginSchema = z.object({ userID: z.string().min(1).max(32), appId: z.string().min(1), connection: z.enum(['auto', 'down']).optional() }).strict();
+export const zpnsLoginSchema = z.object({ userID: z.string().min(1).max(32), appId: z.string().min(1), connection: z.enum(['auto', 'down']).optional() }).strict();
 
-export class ZpnsProvider implements Provider {
+export class ZpnsProvider implements ServiceInstance {
   readonly name = 'zpns';
   readonly strategies: PushStrategies;
   readonly sessions: ZimSessions;
@@ -82,7 +82,7 @@ export class ZpnsProvider implements Provider {
     router.get('/zpns/presets', (_req, res) => { res.json(STRATEGY_PRESETS); });
     router.get('/zpns/strategies', (_req, res) => { res.json(this.strategies.list()); });
     router.post('/zpns/strategies', (req, res) => {
-      const { preset, ...body } = parseInput(strategySchema, req.body);
+      const { preset, ...body } = parseInput(zpnsStrategySchema, req.body);
       res.status(201).json(preset ? this.strategies.fromPreset(body.resourcesID, preset) : this.strategies.set(body as PushStrategy));
     });
     router.delete('/zpns/strategies/:resourcesID', (req, res) => {
@@ -91,7 +91,7 @@ export class ZpnsProvider implements Provider {
     });
     router.get('/zpns/users', (_req, res) => { res.json(this.sessions.list()); });
     router.post('/zpns/users', (req, res) => {
-      const body = parseInput(loginSchema, req.body);
+      const body = parseInput(zpnsLoginSchema, req.body);
       this.sessions.login(body.userID, body.appId);
       this.sessions.setConnection(body.appId, body.connection ?? 'auto');
       res.status(201).json({ userID: body.userID, appId: body.appId, pushID: this.sim.registry.requireApp(body.appId).tokens?.zpns });

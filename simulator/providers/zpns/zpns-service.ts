@@ -3,13 +3,15 @@
 // Android with Google services, or the phone vendor's channel — and from there through the same delivery rules as any push.
 import { randomUUID } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
-import type { Device, InstalledApp, Push } from '../../core/index.js';
-import { topState } from '../../lifecycle/index.js';
+import type { Channel, Device, InstalledApp, Push } from '../../core/index.js';
+import { ZPNS_CHANNEL_RULES, firstRule } from '../../delivery/index.js';
 import type { PushStrategies, PushStrategy, AppleStrategy, FcmStrategy, Vendor } from './push-strategies.js';
 import { VENDORS, STRATEGY_PRESETS } from './push-strategies.js';
 import type { ZimSessions } from './zim-sessions.js';
 import { apnsViaZpns, fcmViaZpns, type ZpnsSend } from './zpns-payload.js';
-import { decideVendorDelivery } from './vendor-rules.js';
+
+/** The channel of each maker's push service, as the rules table names it (Huawei's is HMS). */
+const VENDOR_CHANNEL: Record<Vendor, Channel> = { huawei: 'hms', xiaomi: 'xiaomi', oppo: 'oppo', vivo: 'vivo' };
 
 export interface ReceiverResult {
   userID: string;
@@ -38,9 +40,11 @@ export class ZpnsService {
   private deliverToInstall(userID: string, app: InstalledApp, device: Device, send: ZpnsSend, inAppEvent: string): ReceiverResult {
     const now = this.sim.clock.now();
     const id = randomUUID();
-    if (this.sessions.isConnected(app, device)) {
-      const push: Push = { id, provider: 'zpns', token: app.tokens?.zpns ?? '', kind: 'data', priority: 'high', payload: { from: send.fromUserID, event: inAppEvent, callID: send.callID }, acceptedAt: now, notes: ['the receiver\'s ZIM connection is up: ZIM delivers in-app and ZEGO sends no offline push'] };
-      this.sim.record(push, { name: 'delivered', callback: `ZIM.${inAppEvent}`, reason: 'delivered in-app over the ZIM long connection' });
+    const vendor = VENDORS.find((v) => v === device.manufacturer);
+    const channel = firstRule(ZPNS_CHANNEL_RULES, { zimConnected: this.sessions.isConnected(app, device), platform: device.platform, hasGoogleServices: device.conditions.hasGoogleServices, ...(vendor ? { vendor } : {}) });
+    if (channel?.id === 'zim.in-app.delivered') {
+      const push: Push = { id, provider: 'zpns', channel: 'zim', token: app.tokens?.zpns ?? '', kind: 'data', priority: 'high', payload: { from: send.fromUserID, event: inAppEvent, callID: send.callID }, acceptedAt: now, notes: ['the receiver\'s ZIM connection is up: ZIM delivers in-app and ZEGO sends no offline push'] };
+      this.sim.record(push, { name: 'delivered', callback: `ZIM.${inAppEvent}`, reason: channel.outcome.reason!, ruleIds: [channel.id] });
       return { userID, appId: app.id, delivery: 'online', pushId: id };
     }
     const { strategy, notes } = this.strategyFor(send.pushConfig.resourcesID);
@@ -63,21 +67,23 @@ export class ZpnsService {
       return { userID, appId: app.id, delivery: 'offline-push', pushId: id, channel: 'fcm' };
     }
 
-    // Android without Google services: the vendor channel of the phone's maker, when the strategy configures one.
-    const vendor = VENDORS.find((v) => v === device.manufacturer);
-    const silent = strategy.fcm?.messageType === 'data' || (!strategy.fcm && strategy.apple?.pushType === 'background');
+    // Android without Google services: the vendor channel of the phone's maker. A resourcesID without a configuration for
+    // that vendor gets the vendor's default notification, as the APNs and FCM branches above get theirs: a resourcesID maps
+    // "advanced push configurations" per vendor (docs/reference/zpns.md#resourcesid), and ZEGO does not document a strategy that lacks one
+    // (docs/zpns-fidelity.md, "Where the reference is silent").
+    const configured = vendor !== undefined && strategy[vendor] !== undefined;
+    if (vendor && !configured) notes.push(`resourcesID "${send.pushConfig.resourcesID}" has no ${vendor} configuration; pushsim sent ZEGO's default notification through the ${vendor} channel (ZEGO's behaviour here is undocumented)`);
+    const silent = configured && (strategy.fcm?.messageType === 'data' || (!strategy.fcm && strategy.apple?.pushType === 'background'));
     const push: Push = { id, provider: 'zpns', token: tokens.zpns ?? '', kind: silent ? 'data' : 'notification', priority: 'high', acceptedAt: now,
       payload: { title: send.pushConfig.title, content: send.pushConfig.content, payload: send.pushConfig.payload, ...(send.callID ? { call_id: send.callID } : {}) },
       headers: { channel: vendor ?? 'none', resourcesID: send.pushConfig.resourcesID }, notes };
-    if (!vendor || (!strategy[vendor] && send.pushConfig.resourcesID !== '')) {
-      const reason = vendor
-        ? `the device has no Google services, and resourcesID "${send.pushConfig.resourcesID}" has no ${vendor} configuration, so ZEGO has no channel to this phone`
-        : `the device has no Google services and is not a Huawei, Xiaomi, OPPO or vivo phone, so ZEGO has no push channel to it (FCM needs Google services)`;
-      this.sim.record(push, { name: 'dropped', reason });
+    if (!vendor || channel?.id === 'zpns.no-channel') {
+      this.sim.record(push, { name: 'dropped', reason: channel!.outcome.reason!, ruleIds: [channel!.id] });
       return { userID, appId: app.id, delivery: 'offline-push', pushId: id };
     }
-    const outcome = decideVendorDelivery(vendor, silent ? 'through' : 'notification', topState(app.lifecycle));
-    this.sim.record(push, { name: outcome.fate, displayed: outcome.display, ruleId: outcome.ruleId, ...(outcome.callback ? { callback: outcome.callback } : {}), ...(outcome.reason ? { reason: outcome.reason } : {}) });
+    // The vendor channel's push goes through the same pipeline as APNs and FCM: store, wake, lifecycle, the app's JS.
+    push.channel = VENDOR_CHANNEL[vendor];
+    this.sim.router.route(push, { app, device, kind: 'zpns' });
     return { userID, appId: app.id, delivery: 'offline-push', pushId: id, channel: vendor };
   }
 

@@ -1,0 +1,132 @@
+// The control API as an OpenAPI 3.1 document, built from the route table and the zod schemas the routes validate with
+// (served at GET /api/openapi.json; docs/control-api.md renders it).
+import { z } from 'zod';
+import { CONTROL_ROUTES, type RouteDescriptor, type RouteTag } from './openapi-routes.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  tags: { name: RouteTag; description: string }[];
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, JsonSchema>; responses: Record<string, unknown> };
+}
+
+export interface OpenApiOperation {
+  operationId: string;
+  tags: RouteTag[];
+  summary: string;
+  description?: string;
+  parameters?: { name: string; in: 'path' | 'query'; required: boolean; description?: string; schema: JsonSchema }[];
+  requestBody?: { required: boolean; content: { 'application/json': { schema: JsonSchema; example?: unknown } } };
+  responses: Record<string, unknown>;
+}
+
+export const TAGS: Record<RouteTag, string> = {
+  service: 'The simulator itself: health, endpoints, rules, clock, chaos, reset, live feeds',
+  devices: 'Simulated phones and their conditions',
+  apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
+  pushes: 'The simulator-native send and the ledger of every push and its fate',
+  apns: 'APNs: signing keys, client certificates, the CA, fault injection',
+  fcm: 'FCM: projects, service accounts, topics, fault injection',
+  zpns: 'ZEGO ZPNs: push strategies (resourcesID), ZIM users, messages and call invitations',
+};
+
+const ERROR_SCHEMA: JsonSchema = {
+  type: 'object',
+  description: "pushsim's own error: a stable code, a message saying what was wrong and what is allowed, and the field at fault",
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      additionalProperties: false,
+      properties: {
+        code: { type: 'string', description: 'stable, e.g. INVALID_INPUT, INVALID_JSON, NOT_FOUND, UNKNOWN_TOKEN', examples: ['INVALID_INPUT'] },
+        message: { type: 'string', examples: ['platform: Invalid option: expected one of "ios"|"android"'] },
+        field: { type: 'string', description: 'the dotted path of the offending field, when one is at fault', examples: ['platform'] },
+      },
+    },
+  },
+};
+
+/** The JSON Schema (2020-12, OpenAPI 3.1's dialect) of what a request may send: defaults make fields optional. */
+export function requestJsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return json;
+}
+
+/** `/devices/:id` under /api → `/api/devices/{id}`. */
+export function openApiPath(path: string): string {
+  return `/api${path === '/' ? '' : path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+export function operationId(route: RouteDescriptor): string {
+  const words = route.path.split('/').filter(Boolean).map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part));
+  const camel = [route.method, ...(words.length ? words : ['index'])].join('-').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+  return camel.replace(/[^A-Za-z0-9]/g, '');
+}
+
+function parameters(route: RouteDescriptor): OpenApiOperation['parameters'] {
+  const list: NonNullable<OpenApiOperation['parameters']> = [];
+  for (const [, name] of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
+    list.push({ name: name!, in: 'path', required: true, ...(route.params?.[name!] ? { description: route.params[name!] } : {}), schema: { type: 'string' } });
+  }
+  if (route.query) {
+    const json = requestJsonSchema(route.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+    for (const [name, schema] of Object.entries(json.properties ?? {})) {
+      const { description, ...rest } = schema;
+      list.push({ name, in: 'query', required: json.required?.includes(name) ?? false, ...(typeof description === 'string' ? { description } : {}), schema: rest });
+    }
+  }
+  return list.length ? list : undefined;
+}
+
+function responses(route: RouteDescriptor): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  const all: Record<number, string> = { ...route.responses };
+  if (route.body || route.query) all[400] ??= 'invalid input: the message names the field and what is allowed';
+  for (const [status, description] of Object.entries(all)) {
+    const code = Number(status);
+    if (code >= 400) answers[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    else if (code === 204 || code === 101) answers[status] = { description };
+    else answers[status] = { description, content: { [route.produces ?? 'application/json']: {} } };
+  }
+  answers.default = { $ref: '#/components/responses/Error' };
+  return answers;
+}
+
+export function buildOpenApiDocument(version: string, routes: readonly RouteDescriptor[] = CONTROL_ROUTES): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    const operation: OpenApiOperation = {
+      operationId: operationId(route),
+      tags: [route.tag],
+      summary: route.summary,
+      ...(route.description || route.websocket ? { description: [route.websocket ? 'A WebSocket endpoint: GET with `Upgrade: websocket`.' : '', route.description ?? ''].filter(Boolean).join(' ') } : {}),
+      ...(parameters(route) ? { parameters: parameters(route)! } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: requestJsonSchema(route.body), ...(route.example !== undefined ? { example: route.example } : {}) } } } } : {}),
+      responses: responses(route),
+    };
+    (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'pushsim control API',
+      version,
+      description: 'Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the APNs, FCM and ZPNs providers. '
+        + 'Request bodies are JSON (any content-type is read as JSON); unknown fields are refused so typos do not pass silently. '
+        + 'Every error is `{ "error": { "code", "message", "field"? } }`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    tags: (Object.entries(TAGS) as [RouteTag, string][]).map(([name, description]) => ({ name, description })),
+    paths,
+    components: {
+      schemas: { Error: ERROR_SCHEMA },
+      responses: { Error: { description: "pushsim's error shape", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+  };
+}

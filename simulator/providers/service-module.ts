@@ -1,0 +1,170 @@
+// The one interface a push service (APNs, FCM, ZPNs; next HMS, Web Push) implements: everything the rest of the simulator
+// needs from it, declared as data on one object, so startSimulator, the CLI's flags, /api/endpoints, the redirect, the CA
+// and the scenario schema are built from the list of modules (services.ts) instead of being written out per service.
+import type { Router } from 'express';
+import type { ZodType } from 'zod';
+import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
+import type { Simulation } from '../engine/index.js';
+import type { EndpointInfo } from '../control/index.js';
+import type { CertificateAuthority } from './tls/certificate-authority.js';
+import type { FaultInjector } from './fault-injection.js';
+
+/** One listening wire endpoint a service declares: its port option, flag, environment variable and default port. */
+export interface WireEndpoint {
+  /** Its name in GET /api/endpoints (`apns-production`); its URL is `urls.<camelCase name>` on the handle. */
+  readonly name: string;
+  /** The startSimulator() option holding its port (`apnsProductionPort`). */
+  readonly portOption: string;
+  /** The `pushsim serve` flag (`--apns-production-port`) and environment variable (`PUSHSIM_APNS_PRODUCTION_PORT`). */
+  readonly flag: string;
+  readonly env: string;
+  /** Its port when none is given and the control port is not 0 (then every port is a free one). */
+  readonly defaultPort: number;
+  /** One line for --help. */
+  readonly description: string;
+  /** The public host names a backend dials for it; `pushsim exec` / `--import pushsim/redirect` send them here. */
+  readonly publicHosts: readonly string[];
+}
+
+/** A setting of the service a `pushsim serve` flag sets: `--apns-h2c` → `apns.h2c`. */
+export interface ServiceSetting {
+  /** The key inside the service's option object (`h2c` → `SimulatorOptions.apns.h2c`). */
+  readonly key: string;
+  readonly flag: string;
+  readonly env: string;
+  readonly description: string;
+  readonly defaultValue: boolean;
+}
+
+/**
+ * What the service keeps for a device that is offline and how newer pushes replace older ones. The offline-hold stage
+ * may read it; until then the router applies the same numbers from its own `store.*` rows.
+ */
+export interface OfflinePolicy {
+  /** `newest`: one push per app, a newer one replaces it; `collapse-key`: keep up to a limit, one per collapse key. */
+  readonly collapse: 'newest' | 'collapse-key' | 'none';
+  /** Most pushes without a collapse key held per app (1 for `newest`). */
+  readonly maxNonCollapsible: number;
+  /** Most distinct collapse keys held per app (0 when the service has no collapse keys). */
+  readonly maxCollapseKeys: number;
+  /** Where the numbers come from (docs/reference/... or a vendor URL). */
+  readonly source: readonly string[];
+}
+
+/** The errors a fault may answer with, and how a fault picks its pushes. */
+export interface FaultCatalogue {
+  /** Whether a reason / error code is one the service answers with. */
+  isReason(reason: string): boolean;
+  /** The control route that lists the reasons (for the error message of an unknown one). */
+  readonly reasonsPath: string;
+  /** The token kind a fault's `token` (and a scenario fault's `app`) means. */
+  readonly tokenKind: string;
+}
+
+/** A row the service contributes to the rules table; filled in as the rules table moves into the pipeline's stages. */
+export interface ServiceRuleRow { readonly id: string; readonly stage: string; readonly condition: string; readonly outcome: string; readonly source: readonly string[] }
+
+/** The simulator a scenario step runs against: the handle startSimulator() returns, as far as a step needs it. */
+export interface ScenarioSimulator {
+  readonly urls: Readonly<Record<string, string>>;
+  readonly caPem: string;
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly ledger: Ledger;
+  readonly simulation: Simulation;
+  service(name: string): ServiceInstance | undefined;
+}
+
+/** What a send step records under its `as` name, for later expectations. */
+export interface SentPush { pushIds: string[]; status?: number; reason?: string; errorCode?: string }
+
+/** One scenario run, as a service's step sees it. */
+export interface ScenarioStepContext {
+  readonly sim: ScenarioSimulator;
+  /** The scenario file (for paths relative to it) and the parsed scenario (for its `keys`, `apps`...). */
+  readonly scenarioPath: string;
+  readonly scenario: { readonly apps: readonly { id: string; bundleId: string }[]; readonly keys?: Record<string, unknown> };
+  readonly stateDir?: string | undefined;
+  /** The token of this kind a scenario app had, kept past uninstall (a send after `uninstall` gets 410 / 404). */
+  tokenOf(appId: string, kind: string): string | undefined;
+  /** Records a named push. */
+  record(as: string | undefined, sent: SentPush): void;
+  /** Per-run state of one service (keys, connection pools), created on first use and closed with the run. */
+  session<T extends { close(): void | Promise<void> }>(name: string, create: () => T): T;
+}
+
+/** A scenario step kind the service adds (`apns:`, `fcm:`, `zim:`). */
+export interface ScenarioStep {
+  readonly kind: string;
+  /** The step's schema; its description is the step's line in docs/scenarios.md. */
+  readonly schema: ZodType;
+  /** Prepares a run before its steps (declared keys...); optional. */
+  setup?(ctx: ScenarioStepContext): void | Promise<void>;
+  /** Runs one step; a string is a failure the report shows. */
+  run(ctx: ScenarioStepContext, spec: never): Promise<string | undefined>;
+}
+
+/** What a service gets when the simulator starts it. */
+export interface ServiceContext<Options> {
+  readonly simulation: Simulation;
+  readonly ca: CertificateAuthority;
+  readonly faults: FaultInjector;
+  /** Interface to listen on. */
+  readonly host: string;
+  /** The port of each of its endpoints, by endpoint name (0 = a free one). */
+  readonly ports: Readonly<Record<string, number>>;
+  /** Its options: `SimulatorOptions[name]`, `{}` when absent. */
+  readonly options: Partial<Options>;
+  /** The control plane's base URL (known once it listens), for services served on it. */
+  controlUrl(): string;
+}
+
+/** A running service: what startSimulator() keeps and `handle.<name>` returns. */
+export interface ServiceInstance {
+  /** Starts listening; resolves with the endpoints it serves (names as declared in `endpoints`). */
+  start(): Promise<EndpointInfo[]>;
+  stop(): Promise<void>;
+  /** Control-plane routes (keys, faults...), mounted under /api. */
+  routes(): Router;
+  /** Forgets per-test state (faults, rate counters); configuration such as keys stays. */
+  reset(): void;
+}
+
+/** A push service, declared once. */
+export interface ServiceModule<Name extends string = string, Options = unknown, Instance extends ServiceInstance = ServiceInstance> {
+  /** The option key (`SimulatorOptions.apns`, `false` turns it off), the handle's property and the ledger's `provider`. */
+  readonly name: Name;
+  /** How people spell it (`APNs`). */
+  readonly title: string;
+  /** The tokens it issues to an app and resolves when a push addresses one. */
+  readonly tokenKinds: readonly TokenKind[];
+  /** Its own listening endpoints (none when served on the control plane, as ZPNs is). */
+  readonly endpoints: readonly WireEndpoint[];
+  /** Settings `pushsim serve` exposes as flags. */
+  readonly settings: readonly ServiceSetting[];
+  /** Host names the simulator's server certificate must cover (its public hosts, so a redirected client's TLS checks pass). */
+  readonly tlsHostNames: readonly string[];
+  readonly offlinePolicy: OfflinePolicy;
+  /** Faults that may be injected into its answers; absent when it has none. */
+  readonly faults?: FaultCatalogue;
+  readonly rules: readonly ServiceRuleRow[];
+  /** The scenario step that sends through its wire protocol (the sender the step and `pushsim push` use lives beside it). */
+  readonly scenarioStep?: ScenarioStep;
+  create(context: ServiceContext<Options>): Instance;
+}
+
+/** The option object a module takes, or false to leave it off. */
+export type ServiceOptionsOf<M> = M extends ServiceModule<string, infer O, ServiceInstance> ? Partial<O> | false : never;
+export type ServiceInstanceOf<M> = M extends ServiceModule<string, unknown, infer I> ? I : never;
+
+/** `apns-production` → `apnsProduction`: an endpoint's key in the handle's `urls`. */
+export function urlKey(endpointName: string): string {
+  return endpointName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Every token kind of the modules, once each. */
+export function tokenKindsOf(modules: readonly ServiceModule[]): TokenKind[] {
+  const kinds = new Map<string, TokenKind>();
+  for (const module of modules) for (const kind of module.tokenKinds) if (!kinds.has(kind.name)) kinds.set(kind.name, kind);
+  return [...kinds.values()];
+}
