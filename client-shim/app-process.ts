@@ -9,9 +9,9 @@ import { installZpnsNativeModule, deliverToZpns, openInZpns, abandonZpnsQueue } 
 import { installRnfbNative, deliverToRnfb, openInRnfb } from './rnfb-native.js';
 import { deliverToNative, openInNative } from './native-platform.js';
 import { createAppApi, type AppApi } from './app-api.js';
-import type { ShimDeliver, ShimHello, ShimLifecycleNotice, ShimOpened } from '../simulator/control/shim-protocol.js';
-import { SHIM_PATH } from '../simulator/control/shim-protocol.js';
-import type { AppTokens } from '../simulator/core/index.js';
+import type { ShimDeliver, ShimHello, ShimLifecycleNotice, ShimOpened } from '../simulator/shim-protocol/index.js';
+import { SHIM_PATH } from '../simulator/shim-protocol/index.js';
+import type { ShimTokens as AppTokens } from '../simulator/shim-protocol/index.js';
 
 export interface AppProcessOptions {
   /** The simulator: its control URL (`http://127.0.0.1:4800`) or the shim endpoint (`ws://…/api/shim`). */

@@ -4,7 +4,7 @@ export { ShimConnection } from './shim-connection.js';
 export { JsContext } from './js-context.js';
 export { ZPNS_EVENT_PREFIX, ZPNS_HEADLESS_TASK } from './zpns-native.js';
 export type { RemoteMessage } from './rnfb-native.js';
-export { SHIM_PROTOCOL_VERSION, SHIM_PATH } from '../simulator/control/shim-protocol.js';
+export { SHIM_PROTOCOL_VERSION, SHIM_PATH } from '../simulator/shim-protocol/index.js';
 export { createAppApi, type AppApi } from './app-api.js';
 export { createZpns, type ZPNsStatic, type ZPNsMessage, type ZPNsRegisterMessage, type ZPNsEventHandler } from './zpns-api.js';
 export { Messaging, AuthorizationStatus } from './rnfb-messaging.js';

@@ -3,7 +3,7 @@
 import type { JsContext } from './js-context.js';
 import type { SdkHost, ShimDeliver } from './sdk-host.js';
 import { remoteMessageOf, type RemoteMessage } from './rnfb-native.js';
-import { PLATFORM_CALLBACKS } from '../simulator/delivery/platform-rules.js';
+import { PLATFORM_CALLBACKS } from '../simulator/model/index.js';
 
 export type BackgroundFetchResult = 'newData' | 'noData' | 'failed';
 export interface IosNotification { request: { identifier: string; content: { title: string; body: string; userInfo: Record<string, unknown> } } }

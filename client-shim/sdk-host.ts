@@ -1,6 +1,6 @@
 // What an SDK's native side needs from the app process: the transport back to the simulator and the app's identity.
-import type { ShimAck, ShimDeliver } from '../simulator/control/shim-protocol.js';
-import type { FidelityOptions } from '../simulator/core/index.js';
+import type { ShimAck, ShimDeliver } from '../simulator/shim-protocol/index.js';
+import type { ShimFidelity as FidelityOptions } from '../simulator/shim-protocol/index.js';
 
 export interface SdkHost {
   readonly platform: 'ios' | 'android';

@@ -5,7 +5,7 @@ import {
   SHIM_PROTOCOL_VERSION,
   type ShimAck, type ShimClientMessage, type ShimComplete, type ShimDeliver, type ShimHello, type ShimLifecycleNotice,
   type ShimOpened, type ShimServerMessage, type ShimWelcome,
-} from '../simulator/control/shim-protocol.js';
+} from '../simulator/shim-protocol/index.js';
 
 export interface ShimConnectionEvents {
   deliver: [ShimDeliver];

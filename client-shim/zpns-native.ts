@@ -3,7 +3,7 @@
 // (docs/reference/zpns.md#runtime-behaviour, docs/reference/zpns.md#which-callback-fires-when).
 import type { JsContext } from './js-context.js';
 import type { SdkHost, ShimDeliver } from './sdk-host.js';
-import { isVersionBelow } from '../simulator/delivery/sdk-version.js';
+import { isVersionBelow } from '../simulator/model/index.js';
 
 export const ZPNS_EVENT_PREFIX = 'im.zego.zpns.reactnative.';
 export const ZPNS_HEADLESS_TASK = 'ZPNsRNSDKHeadlessJsTaskService';

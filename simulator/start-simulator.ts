@@ -2,7 +2,7 @@
 // services it serves, their ports, options and URLs come from the list of service modules (providers/services.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
+import { ErrorCodes, SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
 import { Simulation, type SimulationOptions } from './engine/index.js';
 import { createControlApp, attachEventFeed, attachShimGateway, type EndpointInfo, type EventFeed } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
@@ -21,7 +21,8 @@ type UrlKeyOf<Name extends string> = Name extends `${infer Head}-${infer Tail}` 
 export type ServiceOptions<M extends readonly ServiceModule[] = BuiltInServices> =
   { [S in M[number] as S['name']]?: ServiceOptionsOf<S> } & { [P in PortOptionOf<M>]?: number };
 
-export interface CoreSimulatorOptions extends SimulationOptions {
+/** The Simulation's options, less the token kinds: startSimulator() takes them from its service modules. */
+export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKinds'> {
   /** Interface to listen on; loopback by default. */
   host?: string;
   /** Control plane (REST, ws feed, dashboard) port; 4800 by default, 0 for any free port. */
@@ -81,8 +82,8 @@ function listen(server: Server, port: number, host: string, what: string, flag: 
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new SimulatorError('PORT_IN_USE', `${what} port ${host}:${port} is already in use; stop whatever holds it or choose another with ${flag} <port> (0 picks a free one)`, flag, 500));
-      else if (error.code === 'EACCES') reject(new SimulatorError('PORT_FORBIDDEN', `not allowed to listen on ${host}:${port}; pick a port above 1023 with ${flag}`, flag, 500));
+      if (error.code === 'EADDRINUSE') reject(new SimulatorError(ErrorCodes.PORT_IN_USE, `${what} port ${host}:${port} is already in use; stop whatever holds it or choose another with ${flag} <port> (0 picks a free one)`, flag));
+      else if (error.code === 'EACCES') reject(new SimulatorError(ErrorCodes.PORT_FORBIDDEN, `not allowed to listen on ${host}:${port}; pick a port above 1023 with ${flag}`, flag));
       else reject(error);
     };
     const onListening = (): void => { server.off('error', onError); resolve((server.address() as AddressInfo).port); };
@@ -98,8 +99,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
   const host = options.host ?? '127.0.0.1';
   const modules = (options.services ?? SERVICES) as unknown as M;
   const byName = options as Record<string, unknown>;
-  const simulation = new Simulation(options);
-  simulation.registry.useTokenKinds(tokenKindsOf(modules));
+  const simulation = new Simulation({ ...options, tokenKinds: tokenKindsOf(modules) });
   const anyPort = options.controlPort === 0;
   const ca: CertificateAuthority = loadCertificateAuthority(options.stateDir, modules.flatMap((m) => m.tlsHostNames));
   const faults = new FaultInjector(options.faultSeed ?? 1);
@@ -132,7 +132,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const e = error as NodeJS.ErrnoException & { port?: number };
     const flags = modules.flatMap((m) => m.endpoints.map((p) => p.flag));
-    if (e.code === 'EADDRINUSE') throw new SimulatorError('PORT_IN_USE', `a provider port on ${host} is already in use (${e.message}); choose others with ${flags.slice(0, -1).join(', ')}${flags.length > 1 ? ' or ' : ''}${flags.at(-1) ?? '--port'} (0 picks a free one)`, flags[0] ?? '--port', 500);
+    if (e.code === 'EADDRINUSE') throw new SimulatorError(ErrorCodes.PORT_IN_USE, `a provider port on ${host} is already in use (${e.message}); choose others with ${flags.slice(0, -1).join(', ')}${flags.length > 1 ? ' or ' : ''}${flags.at(-1) ?? '--port'} (0 picks a free one)`, flags[0] ?? '--port');
     throw error;
   }
   const feed: EventFeed = attachEventFeed(server, simulation);

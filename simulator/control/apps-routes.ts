@@ -3,8 +3,9 @@ import { Router } from 'express';
 import type { z } from 'zod';
 import { parseDuration, type SdkProfile } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
-import { parseInput } from './parse-input.js';
+import { parseInput } from '../core/index.js';
 import { completeHandlerSchema, installAppSchema, lifecycleEventSchema, setStateSchema, tapSchema } from './request-schemas.js';
+import type { AppStateChangeModel, AppTapModel, AppTransitionModel, RegistrationModel } from '../model/index.js';
 import { appView } from './views.js';
 
 export function installApp(sim: Simulation, deviceId: string, body: z.infer<typeof installAppSchema>) {
@@ -29,17 +30,20 @@ export function appsRoutes(sim: Simulation): Router {
   router.post('/apps/:id/register', (req, res) => {
     const tokens = sim.registry.register(req.params.id);
     const errors = sim.registry.requireApp(req.params.id).registrationErrors;
-    res.json({ appId: req.params.id, tokens, ...(errors ? { errors } : {}) });
+    const answer: RegistrationModel = { appId: req.params.id, tokens: Object.fromEntries(Object.entries(tokens).filter((e): e is [string, string] => e[1] !== undefined)), ...(errors ? { errors: { ...errors } } : {}) };
+    res.json(answer);
   });
   router.post('/apps/:id/lifecycle', (req, res) => {
     const { event } = parseInput(lifecycleEventSchema, req.body);
     const step = sim.lifecycle.request(req.params.id, event);
-    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), transition: { event, from: step.from, to: step.to, changed: step.to !== step.from } });
+    const answer: AppTransitionModel = { ...appView(sim, sim.registry.requireApp(req.params.id)), transition: { event, from: step.from, to: step.to, changed: step.to !== step.from } };
+    res.json(answer);
   });
   router.put('/apps/:id/state', (req, res) => {
     const { state } = parseInput(setStateSchema, req.body);
     const events = sim.lifecycle.goTo(req.params.id, state);
-    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), events });
+    const answer: AppStateChangeModel = { ...appView(sim, sim.registry.requireApp(req.params.id)), events };
+    res.json(answer);
   });
   router.post('/apps/:id/complete', (req, res) => {
     const body = parseInput(completeHandlerSchema, req.body);
@@ -50,7 +54,8 @@ export function appsRoutes(sim: Simulation): Router {
   router.post('/apps/:id/tap', (req, res) => {
     const { pushId } = parseInput(tapSchema, req.body);
     const stateBefore = sim.tap(req.params.id, pushId);
-    res.json({ ...appView(sim, sim.registry.requireApp(req.params.id)), tapped: pushId, stateBefore });
+    const answer: AppTapModel = { ...appView(sim, sim.registry.requireApp(req.params.id)), tapped: pushId, stateBefore };
+    res.json(answer);
   });
   router.delete('/apps/:id', (req, res) => { sim.uninstallApp(req.params.id); res.status(204).end(); });
   return router;

@@ -1,5 +1,6 @@
 // Builds the control plane as an express app without listening, so tests can drive it in-process or on a port.
 import express, { type Express, type Router } from 'express';
+import { ErrorCodes } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
@@ -45,12 +46,12 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', pushesRoutes(sim));
   // The control plane serves the CA, not a service: it is there whichever services are on.
   app.get('/api/ca.pem', (_req, res) => {
-    if (options.caPem === undefined) { sendError(res, 404, 'NO_CA', 'this control app was built without a CA; startSimulator() passes its own (createControlApp({ caPem }))'); return; }
+    if (options.caPem === undefined) { sendError(res, ErrorCodes.NO_CA, 'this control app was built without a CA; startSimulator() passes its own (createControlApp({ caPem }))'); return; }
     res.type('application/x-pem-file').send(options.caPem);
   });
   for (const router of options.routers ?? []) app.use('/api', router);
   app.get('/', (_req, res) => { res.type('text/plain').send(`pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json)\n`); });
-  app.use((req, res) => { sendError(res, 404, 'NOT_FOUND', `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`); });
+  app.use((req, res) => { sendError(res, ErrorCodes.NOT_FOUND, `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`); });
   app.use(errorHandler);
   return app;
 }

@@ -1,7 +1,7 @@
 // REST resources for simulated devices: create, list, get, change conditions, reboot, remove.
 import { Router } from 'express';
 import type { Simulation } from '../engine/index.js';
-import { parseInput } from './parse-input.js';
+import { parseInput } from '../core/index.js';
 import { conditionsSchema, createDeviceSchema, installAppSchema } from './request-schemas.js';
 import { appView, deviceView } from './views.js';
 import { installApp } from './apps-routes.js';

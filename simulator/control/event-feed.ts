@@ -1,8 +1,10 @@
-// The live event feed at ws://…/api/events: every simulator event as one JSON message `{ type, at, data }`.
+// The live event feed at ws://…/api/events: every simulator event as one JSON message `{ type, at, data }`. Devices,
+// apps and ledger entries in `data` go out as the public model (views.ts), as the REST API returns them.
 import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Simulation } from '../engine/index.js';
-import type { SimulatorEvents } from '../core/index.js';
+import type { Device, InstalledApp, LedgerEntry, SimulatorEvents } from '../core/index.js';
+import { appView, deviceView, entryView } from './views.js';
 
 export interface EventFeed { close(): Promise<void>; readonly clients: number }
 
@@ -16,7 +18,7 @@ export function attachEventFeed(server: Server, sim: Simulation, path = '/api/ev
   // Subscribed only while someone watches, so an unwatched simulator builds no events it would throw away.
   let unsubscribe: (() => void) | undefined;
   const forward = <K extends keyof SimulatorEvents>(type: K, data: SimulatorEvents[K]): void => {
-    const message = JSON.stringify({ type, at: sim.clock.now(), data });
+    const message = JSON.stringify({ type, at: sim.clock.now(), data: publicData(sim, data) });
     for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
   };
   wss.on('connection', (ws) => {
@@ -32,5 +34,18 @@ export function attachEventFeed(server: Server, sim: Simulation, path = '/api/ev
       for (const client of wss.clients) client.terminate();
       wss.close(() => resolve());
     }),
+  };
+}
+
+/** The event's data with its device, app and ledger entry mapped to the public model. */
+function publicData(sim: Simulation, data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const d = data as { device?: Device; app?: InstalledApp; entry?: LedgerEntry };
+  if (!d.device && !d.app && !d.entry) return data;
+  return {
+    ...data,
+    ...(d.device ? { device: deviceView(sim, d.device) } : {}),
+    ...(d.app ? { app: appView(sim, d.app) } : {}),
+    ...(d.entry ? { entry: entryView(d.entry) } : {}),
   };
 }

@@ -3,4 +3,4 @@ export * from './control-app.js';
 export * from './event-feed.js';
 export type { EndpointInfo } from './service-routes.js';
 export * from './shim-gateway.js';
-export * from './shim-protocol.js';
+export * from '../shim-protocol/index.js';

@@ -1,6 +1,7 @@
 // The control API as an OpenAPI 3.1 document, built from the route table and the zod schemas the routes validate with
 // (served at GET /api/openapi.json; docs/control-api.md renders it).
 import { z } from 'zod';
+import { ErrorSchema, modelJsonSchemas, modelRegistry } from '../model/index.js';
 import { CONTROL_ROUTES, type RouteDescriptor, type RouteTag } from './openapi-routes.js';
 
 export type JsonSchema = Record<string, unknown>;
@@ -24,33 +25,32 @@ export interface OpenApiOperation {
 }
 
 export const TAGS: Record<RouteTag, string> = {
-  service: 'The simulator itself: health, endpoints, rules, clock, chaos, reset, live feeds',
+  service: 'The simulator itself: health, endpoints, rules, error codes, clock, chaos, reset, the CA, live feeds',
   devices: 'Simulated phones and their conditions',
   apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
   pushes: 'The simulator-native send and the ledger of every push and its fate',
-  apns: 'APNs: signing keys, client certificates, the CA, fault injection',
+  apns: 'APNs: signing keys, client certificates, fault injection',
   fcm: 'FCM: projects, service accounts, topics, fault injection',
   zpns: 'ZEGO ZPNs: push strategies (resourcesID), ZIM users, messages and call invitations',
+  hms: 'Huawei Push Kit (HMS): apps and their client secrets, topics, result codes, fault injection',
 };
 
-const ERROR_SCHEMA: JsonSchema = {
-  type: 'object',
-  description: "pushsim's own error: a stable code, a message saying what was wrong and what is allowed, and the field at fault",
-  required: ['error'],
-  additionalProperties: false,
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      additionalProperties: false,
-      properties: {
-        code: { type: 'string', description: 'stable, e.g. INVALID_INPUT, INVALID_JSON, NOT_FOUND, UNKNOWN_TOKEN', examples: ['INVALID_INPUT'] },
-        message: { type: 'string', examples: ['platform: Invalid option: expected one of "ios"|"android"'] },
-        field: { type: 'string', description: 'the dotted path of the offending field, when one is at fault', examples: ['platform'] },
-      },
-    },
-  },
-};
+/** pushsim's error answer, inlined (no references) so it compiles on its own. */
+function errorSchema(): JsonSchema {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(ErrorSchema, { target: 'draft-2020-12', io: 'output' }) as JsonSchema;
+  return json;
+}
+
+/** The OpenAPI schema of a route's success answer: a reference to its model schema, or an array of them. */
+export function responseSchema(route: RouteDescriptor): JsonSchema | undefined {
+  if (!route.response) return undefined;
+  const list = Array.isArray(route.response);
+  const schema = (list ? (route.response as readonly [z.ZodType])[0] : route.response) as z.ZodType;
+  const name = modelRegistry.get(schema)?.id;
+  if (!name) throw new Error(`the response schema of ${route.method.toUpperCase()} ${route.path} is not a model schema (simulator/model/)`);
+  const ref = { $ref: `#/components/schemas/${name}` };
+  return list ? { type: 'array', items: ref } : ref;
+}
 
 /** The JSON Schema (2020-12, OpenAPI 3.1's dialect) of what a request may send: defaults make fields optional. */
 export function requestJsonSchema(schema: z.ZodType): JsonSchema {
@@ -92,7 +92,10 @@ function responses(route: RouteDescriptor): Record<string, unknown> {
     const code = Number(status);
     if (code >= 400) answers[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     else if (code === 204 || code === 101) answers[status] = { description };
-    else answers[status] = { description, content: { [route.produces ?? 'application/json']: {} } };
+    else {
+      const schema = responseSchema(route);
+      answers[status] = { description, content: { [route.produces ?? 'application/json']: schema ? { schema } : {} } };
+    }
   }
   answers.default = { $ref: '#/components/responses/Error' };
   return answers;
@@ -119,13 +122,13 @@ export function buildOpenApiDocument(version: string, routes: readonly RouteDesc
       version,
       description: 'Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the APNs, FCM and ZPNs providers. '
         + 'Request bodies are JSON (any content-type is read as JSON); unknown fields are refused so typos do not pass silently. '
-        + 'Every error is `{ "error": { "code", "message", "field"? } }`.',
+        + 'Every error is `{ "error": { "code", "message", "field"? } }`, its code one of the catalogue (`GET /api/errors`).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: (Object.entries(TAGS) as [RouteTag, string][]).map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: { ...modelJsonSchemas(), Error: errorSchema() },
       responses: { Error: { description: "pushsim's error shape", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
     },
   };

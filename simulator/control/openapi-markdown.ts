@@ -2,6 +2,7 @@
 // fields (flattened to dotted names) and an example body.
 import { buildOpenApiDocument, TAGS, type JsonSchema, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
 import type { RouteTag } from './openapi-routes.js';
+import { errorCatalogue } from '../core/index.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
@@ -75,6 +76,41 @@ function notes(schema: JsonSchema): string {
   return parts.join('; ');
 }
 
+/** ` (a [Device](#device))` for an answer whose schema is a model schema, or a list of them. */
+function modelOf(response: unknown): string {
+  const content = (response as { content?: Record<string, { schema?: { $ref?: string; items?: { $ref?: string } } }> }).content;
+  const schema = content ? Object.values(content)[0]?.schema : undefined;
+  const ref = schema?.$ref ?? schema?.items?.$ref;
+  if (!ref) return '';
+  const name = ref.split('/').pop()!;
+  return schema?.items ? ` (a list of [${name}](#${name.toLowerCase()}))` : ` ([${name}](#${name.toLowerCase()}))`;
+}
+
+/** Each model schema's members, as the API returns them. */
+function renderModel(document: OpenApiDocument): string[] {
+  const out = ['## Model', '', 'What the routes answer: the schemas of simulator/model/, member by member (`GET /api/openapi.json` has them as `components.schemas`).', ''];
+  for (const [name, schema] of Object.entries(document.components.schemas)) {
+    if (name === 'Error') continue;
+    out.push(`### ${name}`, '');
+    if (typeof schema.description === 'string') out.push(`${schema.description}.`, '');
+    const rows = fieldRows(schema);
+    if (rows.length) {
+      out.push('| Member | Type | Always there | Notes |', '|---|---|---|---|');
+      for (const row of rows) out.push(`| ${code(row.name)} | ${cell(describeModelType(row.schema))} | ${row.required ? 'yes' : 'no'} | ${cell(notes(row.schema))} |`);
+      out.push('');
+    }
+  }
+  return out;
+}
+
+/** Like describeSchema, but names referenced model schemas. */
+function describeModelType(schema: JsonSchema): string {
+  const s = schema as { $ref?: string; type?: string; items?: JsonSchema & { $ref?: string } };
+  if (s.$ref) return s.$ref.split('/').pop()!;
+  if (s.type === 'array' && s.items?.$ref) return `array of ${s.items.$ref.split('/').pop()!}`;
+  return describeSchema(schema);
+}
+
 function renderOperation(method: string, path: string, op: OpenApiOperation): string[] {
   const out: string[] = [`### ${method.toUpperCase()} ${path}`, '', op.summary + (op.summary.endsWith('.') ? '' : '.'), ''];
   if (op.description) out.push(op.description, '');
@@ -97,7 +133,7 @@ function renderOperation(method: string, path: string, op: OpenApiOperation): st
     if (body.example !== undefined) out.push('```json', JSON.stringify(body.example), '```', '');
   }
   const answers = Object.entries(op.responses).filter(([status]) => status !== 'default');
-  out.push(`Answers: ${answers.map(([status, r]) => `${status} ${(r as { description: string }).description}`).join('; ')}; otherwise the error shape.`, '');
+  out.push(`Answers: ${answers.map(([status, r]) => `${status} ${(r as { description: string }).description}${modelOf(r)}`).join('; ')}; otherwise the error shape.`, '');
   return out;
 }
 
@@ -119,7 +155,13 @@ export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenAp
     '{ "error": { "code": "INVALID_INPUT", "message": "platform: Invalid option: expected one of \\"ios\\"|\\"android\\"", "field": "platform" } }',
     '```',
     '',
-    '`code` is stable (`INVALID_INPUT`, `INVALID_JSON`, `NOT_FOUND`, `UNKNOWN_TOKEN`…), `message` says what was wrong and what is allowed, `field` is the dotted path of the field at fault when there is one. No stack trace is ever sent.',
+    '`code` is one of the catalogue below (also `GET /api/errors`), `message` says what was wrong and what is allowed, `field` is the dotted path of the field at fault when there is one. No stack trace is ever sent. The client shim\'s ws (`/api/shim`) answers the same shape: an `error` frame is `{ "type": "error", "code", "message", "field"? }` and a failed reply carries `error: { code, message, field? }`.',
+    '',
+    '<!-- Generated from simulator/core/error-codes.ts. -->',
+    '',
+    '| Code | Status | Meaning | What to do |',
+    '|---|---|---|---|',
+    ...errorCatalogue().map((e) => `| ${code(e.code)} | ${e.status} | ${cell(e.meaning)} | ${cell(e.fix)} |`),
     '',
     '## Routes',
     '',
@@ -138,9 +180,10 @@ export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenAp
   for (const tag of tags) for (const [method, path, op] of byTag.get(tag)!) out.push(`| ${method.toUpperCase()} | [${code(path)}](#${anchor(method, path)}) | ${cell(op.summary)} |`);
   out.push('');
   for (const tag of tags) {
-    out.push(`## ${tag === 'apns' || tag === 'fcm' || tag === 'zpns' ? tag.toUpperCase() : tag[0]!.toUpperCase() + tag.slice(1)}`, '', `${TAGS[tag]}.`, '');
+    out.push(`## ${tag === 'apns' || tag === 'fcm' || tag === 'zpns' || tag === 'hms' ? tag.toUpperCase() : tag[0]!.toUpperCase() + tag.slice(1)}`, '', `${TAGS[tag]}.`, '');
     for (const [method, path, op] of byTag.get(tag)!) out.push(...renderOperation(method, path, op));
   }
+  out.push(...renderModel(document));
   return `${out.join('\n').trimEnd()}\n`;
 }
 

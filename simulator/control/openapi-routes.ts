@@ -5,13 +5,19 @@ import { z } from 'zod';
 import { callCancelSchema, callInviteSchema, sendMessageSchema, zpnsLoginSchema, zpnsStrategySchema } from '../providers/zpns/index.js';
 import { apnsCertificateSchema, apnsKeySchema, faultSchema } from '../providers/apns/index.js';
 import { fcmProjectSchema, fcmServiceAccountSchema, fcmSubscriptionSchema } from '../providers/fcm/index.js';
+import { hmsAppSchema, hmsSubscriptionSchema } from '../providers/hms/index.js';
 import {
   advanceClockSchema, chaosSchema, completeHandlerSchema, conditionsSchema, createDeviceSchema, installAppSchema,
   lifecycleEventSchema, pushQuerySchema, sendPushSchema, setStateSchema, tapSchema,
 } from './request-schemas.js';
+import {
+  AppSchema, AppStateChangeSchema, AppTapSchema, AppTransitionSchema, ChaosSchema, ClockSchema, DeviceSchema, EndpointSchema,
+  ErrorCodeEntrySchema, HealthSchema, LedgerEntrySchema, LifecycleSchema, RegistrationSchema, ResetSchema, RulesTableSchema,
+  SentPushSchema,
+} from '../model/index.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type RouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'apns' | 'fcm' | 'zpns';
+export type RouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'apns' | 'fcm' | 'zpns' | 'hms';
 
 export interface RouteDescriptor {
   method: HttpMethod;
@@ -26,6 +32,8 @@ export interface RouteDescriptor {
   /** A body the route accepts, shown in the docs (and sent by the tests). */
   example?: unknown;
   query?: z.ZodObject;
+  /** The model schema of the success answer (simulator/model/), or `[schema]` for a list of them. */
+  response?: z.ZodType | readonly [z.ZodType];
   /** Success answers by status; every route may also answer pushsim's error shape. */
   responses: Record<number, string>;
   /** The success answer's media type when it is not JSON. */
@@ -43,42 +51,43 @@ const APP = { id: 'the app (install) id' };
 export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
   { method: 'get', path: '/', tag: 'service', summary: 'This index: name, version and links', responses: { 200: 'pushsim, its version and where to go next' } },
   { method: 'get', path: '/openapi.json', tag: 'service', summary: 'The OpenAPI 3.1 document of the control API (what docs/control-api.md renders)', responses: { 200: 'the OpenAPI document of the control API' } },
-  { method: 'get', path: '/health', tag: 'service', summary: 'Liveness, version, clock and counts', responses: { 200: '`{ status: "ok", version, clock, now, devices, apps, pushes }`' } },
-  { method: 'get', path: '/endpoints', tag: 'service', summary: 'Every endpoint pushsim serves (APNs, FCM, ZPNs, control) with its URL', responses: { 200: 'a list of `{ name, protocol, url, status, description }`' } },
-  { method: 'get', path: '/rules', tag: 'service', summary: 'The delivery rules table, each rule with its source', responses: { 200: 'the platform and SDK rules (docs/delivery-rules.md renders the same table)' } },
-  { method: 'get', path: '/lifecycle', tag: 'service', summary: 'The app lifecycle states and events of each platform', responses: { 200: '`{ ios: { states, events }, android: { states, events } }`' } },
-  { method: 'get', path: '/clock', tag: 'service', summary: 'The clock: kind, now, pending timers', responses: { 200: '`{ kind, now, iso, pendingTimers }`' } },
-  { method: 'post', path: '/clock/advance', tag: 'service', summary: 'Advance the virtual clock, running every timer that falls due', body: advanceClockSchema, example: { by: '30s' }, responses: { 200: 'the clock after the advance', 409: 'the clock is real (start with --virtual-clock)' } },
-  { method: 'get', path: '/chaos', tag: 'service', summary: 'The chaos settings', responses: { 200: '`{ backgroundDropProbability, seed }`' } },
-  { method: 'put', path: '/chaos', tag: 'service', summary: 'Drop background deliveries at random, seeded (APNs promises no delivery)', body: chaosSchema, example: { backgroundDropProbability: 0.2, seed: 7 }, responses: { 200: 'the new chaos settings' } },
-  { method: 'post', path: '/reset', tag: 'service', summary: 'Forget every device, app, push and fault (configuration such as keys stays)', responses: { 200: '`{ status: "reset", now }`' } },
+  { method: 'get', path: '/health', tag: 'service', summary: 'Liveness, version, clock and counts', response: HealthSchema, responses: { 200: '`{ status: "ok", version, clock, now, devices, apps, pushes }`' } },
+  { method: 'get', path: '/errors', tag: 'service', summary: 'The catalogue of pushsim\'s error codes: each with its HTTP status, what it means and what to do', response: [ErrorCodeEntrySchema], responses: { 200: 'a list of `{ code, status, meaning, fix }`' } },
+  { method: 'get', path: '/endpoints', tag: 'service', summary: 'Every endpoint pushsim serves (APNs, FCM, ZPNs, control) with its URL', response: [EndpointSchema], responses: { 200: 'a list of `{ name, protocol, url, status, description }`' } },
+  { method: 'get', path: '/rules', tag: 'service', summary: 'The delivery rules table, each rule with its source', response: RulesTableSchema, responses: { 200: 'the platform and SDK rules (docs/delivery-rules.md renders the same table)' } },
+  { method: 'get', path: '/lifecycle', tag: 'service', summary: 'The app lifecycle states and events of each platform', response: LifecycleSchema, responses: { 200: '`{ ios: { states, events }, android: { states, events } }`' } },
+  { method: 'get', path: '/clock', tag: 'service', summary: 'The clock: kind, now, pending timers', response: ClockSchema, responses: { 200: '`{ kind, now, iso, pendingTimers }`' } },
+  { method: 'post', path: '/clock/advance', tag: 'service', summary: 'Advance the virtual clock, running every timer that falls due', body: advanceClockSchema, example: { by: '30s' }, response: ClockSchema, responses: { 200: 'the clock after the advance', 409: 'the clock is real (start with --virtual-clock)' } },
+  { method: 'get', path: '/chaos', tag: 'service', summary: 'The chaos settings', response: ChaosSchema, responses: { 200: '`{ backgroundDropProbability, seed }`' } },
+  { method: 'put', path: '/chaos', tag: 'service', summary: 'Drop background deliveries at random, seeded (APNs promises no delivery)', body: chaosSchema, example: { backgroundDropProbability: 0.2, seed: 7 }, response: ChaosSchema, responses: { 200: 'the new chaos settings' } },
+  { method: 'post', path: '/reset', tag: 'service', summary: 'Forget every device, app, push and fault (configuration such as keys stays)', response: ResetSchema, responses: { 200: '`{ status: "reset", now }`' } },
 
-  { method: 'post', path: '/devices', tag: 'devices', summary: 'Create a simulated device', body: createDeviceSchema, example: { platform: 'ios', id: 'iphone' }, responses: { 201: 'the device (Location: /api/devices/{id})' } },
-  { method: 'get', path: '/devices', tag: 'devices', summary: 'List devices', responses: { 200: 'every device with the ids of its apps' } },
-  { method: 'get', path: '/devices/:id', tag: 'devices', summary: 'One device', params: DEVICE, responses: { 200: 'the device with the ids of its apps', 404: 'no such device' } },
-  { method: 'patch', path: '/devices/:id/conditions', tag: 'devices', summary: 'Change conditions: online, Low Power Mode, Doze, standby bucket, notification permission…', params: DEVICE, body: conditionsSchema, example: { online: false }, responses: { 200: 'the device with its new conditions', 404: 'no such device' } },
-  { method: 'post', path: '/devices/:id/reboot', tag: 'devices', summary: 'Reboot the device: every app stops; force-quit apps may be launched for pushes again', params: DEVICE, responses: { 200: 'the device after the reboot', 404: 'no such device' } },
+  { method: 'post', path: '/devices', tag: 'devices', summary: 'Create a simulated device', body: createDeviceSchema, example: { platform: 'ios', id: 'iphone' }, response: DeviceSchema, responses: { 201: 'the device (Location: /api/devices/{id})' } },
+  { method: 'get', path: '/devices', tag: 'devices', summary: 'List devices', response: [DeviceSchema], responses: { 200: 'every device with the ids of its apps' } },
+  { method: 'get', path: '/devices/:id', tag: 'devices', summary: 'One device', params: DEVICE, response: DeviceSchema, responses: { 200: 'the device with the ids of its apps', 404: 'no such device' } },
+  { method: 'patch', path: '/devices/:id/conditions', tag: 'devices', summary: 'Change conditions: online, Low Power Mode, Doze, standby bucket, notification permission…', params: DEVICE, body: conditionsSchema, example: { online: false }, response: DeviceSchema, responses: { 200: 'the device with its new conditions', 404: 'no such device' } },
+  { method: 'post', path: '/devices/:id/reboot', tag: 'devices', summary: 'Reboot the device: every app stops; force-quit apps may be launched for pushes again', params: DEVICE, response: DeviceSchema, responses: { 200: 'the device after the reboot', 404: 'no such device' } },
   { method: 'delete', path: '/devices/:id', tag: 'devices', summary: 'Remove a device and its apps', params: DEVICE, responses: { 204: 'removed', 404: 'no such device' } },
-  { method: 'post', path: '/devices/:id/apps', tag: 'devices', summary: 'Install an app on the device (and register it for pushes unless `register: false`)', params: DEVICE, body: installAppSchema, example: { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn', state: 'suspended', id: 'chat' }, responses: { 201: 'the app with its tokens (Location: /api/apps/{id})', 404: 'no such device' } },
-  { method: 'get', path: '/devices/:id/apps', tag: 'devices', summary: 'The apps installed on a device', params: DEVICE, responses: { 200: 'a list of apps', 404: 'no such device' } },
+  { method: 'post', path: '/devices/:id/apps', tag: 'devices', summary: 'Install an app on the device (and register it for pushes unless `register: false`)', params: DEVICE, body: installAppSchema, example: { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn', state: 'suspended', id: 'chat' }, response: AppSchema, responses: { 201: 'the app with its tokens (Location: /api/apps/{id})', 404: 'no such device' } },
+  { method: 'get', path: '/devices/:id/apps', tag: 'devices', summary: 'The apps installed on a device', params: DEVICE, response: [AppSchema], responses: { 200: 'a list of apps', 404: 'no such device' } },
 
-  { method: 'get', path: '/apps', tag: 'apps', summary: 'List installed apps', query: appsQuerySchema, responses: { 200: 'a list of apps with state, tokens and held pushes', 404: 'the `device` filter names no device' } },
-  { method: 'get', path: '/apps/:id', tag: 'apps', summary: 'One app: lifecycle state, tokens, attached shim, held pushes', params: APP, responses: { 200: 'the app', 404: 'no such app' } },
-  { method: 'post', path: '/apps/:id/register', tag: 'apps', summary: 'Register for pushes: issue (or return) the APNs / FCM / ZPNs tokens', params: APP, responses: { 200: '`{ appId, tokens }`', 404: 'no such app' } },
-  { method: 'post', path: '/apps/:id/lifecycle', tag: 'apps', summary: 'Send one lifecycle event (GET /api/lifecycle lists them)', params: APP, body: lifecycleEventSchema, example: { event: 'moveToBackground' }, responses: { 200: 'the app with `transition: { event, from, to, changed }`', 404: 'no such app' } },
-  { method: 'put', path: '/apps/:id/state', tag: 'apps', summary: 'Bring the app to a state by the shortest sequence of events', params: APP, body: setStateSchema, example: { state: 'forceQuit' }, responses: { 200: 'the app with the `events` sent', 404: 'no such app' } },
-  { method: 'post', path: '/apps/:id/complete', tag: 'apps', summary: 'The app calls its completion handler for a push (iOS fetch completion, a JS handler settling)', params: APP, body: completeHandlerSchema, example: { pushId: '19580386-5301', result: 'newData' }, responses: { 200: 'the app', 404: 'no such app' } },
-  { method: 'post', path: '/apps/:id/tap', tag: 'apps', summary: 'The user taps the notification a push displayed', params: APP, body: tapSchema, example: { pushId: '19580386-5301' }, responses: { 200: 'the app with `tapped` and `stateBefore`', 404: 'no such app or push' } },
+  { method: 'get', path: '/apps', tag: 'apps', summary: 'List installed apps', query: appsQuerySchema, response: [AppSchema], responses: { 200: 'a list of apps with state, tokens and held pushes', 404: 'the `device` filter names no device' } },
+  { method: 'get', path: '/apps/:id', tag: 'apps', summary: 'One app: lifecycle state, tokens, attached shim, held pushes', params: APP, response: AppSchema, responses: { 200: 'the app', 404: 'no such app' } },
+  { method: 'post', path: '/apps/:id/register', tag: 'apps', summary: 'Register for pushes: issue (or return) the APNs / FCM / ZPNs tokens', params: APP, response: RegistrationSchema, responses: { 200: '`{ appId, tokens }`', 404: 'no such app' } },
+  { method: 'post', path: '/apps/:id/lifecycle', tag: 'apps', summary: 'Send one lifecycle event (GET /api/lifecycle lists them)', params: APP, body: lifecycleEventSchema, example: { event: 'moveToBackground' }, response: AppTransitionSchema, responses: { 200: 'the app with `transition: { event, from, to, changed }`', 404: 'no such app' } },
+  { method: 'put', path: '/apps/:id/state', tag: 'apps', summary: 'Bring the app to a state by the shortest sequence of events', params: APP, body: setStateSchema, example: { state: 'forceQuit' }, response: AppStateChangeSchema, responses: { 200: 'the app with the `events` sent', 404: 'no such app' } },
+  { method: 'post', path: '/apps/:id/complete', tag: 'apps', summary: 'The app calls its completion handler for a push (iOS fetch completion, a JS handler settling)', params: APP, body: completeHandlerSchema, example: { pushId: '19580386-5301', result: 'newData' }, response: AppSchema, responses: { 200: 'the app', 404: 'no such app' } },
+  { method: 'post', path: '/apps/:id/tap', tag: 'apps', summary: 'The user taps the notification a push displayed', params: APP, body: tapSchema, example: { pushId: '19580386-5301' }, response: AppTapSchema, responses: { 200: 'the app with `tapped` and `stateBefore`', 404: 'no such app or push' } },
   { method: 'delete', path: '/apps/:id', tag: 'apps', summary: 'Uninstall the app; its tokens answer "unregistered" from now on', params: APP, responses: { 204: 'uninstalled', 404: 'no such app' } },
 
-  { method: 'post', path: '/pushes', tag: 'pushes', summary: 'Send a push to a token the simulator-native way (no wire protocol)', body: sendPushSchema, example: { token: '<a token from GET /api/apps/{id}>', kind: 'background' }, responses: { 201: 'the ledger entry with its fate and outcome (Location: /api/pushes/{id})', 404: 'no app owns the token', 410: 'the app that owned the token was uninstalled' } },
-  { method: 'get', path: '/pushes', tag: 'pushes', summary: 'The ledger: pushes and their fates, filtered', query: pushQuerySchema, responses: { 200: 'a list of ledger entries' } },
-  { method: 'get', path: '/pushes/:id', tag: 'pushes', summary: 'One push with its history', params: { id: 'the push id' }, responses: { 200: 'the ledger entry', 404: 'no such push' } },
+  { method: 'post', path: '/pushes', tag: 'pushes', summary: 'Send a push to a token the simulator-native way (no wire protocol)', body: sendPushSchema, example: { token: '<a token from GET /api/apps/{id}>', kind: 'background' }, response: SentPushSchema, responses: { 201: 'the ledger entry with its fate and outcome (Location: /api/pushes/{id})', 404: 'no app owns the token', 410: 'the app that owned the token was uninstalled' } },
+  { method: 'get', path: '/pushes', tag: 'pushes', summary: 'The ledger: pushes and their fates, filtered', query: pushQuerySchema, response: [LedgerEntrySchema], responses: { 200: 'a list of ledger entries' } },
+  { method: 'get', path: '/pushes/:id', tag: 'pushes', summary: 'One push with its history', params: { id: 'the push id' }, response: LedgerEntrySchema, responses: { 200: 'the ledger entry', 404: 'no such push' } },
 
   { method: 'get', path: '/events', tag: 'service', websocket: true, summary: 'WebSocket: every simulator event as it happens', description: 'Each message is one JSON object `{ type, at, data }` (`push.delivered`, `app.backgrounded`…); the first is `feed.hello`.', responses: { 101: 'switching to the WebSocket protocol' } },
   { method: 'get', path: '/shim', tag: 'service', websocket: true, summary: 'WebSocket: the client-shim transport, one connection per app install', description: 'The protocol is docs/shim-protocol.md.', responses: { 101: 'switching to the WebSocket protocol' } },
 
-  { method: 'get', path: '/ca.pem', tag: 'apns', summary: 'The CA certificate (PEM) that APNs and FCM clients trust', produces: 'application/x-pem-file', responses: { 200: 'the CA certificate' } },
+  { method: 'get', path: '/ca.pem', tag: 'service', summary: 'The CA certificate (PEM) that clients of the services\' TLS endpoints trust', produces: 'application/x-pem-file', responses: { 200: 'the CA certificate' } },
   { method: 'get', path: '/apns/reasons', tag: 'apns', summary: "Apple's reasons and their HTTP statuses", responses: { 200: 'reason → status' } },
   { method: 'get', path: '/apns/keys', tag: 'apns', summary: 'The registered signing keys (without private keys)', responses: { 200: 'a list of keys' } },
   { method: 'post', path: '/apns/keys', tag: 'apns', summary: 'Mint a signing key (.p8), or register an existing one', body: apnsKeySchema, example: {}, responses: { 201: 'a minted key `{ teamId, keyId, environment, p8 }`, or the registered key' } },
@@ -98,6 +107,15 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
   { method: 'get', path: '/fcm/faults', tag: 'fcm', summary: 'The injected FCM faults', responses: { 200: 'a list of fault rules' } },
   { method: 'post', path: '/fcm/faults', tag: 'fcm', summary: 'Inject a fault: answer an error code, delay, or drop the stream or connection', body: faultSchema, example: { probability: 0.1, reason: 'UNAVAILABLE' }, responses: { 201: 'the fault rule with its id' } },
   { method: 'delete', path: '/fcm/faults', tag: 'fcm', summary: 'Remove every FCM fault', responses: { 204: 'removed' } },
+
+  { method: 'get', path: '/hms/errors', tag: 'hms', summary: "Push Kit's result codes and their HTTP statuses", responses: { 200: 'code → { status, msg }' } },
+  { method: 'get', path: '/hms/apps', tag: 'hms', summary: 'The Push Kit apps registered', responses: { 200: 'a list of apps with their client secrets' } },
+  { method: 'post', path: '/hms/apps', tag: 'hms', summary: 'Register a Push Kit app: its app ID (the OAuth client_id) and client secret for POST /oauth2/v3/token', body: hmsAppSchema, example: { packageName: 'com.example.chat' }, responses: { 201: '`{ appId, clientId, clientSecret, packageName?, highPriorityDataMessages, canSend }`' } },
+  { method: 'post', path: '/hms/subscriptions', tag: 'hms', summary: "Subscribe an app's HMS token to a topic, as the device SDK's subscribe does", body: hmsSubscriptionSchema, example: { appId: '<a Push Kit app ID>', token: '<an HMS token>', topic: 'news' }, responses: { 201: '`{ appId, token, topic }`', 404: 'no app owns the token' } },
+  { method: 'get', path: '/hms/faults', tag: 'hms', summary: 'The injected HMS faults', responses: { 200: 'a list of fault rules' } },
+  { method: 'post', path: '/hms/faults', tag: 'hms', summary: 'Inject a fault: answer a result code, delay, or drop the stream or connection (`project` is the app ID)', body: faultSchema, example: { reason: '80300002' }, responses: { 201: 'the fault rule with its id' } },
+  { method: 'delete', path: '/hms/faults/:id', tag: 'hms', summary: 'Remove one HMS fault', params: { id: 'the fault id' }, responses: { 204: 'removed', 404: 'no such fault' } },
+  { method: 'delete', path: '/hms/faults', tag: 'hms', summary: 'Remove every HMS fault', responses: { 204: 'removed' } },
 
   { method: 'get', path: '/zpns/presets', tag: 'zpns', summary: 'The push-strategy presets', responses: { 200: 'preset → strategy' } },
   { method: 'get', path: '/zpns/strategies', tag: 'zpns', summary: 'The declared push strategies (resourcesIDs)', responses: { 200: 'a list of strategies' } },

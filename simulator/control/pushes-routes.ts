@@ -1,9 +1,10 @@
 // The simulator-native send (POST /api/pushes) and the ledger: list pushes with filters, get one with its history.
 import { Router } from 'express';
-import { SimulatorError, type FateName, type ProviderName, type PushKind, type PushPriority } from '../core/index.js';
+import { ErrorCodes, SimulatorError, type FateName, type ProviderName, type PushKind, type PushPriority } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
-import { parseInput } from './parse-input.js';
+import { parseInput } from '../core/index.js';
 import { pushQuerySchema, sendPushSchema } from './request-schemas.js';
+import { entryView, sentPushView } from './views.js';
 
 export function pushesRoutes(sim: Simulation): Router {
   const router = Router();
@@ -13,11 +14,11 @@ export function pushesRoutes(sim: Simulation): Router {
     if (!address) {
       const gone = sim.registry.uninstalledToken(body.token);
       throw gone
-        ? new SimulatorError('TOKEN_UNREGISTERED', `the app that owned this token (${gone.bundleId}) was uninstalled at ${new Date(gone.uninstalledAt).toISOString()}; stop sending to it`, 'token', 410)
-        : new SimulatorError('UNKNOWN_TOKEN', 'no installed app owns this token; install and register an app (POST /api/devices/:id/apps) and use one of its tokens', 'token', 404);
+        ? new SimulatorError(ErrorCodes.TOKEN_UNREGISTERED, `the app that owned this token (${gone.bundleId}) was uninstalled at ${new Date(gone.uninstalledAt).toISOString()}; stop sending to it`, 'token')
+        : new SimulatorError(ErrorCodes.UNKNOWN_TOKEN, 'no installed app owns this token; install and register an app (POST /api/devices/:id/apps) and use one of its tokens', 'token');
     }
     const { entry, outcome } = sim.send({ ...body, kind: body.kind as PushKind, ...(body.priority ? { priority: body.priority as PushPriority } : {}) } as Parameters<Simulation['send']>[0]);
-    res.status(201).location(`/api/pushes/${entry.id}`).json({ ...entry, outcome });
+    res.status(201).location(`/api/pushes/${entry.id}`).json(sentPushView(entry, outcome));
   });
   // Newest first, so `?limit=20` shows the last 20 pushes; the body stays a plain list and the next page is in the
   // headers (`Link: <…&before=N>; rel="next"`, RFC 8288, as GitHub's API pages; and `Pushsim-Next-Cursor: N`).
@@ -34,12 +35,12 @@ export function pushesRoutes(sim: Simulation): Router {
       res.set('Pushsim-Next-Cursor', String(next));
       res.set('Link', `<${req.baseUrl}${req.path}?${params}>; rel="next"`);
     }
-    res.json(entries);
+    res.json(entries.map(entryView));
   });
   router.get('/pushes/:id', (req, res) => {
     const entry = sim.ledger.get(req.params.id);
-    if (!entry) throw new SimulatorError('PUSH_NOT_FOUND', `no push "${req.params.id}" in the ledger; list pushes with GET /api/pushes`, 'id', 404);
-    res.json(entry);
+    if (!entry) throw new SimulatorError(ErrorCodes.PUSH_NOT_FOUND, `no push "${req.params.id}" in the ledger; list pushes with GET /api/pushes`, 'id');
+    res.json(entryView(entry));
   });
   return router;
 }

@@ -1,10 +1,13 @@
 // The simulator side of the client-shim transport: ws at /api/shim, one connection per app install.
-// Protocol: simulator/control/shim-protocol.ts and docs/shim-protocol.md.
+// Protocol: simulator/shim-protocol/ and docs/shim-protocol.md. Every message is checked against its schema there, and
+// every failure answers pushsim's error shape `{ code, message, field? }` with a code of the catalogue.
 import type { Server } from 'node:http';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { SimulatorError, type Push } from '../core/index.js';
+import { ErrorCodes, SimulatorError, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
-import { SHIM_PATH, SHIM_PROTOCOL_VERSION, type ShimClientMessage, type ShimHello, type ShimServerMessage } from './shim-protocol.js';
+import {
+  SHIM_CLIENT_MESSAGES, SHIM_PATH, SHIM_PROTOCOL_VERSION, type ShimClientMessage, type ShimHello, type ShimServerMessage,
+} from '../shim-protocol/index.js';
 
 export interface ShimGateway { close(): Promise<void>; readonly connections: number }
 
@@ -25,10 +28,27 @@ function send(ws: WebSocket, message: ShimServerMessage): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
 }
 
+/** pushsim's error shape for anything thrown: a SimulatorError as it is, anything else INTERNAL (logged, not sent). */
+function errorBody(error: unknown): ErrorBody {
+  if (error instanceof SimulatorError) return error.body();
+  console.error('[pushsim] internal error while handling a shim message:', error);
+  return { code: ErrorCodes.INTERNAL, message: 'pushsim hit an internal error handling this shim message; the connection is still open. Please report it with the message that caused it.' };
+}
+
+/** The message checked against its type's schema: UNKNOWN_MESSAGE for a type the protocol lacks, INVALID_MESSAGE naming the field. */
+function readMessage(value: unknown): ShimClientMessage {
+  const type = (value as { type?: unknown } | null)?.type;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SimulatorError(ErrorCodes.INVALID_MESSAGE, 'every shim message must be one JSON object with a type', 'type');
+  if (typeof type !== 'string' || !Object.hasOwn(SHIM_CLIENT_MESSAGES, type)) {
+    throw new SimulatorError(ErrorCodes.UNKNOWN_MESSAGE, `unknown shim message type ${JSON.stringify(type)}; send one of ${Object.keys(SHIM_CLIENT_MESSAGES).join(', ')}`, 'type');
+  }
+  return parseInput(SHIM_CLIENT_MESSAGES[type as keyof typeof SHIM_CLIENT_MESSAGES], value, 'message', ErrorCodes.INVALID_MESSAGE) as ShimClientMessage;
+}
+
 function bindApp(sim: Simulation, hello: ShimHello): string {
-  if (hello.protocol !== SHIM_PROTOCOL_VERSION) throw new SimulatorError('PROTOCOL_MISMATCH', `this simulator speaks shim protocol ${SHIM_PROTOCOL_VERSION}, the shim sent ${hello.protocol}; use matching pushsim versions`, 'protocol');
+  if (hello.protocol !== SHIM_PROTOCOL_VERSION) throw new SimulatorError(ErrorCodes.PROTOCOL_MISMATCH, `this simulator speaks shim protocol ${SHIM_PROTOCOL_VERSION}, the shim sent ${hello.protocol}; use matching pushsim versions`, 'protocol');
   if (hello.appId) return sim.registry.requireApp(hello.appId).id;
-  if (!hello.device || !hello.app) throw new SimulatorError('INVALID_HELLO', 'hello needs either appId, or device and app to create', 'appId');
+  if (!hello.device || !hello.app) throw new SimulatorError(ErrorCodes.INVALID_HELLO, 'hello needs either appId, or device and app to create', 'appId');
   const device = (hello.device.id && sim.registry.device(hello.device.id)) || sim.createDevice({ ...hello.device });
   const existing = sim.registry.listApps(device.id).find((a) => a.bundleId === hello.app!.bundleId);
   if (existing) return existing.id;
@@ -53,20 +73,20 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
 
   const reply = (requestId: string, run: () => unknown): void => {
     try { send(ws, { type: 'reply', requestId, ok: true, result: run() }); } catch (error) {
-      const e = error as SimulatorError;
-      send(ws, { type: 'reply', requestId, ok: false, error: { code: e.code ?? 'INTERNAL', message: e.message } });
+      send(ws, { type: 'reply', requestId, ok: false, error: errorBody(error) });
     }
   };
 
   ws.on('message', (raw: RawData) => {
-    let message: ShimClientMessage;
-    try { message = JSON.parse(raw.toString()) as ShimClientMessage; } catch {
-      send(ws, { type: 'error', code: 'INVALID_JSON', message: 'every shim message must be one JSON object' });
+    let parsed: unknown;
+    try { parsed = JSON.parse(raw.toString()); } catch {
+      send(ws, { type: 'error', code: ErrorCodes.INVALID_JSON, message: 'every shim message must be one JSON object' });
       return;
     }
     try {
+      const message = readMessage(parsed);
       if (message.type === 'hello') {
-        if (appId) throw new SimulatorError('ALREADY_BOUND', `this connection already speaks for ${appId}`, 'type');
+        if (appId) throw new SimulatorError(ErrorCodes.ALREADY_BOUND, `this connection already speaks for ${appId}`, 'type');
         appId = bindApp(sim, message);
         sim.router.attach(appId, connection);
         const app = sim.registry.requireApp(appId);
@@ -75,7 +95,7 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
           sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, lifecycle: app.lifecycle, tokens: app.tokens ?? {}, fidelity: app.fidelity ?? {}, now: sim.clock.now() });
         return;
       }
-      if (!appId) throw new SimulatorError('NOT_BOUND', 'send hello first', 'type');
+      if (!appId) throw new SimulatorError(ErrorCodes.NOT_BOUND, 'send hello first', 'type');
       const bound = appId;
       switch (message.type) {
         case 'register': reply(message.requestId, () => {
@@ -91,21 +111,22 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
         case 'subscribe': case 'unsubscribe':
           reply(message.requestId, () => {
             const topics = sim.topicSubscriptions;
-            if (!topics) throw new SimulatorError('TOPICS_UNAVAILABLE', 'this simulator runs without the FCM provider, so there are no topics', 'topic', 501);
+            if (!topics) throw new SimulatorError(ErrorCodes.TOPICS_UNAVAILABLE, 'this simulator runs without the FCM provider, so there are no topics', 'topic');
             const token = sim.registry.register(bound).fcm;
             if (!token) {
               const failed = sim.registry.requireApp(bound).registrationErrors?.fcm;
-              throw new SimulatorError('NO_FCM_TOKEN', failed ? `this app has no FCM token: its registration failed with ${failed} (the device has no Google Play services), and topics need one` : 'this app has no FCM token (topics need an FCM app)', 'topic');
+              throw new SimulatorError(ErrorCodes.NO_FCM_TOKEN, failed ? `this app has no FCM token: its registration failed with ${failed} (the device has no Google Play services), and topics need one` : 'this app has no FCM token (topics need an FCM app)', 'topic');
             }
             if (message.type === 'subscribe') topics.subscribe(token, message.topic); else topics.unsubscribe(token, message.topic);
             return { topic: message.topic };
           });
           break;
-        default: throw new SimulatorError('UNKNOWN_MESSAGE', `unknown shim message type "${(message as { type?: string }).type}"`, 'type');
       }
     } catch (error) {
-      const e = error as SimulatorError;
-      send(ws, { type: 'error', code: e.code ?? 'INTERNAL', message: e.message });
+      // A request the shim waits on gets its reply; anything else an error frame.
+      const requestId = (parsed as { requestId?: unknown } | null)?.requestId;
+      if (typeof requestId === 'string' && requestId) send(ws, { type: 'reply', requestId, ok: false, error: errorBody(error) });
+      else send(ws, { type: 'error', ...errorBody(error) });
     }
   });
   const drop = (): void => { if (appId) sim.router.detach(appId, connection, 'the client shim disconnected'); };

@@ -1,4 +1,6 @@
 // The simulator's sense of time: real on a server, virtual in tests and scenarios so that 30 s pass without sleeping.
+import { ErrorCodes } from './error-codes.js';
+import { SimulatorError } from './simulator-error.js';
 import { parseDuration, type Duration } from './duration.js';
 
 export interface TimerHandle { readonly id: number }
@@ -34,7 +36,7 @@ export class RealClock implements Clock {
     if (timeout) { clearTimeout(timeout); this.timers.delete(handle.id); }
   }
   async advance(_by?: Duration): Promise<number> {
-    throw Object.assign(new Error('the clock is real; start the simulator with { clock: "virtual" } (or --virtual-clock) to advance time'), { code: 'CLOCK_NOT_VIRTUAL' });
+    throw new SimulatorError(ErrorCodes.CLOCK_NOT_VIRTUAL, 'the clock is real; start the simulator with { clock: "virtual" } (or --virtual-clock) to advance time');
   }
   pendingTimers(): number { return this.timers.size; }
 }

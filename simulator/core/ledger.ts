@@ -1,29 +1,32 @@
-// The ledger: every push the simulator sees, its current fate and the history of how it got there.
-import type { EventBus } from './event-bus.js';
-import type { SimulatorEvents } from './simulator-events.js';
-import { FATE_NAMES, type Fate, type FateName } from './fate.js';
+// The ledger's contract: every push the simulator sees, its current fate and the history of how it got there. The
+// in-memory store (in-memory-ledger-store.ts) is the default; a compact or shared store can implement the same interface.
+import type { Fate, FateName } from './fate.js';
 import type { ProviderName, Push } from './push.js';
 
-export interface LedgerNote { at: number; note: string }
+export interface LedgerNote { readonly at: number; readonly note: string }
 
 /** What the app's code received: the callback that ran and the message exactly as the listener got it. */
 export interface LedgerReceipt { at: number; callback: string; message?: unknown; durationMs?: number }
 
+/** A push as the ledger holds it. Read-only: the ledger's methods are the only way to change it. */
 export interface LedgerEntry {
-  id: string;
-  provider: ProviderName;
-  token: string;
-  deviceId?: string;
-  appId?: string;
-  push: Push;
-  fate: Fate;
+  readonly id: string;
+  readonly provider: ProviderName;
+  readonly token: string;
+  readonly deviceId?: string;
+  readonly appId?: string;
+  readonly push: Push;
+  readonly fate: Fate;
   /** Every fate the push has had, oldest first, the current one last. */
-  history: Fate[];
+  readonly history: readonly Fate[];
   /** Things that happened to the push without changing its fate (handler completed, app terminated...). */
-  notes: LedgerNote[];
+  readonly notes: readonly LedgerNote[];
   /** Filled by a client shim: which listener ran with which message. */
-  receipts: LedgerReceipt[];
+  readonly receipts: readonly LedgerReceipt[];
 }
+
+/** The device and app a push addresses, when its token resolved. */
+export interface LedgerAddress { deviceId?: string; appId?: string }
 
 export interface LedgerQuery {
   deviceId?: string;
@@ -34,104 +37,66 @@ export interface LedgerQuery {
   limit?: number;
 }
 
-export class Ledger {
-  private readonly entries = new Map<string, LedgerEntry>();
-  /**
-   * Ids in arrival order, for eviction. Iterating a Map from its front after many deletions skips every deleted slot
-   * (V8 keeps them until a rehash), so taking the oldest through `keys().next()` made each push cost microseconds.
-   */
-  private order: string[] = [];
-  private head = 0;
-  /** Arrival number of `order[0]`: an entry's cursor is its arrival number, stable while older entries are evicted. */
-  private base = 0;
+/** One page, newest first; `next` is the `before` cursor of the next page when older matches remain. */
+export interface LedgerPage { entries: LedgerEntry[]; next?: number }
 
-  constructor(private readonly bus: EventBus<SimulatorEvents>, private readonly limit = 100_000) {}
+/**
+ * Told of every change, in the order the ledger made them, synchronously. Simulation forwards them to the bus
+ * (`push.accepted`, `push.fate`, `push.note`, `push.received`); test/setup/fate-rule-ids.ts checks every fate.
+ */
+export interface LedgerObserver {
+  /** A push entered the ledger with its first fate (`entry.fate`). */
+  opened?(entry: LedgerEntry): void;
+  /** A push got its next fate; `entry` is the entry with it. */
+  settled?(entry: LedgerEntry, fate: Fate): void;
+  noted?(id: string, note: LedgerNote): void;
+  received?(id: string, receipt: LedgerReceipt): void;
+}
 
-  /** Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it). */
-  open(push: Push, first: Omit<Fate, 'at'>, address: { deviceId?: string; appId?: string } = {}): LedgerEntry {
-    const fate: Fate = { ...first, at: push.acceptedAt };
-    const entry: LedgerEntry = { id: push.id, provider: push.provider, token: push.token, ...address, push, fate, history: [fate], notes: [], receipts: [] };
-    if (!this.entries.has(push.id)) this.order.push(push.id);
-    this.entries.set(push.id, entry);
-    this.evictOldest();
-    if (this.bus.hasListeners('push.accepted')) this.bus.emit('push.accepted', { entry });
-    if (fate.name !== 'accepted' && this.bus.hasListeners('push.fate')) this.bus.emit('push.fate', { id: entry.id, fate, entry });
-    return entry;
-  }
-
-  /** Gives a push its next fate; the old one stays in the history. */
-  settle(id: string, fate: Fate): LedgerEntry {
-    const entry = this.require(id);
-    entry.fate = fate;
-    entry.history.push(fate);
-    if (this.bus.hasListeners('push.fate')) this.bus.emit('push.fate', { id, fate, entry });
-    return entry;
-  }
-
-  note(id: string, at: number, note: string): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    entry.notes.push({ at, note });
-    this.bus.emit('push.note', { id, at, note });
-  }
-
-  receipt(id: string, receipt: LedgerReceipt): void {
-    const entry = this.entries.get(id);
-    if (!entry) return;
-    entry.receipts.push(receipt);
-    this.bus.emit('push.received', { id, receipt });
-  }
-
-  get(id: string): LedgerEntry | undefined { return this.entries.get(id); }
-
+/**
+ * The ledger. An entry a read returns is the entry as it was at that read: read it again (get, list, page) to see a
+ * later fate — a store may hand out copies (column arrays, Redis), so nothing may depend on a returned entry changing
+ * or on writing to one. Entries past the store's retention are evicted oldest first; `get` then finds nothing.
+ */
+export interface Ledger {
+  /** Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it), at `push.acceptedAt`. */
+  open(push: Push, first: Omit<Fate, 'at'>, address?: LedgerAddress): LedgerEntry;
+  /** Gives a push its next fate; the old one stays in the history. Throws for a push the ledger does not hold. */
+  settle(id: string, fate: Fate): void;
+  /** Adds a note to a push; nothing for a push the ledger does not hold (evicted, or never seen). */
+  note(id: string, at: number, note: string): void;
+  /** Records what the app's code received; nothing for a push the ledger does not hold. */
+  receipt(id: string, receipt: LedgerReceipt): void;
+  get(id: string): LedgerEntry | undefined;
   /** Oldest first: every matching entry, or the newest `limit` of them. */
-  list(query: LedgerQuery = {}): LedgerEntry[] {
-    const result: LedgerEntry[] = [];
-    for (const entry of this.entries.values()) if (matches(entry, query)) result.push(entry);
-    return query.limit !== undefined ? result.slice(-query.limit) : result;
-  }
-
+  list(query?: LedgerQuery): LedgerEntry[];
   /**
    * Newest first: up to `limit` matching entries that arrived before the `before` cursor (all of them without a limit),
    * and the cursor of the next page when older matches remain. Cursors are arrival numbers, so a page stays put while
-   * new pushes arrive.
+   * new pushes arrive, older ones are evicted, and after a clear (an old cursor then matches nothing newer).
    */
-  page(query: LedgerQuery & { before?: number } = {}): { entries: LedgerEntry[]; next?: number } {
-    const entries: LedgerEntry[] = [];
-    const start = Math.min(this.order.length, query.before === undefined ? this.order.length : query.before - this.base) - 1;
-    for (let i = start; i >= this.head; i--) {
-      const entry = this.entries.get(this.order[i]!);
-      if (!entry || !matches(entry, query)) continue;
-      if (query.limit !== undefined && entries.length === query.limit) return { entries, next: this.base + i + 1 };
-      entries.push(entry);
-    }
-    return { entries };
-  }
-
+  page(query?: LedgerQuery & { before?: number }): LedgerPage;
   /** Counts of current fates, for summaries and the dashboard. */
-  countByFate(): Record<FateName, number> {
-    const counts = Object.fromEntries(FATE_NAMES.map((name) => [name, 0])) as Record<FateName, number>;
-    for (const entry of this.entries.values()) counts[entry.fate.name]++;
-    return counts;
-  }
-
-  get size(): number { return this.entries.size; }
-
-  clear(): void { this.entries.clear(); this.base += this.order.length; this.order = []; this.head = 0; }
-
-  private require(id: string): LedgerEntry {
-    const entry = this.entries.get(id);
-    if (!entry) throw new Error(`no push ${id} in the ledger`);
-    return entry;
-  }
-
-  private evictOldest(): void {
-    while (this.entries.size > this.limit && this.head < this.order.length) this.entries.delete(this.order[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > this.order.length) { this.order = this.order.slice(this.head); this.base += this.head; this.head = 0; }
-  }
+  countByFate(): Record<FateName, number>;
+  /** How many entries it holds now. */
+  readonly size: number;
+  /** Forgets every entry; cursors keep counting. */
+  clear(): void;
+  /** Adds an observer of every change from now on; returns the function that removes it. */
+  subscribe(observer: LedgerObserver): () => void;
 }
 
-function matches(entry: LedgerEntry, query: LedgerQuery): boolean {
+/** What a ledger store is built with (Simulation passes its own). */
+export interface LedgerContext {
+  /** Most entries kept; the oldest go first (SimulationOptions.ledgerLimit, 100,000 by default). */
+  readonly limit: number;
+}
+
+/** Builds a ledger store; SimulationOptions.ledger takes one (createInMemoryLedger by default). */
+export type LedgerFactory = (context: LedgerContext) => Ledger;
+
+/** Whether an entry matches a query's filters (its `limit` aside); for stores that filter in process. */
+export function matchesLedgerQuery(entry: LedgerEntry, query: LedgerQuery): boolean {
   return (!query.deviceId || entry.deviceId === query.deviceId) && (!query.appId || entry.appId === query.appId)
     && (!query.provider || entry.provider === query.provider) && (!query.fate || entry.fate.name === query.fate)
     && (!query.token || entry.token === query.token);

@@ -63,6 +63,6 @@ export const ZPNS_TOKEN_KIND: TokenKind = { name: 'zpns', isWantedBy: (app) => a
 
 /**
  * The token kinds of a bare `new Simulation()`; startSimulator() passes its service modules' kinds instead
- * (Registry.useTokenKinds), so a service added as a module brings its own.
+ * (SimulationOptions.tokenKinds), so a service added as a module brings its own.
  */
 export const DEFAULT_TOKEN_KINDS: readonly TokenKind[] = [APNS_TOKEN_KIND, FCM_TOKEN_KIND, ZPNS_TOKEN_KIND];

@@ -119,7 +119,7 @@ export function decideDelivery(input: DeliveryInput): Outcome {
       reason: `a "${input.kind}" push does not exist on ${input.platform}; use one of ${kinds.join(', ')}` };
   }
   const situation = situationOf(input);
-  if (VENDOR_CHANNELS.includes(channel)) return decideVendorDelivery(channel, situation);
+  if (VENDOR_CHANNELS.includes(channel)) return decideVendorDelivery(channel, situation, input.sdkProfile);
   const rule = matchPlatformRule(situation, channel);
   if (!rule) {
     return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
@@ -176,8 +176,8 @@ function blockDisplayWithoutPermission(outcome: Outcome, situation: DeliverySitu
 }
 
 /** A vendor channel's row names the ZPNs event the app hears directly: there is no separate SDK row. */
-function decideVendorDelivery(channel: Channel, situation: DeliverySituation): Outcome {
-  const rule = matchVendorRule(channel, situation.kind, situation.state);
+function decideVendorDelivery(channel: Channel, situation: DeliverySituation, sdkProfile: SdkProfile): Outcome {
+  const rule = matchVendorRule(channel, situation.kind, situation.state, sdkProfile, situation.priority);
   if (!rule) {
     return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
       reason: `no delivery rule covers a ${situation.kind} push on ${channel} to an app in state ${situation.state}` };

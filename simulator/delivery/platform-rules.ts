@@ -4,15 +4,9 @@ import type { Channel, PushKind } from '../core/index.js';
 import type { DeliveryConditionName } from './delivery-conditions.js';
 import { SOURCES } from './sources.js';
 
-/** Platform-level callbacks, spelled as Apple and Google spell them. */
-export const PLATFORM_CALLBACKS = {
-  didReceiveRemoteNotification: 'application:didReceiveRemoteNotification:fetchCompletionHandler:',
-  willPresent: 'userNotificationCenter:willPresentNotification:withCompletionHandler:',
-  didReceive: 'userNotificationCenter:didReceiveNotificationResponse:withCompletionHandler:',
-  pushKitIncoming: 'pushRegistry:didReceiveIncomingPushWithPayload:forType:withCompletionHandler:',
-  onMessageReceived: 'FirebaseMessagingService.onMessageReceived',
-} as const;
-export type PlatformCallback = (typeof PLATFORM_CALLBACKS)[keyof typeof PLATFORM_CALLBACKS];
+// Platform-level callbacks, spelled as Apple and Google spell them: part of the public model (the client shim reads them).
+import { PLATFORM_CALLBACKS, type PlatformCallback } from '../model/index.js';
+export { PLATFORM_CALLBACKS, type PlatformCallback };
 
 export type PlatformFate = 'delivered' | 'displayed' | 'dropped' | 'deferred';
 

@@ -1,6 +1,6 @@
 // Applies lifecycle events to apps in the registry and runs their delayed transitions (suspension, the 30 s budget) on the clock.
 import type { Clock, EventBus, Registry, SimulatorEvents, TimerHandle } from '../core/index.js';
-import { SimulatorError } from '../core/index.js';
+import { ErrorCodes, SimulatorError } from '../core/index.js';
 import { pathToState, stepLifecycle, lifecycleEvents, refuseEvent, topState, IOS_BACKGROUND_BUDGET_MS, type LifecycleStep } from '../lifecycle/index.js';
 
 // Why an app stopped running, for the ledger and GET /api/apps/:id.
@@ -32,7 +32,7 @@ export class LifecycleDriver {
     const events = lifecycleEvents(device.platform);
     const isDelayed = eventType.startsWith('xstate.after.');
     if (!isDelayed && !events.includes(eventType)) {
-      throw new SimulatorError('UNKNOWN_LIFECYCLE_EVENT', `"${eventType}" is not a ${device.platform} lifecycle event; use one of ${events.join(', ')}`, 'event');
+      throw new SimulatorError(ErrorCodes.UNKNOWN_LIFECYCLE_EVENT, `"${eventType}" is not a ${device.platform} lifecycle event; use one of ${events.join(', ')}`, 'event');
     }
     const step = stepLifecycle(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
     for (const id of step.cancels) this.cancel(appId, id);
@@ -58,7 +58,7 @@ export class LifecycleDriver {
     const device = this.registry.requireDevice(app.deviceId);
     if (eventType !== 'reboot' && lifecycleEvents(device.platform).includes(eventType)) {
       const refusal = refuseEvent(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
-      if (refusal) throw new SimulatorError('EVENT_NOT_APPLICABLE', refusal, 'event', 409);
+      if (refusal) throw new SimulatorError(ErrorCodes.EVENT_NOT_APPLICABLE, refusal, 'event');
     }
     return this.send(appId, eventType);
   }
@@ -68,7 +68,7 @@ export class LifecycleDriver {
     const app = this.registry.requireApp(appId);
     const device = this.registry.requireDevice(app.deviceId);
     const path = pathToState(device.platform, app.lifecycle, target);
-    if (!path) throw new SimulatorError('STATE_UNREACHABLE', `a ${device.platform} app cannot be taken to "${target}" from "${app.lifecycle}"; GET /api/lifecycle lists the states`, 'state');
+    if (!path) throw new SimulatorError(ErrorCodes.STATE_UNREACHABLE, `a ${device.platform} app cannot be taken to "${target}" from "${app.lifecycle}"; GET /api/lifecycle lists the states`, 'state');
     for (const event of path) this.send(appId, event);
     return path;
   }

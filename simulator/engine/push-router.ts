@@ -2,7 +2,7 @@
 // offline hold → on-device hold and throttle → decide → defer → wake → hand over → settle. Each stage keeps its own
 // state and decides a fate only by a row of the rules table; every push leaves with a fate naming those rows.
 import type { Clock, EventBus, Fate, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, TokenAddress } from '../core/index.js';
-import { SimulatorError } from '../core/index.js';
+import { ErrorCodes, SimulatorError } from '../core/index.js';
 import { UNINSTALL_RULES, firstRule, type Outcome, type SilentPushThrottle } from '../delivery/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
@@ -47,11 +47,15 @@ export class PushRouter {
   /** Apple's silent-push budget (the throttle stage's), for configuration. */
   get throttle(): SilentPushThrottle { return this.throttling.throttle; }
 
-  /** Takes a push whose token addresses an installed app. The caller has already validated and authenticated it. */
+  /**
+   * Takes a push whose token addresses an installed app. The caller has already validated and authenticated it.
+   * The entry returned is the ledger's after the pipeline ran (read again: a store may hand out copies).
+   */
   route(push: Push, resolved?: TokenAddress): RouteResult {
-    const { entry, address } = resolveToken(this.ctx, push, resolved);
-    if (!address) return { entry };
+    const { entry: opened, address } = resolveToken(this.ctx, push, resolved);
+    if (!address) return { entry: opened };
     const outcome = this.attempt(push, address.app.id, []);
+    const entry = this.ctx.ledger.get(push.id) ?? opened;
     return outcome ? { entry, outcome } : { entry };
   }
 
@@ -91,8 +95,8 @@ export class PushRouter {
   open(appId: string, pushId: string): string {
     const entry = this.ctx.ledger.get(pushId);
     const app = this.ctx.registry.requireApp(appId);
-    if (!entry || entry.appId !== appId) throw new SimulatorError('PUSH_NOT_FOUND', `push ${pushId} was not sent to app ${appId}; GET /api/pushes?app=${appId} lists its pushes`, 'pushId', 404);
-    if (!entry.fate.displayed) throw new SimulatorError('NOT_DISPLAYED', `push ${pushId} shows no notification (its fate is ${entry.fate.name}), so there is nothing to tap`, 'pushId', 409);
+    if (!entry || entry.appId !== appId) throw new SimulatorError(ErrorCodes.PUSH_NOT_FOUND, `push ${pushId} was not sent to app ${appId}; GET /api/pushes?app=${appId} lists its pushes`, 'pushId');
+    if (!entry.fate.displayed) throw new SimulatorError(ErrorCodes.NOT_DISPLAYED, `push ${pushId} shows no notification (its fate is ${entry.fate.name}), so there is nothing to tap`, 'pushId');
     const stateBefore = app.lifecycle;
     this.ctx.ledger.note(pushId, this.ctx.clock.now(), `notification tapped (app was ${stateBefore})`);
     // The tap comes first: the system launches the app with it (launch options, launcher intent), then the app runs.

@@ -1,7 +1,8 @@
 // The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles, router.
 import { randomUUID } from 'node:crypto';
 import {
-  EventBus, Ledger, Registry, SimulatorError, createClock, parseDuration,
+  EventBus, ErrorCodes, SimulatorError, createClock, createInMemoryLedger, createInMemoryRegistry, parseDuration,
+  type Ledger, type LedgerFactory, type LedgerObserver, type Registry, type RegistryFactory, type TokenKind,
   type Clock, type Device, type CreateDeviceInput, type InstalledApp, type Push, type PushKind, type PushPriority,
   type ProviderName, type SdkProfile, type Fate, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
 } from '../core/index.js';
@@ -17,6 +18,12 @@ export interface SimulationOptions {
   startAt?: number;
   /** Most ledger entries kept; the oldest go first. */
   ledgerLimit?: number;
+  /** The registry store (devices, apps, tokens); the in-memory one by default. */
+  registry?: RegistryFactory;
+  /** The ledger store (pushes, fates, history), built with `ledgerLimit`; the in-memory one by default. */
+  ledger?: LedgerFactory;
+  /** The token kinds the registry issues; startSimulator() passes its modules' (DEFAULT_TOKEN_KINDS when absent). */
+  tokenKinds?: readonly TokenKind[];
   /** iOS background time for a push wake (Apple: 30 s). */
   backgroundBudgetMs?: number;
   /** Apple's silent-push budget per app; `{ perWindow: 0 }` turns it off. */
@@ -61,6 +68,19 @@ export interface SendInput {
 }
 
 export class Simulation {
+  /** Observers given to the ledger of every Simulation built from then on (observeEveryLedger). */
+  private static readonly everyLedger = new Set<LedgerObserver>();
+
+  /**
+   * Subscribes `observer` to the ledger of every Simulation constructed from now on, until the returned function is
+   * called: for a test harness that checks every fate a suite records, whatever store backs it
+   * (test/setup/fate-rule-ids.ts).
+   */
+  static observeEveryLedger(observer: LedgerObserver): () => void {
+    Simulation.everyLedger.add(observer);
+    return () => { Simulation.everyLedger.delete(observer); };
+  }
+
   readonly bus = new EventBus<SimulatorEvents>();
   readonly clock: Clock;
   readonly registry: Registry;
@@ -72,8 +92,12 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     this.clock = typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);
-    this.registry = new Registry(this.bus, () => this.clock.now());
-    this.ledger = new Ledger(this.bus, options.ledgerLimit);
+    const now = (): number => this.clock.now();
+    const tokenKinds = options.tokenKinds ? { tokenKinds: options.tokenKinds } : {};
+    this.registry = (options.registry ?? createInMemoryRegistry)({ bus: this.bus, now, ...tokenKinds });
+    this.ledger = (options.ledger ?? createInMemoryLedger)({ limit: options.ledgerLimit ?? 100_000 });
+    this.ledger.subscribe(ledgerToBus(this.bus));
+    for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer);
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, { backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS });
     this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus);
     if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
@@ -84,14 +108,15 @@ export class Simulation {
 
   installApp(input: InstallInput): InstalledApp {
     const device = this.registry.requireDevice(input.deviceId);
-    if (input.sdkProfile === 'native-ios' && device.platform !== 'ios') throw new SimulatorError('PROFILE_PLATFORM_MISMATCH', `the native-ios profile needs an iOS device; ${device.id} is ${device.platform}`, 'sdkProfile');
-    if (input.sdkProfile === 'native-android' && device.platform !== 'android') throw new SimulatorError('PROFILE_PLATFORM_MISMATCH', `the native-android profile needs an Android device; ${device.id} is ${device.platform}`, 'sdkProfile');
+    if (input.sdkProfile === 'native-ios' && device.platform !== 'ios') throw new SimulatorError(ErrorCodes.PROFILE_PLATFORM_MISMATCH, `the native-ios profile needs an iOS device; ${device.id} is ${device.platform}`, 'sdkProfile');
+    if (input.sdkProfile === 'native-android' && device.platform !== 'android') throw new SimulatorError(ErrorCodes.PROFILE_PLATFORM_MISMATCH, `the native-android profile needs an Android device; ${device.id} is ${device.platform}`, 'sdkProfile');
     const app = this.registry.install({ ...input, initialLifecycle: initialLifecycle(device.platform) });
     if (input.register !== false) this.registry.register(app.id);
     if (input.state) {
       try { this.lifecycle.goTo(app.id, input.state); } catch (error) { this.uninstallApp(app.id); throw error; }
     }
-    return app;
+    // Read again: the tokens and the state came after install, and a store may hand out copies.
+    return this.registry.requireApp(app.id);
   }
 
   uninstallApp(appId: string): InstalledApp {
@@ -153,6 +178,20 @@ export class Simulation {
     this.ledger.clear();
     this.bus.emit('simulator.reset', { at: this.clock.now() });
   }
+}
+
+/** The ledger's changes as the bus's `push.*` events; events nobody listens to are not built (the hot path). */
+function ledgerToBus(bus: EventBus<SimulatorEvents>): LedgerObserver {
+  return {
+    opened: (entry) => {
+      if (bus.hasListeners('push.accepted')) bus.emit('push.accepted', { entry });
+      const { fate } = entry;
+      if (fate.name !== 'accepted' && bus.hasListeners('push.fate')) bus.emit('push.fate', { id: entry.id, fate, entry });
+    },
+    settled: (entry, fate) => { if (bus.hasListeners('push.fate')) bus.emit('push.fate', { id: entry.id, fate, entry }); },
+    noted: (id, { at, note }) => bus.emit('push.note', { id, at, note }),
+    received: (id, receipt) => bus.emit('push.received', { id, receipt }),
+  };
 }
 
 /**

@@ -4,8 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput } from '../control/parse-input.js';
-import { SimulatorError, seededRandom } from '../core/index.js';
+import { ErrorCodes, SimulatorError, seededRandom, parseInput } from '../core/index.js';
 import type { FaultCatalogue } from './service-module.js';
 
 export interface FaultRule {
@@ -43,9 +42,9 @@ export class FaultInjector {
   reseed(seed: number): void { this.currentSeed = seed; this.random = seededRandom(seed); }
 
   add(rule: Omit<FaultRule, 'id'> & { id?: string }, catalogue: Pick<FaultCatalogue, 'isReason' | 'reasonsPath'>): FaultRule {
-    if (rule.reason !== undefined && !catalogue.isReason(rule.reason)) throw new SimulatorError('UNKNOWN_REASON', `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET ${catalogue.reasonsPath} lists them`, 'reason');
-    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new SimulatorError('INVALID_PROBABILITY', 'probability must be between 0 and 1', 'probability');
-    if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined) throw new SimulatorError('EMPTY_FAULT', 'a fault needs a reason, a drop or a delayMs', 'reason');
+    if (rule.reason !== undefined && !catalogue.isReason(rule.reason)) throw new SimulatorError(ErrorCodes.UNKNOWN_REASON, `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET ${catalogue.reasonsPath} lists them`, 'reason');
+    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new SimulatorError(ErrorCodes.INVALID_PROBABILITY, 'probability must be between 0 and 1', 'probability');
+    if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined) throw new SimulatorError(ErrorCodes.EMPTY_FAULT, 'a fault needs a reason, a drop or a delayMs', 'reason');
     const stored: FaultRule = { ...rule, id: rule.id ?? randomUUID() };
     this.rules.push(stored);
     return stored;
@@ -96,7 +95,7 @@ export function faultRoutes(service: string, catalogue: FaultCatalogue, faults: 
   // FCM's route set has no DELETE of one fault (yet); the OpenAPI route list is checked against what is mounted.
   if (options.removeOne !== false) {
     router.delete(`/${service}/faults/:id`, (req, res) => {
-      if (!faults.remove(req.params.id)) throw new SimulatorError('FAULT_NOT_FOUND', `no fault ${req.params.id}`, 'id', 404);
+      if (!faults.remove(req.params.id)) throw new SimulatorError(ErrorCodes.FAULT_NOT_FOUND, `no fault ${req.params.id}`, 'id');
       res.status(204).end();
     });
   }

@@ -5,7 +5,7 @@ import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
-import type { EndpointInfo } from '../control/index.js';
+import type { EndpointInfo } from '../model/index.js';
 import type { CertificateAuthority } from './tls/certificate-authority.js';
 import type { FaultInjector } from './fault-injection.js';
 

@@ -3,7 +3,8 @@
 import { apnsService } from './apns/apns-module.js';
 import { fcmService } from './fcm/fcm-module.js';
 import { zpnsService } from './zpns/zpns-module.js';
+import { hmsService } from './hms/hms-module.js';
 
-export const SERVICES = [apnsService, fcmService, zpnsService] as const;
+export const SERVICES = [apnsService, fcmService, zpnsService, hmsService] as const;
 
 export type BuiltInServices = typeof SERVICES;

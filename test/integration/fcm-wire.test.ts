@@ -141,7 +141,7 @@ describe('Android delivery table (docs/reference/fcm.md#which-callback-runs), th
     expect(high!.fate.name).toBe('delivered');
     expect(ttl0!.fate).toMatchObject({ name: 'expired', reason: expect.stringMatching(/ttl 0/) });
     sim.registry.setConditions(target.deviceId, { doze: false });
-    expect(normal!.fate.name).toBe('delivered');
+    expect(sim.ledger.get(normal!.id)!.fate.name).toBe('delivered');
   });
 
   test('POST_NOTIFICATIONS denied drops the tray notification but not data', async () => {
@@ -163,9 +163,9 @@ describe('Android delivery table (docs/reference/fcm.md#which-callback-runs), th
     const [first, second, short] = sim.ledger.list({ appId: target.id });
     expect(first!.fate.name).toBe('collapsed');
     await sim.advance('31s');
-    expect(short!.fate.name).toBe('expired');
+    expect(sim.ledger.get(short!.id)!.fate.name).toBe('expired');
     sim.registry.setConditions(target.deviceId, { online: true });
-    expect(second!.fate.name).toBe('delivered');
+    expect(sim.ledger.get(second!.id)!.fate.name).toBe('delivered');
   });
 
   test('an app in the rare standby bucket gets 5 high-priority messages a day, then normal priority', async () => {

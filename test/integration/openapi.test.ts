@@ -43,7 +43,7 @@ function expressRoutes(app: Express): string[] {
 describe('the route table', () => {
   test('lists exactly the routes express serves under /api, providers included', () => {
     // The same composition as startSimulator: core routes, then each provider's.
-    const app = createControlApp(sim.simulation, { endpoints: () => sim.endpoints, version: PUSHSIM_VERSION, routers: [sim.apns!.routes(), sim.fcm!.routes(), sim.zpns!.routes()] });
+    const app = createControlApp(sim.simulation, { endpoints: () => sim.endpoints, version: PUSHSIM_VERSION, routers: [sim.apns!.routes(), sim.fcm!.routes(), sim.zpns!.routes(), sim.hms!.routes()] });
     const documented = CONTROL_ROUTES.filter((r) => !r.websocket).map((r) => `${r.method.toUpperCase()} /api${r.path === '/' ? '' : r.path}`).sort();
     expect(documented, 'add the route to simulator/control/openapi-routes.ts (or remove it there)').toEqual(expressRoutes(app));
   });

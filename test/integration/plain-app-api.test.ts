@@ -64,7 +64,7 @@ test('native iOS delegate: a handler that calls its completion lets the app susp
   await app.idle();
   expect(app.state).toBe('notRunning');
   expect(app.isRunning).toBe(false);
-  expect(entry.notes.at(-1)!.note).toMatch(/app terminated/);
+  expect(sim.ledger.get(entry.id)!.notes.at(-1)!.note).toMatch(/app terminated/);
   await app.close();
 });
 

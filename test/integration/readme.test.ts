@@ -1,6 +1,6 @@
 // Every code block of README.md, run as a user would paste it: shell through bash, TypeScript through tsx or vitest,
 // files of a user's project written where the README says, against a fresh simulator on free ports. The README names
-// the default ports (127.0.0.1:4800…4803); the test maps them to this run's ports, so it passes while `npm start` runs.
+// the default ports (127.0.0.1:4800…4804); the test maps them to this run's ports, so it passes while `npm start` runs.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,8 +68,10 @@ function printsWhatItSays(output: string, expected: string[][]): string[] {
 
 function mapPorts(text: string, sim: SimulatorHandle): string {
   const port = (url: string): string => new URL(url).port;
-  const ports: Record<string, string> = { 4800: port(sim.urls.control), 4801: port(sim.urls.apns), 4802: port(sim.urls.fcm), 4803: port(sim.urls.apnsProduction) };
-  return text.replace(/(127\.0\.0\.1|localhost):(480[0-3])\b/g, (_, host: string, p: string) => `${host}:${ports[p]}`);
+  const ports: Record<string, string> = {
+    4800: port(sim.urls.control), 4801: port(sim.urls.apns), 4802: port(sim.urls.fcm), 4803: port(sim.urls.apnsProduction), 4804: port(sim.urls.hms),
+  };
+  return text.replace(/(127\.0\.0\.1|localhost):(480[0-4])\b/g, (_, host: string, p: string) => `${host}:${ports[p]}`);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
@@ -136,6 +138,14 @@ test('README.md opens with exactly the two set-up commands', () => {
 test('every README block is run, is a file of the project, or is text', () => {
   const unaccounted = snippets.filter((s) => !s.skip && !s.file && !s.run && !['sh', 'ts', 'text'].includes(s.lang));
   expect(unaccounted.map((s) => `README.md:${s.line} (${s.lang || 'no language'})`)).toEqual([]);
+});
+
+test('regression: README commands called a bare `pushsim`, which is not on PATH after `npm install`', () => {
+  const bare = snippets
+    .filter((s) => !s.skip && (s.lang === 'sh' || s.run === 'github-actions'))
+    .flatMap((s) => s.code.split('\n').map((line, i) => ({ line: s.line + 1 + i, text: line })))
+    .filter(({ text }) => /(^|[\s;&|(])pushsim\s/.test(text.replace(/#.*$/, '')) && !/(npx|exec)\s+pushsim\s/.test(text));
+  expect(bare.map(({ line, text }) => `README.md:${line}: ${text.trim()}`)).toEqual([]);
 });
 
 describe('README.md blocks run as written', () => {

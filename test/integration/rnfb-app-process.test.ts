@@ -104,6 +104,6 @@ test('iOS: a content-available message to a suspended app runs the background ha
   await app.idle();
   expect(appLog()).toEqual([{ listener: 'setBackgroundMessageHandler', message: expect.objectContaining({ contentAvailable: true, data: { orderId: '10' } }) }]);
   expect(sim.registry.app(app.appId)!.lifecycle).toBe('suspended');
-  expect(entry.notes.map((n) => n.note)).toContain('handler completed (result newData)');
+  expect(sim.ledger.get(entry.id)!.notes.map((n) => n.note)).toContain('handler completed (result newData)');
   await app.close();
 });

@@ -90,7 +90,7 @@ describe('the built-in services list', () => {
     expect(SERVE_OPTIONS.map((o) => `${o.key} ${o.flag} ${o.env}`)).toEqual([
       'host --host <host> PUSHSIM_HOST', 'controlPort --port <port> PUSHSIM_PORT',
       'apnsPort --apns-port <port> PUSHSIM_APNS_PORT', 'apnsProductionPort --apns-production-port <port> PUSHSIM_APNS_PRODUCTION_PORT',
-      'fcmPort --fcm-port <port> PUSHSIM_FCM_PORT', 'apns.h2c --apns-h2c PUSHSIM_APNS_H2C', 'apns.permissive --apns-permissive PUSHSIM_APNS_PERMISSIVE',
+      'fcmPort --fcm-port <port> PUSHSIM_FCM_PORT', 'hmsPort --hms-port <port> PUSHSIM_HMS_PORT', 'apns.h2c --apns-h2c PUSHSIM_APNS_H2C', 'apns.permissive --apns-permissive PUSHSIM_APNS_PERMISSIVE',
       'fcm.permissive --fcm-permissive PUSHSIM_FCM_PERMISSIVE', 'stateDir --state-dir <dir> PUSHSIM_STATE_DIR',
       'faultSeed --fault-seed <n> PUSHSIM_FAULT_SEED', 'virtualClock --virtual-clock PUSHSIM_VIRTUAL_CLOCK',
     ]);
@@ -104,6 +104,7 @@ describe('the built-in services list', () => {
       'api.sandbox.push.apple.com': port(sim.urls.apns), 'api.development.push.apple.com': port(sim.urls.apns),
       'api.push.apple.com': port(sim.urls.apnsProduction),
       'fcm.googleapis.com': port(sim.urls.fcm), 'oauth2.googleapis.com': port(sim.urls.fcm), 'iid.googleapis.com': port(sim.urls.fcm),
+      'push-api.cloud.huawei.com': port(sim.urls.hms), 'oauth-login.cloud.huawei.com': port(sim.urls.hms),
     });
     const served = await new Promise<string>((resolve, reject) => {
       import('node:tls').then((tls) => {

@@ -49,8 +49,8 @@ test('a disconnect mid-delivery settles the push as dropped, and later pushes sa
   const detached = nextEvent('app.detached', (e) => e.appId === appId);
   await connection.close();
   await detached;
-  expect(entry.fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/disconnected before the app acknowledged/) });
-  expect(entry.history.map((f) => f.name)).toEqual(['accepted', 'delivered', 'dropped']);
+  expect(sim.ledger.get(entry.id)!.fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/disconnected before the app acknowledged/) });
+  expect(sim.ledger.get(entry.id)!.history.map((f) => f.name)).toEqual(['accepted', 'delivered', 'dropped']);
 
   const later = sim.simulation.send({ token: tokens.fcm!, kind: 'data', priority: 'high' }).entry;
   expect(later.fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/client shim is disconnected/) });
@@ -63,12 +63,12 @@ test('an acknowledged delivery keeps its fate when the connection drops afterwar
   const received = nextEvent('push.received');
   const { entry } = sim.simulation.send({ token: tokens.fcm!, kind: 'data', priority: 'high' });
   expect((await received).id).toBe(entry.id);
-  expect(entry.receipts).toEqual([expect.objectContaining({ callback: 'onMessage', message: { ok: true } })]);
+  expect(sim.ledger.get(entry.id)!.receipts).toEqual([expect.objectContaining({ callback: 'onMessage', message: { ok: true } })]);
   const detached = nextEvent('app.detached', (e) => e.appId === appId);
   await connection.close();
   await detached;
-  expect(entry.fate.name).toBe('delivered');
-  expect(entry.history.map((f) => f.name)).toEqual(['accepted', 'delivered']);
+  expect(sim.ledger.get(entry.id)!.fate.name).toBe('delivered');
+  expect(sim.ledger.get(entry.id)!.history.map((f) => f.name)).toEqual(['accepted', 'delivered']);
 });
 
 test('a shim speaking another protocol version is refused with a message saying so', async () => {

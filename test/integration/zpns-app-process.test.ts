@@ -81,7 +81,7 @@ describe('iOS', () => {
     await sim.advance('30s');
     await app.idle();
     expect(app.state).toBe('notRunning');
-    expect(entry.notes.at(-1)!.note).toMatch(/app terminated/);
+    expect(sim.ledger.get(entry.id)!.notes.at(-1)!.note).toMatch(/app terminated/);
     await app.close();
   });
 

@@ -76,7 +76,7 @@ test('on iOS it wakes a suspended app, whose handler has at most 30 s; ZPNs comp
   await sim.advance('30s');
   await app.idle();
   expect(app.state).toBe('notRunning');
-  expect(cold.notes.at(-1)!.note).toMatch(/terminated/);
+  expect(sim.ledger.get(cold.id)!.notes.at(-1)!.note).toMatch(/terminated/);
 });
 
 describe('it fires the listener in foreground, background and suspended states, and not after the app is killed (iOS)', () => {

@@ -27,6 +27,14 @@ function vendorPush(s: Simulation, token: string, id: string, channel: Channel):
   return { id, provider: 'zpns', channel, token, kind: 'notification', priority: 'high', payload: { title: 't', content: 'c' }, acceptedAt: s.clock.now() };
 }
 
+/** Push Kit messages with these collapse keys (undefined = -1) to an offline Huawei phone; the id of the first. */
+function hmsHeld(keys: (string | undefined)[]): { s: Simulation; pushId: string } {
+  const { s, app } = setup('android', { online: false, hasGoogleServices: false }, 'background', 'huawei');
+  const address = { app, device: s.registry.requireDevice(app.deviceId), kind: 'hms' as const };
+  keys.forEach((key, i) => s.router.route({ id: `h${i}`, provider: 'hms', channel: 'hms', token: 'hms', kind: 'data', priority: 'normal', payload: { data: 'x' }, acceptedAt: s.clock.now(), ...(key !== undefined ? { collapseId: key } : {}) }, address));
+  return { s, pushId: 'h0' };
+}
+
 interface Case { matches: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string }; near: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string } }
 
 const CASES: Record<string, Case> = {
@@ -61,9 +69,9 @@ const CASES: Record<string, Case> = {
   'store.vendor.newest-only': {
     matches: () => {
       const { s, app } = setup('android', { online: false, hasGoogleServices: false }, 'background', 'huawei');
-      const first = vendorPush(s, app.tokens!.zpns ?? 'zpns', 'v1', 'hms');
+      const first = vendorPush(s, app.tokens!.zpns ?? 'zpns', 'v1', 'xiaomi');
       const address = { app, device: s.registry.requireDevice(app.deviceId), kind: 'zpns' as const };
-      s.router.route(first, address); s.router.route(vendorPush(s, first.token, 'v2', 'hms'), address);
+      s.router.route(first, address); s.router.route(vendorPush(s, first.token, 'v2', 'xiaomi'), address);
       return { s, pushId: 'v1' };
     },
     near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data').id; send('data'); return { s, pushId }; },
@@ -148,6 +156,18 @@ const CASES: Record<string, Case> = {
     matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'fcm', token: 't', kind: 'data', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'UNREGISTERED' }); return { s, pushId: 'r' }; },
     near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'BadDeviceToken' }); return { s, pushId: 'r' }; },
   },
+  'hms.wire.rejected': {
+    matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'hms', channel: 'hms', token: 't', kind: 'data', priority: 'normal', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: '80300007: All the tokens are invalid' }); return { s, pushId: 'r' }; },
+    near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'fcm', token: 't', kind: 'data', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'UNREGISTERED' }); return { s, pushId: 'r' }; },
+  },
+  'store.hms.collapse-key-newest': {
+    matches: () => hmsHeld(['3', undefined, '0']),
+    near: () => hmsHeld(['3', undefined, '4']),
+  },
+  'store.hms.collapse-key': {
+    matches: () => hmsHeld(['5', '5']),
+    near: () => hmsHeld([undefined, undefined, '5']),
+  },
   'apns.push-type.not-modelled': {
     matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'dropped', reason: 'liveactivity' }); return { s, pushId: 'r' }; },
     near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'BadTopic' }); return { s, pushId: 'r' }; },
@@ -208,7 +228,8 @@ describe('a channel in every decision', () => {
     s.router.route(vendorPush(s, 'zpns', 'v', 'hms'), { app, device, kind: 'zpns' });
     expect(s.ledger.get('v')!.fate.name).toBe('stored');
     s.registry.setConditions(device.id, { online: true });
-    expect(s.ledger.get('v')!.fate).toMatchObject({ name: 'displayed', ruleIds: ['vendor.notification.tray'] });
+    // A native Android app on a Huawei phone: Push Kit's own notification row (the ZPNs rows are for zpns-rn apps).
+    expect(s.ledger.get('v')!.fate).toMatchObject({ name: 'displayed', ruleIds: ['hms.notification.tray'] });
   });
 });
 

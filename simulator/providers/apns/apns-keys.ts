@@ -3,7 +3,7 @@
 // (docs/reference/apns.md#token-authentication). Verified tokens are cached, as APNs reuses them per connection.
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { SimulatorError } from '../../core/index.js';
+import { ErrorCodes, SimulatorError } from '../../core/index.js';
 import { ApnsRejection } from './apns-reasons.js';
 
 export type KeyEnvironment = 'sandbox' | 'production' | 'both';
@@ -35,14 +35,14 @@ export class ApnsKeyring {
   private readonly keys = new Map<string, ApnsKey>();
 
   add(config: ApnsKeyConfig): ApnsKey {
-    if (!TEN_CHARS.test(config.keyId)) throw new SimulatorError('INVALID_KEY_ID', `keyId "${config.keyId}" must be 10 upper-case letters or digits, like Apple's`, 'keyId');
-    if (!TEN_CHARS.test(config.teamId)) throw new SimulatorError('INVALID_TEAM_ID', `teamId "${config.teamId}" must be 10 upper-case letters or digits, like Apple's`, 'teamId');
+    if (!TEN_CHARS.test(config.keyId)) throw new SimulatorError(ErrorCodes.INVALID_KEY_ID, `keyId "${config.keyId}" must be 10 upper-case letters or digits, like Apple's`, 'keyId');
+    if (!TEN_CHARS.test(config.teamId)) throw new SimulatorError(ErrorCodes.INVALID_TEAM_ID, `teamId "${config.teamId}" must be 10 upper-case letters or digits, like Apple's`, 'teamId');
     let publicKey: KeyObject;
     try { publicKey = createPublicKey(config.key); } catch {
-      throw new SimulatorError('INVALID_KEY', 'key must be the .p8 private key or its public key, in PEM', 'key');
+      throw new SimulatorError(ErrorCodes.INVALID_KEY, 'key must be the .p8 private key or its public key, in PEM', 'key');
     }
     if (publicKey.asymmetricKeyType !== 'ec' || publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-      throw new SimulatorError('INVALID_KEY', 'APNs keys are P-256 (ES256) keys; this one is not', 'key');
+      throw new SimulatorError(ErrorCodes.INVALID_KEY, 'APNs keys are P-256 (ES256) keys; this one is not', 'key');
     }
     const key: ApnsKey = { teamId: config.teamId, keyId: config.keyId, environment: config.environment ?? 'both', publicKey, ...(config.topics ? { topics: config.topics } : {}) };
     this.keys.set(config.keyId, key);

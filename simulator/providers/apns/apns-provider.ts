@@ -3,9 +3,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
-import type { EndpointInfo } from '../../control/index.js';
-import { parseInput } from '../../control/parse-input.js';
-import { SimulatorError } from '../../core/index.js';
+import type { EndpointInfo } from '../../model/index.js';
+import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
 import type { ServiceInstance } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { faultRoutes, type FaultInjector } from '../fault-injection.js';
@@ -90,7 +89,7 @@ export class ApnsProvider implements ServiceInstance {
     router.post('/apns/keys', (req, res) => {
       const body = parseInput(apnsKeySchema, req.body);
       if (body.key) {
-        if (!body.teamId || !body.keyId) throw new SimulatorError('INVALID_INPUT', 'adding an existing key needs its teamId and keyId', body.teamId ? 'keyId' : 'teamId');
+        if (!body.teamId || !body.keyId) throw new SimulatorError(ErrorCodes.INVALID_INPUT, 'adding an existing key needs its teamId and keyId', body.teamId ? 'keyId' : 'teamId');
         const key = this.keyring.add({ teamId: body.teamId, keyId: body.keyId, key: body.key, ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) });
         const { publicKey: _p, ...view } = key;
         res.status(201).json(view);
@@ -99,7 +98,7 @@ export class ApnsProvider implements ServiceInstance {
       res.status(201).json(this.keyring.mint({ ...(body.teamId ? { teamId: body.teamId } : {}), ...(body.keyId ? { keyId: body.keyId } : {}), ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) }));
     });
     router.delete('/apns/keys/:keyId', (req, res) => {
-      if (!this.keyring.remove(req.params.keyId)) throw new SimulatorError('KEY_NOT_FOUND', `no APNs key ${req.params.keyId}`, 'keyId', 404);
+      if (!this.keyring.remove(req.params.keyId)) throw new SimulatorError(ErrorCodes.KEY_NOT_FOUND, `no APNs key ${req.params.keyId}`, 'keyId');
       res.status(204).end();
     });
     router.post('/apns/certificates', (req, res) => {

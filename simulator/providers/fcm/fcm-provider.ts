@@ -3,9 +3,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
-import type { EndpointInfo } from '../../control/index.js';
-import { parseInput } from '../../control/parse-input.js';
-import { SimulatorError } from '../../core/index.js';
+import type { EndpointInfo } from '../../model/index.js';
+import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
 import type { ServiceInstance } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import { faultRoutes, type FaultInjector } from '../fault-injection.js';
@@ -65,9 +64,9 @@ export class FcmProvider implements ServiceInstance {
   /** Subscribes an app's FCM token to a topic, as the device SDK's subscribeToTopic does. */
   subscribe(token: string, topic: string, project?: string): void {
     const address = this.sim.registry.resolveToken(token);
-    if (!address || address.kind !== 'fcm') throw new SimulatorError('UNKNOWN_TOKEN', 'no installed app owns this FCM token', 'token', 404);
+    if (!address || address.kind !== 'fcm') throw new SimulatorError(ErrorCodes.UNKNOWN_TOKEN, 'no installed app owns this FCM token', 'token');
     if (this.topics.subscribe(project ?? address.app.fcmProject ?? this.server.defaultProject, token, topic) === 'too-many-topics') {
-      throw new SimulatorError('TOO_MANY_TOPICS', 'an app instance may subscribe to at most 2000 topics', 'topic', 400);
+      throw new SimulatorError(ErrorCodes.TOO_MANY_TOPICS, 'an app instance may subscribe to at most 2000 topics', 'topic');
     }
   }
 
@@ -85,7 +84,7 @@ export class FcmProvider implements ServiceInstance {
     router.post('/fcm/service-accounts', (req, res) => {
       const body = parseInput(fcmServiceAccountSchema, req.body);
       const projectId = body.projectId ?? this.server.defaultProject;
-      if (!this.server.options.projects.some((p) => p.id === projectId)) throw new SimulatorError('UNKNOWN_PROJECT', `project ${projectId} is not served; add it with POST /api/fcm/projects`, 'projectId', 404);
+      if (!this.server.options.projects.some((p) => p.id === projectId)) throw new SimulatorError(ErrorCodes.UNKNOWN_PROJECT, `project ${projectId} is not served; add it with POST /api/fcm/projects`, 'projectId');
       res.status(201).json(this.auth.createServiceAccount(projectId));
     });
     router.post('/fcm/subscriptions', (req, res) => {

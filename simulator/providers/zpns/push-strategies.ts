@@ -1,7 +1,7 @@
 // ZEGO push strategies: `resourcesID`s (≤ 32 characters, 10 per project by default) mapping a per-vendor configuration
 // (docs/reference/zpns.md#resourcesid): Apple (alert, background/silent, VoIP), FCM (data or notification message),
 // and the Chinese vendors. Named presets cover the common ones.
-import { SimulatorError } from '../../core/index.js';
+import { ErrorCodes, SimulatorError } from '../../core/index.js';
 
 export interface AppleStrategy { pushType: 'alert' | 'background' | 'voip'; sound?: string; mutableContent?: boolean }
 export interface FcmStrategy { messageType: 'data' | 'notification'; channelId?: string; priority?: 'high' | 'normal'; sound?: string }
@@ -36,9 +36,9 @@ export class PushStrategies {
   constructor(private limit = DEFAULT_STRATEGY_LIMIT) {}
 
   set(strategy: PushStrategy): PushStrategy {
-    if (!strategy.resourcesID || strategy.resourcesID.length > 32) throw new SimulatorError('INVALID_RESOURCES_ID', `resourcesID "${strategy.resourcesID}" must be 1–32 characters`, 'resourcesID');
+    if (!strategy.resourcesID || strategy.resourcesID.length > 32) throw new SimulatorError(ErrorCodes.INVALID_RESOURCES_ID, `resourcesID "${strategy.resourcesID}" must be 1–32 characters`, 'resourcesID');
     if (!this.strategies.has(strategy.resourcesID) && this.strategies.size >= this.limit) {
-      throw new SimulatorError('TOO_MANY_STRATEGIES', `a project has at most ${this.limit} resourcesIDs (ZEGO's default); raise the limit with zpns.strategyLimit, as ZEGO support would`, 'resourcesID', 409);
+      throw new SimulatorError(ErrorCodes.TOO_MANY_STRATEGIES, `a project has at most ${this.limit} resourcesIDs (ZEGO's default); raise the limit with zpns.strategyLimit, as ZEGO support would`, 'resourcesID');
     }
     this.strategies.set(strategy.resourcesID, strategy);
     return strategy;
@@ -46,7 +46,7 @@ export class PushStrategies {
 
   fromPreset(resourcesID: string, preset: string): PushStrategy {
     const base = STRATEGY_PRESETS[preset];
-    if (!base) throw new SimulatorError('UNKNOWN_PRESET', `no preset "${preset}"; presets: ${Object.keys(STRATEGY_PRESETS).join(', ')}`, 'preset');
+    if (!base) throw new SimulatorError(ErrorCodes.UNKNOWN_PRESET, `no preset "${preset}"; presets: ${Object.keys(STRATEGY_PRESETS).join(', ')}`, 'preset');
     return this.set({ resourcesID, ...structuredClone(base) });
   }
 

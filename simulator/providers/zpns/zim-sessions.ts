@@ -3,7 +3,7 @@
 // (docs/reference/zpns.md#offline-push-only-when-offline);
 // when a backgrounded app's connection counts as offline is pushsim's model, written here.
 import type { Device, InstalledApp, Registry } from '../../core/index.js';
-import { SimulatorError } from '../../core/index.js';
+import { ErrorCodes, SimulatorError } from '../../core/index.js';
 
 /**
  * Whether the app's ZIM long connection is up: iOS keeps sockets while the app runs (active, inactive, backgrounded and
@@ -37,7 +37,7 @@ export class ZimSessions {
 
   login(userID: string, appId: string): void {
     const app = this.registry.requireApp(appId);
-    if (app.sdkProfile !== 'zpns-rn') throw new SimulatorError('NOT_A_ZPNS_APP', `app ${appId} uses ${app.sdkProfile}; ZIM logins need a zpns-rn app`, 'appId');
+    if (app.sdkProfile !== 'zpns-rn') throw new SimulatorError(ErrorCodes.NOT_A_ZPNS_APP, `app ${appId} uses ${app.sdkProfile}; ZIM logins need a zpns-rn app`, 'appId');
     this.registry.register(appId);
     for (const apps of this.users.values()) apps.delete(appId); // one user per install: login switches users (and unbinds the pushID)
     let apps = this.users.get(userID);

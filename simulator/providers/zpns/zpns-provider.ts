@@ -4,9 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
-import type { EndpointInfo } from '../../control/index.js';
-import { parseInput } from '../../control/parse-input.js';
-import { SimulatorError } from '../../core/index.js';
+import type { EndpointInfo } from '../../model/index.js';
+import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
 import type { ServiceInstance } from '../service-module.js';
 import { PushStrategies, STRATEGY_PRESETS, DEFAULT_STRATEGY_LIMIT, type PushStrategy } from './push-strategies.js';
 import { ZimSessions } from './zim-sessions.js';
@@ -54,7 +53,7 @@ export class ZpnsProvider implements ServiceInstance {
 
   sendMessage(body: unknown) {
     const input = parseInput(sendMessageSchema, body);
-    if (input.conversationType !== 0) throw new SimulatorError('UNSUPPORTED_CONVERSATION', 'only peer conversations (conversationType 0) are simulated so far', 'conversationType');
+    if (input.conversationType !== 0) throw new SimulatorError(ErrorCodes.UNSUPPORTED_CONVERSATION, 'only peer conversations (conversationType 0) are simulated so far', 'conversationType');
     const messageID = String(Date.now()) + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
     const pushConfig = input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
     const results = this.service.deliver([input.toConversationID], { pushConfig, kind: 'message', fromUserID: input.fromUserID }, 'peerMessageReceived');
@@ -86,7 +85,7 @@ export class ZpnsProvider implements ServiceInstance {
       res.status(201).json(preset ? this.strategies.fromPreset(body.resourcesID, preset) : this.strategies.set(body as PushStrategy));
     });
     router.delete('/zpns/strategies/:resourcesID', (req, res) => {
-      if (!this.strategies.remove(req.params.resourcesID)) throw new SimulatorError('STRATEGY_NOT_FOUND', `no resourcesID "${req.params.resourcesID}"`, 'resourcesID', 404);
+      if (!this.strategies.remove(req.params.resourcesID)) throw new SimulatorError(ErrorCodes.STRATEGY_NOT_FOUND, `no resourcesID "${req.params.resourcesID}"`, 'resourcesID');
       res.status(204).end();
     });
     router.get('/zpns/users', (_req, res) => { res.json(this.sessions.list()); });
