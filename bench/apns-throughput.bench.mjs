@@ -16,7 +16,18 @@ writeFileSync(payloadFile, JSON.stringify({ aps: { alert: { title: 'bench', body
 
 // Asynchronous on purpose: the servers under test run in this process and must keep answering while h2load runs.
 async function h2load(url, headers) {
-  const args = ['-n', String(REQUESTS), '-c', '4', '-m', '100', '-d', payloadFile, ...headers.flatMap((h) => ['-H', h]), url];
+  const args = [
+    '-n',
+    String(REQUESTS),
+    '-c',
+    '4',
+    '-m',
+    '100',
+    '-d',
+    payloadFile,
+    ...headers.flatMap((h) => ['-H', h]),
+    url,
+  ];
   const { stdout: out } = await promisify(execFile)('h2load', args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   const rate = Number(/finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(out)?.[1]);
   const ok = Number(/status codes: (\d+) 2xx/.exec(out)?.[1]);
@@ -24,15 +35,33 @@ async function h2load(url, headers) {
   return rate;
 }
 
-const sim = await startSimulator({ controlPort: 0, silentPushThrottle: { perWindow: 0 }, apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } }, ledgerLimit: 10_000 });
+const sim = await startSimulator({
+  controlPort: 0,
+  silentPushThrottle: { perWindow: 0 },
+  apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } },
+  ledgerLimit: 10_000,
+});
 const key = sim.apns.keyring.mint();
 const device = sim.simulation.createDevice({ platform: 'ios' });
-const app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.bench', sdkProfile: 'native-ios', state: 'active' });
+const app = sim.simulation.installApp({
+  deviceId: device.id,
+  bundleId: 'com.example.bench',
+  sdkProfile: 'native-ios',
+  state: 'active',
+});
 const jwt = signProviderToken(key);
 
 // Baseline: the same TLS certificate, a handler that only answers 200.
-const bare = http2.createSecureServer({ key: sim.apns.sandbox['ca'].server.key, cert: sim.apns.sandbox['ca'].server.cert });
-bare.on('stream', (stream) => { stream.on('data', () => {}); stream.on('end', () => stream.respond({ ':status': 200, 'apns-id': '00000000-0000-0000-0000-000000000000' }, { endStream: true })); });
+const bare = http2.createSecureServer({
+  key: sim.apns.sandbox.ca.server.key,
+  cert: sim.apns.sandbox.ca.server.cert,
+});
+bare.on('stream', (stream) => {
+  stream.on('data', () => {});
+  stream.on('end', () =>
+    stream.respond({ ':status': 200, 'apns-id': '00000000-0000-0000-0000-000000000000' }, { endStream: true }),
+  );
+});
 await new Promise((resolve) => bare.listen(0, '127.0.0.1', resolve));
 
 const headers = [`authorization: bearer ${jwt}`, 'apns-topic: com.example.bench', 'apns-push-type: alert'];
@@ -42,7 +71,9 @@ const delivered = sim.ledger.countByFate().delivered + sim.ledger.countByFate().
 
 console.log(`h2load, ${REQUESTS} requests, 4 connections × 100 streams, TLS`);
 console.log(`  baseline bare node:http2 200 : ${baseline.toFixed(0)} req/s`);
-console.log(`  pushsim APNs (auth, validation, delivery): ${pushsim.toFixed(0)} req/s  (${delivered} pushes in the kept ledger window)`);
-console.log(`  ratio pushsim / baseline: ${(pushsim / baseline * 100).toFixed(0)}%  (target: at least 70%)`);
+console.log(
+  `  pushsim APNs (auth, validation, delivery): ${pushsim.toFixed(0)} req/s  (${delivered} pushes in the kept ledger window)`,
+);
+console.log(`  ratio pushsim / baseline: ${((pushsim / baseline) * 100).toFixed(0)}%  (target: at least 70%)`);
 bare.close();
 await sim.close();

@@ -8,13 +8,19 @@ import { runScenarios, startSimulator } from '../dist/simulator/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 const cold = [];
 let runs = 0;
 for (let i = 0; i < ROUNDS; i++) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, ['bin/pushsim.js', 'run', 'scenarios/', '--no-progress'], { cwd: ROOT, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['bin/pushsim.js', 'run', 'scenarios/', '--no-progress'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   cold.push(performance.now() - started);
   if (child.status !== 0) throw new Error(`pushsim run scenarios/ failed:\n${child.stdout}\n${child.stderr}`);
   runs = Number(/(\d+) runs from/.exec(child.stdout)[1]);
@@ -31,7 +37,12 @@ const floor = [];
 for (let i = 0; i < ROUNDS; i++) {
   const started = performance.now();
   for (let done = 0; done < runs; done += 4) {
-    await Promise.all(Array.from({ length: Math.min(4, runs - done) }, async () => { const sim = await startSimulator({ controlPort: 0, clock: 'virtual', stateDir: `${ROOT}.pushsim` }); await sim.close(); }));
+    await Promise.all(
+      Array.from({ length: Math.min(4, runs - done) }, async () => {
+        const sim = await startSimulator({ controlPort: 0, clock: 'virtual', stateDir: `${ROOT}.pushsim` });
+        await sim.close();
+      }),
+    );
   }
   floor.push(performance.now() - started);
 }
@@ -40,7 +51,13 @@ const c = median(cold);
 const w = median(warm);
 const f = median(floor);
 console.log(`scenario library: ${runs} runs, median of ${ROUNDS} rounds`);
-console.log(`  pushsim run scenarios/ (process, cold) : ${(c / 1000).toFixed(2)} s  = ${(runs / (c / 1000)).toFixed(0)} runs/s  (target: under 3 s)`);
-console.log(`  runScenarios in-process (warm)         : ${(w / 1000).toFixed(2)} s  = ${(runs / (w / 1000)).toFixed(0)} runs/s`);
+console.log(
+  `  pushsim run scenarios/ (process, cold) : ${(c / 1000).toFixed(2)} s  = ${(runs / (c / 1000)).toFixed(0)} runs/s  (target: under 3 s)`,
+);
+console.log(
+  `  runScenarios in-process (warm)         : ${(w / 1000).toFixed(2)} s  = ${(runs / (w / 1000)).toFixed(0)} runs/s`,
+);
 console.log(`  baseline: start + close ${runs} simulators : ${(f / 1000).toFixed(2)} s`);
-console.log(`  ratio warm library / baseline          : ${(w / f).toFixed(2)}×  (what the steps themselves cost on top of isolation)`);
+console.log(
+  `  ratio warm library / baseline          : ${(w / f).toFixed(2)}×  (what the steps themselves cost on top of isolation)`,
+);

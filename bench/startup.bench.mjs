@@ -20,11 +20,16 @@ function timeToListening(args, pattern) {
         resolve(ms);
       }
     });
-    child.on('exit', (code) => { if (!pattern.test(out)) reject(new Error(`exited ${code}: ${out}`)); });
+    child.on('exit', (code) => {
+      if (!pattern.test(out)) reject(new Error(`exited ${code}: ${out}`));
+    });
   });
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const baseline = [];
 const pushsim = [];
 for (let i = 0; i < RUNS; i++) {

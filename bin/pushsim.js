@@ -2,14 +2,21 @@
 // The pushsim command. It runs the compiled CLI in dist/ (built by `npm install`, or `npm run build`).
 import { existsSync } from 'node:fs';
 
-// A reader that stops early (`pushsim schema | head`) closes the pipe; like any Unix tool, end quietly with 0 rather than
-// die on the unhandled EPIPE. Nothing can be said on a closed stderr, so its EPIPE is dropped.
-process.stdout.on('error', (error) => { if (error.code === 'EPIPE') process.exit(0); throw error; });
-process.stderr.on('error', (error) => { if (error.code !== 'EPIPE') throw error; });
+// A reader that stops early (`pushsim schema | head`) closes the pipe; like any Unix tool, end quietly with 0 rather
+// than die on the unhandled EPIPE. Nothing can be said on a closed stderr, so its EPIPE is dropped.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+process.stderr.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 const main = new URL('../dist/simulator/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('pushsim: dist/ is missing; run `npm install` (or `npm run build`) in the pushsim folder first\n');
+  process.stderr.write(
+    'pushsim: dist/ is missing; run `npm install` (or `npm run build`) in the pushsim folder first\n',
+  );
   process.exit(1);
 }
 const { runCli } = await import(main.href);

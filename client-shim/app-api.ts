@@ -1,5 +1,5 @@
-// The plain TypeScript app API, for tests that do not load the SDKs: everything an app's code would import, bound to one
-// app process. Pass `main: (api) => { … }` to AppProcess instead of an entry file; it runs in each fresh process.
+// The plain TypeScript app API, for tests that do not load the SDKs: everything an app's code would import, bound to
+// one app process. Pass `main: (api) => { … }` to AppProcess instead of an entry file; it runs in each fresh process.
 import type { JsContext } from './js-context.js';
 import { bindReactNative } from './react-native/bind-react-native.js';
 import { createZpns, type ZPNsStatic } from './zpns-api.js';
@@ -20,7 +20,9 @@ export function createAppApi(context: JsContext): AppApi {
   return {
     ...rn,
     ...nativeApi(context),
-    get ZPNs() { return (zpns ??= createZpns(rn)); },
+    get ZPNs() {
+      return (zpns ??= createZpns(rn));
+    },
     messaging: () => (messaging ??= new Messaging(context)),
   };
 }

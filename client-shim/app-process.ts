@@ -1,7 +1,8 @@
-// The app under test as a process: the simulator's lifecycle decides when its JavaScript runs. Launch runs the entry file
-// in a fresh module context and mounts the registered root component (calling it stands for mounting); background keeps
-// the context; kill and force-quit throw it away; an Android background delivery to a killed app starts a headless
-// process that runs the entry file without mounting. Deliveries go to the SDK's native side, which calls the app's JS.
+// The app under test as a process: the simulator's lifecycle decides when its JavaScript runs. Launch runs the entry
+// file in a fresh module context and mounts the registered root component (calling it stands for mounting); background
+// keeps the context; kill and force-quit throw it away; an Android background delivery to a killed app starts a
+// headless process that runs the entry file without mounting. Deliveries go to the SDK's native side, which calls the
+// app's JS.
 import { JsContext, loadFor, type AppStateStatus } from './js-context.js';
 import { ShimConnection } from './shim-connection.js';
 import type { SdkHost } from './sdk-host.js';
@@ -22,7 +23,10 @@ export interface AppProcessOptions {
   app?: ShimHello['app'];
   /** Imports the app's entry file (index.js), e.g. `() => import('./app/index.js')`. */
   entry?: () => Promise<unknown>;
-  /** Or: the app's code as a function over the plain app API, run in each fresh process (no SDK loaded, no alias needed). */
+  /**
+   * Or: the app's code as a function over the plain app API, run in each fresh process (no SDK loaded, no alias
+   * needed).
+   */
   main?: (api: AppApi) => unknown;
   /**
    * Forgets cached modules so each launch evaluates the entry file, the SDK JS and pushsim/react-native afresh:
@@ -34,7 +38,15 @@ export interface AppProcessOptions {
 }
 
 /** What the app's JS did with a push, as acknowledged to the simulator. */
-export interface Receipt { pushId: string; callback?: string; ran: boolean; reason?: string; message?: unknown; queued?: boolean; error?: string }
+export interface Receipt {
+  pushId: string;
+  callback?: string;
+  ran: boolean;
+  reason?: string;
+  message?: unknown;
+  queued?: boolean;
+  error?: string;
+}
 
 const RUNNING_UI = new Set(['active', 'inactive', 'foreground']);
 const STOPPED = new Set(['notRunning', 'forceQuit', 'killed', 'forceStopped']);
@@ -74,7 +86,10 @@ export class AppProcess {
   contextsStarted = 0;
   private readonly host: SdkHost;
 
-  private constructor(private readonly connection: ShimConnection, private readonly options: AppProcessOptions) {
+  private constructor(
+    private readonly connection: ShimConnection,
+    private readonly options: AppProcessOptions,
+  ) {
     const welcome = connection.welcome;
     this.lifecycleState = welcome.lifecycle;
     this.appTokens = { ...welcome.tokens };
@@ -89,9 +104,15 @@ export class AppProcess {
         return tokens;
       },
       registrationError: (kind) => connection.registrationErrors[kind],
-      subscribeToTopic: async (topic, subscribe) => { await (subscribe ? connection.subscribe(topic) : connection.unsubscribe(topic)); },
-      ack: (ack) => { this.receipts.push({ ...ack }); connection.ack(ack); },
-      complete: (pushId, result, error) => connection.complete(error !== undefined ? { pushId, result, error } : { pushId, result }),
+      subscribeToTopic: async (topic, subscribe) => {
+        await (subscribe ? connection.subscribe(topic) : connection.unsubscribe(topic));
+      },
+      ack: (ack) => {
+        this.receipts.push({ ...ack });
+        connection.ack(ack);
+      },
+      complete: (pushId, result, error) =>
+        connection.complete(error !== undefined ? { pushId, result, error } : { pushId, result }),
       now: () => Date.now(),
       log: () => {},
     };
@@ -103,30 +124,57 @@ export class AppProcess {
 
   /** Connects to the simulator as one app install; the app starts in whatever state the simulator has it in. */
   static async start(options: AppProcessOptions): Promise<AppProcess> {
-    if (!options.entry === !options.main) throw new Error('[pushsim] AppProcess needs exactly one of `entry` (the app\'s entry file) or `main` (a function over the plain app API)');
+    if (!options.entry === !options.main)
+      throw new Error(
+        "[pushsim] AppProcess needs exactly one of `entry` (the app's entry file) or `main` (a function over the plain app API)",
+      );
     const hello: Omit<ShimHello, 'type' | 'protocol'> = {};
     if (options.appId) hello.appId = options.appId;
     if (options.device) hello.device = options.device;
     if (options.app) hello.app = options.app;
     const connection = await ShimConnection.connect(shimUrl(options.simulator), hello);
     const process = new AppProcess(connection, options);
-    if (RUNNING_UI.has(connection.welcome.lifecycle) || connection.welcome.lifecycle.startsWith('background') || connection.welcome.lifecycle === 'suspended') {
-      await process.enqueue(() => process.startContext(!RUNNING_UI.has(connection.welcome.lifecycle) && connection.welcome.platform === 'android'));
+    if (
+      RUNNING_UI.has(connection.welcome.lifecycle) ||
+      connection.welcome.lifecycle.startsWith('background') ||
+      connection.welcome.lifecycle === 'suspended'
+    ) {
+      await process.enqueue(() =>
+        process.startContext(
+          !RUNNING_UI.has(connection.welcome.lifecycle) && connection.welcome.platform === 'android',
+        ),
+      );
     }
     return process;
   }
 
-  get appId(): string { return this.connection.welcome.appId; }
-  get deviceId(): string { return this.connection.welcome.deviceId; }
-  get platform(): 'ios' | 'android' { return this.connection.welcome.platform; }
-  get sdkProfile(): string { return this.connection.welcome.sdkProfile; }
+  get appId(): string {
+    return this.connection.welcome.appId;
+  }
+  get deviceId(): string {
+    return this.connection.welcome.deviceId;
+  }
+  get platform(): 'ios' | 'android' {
+    return this.connection.welcome.platform;
+  }
+  get sdkProfile(): string {
+    return this.connection.welcome.sdkProfile;
+  }
   /** The app's tokens (APNs, FCM, ZPNs pushID) once registered. */
-  get tokens(): AppTokens { return this.appTokens; }
+  get tokens(): AppTokens {
+    return this.appTokens;
+  }
   /** The lifecycle state as the simulator last reported it (`background.pushWake`...). */
-  get state(): string { return this.lifecycleState; }
+  get state(): string {
+    return this.lifecycleState;
+  }
   /** The live JS process, if any. */
-  get context(): JsContext | undefined { return this.current; }
-  get isRunning(): boolean { return this.current !== undefined; }
+  get context(): JsContext | undefined {
+    return this.current;
+  }
+  get isRunning(): boolean {
+    return this.current !== undefined;
+  }
 
   /** Sends a lifecycle event to the simulator and waits until the app's JS has followed it. */
   async send(event: string): Promise<string> {
@@ -135,13 +183,27 @@ export class AppProcess {
     return this.lifecycleState;
   }
 
-  launch(): Promise<string> { return this.send('launch'); }
-  moveToBackground(): Promise<string> { return this.send('moveToBackground'); }
-  suspend(): Promise<string> { return this.send('suspend'); }
-  terminateBySystem(): Promise<string> { return this.send('terminateBySystem'); }
-  forceQuit(): Promise<string> { return this.send('forceQuit'); }
-  kill(): Promise<string> { return this.send('kill'); }
-  forceStop(): Promise<string> { return this.send('forceStop'); }
+  launch(): Promise<string> {
+    return this.send('launch');
+  }
+  moveToBackground(): Promise<string> {
+    return this.send('moveToBackground');
+  }
+  suspend(): Promise<string> {
+    return this.send('suspend');
+  }
+  terminateBySystem(): Promise<string> {
+    return this.send('terminateBySystem');
+  }
+  forceQuit(): Promise<string> {
+    return this.send('forceQuit');
+  }
+  kill(): Promise<string> {
+    return this.send('kill');
+  }
+  forceStop(): Promise<string> {
+    return this.send('forceStop');
+  }
 
   /**
    * Logs the app's ZIM user in (ZIM binds the pushID to the user). `connection: 'down'` keeps its ZIM long connection
@@ -149,10 +211,12 @@ export class AppProcess {
    */
   async loginZim(userID: string, connection: 'auto' | 'down' = 'auto'): Promise<void> {
     const response = await fetch(`${controlUrl(this.options.simulator)}/api/zpns/users`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userID, appId: this.appId, connection }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userID, appId: this.appId, connection }),
     });
     if (!response.ok) throw new Error(`[pushsim] ZIM login failed: ${await response.text()}`);
-    const { pushID } = await response.json() as { pushID?: string };
+    const { pushID } = (await response.json()) as { pushID?: string };
     if (pushID) this.appTokens = { ...this.appTokens, zpns: pushID };
   }
 
@@ -186,14 +250,23 @@ export class AppProcess {
   }
 
   private enqueue(task: () => unknown): Promise<void> {
-    this.work = this.work.then(async () => { await task(); }).catch((error: unknown) => { this.errors.push(error); });
+    this.work = this.work
+      .then(async () => {
+        await task();
+      })
+      .catch((error: unknown) => {
+        this.errors.push(error);
+      });
     return this.work;
   }
 
   private async onLifecycle(notice: ShimLifecycleNotice): Promise<void> {
     this.lifecycleState = notice.to;
     const top = notice.to.split('.')[0]!;
-    if (STOPPED.has(top)) { this.discardContext(); return; }
+    if (STOPPED.has(top)) {
+      this.discardContext();
+      return;
+    }
     if (RUNNING_UI.has(top)) {
       if (!this.current) await this.startContext(false);
       else if (!this.current.mounted) this.mount(this.current);
@@ -212,13 +285,17 @@ export class AppProcess {
 
   private onOpened(opened: ShimOpened): void {
     // A tap that starts or shows the UI is handed over just before the UI mounts, as a launch intent would be.
-    if (!this.current?.mounted) { this.pendingOpens.push(opened); return; }
+    if (!this.current?.mounted) {
+      this.pendingOpens.push(opened);
+      return;
+    }
     this.dispatchOpened(opened);
   }
 
   private dispatchOpened(opened: ShimOpened): void {
     if (this.sdkProfile === 'zpns-rn') openInZpns(this.current, this.host, opened.pushId, opened.payload);
-    else if (this.sdkProfile === 'rn-firebase') openInRnfb(this.current, this.host, opened.pushId, opened.payload, opened.stateBefore);
+    else if (this.sdkProfile === 'rn-firebase')
+      openInRnfb(this.current, this.host, opened.pushId, opened.payload, opened.stateBefore);
     else openInNative(this.current, this.host, opened.pushId, opened.payload);
   }
 
@@ -226,7 +303,10 @@ export class AppProcess {
     this.discardContext();
     await this.options.resetModules?.();
     const context = new JsContext({
-      id: this.nextContextId++, platform: this.platform, osVersion: this.platform === 'ios' ? '18.0' : '14', headless,
+      id: this.nextContextId++,
+      platform: this.platform,
+      osVersion: this.platform === 'ios' ? '18.0' : '14',
+      headless,
       appState: appStateOf(this.lifecycleState.split('.')[0]!),
     });
     if (this.sdkProfile === 'zpns-rn') installZpnsNativeModule(context, this.host);
@@ -239,7 +319,9 @@ export class AppProcess {
       await loadFor(context, entry);
     }
     if (context.bindings === 0) {
-      throw new Error('[pushsim] the entry file ran without loading pushsim/react-native for this process: either `react-native` is not aliased to pushsim/react-native, or the modules were cached from an earlier launch (pass `resetModules: () => vi.resetModules()`).');
+      throw new Error(
+        '[pushsim] the entry file ran without loading pushsim/react-native for this process: either `react-native` is not aliased to pushsim/react-native, or the modules were cached from an earlier launch (pass `resetModules: () => vi.resetModules()`).',
+      );
     }
     this.current = context;
     this.contextsStarted++;
@@ -249,13 +331,22 @@ export class AppProcess {
   private mount(context: JsContext): void {
     const key = this.options.appKey ?? context.components.keys().next().value;
     const provider = key !== undefined ? context.components.get(key) : undefined;
-    if (!provider) { this.errors.push(new Error(`[pushsim] no component registered${key ? ` as "${key}"` : ''}: call AppRegistry.registerComponent in the entry file`)); return; }
+    if (!provider) {
+      this.errors.push(
+        new Error(
+          `[pushsim] no component registered${key ? ` as "${key}"` : ''}: call AppRegistry.registerComponent in the entry file`,
+        ),
+      );
+      return;
+    }
     context.mounted = true;
     for (const opened of this.pendingOpens.splice(0)) this.dispatchOpened(opened);
     try {
       const component = provider();
       if (typeof component === 'function') (component as (props: Record<string, unknown>) => unknown)({});
-    } catch (error) { this.errors.push(error); }
+    } catch (error) {
+      this.errors.push(error);
+    }
   }
 
   private discardContext(): void {

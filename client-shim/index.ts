@@ -6,8 +6,26 @@ export { ZPNS_EVENT_PREFIX, ZPNS_HEADLESS_TASK } from './zpns-native.js';
 export type { RemoteMessage } from './rnfb-native.js';
 export { SHIM_PROTOCOL_VERSION, SHIM_PATH } from '../simulator/shim-protocol/index.js';
 export { createAppApi, type AppApi } from './app-api.js';
-export { createZpns, type ZPNsStatic, type ZPNsMessage, type ZPNsRegisterMessage, type ZPNsEventHandler } from './zpns-api.js';
+export {
+  createZpns,
+  type ZPNsStatic,
+  type ZPNsMessage,
+  type ZPNsRegisterMessage,
+  type ZPNsEventHandler,
+} from './zpns-api.js';
 export { Messaging, AuthorizationStatus } from './rnfb-messaging.js';
-export type { IosAppDelegate, AndroidMessagingService, BackgroundFetchResult, IosNotification } from './native-platform.js';
-export { ZIMSender, ZIMError, ZIM_PARAM_INVALID, type ZIMPushConfig, type ZIMMessageSendConfig, type ZIMCallInviteConfig } from './zim-sender.js';
+export type {
+  IosAppDelegate,
+  AndroidMessagingService,
+  BackgroundFetchResult,
+  IosNotification,
+} from './native-platform.js';
+export {
+  ZIMSender,
+  ZIMError,
+  ZIM_PARAM_INVALID,
+  type ZIMPushConfig,
+  type ZIMMessageSendConfig,
+  type ZIMCallInviteConfig,
+} from './zim-sender.js';
 export { reactNativeEntry } from './rn-entry.js';

@@ -1,5 +1,6 @@
-// One JavaScript "process" of an app under test: the module context its entry file ran in, with the listeners, components,
-// headless tasks and native-module state that live and die with it. Killing the app throws the whole context away.
+// One JavaScript "process" of an app under test: the module context its entry file ran in, with the listeners,
+// components, headless tasks and native-module state that live and die with it. Killing the app throws the whole
+// context away.
 
 export type Listener = (...args: any[]) => unknown;
 export type AppStateStatus = 'active' | 'background' | 'inactive';
@@ -9,12 +10,22 @@ export class NativeEventHub {
   private readonly listeners = new Map<string, Set<Listener>>();
   add(event: string, listener: Listener): () => void {
     let set = this.listeners.get(event);
-    if (!set) { set = new Set(); this.listeners.set(event, set); }
+    if (!set) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
     set.add(listener);
-    return () => { set!.delete(listener); };
+    return () => {
+      set!.delete(listener);
+    };
   }
-  removeAll(event?: string): void { if (event === undefined) this.listeners.clear(); else this.listeners.delete(event); }
-  count(event: string): number { return this.listeners.get(event)?.size ?? 0; }
+  removeAll(event?: string): void {
+    if (event === undefined) this.listeners.clear();
+    else this.listeners.delete(event);
+  }
+  count(event: string): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
   /** Calls every listener of `event` with `body`; returns how many ran. */
   emit(event: string, body: unknown): number {
     const set = this.listeners.get(event);
@@ -49,7 +60,9 @@ export class JsContext {
   readonly headlessTasks = new Map<string, () => (data: unknown) => Promise<unknown>>();
   /** `NativeModules`, filled by the app process per SDK profile before the entry file runs. */
   readonly nativeModules: Record<string, unknown> = {};
-  /** Per-SDK native state kept in this process (ZPNs's background-handler flag and queue, RN Firebase's handlers...). */
+  /**
+   * Per-SDK native state kept in this process (ZPNs's background-handler flag and queue, RN Firebase's handlers...).
+   */
   readonly sdkState: Record<string, unknown> = {};
   readonly errors: unknown[] = [];
 
@@ -65,7 +78,11 @@ export class JsContext {
     if (state === this.appState) return;
     this.appState = state;
     for (const listener of [...this.appStateListeners]) {
-      try { listener(state); } catch (error) { this.errors.push(error); }
+      try {
+        listener(state);
+      } catch (error) {
+        this.errors.push(error);
+      }
     }
   }
 
@@ -99,7 +116,11 @@ export function loadFor<T>(context: JsContext, load: () => Promise<T>): Promise<
   const slot = globalThis as Record<symbol, Promise<unknown> | undefined>;
   const run = (slot[LOADING_QUEUE] ?? Promise.resolve()).then(async () => {
     setLoadingContext(context);
-    try { return await load(); } finally { setLoadingContext(undefined); }
+    try {
+      return await load();
+    } finally {
+      setLoadingContext(undefined);
+    }
   });
   slot[LOADING_QUEUE] = run.catch(() => undefined);
   return run;

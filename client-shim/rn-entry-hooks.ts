@@ -19,7 +19,9 @@ export interface RnEntryHooksData {
 const LAUNCH = 'pushsim-launch';
 let data: RnEntryHooksData = { standIns: {}, pushsimRoot: '' };
 
-export function initialize(input: RnEntryHooksData): void { data = input; }
+export function initialize(input: RnEntryHooksData): void {
+  data = input;
+}
 
 function launchOf(url: string | undefined): string | undefined {
   if (!url?.startsWith('file:')) return undefined;
@@ -35,14 +37,24 @@ function withLaunch(url: string, launch: string): string {
 type Resolved = { url: string; format?: string | null; shortCircuit?: boolean };
 type NextResolve = (specifier: string, context: { parentURL?: string }) => Promise<Resolved>;
 
-export async function resolve(specifier: string, context: { parentURL?: string }, nextResolve: NextResolve): Promise<Resolved> {
+export async function resolve(
+  specifier: string,
+  context: { parentURL?: string },
+  nextResolve: NextResolve,
+): Promise<Resolved> {
   const launch = launchOf(context.parentURL);
   const standIn = data.standIns[specifier];
   if (standIn) return { url: launch ? withLaunch(standIn, launch) : standIn, format: 'module', shortCircuit: true };
   if (!launch) return nextResolve(specifier, context);
   let resolved: Resolved;
-  try { resolved = await nextResolve(specifier, context); } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && (error as NodeJS.ErrnoException).code !== 'ERR_UNSUPPORTED_DIR_IMPORT') throw error;
+  try {
+    resolved = await nextResolve(specifier, context);
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' &&
+      (error as NodeJS.ErrnoException).code !== 'ERR_UNSUPPORTED_DIR_IMPORT'
+    )
+      throw error;
     if (!specifier.startsWith('.') && !specifier.startsWith('/')) throw error;
     resolved = await resolveWithoutExtension(specifier, context, nextResolve, error);
   }
@@ -51,9 +63,18 @@ export async function resolve(specifier: string, context: { parentURL?: string }
   return { ...resolved, url: withLaunch(resolved.url, launch) };
 }
 
-async function resolveWithoutExtension(specifier: string, context: { parentURL?: string }, nextResolve: NextResolve, original: unknown): Promise<Resolved> {
+async function resolveWithoutExtension(
+  specifier: string,
+  context: { parentURL?: string },
+  nextResolve: NextResolve,
+  original: unknown,
+): Promise<Resolved> {
   for (const candidate of [`${specifier}.js`, `${specifier}/index.js`, `${specifier}.mjs`]) {
-    try { return await nextResolve(candidate, context); } catch { /* try the next one */ }
+    try {
+      return await nextResolve(candidate, context);
+    } catch {
+      /* try the next one */
+    }
   }
   throw original;
 }

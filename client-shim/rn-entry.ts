@@ -17,10 +17,15 @@ function ensureHooks(): void {
   const hooks = new URL('./rn-entry-hooks.js', import.meta.url);
   const reactNative = new URL('./react-native/index.js', import.meta.url);
   if (!existsSync(fileURLToPath(hooks)) || !existsSync(fileURLToPath(reactNative))) {
-    throw new Error('[pushsim] a React Native entry file runs with the compiled pushsim (dist/): use `pushsim run`, or import pushsim from its package; under vitest or jest, start an AppProcess with the react-native alias instead');
+    throw new Error(
+      '[pushsim] a React Native entry file runs with the compiled pushsim (dist/): use `pushsim run`, or import pushsim from its package; under vitest or jest, start an AppProcess with the react-native alias instead',
+    );
   }
   const data: RnEntryHooksData = {
-    standIns: { 'react-native': reactNative.href, '@react-native-firebase/messaging': new URL('./react-native-firebase/messaging.js', import.meta.url).href },
+    standIns: {
+      'react-native': reactNative.href,
+      '@react-native-firebase/messaging': new URL('./react-native-firebase/messaging.js', import.meta.url).href,
+    },
     pushsimRoot: new URL('../', import.meta.url).href,
   };
   register(hooks.href, { data });

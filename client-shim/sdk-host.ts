@@ -10,7 +10,9 @@ export interface SdkHost {
   readonly fidelity: FidelityOptions;
   /** Issues (or returns) the app's tokens through the simulator. */
   register(): Promise<Record<string, string>>;
-  /** Why the last registration issued no token of this kind (`SERVICE_NOT_AVAILABLE` for FCM without Google services). */
+  /**
+   * Why the last registration issued no token of this kind (`SERVICE_NOT_AVAILABLE` for FCM without Google services).
+   */
   registrationError(kind: 'apns' | 'fcm' | 'zpns'): string | undefined;
   /** Subscribes the app's FCM token to a topic (RN Firebase's subscribeToTopic). */
   subscribeToTopic(topic: string, subscribe: boolean): Promise<void>;

@@ -3,8 +3,15 @@ import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import {
   SHIM_PROTOCOL_VERSION,
-  type ShimAck, type ShimClientMessage, type ShimComplete, type ShimDeliver, type ShimHello, type ShimLifecycleNotice,
-  type ShimOpened, type ShimServerMessage, type ShimWelcome,
+  type ShimAck,
+  type ShimClientMessage,
+  type ShimComplete,
+  type ShimDeliver,
+  type ShimHello,
+  type ShimLifecycleNotice,
+  type ShimOpened,
+  type ShimServerMessage,
+  type ShimWelcome,
 } from '../simulator/shim-protocol/index.js';
 
 export interface ShimConnectionEvents {
@@ -25,7 +32,10 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
   /** The errors of the last registration, per token kind the platform could not issue. */
   registrationErrors: Record<string, string> = {};
 
-  private constructor(private readonly ws: WebSocket, readonly welcome: ShimWelcome) {
+  private constructor(
+    private readonly ws: WebSocket,
+    readonly welcome: ShimWelcome,
+  ) {
     super();
     ws.on('message', (raw) => this.receive(JSON.parse(raw.toString()) as ShimServerMessage));
     ws.on('close', () => {
@@ -40,7 +50,10 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
   static connect(url: string, hello: Omit<ShimHello, 'type' | 'protocol'>): Promise<ShimConnection> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
-      const fail = (error: Error): void => { ws.terminate(); reject(new Error(`[pushsim shim] could not connect to ${url}: ${error.message}`)); };
+      const fail = (error: Error): void => {
+        ws.terminate();
+        reject(new Error(`[pushsim shim] could not connect to ${url}: ${error.message}`));
+      };
       ws.once('error', fail);
       ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: SHIM_PROTOCOL_VERSION, ...hello })));
       ws.once('message', (raw) => {
@@ -48,19 +61,34 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
         ws.on('error', () => ws.terminate());
         const message = JSON.parse(raw.toString()) as ShimServerMessage;
         if (message.type === 'welcome') resolve(new ShimConnection(ws, message));
-        else { ws.close(); reject(new Error(`[pushsim shim] the simulator refused the app: ${message.type === 'error' ? message.message : message.type}`)); }
+        else {
+          ws.close();
+          reject(
+            new Error(
+              `[pushsim shim] the simulator refused the app: ${message.type === 'error' ? message.message : message.type}`,
+            ),
+          );
+        }
       });
     });
   }
 
-  get isOpen(): boolean { return !this.closed; }
-  get pendingRequests(): number { return this.pending.size; }
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
   /** Acks or completions sent that no sync reply has confirmed yet: the ledger may not show them. */
-  get hasUnconfirmedReports(): boolean { return this.reportsConfirmed < this.reportsSent; }
+  get hasUnconfirmedReports(): boolean {
+    return this.reportsConfirmed < this.reportsSent;
+  }
 
   /** The app's tokens; `registrationErrors` then says why any is missing (`fcm: SERVICE_NOT_AVAILABLE`). */
   async register(): Promise<Record<string, string>> {
-    const { errors, ...tokens } = await this.request({ type: 'register' }) as Record<string, string> & { errors?: Record<string, string> };
+    const { errors, ...tokens } = (await this.request({ type: 'register' })) as Record<string, string> & {
+      errors?: Record<string, string>;
+    };
     this.registrationErrors = errors ?? {};
     return tokens;
   }
@@ -81,19 +109,30 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     return result;
   }
 
-  subscribe(topic: string): Promise<unknown> { return this.request({ type: 'subscribe', topic }); }
-  unsubscribe(topic: string): Promise<unknown> { return this.request({ type: 'unsubscribe', topic }); }
+  subscribe(topic: string): Promise<unknown> {
+    return this.request({ type: 'subscribe', topic });
+  }
+  unsubscribe(topic: string): Promise<unknown> {
+    return this.request({ type: 'unsubscribe', topic });
+  }
 
   tap(pushId: string): Promise<{ stateBefore: string }> {
     return this.request({ type: 'tap', pushId }) as Promise<{ stateBefore: string }>;
   }
 
-  ack(ack: Omit<ShimAck, 'type'>): void { this.report({ type: 'ack', ...ack }); }
-  complete(completion: Omit<ShimComplete, 'type'>): void { this.report({ type: 'complete', ...completion }); }
+  ack(ack: Omit<ShimAck, 'type'>): void {
+    this.report({ type: 'ack', ...ack });
+  }
+  complete(completion: Omit<ShimComplete, 'type'>): void {
+    this.report({ type: 'complete', ...completion });
+  }
 
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => { this.ws.once('close', () => resolve()); this.ws.close(); });
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
   }
 
   private report(message: ShimAck | ShimComplete): void {
@@ -106,10 +145,20 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
-  private request(message: { type: 'subscribe' | 'unsubscribe'; topic: string } | { type: 'sync' } | { type: 'register' } | { type: 'lifecycle'; event: string } | { type: 'tap'; pushId: string }): Promise<unknown> {
+  private request(
+    message:
+      | { type: 'subscribe' | 'unsubscribe'; topic: string }
+      | { type: 'sync' }
+      | { type: 'register' }
+      | { type: 'lifecycle'; event: string }
+      | { type: 'tap'; pushId: string },
+  ): Promise<unknown> {
     const requestId = String(this.nextRequest++);
     return new Promise((resolve, reject) => {
-      if (this.closed) { reject(new Error('the shim connection is closed')); return; }
+      if (this.closed) {
+        reject(new Error('the shim connection is closed'));
+        return;
+      }
       this.pending.set(requestId, { resolve, reject });
       this.post({ ...message, requestId } as ShimClientMessage);
     });
@@ -122,14 +171,26 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
         if (!waiter) return;
         this.pending.delete(message.requestId);
         if (message.ok) waiter.resolve(message.result);
-        else waiter.reject(Object.assign(new Error(message.error?.message ?? 'request failed'), { code: message.error?.code }));
+        else
+          waiter.reject(
+            Object.assign(new Error(message.error?.message ?? 'request failed'), { code: message.error?.code }),
+          );
         return;
       }
-      case 'deliver': this.emit('deliver', message); return;
-      case 'lifecycle': this.emit('lifecycle', message); return;
-      case 'opened': this.emit('opened', message); return;
-      case 'error': this.emit('error', message); return;
-      case 'welcome': return;
+      case 'deliver':
+        this.emit('deliver', message);
+        return;
+      case 'lifecycle':
+        this.emit('lifecycle', message);
+        return;
+      case 'opened':
+        this.emit('opened', message);
+        return;
+      case 'error':
+        this.emit('error', message);
+        return;
+      case 'welcome':
+        return;
     }
   }
 }

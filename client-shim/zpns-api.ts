@@ -1,11 +1,21 @@
-// A ZPNs-shaped API in plain TypeScript for tests that do not load zego-zpns-react-native: the same surface and the same
-// behaviour as its lib/ZPNs.js 2.8.3 (one listener per event, Android extras parsing, iOS seq completion), over the same
-// native stand-in. Where ZPNs.js behaves oddly, this does too; see docs/reference/zpns.md#runtime-behaviour.
+// A ZPNs-shaped API in plain TypeScript for tests that do not load zego-zpns-react-native: the same surface and the
+// same behaviour as its lib/ZPNs.js 2.8.3 (one listener per event, Android extras parsing, iOS seq completion), over
+// the same native stand-in. Where ZPNs.js behaves oddly, this does too; see docs/reference/zpns.md#runtime-behaviour.
 import type { BoundReactNative } from './react-native/bind-react-native.js';
 import { ZPNS_HEADLESS_TASK } from './zpns-native.js';
 
-export interface ZPNsMessage { title: string; content: string; extras: Record<string, any>; payload?: string; pushSourceType: number }
-export interface ZPNsRegisterMessage { pushID: string; errorCode: number; msg: string }
+export interface ZPNsMessage {
+  title: string;
+  content: string;
+  extras: Record<string, any>;
+  payload?: string;
+  pushSourceType: number;
+}
+export interface ZPNsRegisterMessage {
+  pushID: string;
+  errorCode: number;
+  msg: string;
+}
 export interface ZPNsEventHandler {
   registered: (message: ZPNsRegisterMessage) => void;
   notificationArrived: (message: ZPNsMessage) => void;
@@ -25,15 +35,22 @@ function shapeAndroid(message: Record<string, any>): void {
 
 export function createZpns(rn: BoundReactNative) {
   const native = rn.NativeModules.ZPNsNativeModule;
-  if (!native) throw new Error('[pushsim] this app process has no ZPNs native module; install the app with sdkProfile "zpns-rn"');
+  if (!native)
+    throw new Error('[pushsim] this app process has no ZPNs native module; install the app with sdkProfile "zpns-rn"');
   const { prefix } = native.getConstants() as { prefix: string };
   const emitter = new rn.NativeEventEmitter(native);
 
   class ZPNs {
     static readonly instance: ZPNs = new ZPNs();
-    static getInstance(): ZPNs { return ZPNs.instance; }
-    static getVersion(): Promise<string> { return native.getVersion(); }
-    static enableDebug(isDebug: boolean): Promise<void> { return native.enableDebug(isDebug); }
+    static getInstance(): ZPNs {
+      return ZPNs.instance;
+    }
+    static getVersion(): Promise<string> {
+      return native.getVersion();
+    }
+    static enableDebug(isDebug: boolean): Promise<void> {
+      return native.enableDebug(isDebug);
+    }
     static setPushConfig(config: Record<string, unknown>): Promise<void> {
       if (!config.appType) config.appType = 0;
       return native.setPushConfig(config);
@@ -41,10 +58,19 @@ export function createZpns(rn: BoundReactNative) {
     /** Android only: registers the headless task and tells the native side a handler exists. */
     static setBackgroundMessageHandler(handler: (message: ZPNsMessage) => void): void {
       if (rn.Platform.OS !== 'android') return;
-      rn.AppRegistry.registerHeadlessTask(ZPNS_HEADLESS_TASK, () => (message: any) => new Promise<void>((resolve) => {
-        try { shapeAndroid(message); handler(message); } catch { /* ZPNs.js swallows errors here */ }
-        resolve();
-      }));
+      rn.AppRegistry.registerHeadlessTask(
+        ZPNS_HEADLESS_TASK,
+        () => (message: any) =>
+          new Promise<void>((resolve) => {
+            try {
+              shapeAndroid(message);
+              handler(message);
+            } catch {
+              /* ZPNs.js swallows errors here */
+            }
+            resolve();
+          }),
+      );
       native.setBackgroundMessageHandler();
     }
 
@@ -67,7 +93,9 @@ export function createZpns(rn: BoundReactNative) {
             shapeAndroid(message);
             (listener as (m: unknown) => void)(message);
           }
-        } catch (error) { console.error(error); }
+        } catch (error) {
+          console.error(error);
+        }
       });
     }
 
@@ -76,20 +104,36 @@ export function createZpns(rn: BoundReactNative) {
       emitter.removeAllListeners(prefix + type);
     }
 
-    applyNotificationPermission(): Promise<void> { return rn.Platform.OS === 'ios' ? native.applyNotificationPermission() : Promise.resolve(); }
+    applyNotificationPermission(): Promise<void> {
+      return rn.Platform.OS === 'ios' ? native.applyNotificationPermission() : Promise.resolve();
+    }
 
-    registerPush(config?: { enableIOSVoIP?: boolean; iOSEnvironment?: number; iOSNotificationArrivedConfig?: Record<string, boolean> }): Promise<void> {
+    registerPush(config?: {
+      enableIOSVoIP?: boolean;
+      iOSEnvironment?: number;
+      iOSNotificationArrivedConfig?: Record<string, boolean>;
+    }): Promise<void> {
       return native.registerPush(
         config?.enableIOSVoIP ?? false,
         config?.iOSEnvironment ?? -1,
         config?.iOSNotificationArrivedConfig ?? { isPresentBadge: false, isPresentSound: false, isPresentAlert: false },
       );
     }
-    unregisterPush(): Promise<void> { return native.unregisterPush(); }
-    createNotificationChannel(channel: Record<string, string>): void { if (rn.Platform.OS === 'android') native.createNotificationChannel(channel); }
-    addLocalNotification(message: Record<string, string>): void { native.addLocalNotification(message); }
-    setServerBadge(badge: number): void { native.setServerBadge(badge); }
-    setLocalBadge(badge: number): void { native.setLocalBadge(badge); }
+    unregisterPush(): Promise<void> {
+      return native.unregisterPush();
+    }
+    createNotificationChannel(channel: Record<string, string>): void {
+      if (rn.Platform.OS === 'android') native.createNotificationChannel(channel);
+    }
+    addLocalNotification(message: Record<string, string>): void {
+      native.addLocalNotification(message);
+    }
+    setServerBadge(badge: number): void {
+      native.setServerBadge(badge);
+    }
+    setLocalBadge(badge: number): void {
+      native.setLocalBadge(badge);
+    }
   }
   return ZPNs;
 }

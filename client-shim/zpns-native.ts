@@ -1,5 +1,5 @@
-// ZPNsNativeModule, as zego-zpns-react-native@2.8.3's native layers present it to lib/ZPNs.js, and how a delivery reaches
-// its JS: event names, `{ message }` bodies and message shapes per platform
+// ZPNsNativeModule, as zego-zpns-react-native@2.8.3's native layers present it to lib/ZPNs.js, and how a delivery
+// reaches its JS: event names, `{ message }` bodies and message shapes per platform
 // (docs/reference/zpns.md#runtime-behaviour, docs/reference/zpns.md#which-callback-fires-when).
 import type { JsContext } from './js-context.js';
 import type { SdkHost, ShimDeliver } from './sdk-host.js';
@@ -43,56 +43,100 @@ const ANDROID_SOURCE_TYPE_FCM = 1;
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
   return out;
 }
 
 /** The Android message map for an FCM data message: title/content from data, extras as a JSON string, and `event`. */
-export function androidMessageBody(delivery: ShimDeliver, event: string, documentedSourceType = false): Record<string, unknown> {
+export function androidMessageBody(
+  delivery: ShimDeliver,
+  event: string,
+  documentedSourceType = false,
+): Record<string, unknown> {
   const data = stringMap((delivery.payload as { data?: unknown }).data);
   // The documented variant reports FCM as the TS enum says (ZPNsPushSourceType.FCM = 2).
-  return { title: data.title ?? '', content: data.content ?? '', extras: JSON.stringify(data), pushSourceType: documentedSourceType ? 2 : ANDROID_SOURCE_TYPE_FCM, event };
+  return {
+    title: data.title ?? '',
+    content: data.content ?? '',
+    extras: JSON.stringify(data),
+    pushSourceType: documentedSourceType ? 2 : ANDROID_SOURCE_TYPE_FCM,
+    event,
+  };
 }
 
-/** iOS notificationArrived / notificationClicked: {title, content, extras: userInfo, pushSourceType: 1}, no `payload` key. */
+/**
+ * iOS notificationArrived / notificationClicked: {title, content, extras: userInfo, pushSourceType: 1}, no `payload`
+ * key.
+ */
 export function iosNotificationBody(payload: Record<string, unknown>): Record<string, unknown> {
   const aps = (payload.aps ?? {}) as { alert?: string | { title?: string; body?: string } };
-  const alert = typeof aps.alert === 'string' ? { body: aps.alert } : aps.alert ?? {};
+  const alert = typeof aps.alert === 'string' ? { body: aps.alert } : (aps.alert ?? {});
   return { title: alert.title ?? '', content: alert.body ?? '', extras: payload, pushSourceType: 1 };
 }
 
 export function installZpnsNativeModule(context: JsContext, host: SdkHost): void {
   const state: ZpnsState = {
-    backgroundHandlerSet: false, queue: [], registerInvoked: false, unregistered: false, clickBuffer: [],
-    seqToPush: new Map(), nextSeq: 1, localBadge: 0, channels: [], localNotifications: [], debug: false, logs: [],
+    backgroundHandlerSet: false,
+    queue: [],
+    registerInvoked: false,
+    unregistered: false,
+    clickBuffer: [],
+    seqToPush: new Map(),
+    nextSeq: 1,
+    localBadge: 0,
+    channels: [],
+    localNotifications: [],
+    debug: false,
+    logs: [],
   };
   context.sdkState.zpns = state;
-  const emit = (type: string, message: Record<string, unknown>): number => context.events.emit(ZPNS_EVENT_PREFIX + type, { message });
+  const emit = (type: string, message: Record<string, unknown>): number =>
+    context.events.emit(ZPNS_EVENT_PREFIX + type, { message });
 
   const module: Record<string, unknown> = {
     getConstants: () => ({ prefix: ZPNS_EVENT_PREFIX }),
     getVersion: async () => host.sdkVersion,
-    enableDebug: async (isDebug: boolean) => { state.debug = isDebug; },
-    setPushConfig: async (config: Record<string, unknown>) => { state.config = { ...config }; return null; },
-    writeCustomLog: (log: string, tag: string) => { state.logs.push({ log, tag }); },
+    enableDebug: async (isDebug: boolean) => {
+      state.debug = isDebug;
+    },
+    setPushConfig: async (config: Record<string, unknown>) => {
+      state.config = { ...config };
+      return null;
+    },
+    writeCustomLog: (log: string, tag: string) => {
+      state.logs.push({ log, tag });
+    },
     registerPush: (enableIOSVoIP: boolean, _iOSEnvironment: number, _arrivedConfig: unknown) => {
-      // iOS with VoIP needs zego-callkit-react-native's ZegoCallkitMethodHandler; without it the native method never resolves.
+      // iOS with VoIP needs zego-callkit-react-native's ZegoCallkitMethodHandler; without it the native method never
+      // resolves.
       if (context.platform === 'ios' && enableIOSVoIP) return new Promise(() => {});
       state.registerInvoked = true;
       state.unregistered = false;
-      return host.register().then((tokens) => {
-        if (!context.alive) return;
-        emit('registered', { pushID: tokens.zpns ?? '', errorCode: 0, msg: '' });
-        flushClicks(context, host);
-      }, (error: Error) => {
-        if (context.alive) emit('registered', { pushID: '', errorCode: 1, msg: error.message });
-      });
+      return host.register().then(
+        (tokens) => {
+          if (!context.alive) return;
+          emit('registered', { pushID: tokens.zpns ?? '', errorCode: 0, msg: '' });
+          flushClicks(context, host);
+        },
+        (error: Error) => {
+          if (context.alive) emit('registered', { pushID: '', errorCode: 1, msg: error.message });
+        },
+      );
     },
-    unregisterPush: async () => { state.unregistered = true; },
+    unregisterPush: async () => {
+      state.unregistered = true;
+    },
     applyNotificationPermission: async () => undefined,
-    createNotificationChannel: (channel: unknown) => { state.channels.push(channel); },
-    addLocalNotification: (message: unknown) => { state.localNotifications.push(message); },
-    setLocalBadge: (badge: number) => { state.localBadge = badge; },
+    createNotificationChannel: (channel: unknown) => {
+      state.channels.push(channel);
+    },
+    addLocalNotification: (message: unknown) => {
+      state.localNotifications.push(message);
+    },
+    setLocalBadge: (badge: number) => {
+      state.localBadge = badge;
+    },
     completeThroughMessageReceived: (seq: number) => {
       const pending = state.seqToPush.get(seq);
       if (!pending) return;
@@ -102,7 +146,10 @@ export function installZpnsNativeModule(context: JsContext, host: SdkHost): void
     addListener: () => {},
     removeListeners: () => {},
   };
-  if (context.platform === 'ios') module.setServerBadge = (badge: number) => { state.serverBadge = badge; };
+  if (context.platform === 'ios')
+    module.setServerBadge = (badge: number) => {
+      state.serverBadge = badge;
+    };
   if (context.platform === 'android') {
     module.setBackgroundMessageHandler = () => {
       state.backgroundHandlerSet = true;
@@ -116,21 +163,29 @@ export function installZpnsNativeModule(context: JsContext, host: SdkHost): void
 function runHeadlessTask(context: JsContext, host: SdkHost, pushId: string, body: Record<string, unknown>): void {
   const provider = context.headlessTasks.get(ZPNS_HEADLESS_TASK);
   if (!provider) {
-    host.ack({ pushId, ran: false, reason: `no headless task is registered for "${ZPNS_HEADLESS_TASK}" in this process, so the background handler cannot run` });
+    host.ack({
+      pushId,
+      ran: false,
+      reason: `no headless task is registered for "${ZPNS_HEADLESS_TASK}" in this process, so the background handler cannot run`,
+    });
     return;
   }
   const message = structuredClone(body);
   const startedAt = host.now();
   let result: unknown;
-  try { result = provider()(body); } catch (error) {
+  try {
+    result = provider()(body);
+  } catch (error) {
     host.ack({ pushId, ran: true, callback: 'setBackgroundMessageHandler', message, error: String(error) });
     return;
   }
   host.ack({ pushId, ran: true, callback: 'setBackgroundMessageHandler', message });
-  Promise.resolve(result).then(
-    () => host.complete(pushId, 'resolved'),
-    (error: unknown) => host.complete(pushId, 'rejected', String(error)),
-  ).finally(() => void startedAt);
+  Promise.resolve(result)
+    .then(
+      () => host.complete(pushId, 'resolved'),
+      (error: unknown) => host.complete(pushId, 'rejected', String(error)),
+    )
+    .finally(() => void startedAt);
 }
 
 function flushClicks(context: JsContext, host: SdkHost): void {
@@ -147,17 +202,32 @@ function flushClicks(context: JsContext, host: SdkHost): void {
 export function deliverToZpns(context: JsContext | undefined, host: SdkHost, delivery: ShimDeliver): void {
   const callback = delivery.callbacks[0];
   if (!callback) return; // displayed only: nothing reaches ZPNs's JS until a tap
-  if (!context) { host.ack({ pushId: delivery.pushId, ran: false, reason: 'the app has no running JavaScript process' }); return; }
+  if (!context) {
+    host.ack({ pushId: delivery.pushId, ran: false, reason: 'the app has no running JavaScript process' });
+    return;
+  }
   const state = zpnsState(context);
-  if (state.unregistered) { host.ack({ pushId: delivery.pushId, ran: false, reason: 'the app called unregisterPush, which stops banner and silent pushes' }); return; }
+  if (state.unregistered) {
+    host.ack({
+      pushId: delivery.pushId,
+      ran: false,
+      reason: 'the app called unregisterPush, which stops banner and silent pushes',
+    });
+    return;
+  }
 
   if (context.platform === 'ios') {
     if (callback === 'throughMessageReceived') {
       const event = `${ZPNS_EVENT_PREFIX}throughMessageReceived`;
-      // The iOS plugin forwards the fetch callback only while a JS listener exists (hasListeners); otherwise it drops it
-      // and never calls the completion handler.
+      // The iOS plugin forwards the fetch callback only while a JS listener exists (hasListeners); otherwise it drops
+      // it and never calls the completion handler.
       if (context.events.count(event) === 0) {
-        host.ack({ pushId: delivery.pushId, ran: false, reason: 'no throughMessageReceived listener is registered in JS, so ZPNs drops the push and never calls the completion handler' });
+        host.ack({
+          pushId: delivery.pushId,
+          ran: false,
+          reason:
+            'no throughMessageReceived listener is registered in JS, so ZPNs drops the push and never calls the completion handler',
+        });
         return;
       }
       const seq = state.nextSeq++;
@@ -171,10 +241,18 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
     if (callback === 'notificationArrived') {
       const body = iosNotificationBody(delivery.payload);
       const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}notificationArrived`, { message: structuredClone(body) });
-      host.ack(ran ? { pushId: delivery.pushId, ran: true, callback, message: body } : { pushId: delivery.pushId, ran: false, reason: 'no notificationArrived listener is registered in JS' });
+      host.ack(
+        ran
+          ? { pushId: delivery.pushId, ran: true, callback, message: body }
+          : { pushId: delivery.pushId, ran: false, reason: 'no notificationArrived listener is registered in JS' },
+      );
       return;
     }
-    host.ack({ pushId: delivery.pushId, ran: false, reason: `${callback} is handled by zego-callkit-react-native, which pushsim does not stand in for yet` });
+    host.ack({
+      pushId: delivery.pushId,
+      ran: false,
+      reason: `${callback} is handled by zego-callkit-react-native, which pushsim does not stand in for yet`,
+    });
     return;
   }
 
@@ -183,32 +261,69 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
     const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
     const snapshot = structuredClone(body);
     const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}throughMessageReceived`, { message: body });
-    host.ack(ran ? { pushId: delivery.pushId, ran: true, callback, message: snapshot } : { pushId: delivery.pushId, ran: false, reason: 'no throughMessageReceived listener is registered in JS, so the event is lost' });
+    host.ack(
+      ran
+        ? { pushId: delivery.pushId, ran: true, callback, message: snapshot }
+        : {
+            pushId: delivery.pushId,
+            ran: false,
+            reason: 'no throughMessageReceived listener is registered in JS, so the event is lost',
+          },
+    );
     return;
   }
   if (callback === 'setBackgroundMessageHandler') {
     const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
-    if (state.backgroundHandlerSet) { runHeadlessTask(context, host, delivery.pushId, body); return; }
+    if (state.backgroundHandlerSet) {
+      runHeadlessTask(context, host, delivery.pushId, body);
+      return;
+    }
     if (isVersionBelow(host.sdkVersion, ZPNS_BACKGROUND_QUEUE_VERSION)) {
-      host.ack({ pushId: delivery.pushId, ran: false, reason: `ZPNs ${host.sdkVersion} has no background queue (added in ${ZPNS_BACKGROUND_QUEUE_VERSION}): the message arrived before setBackgroundMessageHandler was called in this process and is lost` });
+      host.ack({
+        pushId: delivery.pushId,
+        ran: false,
+        reason: `ZPNs ${host.sdkVersion} has no background queue (added in ${ZPNS_BACKGROUND_QUEUE_VERSION}): the message arrived before setBackgroundMessageHandler was called in this process and is lost`,
+      });
       return;
     }
     state.queue.push({ pushId: delivery.pushId, body, settled: context.headless });
     if (context.headless) {
-      host.ack({ pushId: delivery.pushId, ran: false, reason: `the app was killed, so Android started a headless process that ran the entry file, but the entry file never called ZPNs.setBackgroundMessageHandler (is it inside a UI component?): no headless task is registered for "${ZPNS_HEADLESS_TASK}", and the message waits in ZPNs's queue until the process dies` });
+      host.ack({
+        pushId: delivery.pushId,
+        ran: false,
+        reason: `the app was killed, so Android started a headless process that ran the entry file, but the entry file never called ZPNs.setBackgroundMessageHandler (is it inside a UI component?): no headless task is registered for "${ZPNS_HEADLESS_TASK}", and the message waits in ZPNs's queue until the process dies`,
+      });
     } else {
-      host.ack({ pushId: delivery.pushId, ran: false, queued: true, reason: 'ZPNs queues the message until ZPNs.setBackgroundMessageHandler is called in this process' });
+      host.ack({
+        pushId: delivery.pushId,
+        ran: false,
+        queued: true,
+        reason: 'ZPNs queues the message until ZPNs.setBackgroundMessageHandler is called in this process',
+      });
     }
     return;
   }
   host.ack({ pushId: delivery.pushId, ran: false, reason: `ZPNs has no JS event for ${callback}` });
 }
 
-/** A tap on a displayed notification: iOS raises notificationClicked (buffered until a listener exists); FCM taps raise nothing. */
-export function openInZpns(context: JsContext | undefined, host: SdkHost, pushId: string, payload: Record<string, unknown>): void {
+/**
+ * A tap on a displayed notification: iOS raises notificationClicked (buffered until a listener exists); FCM taps raise
+ * nothing.
+ */
+export function openInZpns(
+  context: JsContext | undefined,
+  host: SdkHost,
+  pushId: string,
+  payload: Record<string, unknown>,
+): void {
   if (!context) return;
   if (context.platform === 'android') {
-    host.ack({ pushId, ran: false, reason: 'ZPNs raises no notificationClicked for FCM notifications; the payload is in the launch Activity\'s intent extras' });
+    host.ack({
+      pushId,
+      ran: false,
+      reason:
+        "ZPNs raises no notificationClicked for FCM notifications; the payload is in the launch Activity's intent extras",
+    });
     return;
   }
   const state = zpnsState(context);
@@ -219,5 +334,11 @@ export function openInZpns(context: JsContext | undefined, host: SdkHost, pushId
 /** Messages still in ZPNs's queue when its process dies are lost. */
 export function abandonZpnsQueue(context: JsContext, host: SdkHost): void {
   const state = zpnsState(context);
-  for (const item of state.queue.splice(0).filter((i) => !i.settled)) host.ack({ pushId: item.pushId, ran: false, reason: 'the process died with the message still in ZPNs\'s queue (setBackgroundMessageHandler was never called in it)' });
+  for (const item of state.queue.splice(0).filter((i) => !i.settled))
+    host.ack({
+      pushId: item.pushId,
+      ran: false,
+      reason:
+        "the process died with the message still in ZPNs's queue (setBackgroundMessageHandler was never called in it)",
+    });
 }

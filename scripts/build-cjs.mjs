@@ -15,12 +15,21 @@ const requireFromRoot = createRequire(join(root, 'package.json'));
 // Top-level await cannot be CommonJS; `pushsim/redirect` is a `node --import` preload, so it stays ES only.
 const ES_ONLY = ['simulator/redirect/register.ts'];
 
-const sources = (await glob(['simulator/**/*.ts', 'client-shim/**/*.ts'], { cwd: root, ignore: ['**/*.test.ts', '**/*.d.ts', ...ES_ONLY] })).sort();
+const sources = (
+  await glob(['simulator/**/*.ts', 'client-shim/**/*.ts'], {
+    cwd: root,
+    ignore: ['**/*.test.ts', '**/*.d.ts', ...ES_ONLY],
+  })
+).sort();
 
 /** Whether a bare specifier resolves to an ES module (jose 6 ships only those), which jest's require cannot load. */
 function isEsOnly(specifier) {
   let file;
-  try { file = requireFromRoot.resolve(specifier); } catch { return false; }
+  try {
+    file = requireFromRoot.resolve(specifier);
+  } catch {
+    return false;
+  }
   if (file.endsWith('.mjs')) return true;
   if (file.endsWith('.cjs') || !file.endsWith('.js')) return false;
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
@@ -71,13 +80,24 @@ await build({
 for (const [specifier, file] of vendored) {
   await build({
     stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: root },
-    outfile: file, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning',
+    outfile: file,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
   });
 }
 
 for (const folder of ['simulator', 'client-shim']) {
-  cpSync(join(root, 'dist', folder), join(out, folder), { recursive: true, filter: (src) => src.endsWith('.d.ts') || statSync(src).isDirectory() });
+  cpSync(join(root, 'dist', folder), join(out, folder), {
+    recursive: true,
+    filter: (src) => src.endsWith('.d.ts') || statSync(src).isDirectory(),
+  });
 }
 // "type": "commonjs" makes Node (and TypeScript, for the copied .d.ts) read this tree as CommonJS; name and version
 // let package-version.ts, which looks one and two folders up, find pushsim's version from dist/cjs/simulator/.
-writeFileSync(join(out, 'package.json'), `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'commonjs' }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'package.json'),
+  `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'commonjs' }, null, 2)}\n`,
+);

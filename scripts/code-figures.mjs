@@ -31,7 +31,13 @@ for (const file of files) {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   const edges = [];
   const visit = (node) => {
-    if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isConstructorDeclaration(node)) {
+    if (
+      ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isConstructorDeclaration(node)
+    ) {
       const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
       const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
       if (end - start + 1 > 60) {
@@ -39,12 +45,17 @@ for (const file of files) {
         longFunctions.push(`${relative(root, file)}:${start + 1} ${name} (${end - start + 1})`);
       }
     }
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const specifier = node.moduleSpecifier.text;
       const typeOnly = ts.isImportDeclaration(node) ? Boolean(node.importClause?.isTypeOnly) : node.isTypeOnly;
       if (specifier.startsWith('.')) {
         const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
-        if (dirname(target) !== dirname(file) && !target.endsWith('/index.ts')) bypassing.push(`${relative(root, file)} → ${relative(root, target)}`);
+        if (dirname(target) !== dirname(file) && !target.endsWith('/index.ts'))
+          bypassing.push(`${relative(root, file)} → ${relative(root, target)}`);
         if (!typeOnly) edges.push(target);
       }
     }
@@ -65,13 +76,19 @@ function strongConnect(v) {
   stack.push(v);
   for (const w of graph.get(v) ?? []) {
     if (!graph.has(w)) continue;
-    if (!meta.has(w)) { strongConnect(w); meta.get(v).low = Math.min(meta.get(v).low, meta.get(w).low); }
-    else if (meta.get(w).onStack) meta.get(v).low = Math.min(meta.get(v).low, meta.get(w).index);
+    if (!meta.has(w)) {
+      strongConnect(w);
+      meta.get(v).low = Math.min(meta.get(v).low, meta.get(w).low);
+    } else if (meta.get(w).onStack) meta.get(v).low = Math.min(meta.get(v).low, meta.get(w).index);
   }
   if (meta.get(v).low === meta.get(v).index) {
     const component = [];
     let w;
-    do { w = stack.pop(); meta.get(w).onStack = false; component.push(relative(root, w)); } while (w !== v);
+    do {
+      w = stack.pop();
+      meta.get(w).onStack = false;
+      component.push(relative(root, w));
+    } while (w !== v);
     if (component.length > 1) cycles.push(component);
   }
 }
@@ -83,7 +100,12 @@ console.log(`functions over 60 lines: ${longFunctions.length}`);
 console.log(`imports into another folder that bypass its index.ts: ${bypassing.length}`);
 console.log(`circular import groups: ${cycles.length} (${cycles.reduce((n, c) => n + c.length, 0)} files)`);
 if (list) {
-  for (const [title, items] of [['files over 300 lines', longFiles], ['functions over 60 lines', longFunctions], ['bypassing imports', bypassing], ['cycles', cycles.map((c) => c.join(' ↔ '))]]) {
+  for (const [title, items] of [
+    ['files over 300 lines', longFiles],
+    ['functions over 60 lines', longFunctions],
+    ['bypassing imports', bypassing],
+    ['cycles', cycles.map((c) => c.join(' ↔ '))],
+  ]) {
     console.log(`\n${title}:`);
     for (const item of items) console.log(`  ${item}`);
   }

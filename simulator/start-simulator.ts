@@ -4,22 +4,40 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCodes, SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
 import { Simulation, type SimulationOptions } from './engine/index.js';
-import { createControlApp, attachEventFeed, attachShimGateway, type EndpointInfo, type EventFeed } from './control/index.js';
+import {
+  createControlApp,
+  attachEventFeed,
+  attachShimGateway,
+  type EndpointInfo,
+  type EventFeed,
+} from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
 import {
-  FaultInjector, SERVICES, loadCertificateAuthority, tokenKindsOf, urlKey,
-  type BuiltInServices, type CertificateAuthority, type ServiceInstance, type ServiceInstanceOf, type ServiceModule, type ServiceOptionsOf,
+  FaultInjector,
+  SERVICES,
+  loadCertificateAuthority,
+  tokenKindsOf,
+  urlKey,
+  type BuiltInServices,
+  type CertificateAuthority,
+  type ServiceInstance,
+  type ServiceInstanceOf,
+  type ServiceModule,
+  type ServiceOptionsOf,
 } from './providers/index.js';
 
 type PortOptionOf<M extends readonly ServiceModule[]> = M[number]['endpoints'][number]['portOption'];
-type UrlKeyOf<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<UrlKeyOf<Tail>>}` : Name;
+type UrlKeyOf<Name extends string> = Name extends `${infer Head}-${infer Tail}`
+  ? `${Head}${Capitalize<UrlKeyOf<Tail>>}`
+  : Name;
 
 /**
  * Per service module: its option object (`apns: { permissive: true }`, or `false` to not serve it) and its endpoints'
  * ports (`apnsPort`, `apnsProductionPort`, `fcmPort`: the module's defaults, or free ports when controlPort is 0).
  */
-export type ServiceOptions<M extends readonly ServiceModule[] = BuiltInServices> =
-  { [S in M[number] as S['name']]?: ServiceOptionsOf<S> } & { [P in PortOptionOf<M>]?: number };
+export type ServiceOptions<M extends readonly ServiceModule[] = BuiltInServices> = {
+  [S in M[number] as S['name']]?: ServiceOptionsOf<S>;
+} & { [P in PortOptionOf<M>]?: number };
 
 /** The Simulation's options, less the token kinds: startSimulator() takes them from its service modules. */
 export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKinds'> {
@@ -37,12 +55,15 @@ export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKind
  * startSimulator() options. The services' own (apns, fcm, zpns and their ports) are declared by their modules; pass
  * `services` to serve another list (a module of your own next to the built-in ones).
  */
-export type SimulatorOptions<M extends readonly ServiceModule[] = BuiltInServices> = CoreSimulatorOptions & ServiceOptions<M> & {
-  /** The service modules to serve; providers/services.ts's SERVICES by default. */
-  services?: M;
-};
+export type SimulatorOptions<M extends readonly ServiceModule[] = BuiltInServices> = CoreSimulatorOptions &
+  ServiceOptions<M> & {
+    /** The service modules to serve; providers/services.ts's SERVICES by default. */
+    services?: M;
+  };
 
-/** The control plane's URLs and one per service endpoint (`apns`, `apnsProduction`, `fcm`; '' when a service is off). */
+/**
+ * The control plane's URLs and one per service endpoint (`apns`, `apnsProduction`, `fcm`; '' when a service is off).
+ */
 export type SimulatorUrls<M extends readonly ServiceModule[] = BuiltInServices> = {
   control: string;
   api: string;
@@ -76,17 +97,36 @@ export type SimulatorHandle<M extends readonly ServiceModule[] = BuiltInServices
 export const DEFAULT_PORTS = {
   control: 4800,
   ...Object.fromEntries(SERVICES.flatMap((s) => s.endpoints.map((e) => [urlKey(e.name), e.defaultPort]))),
-} as { readonly control: number } & { readonly [K in UrlKeyOf<BuiltInServices[number]['endpoints'][number]['name']>]: number };
+} as { readonly control: number } & {
+  readonly [K in UrlKeyOf<BuiltInServices[number]['endpoints'][number]['name']>]: number;
+};
 
 function listen(server: Server, port: number, host: string, what: string, flag: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new SimulatorError(ErrorCodes.PORT_IN_USE, `${what} port ${host}:${port} is already in use; stop whatever holds it or choose another with ${flag} <port> (0 picks a free one)`, flag));
-      else if (error.code === 'EACCES') reject(new SimulatorError(ErrorCodes.PORT_FORBIDDEN, `not allowed to listen on ${host}:${port}; pick a port above 1023 with ${flag}`, flag));
+      if (error.code === 'EADDRINUSE')
+        reject(
+          new SimulatorError(
+            ErrorCodes.PORT_IN_USE,
+            `${what} port ${host}:${port} is already in use; stop whatever holds it or choose another with ${flag} <port> (0 picks a free one)`,
+            flag,
+          ),
+        );
+      else if (error.code === 'EACCES')
+        reject(
+          new SimulatorError(
+            ErrorCodes.PORT_FORBIDDEN,
+            `not allowed to listen on ${host}:${port}; pick a port above 1023 with ${flag}`,
+            flag,
+          ),
+        );
       else reject(error);
     };
-    const onListening = (): void => { server.off('error', onError); resolve((server.address() as AddressInfo).port); };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
@@ -95,25 +135,48 @@ function listen(server: Server, port: number, host: string, what: string, flag: 
 
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
-export async function startSimulator<const M extends readonly ServiceModule[] = BuiltInServices>(options: SimulatorOptions<M> = {}): Promise<SimulatorHandle<M>> {
+export async function startSimulator<const M extends readonly ServiceModule[] = BuiltInServices>(
+  options: SimulatorOptions<M> = {},
+): Promise<SimulatorHandle<M>> {
   const host = options.host ?? '127.0.0.1';
   const modules = (options.services ?? SERVICES) as unknown as M;
   const byName = options as Record<string, unknown>;
   const simulation = new Simulation({ ...options, tokenKinds: tokenKindsOf(modules) });
   const anyPort = options.controlPort === 0;
-  const ca: CertificateAuthority = loadCertificateAuthority(options.stateDir, modules.flatMap((m) => m.tlsHostNames));
+  const ca: CertificateAuthority = loadCertificateAuthority(
+    options.stateDir,
+    modules.flatMap((m) => m.tlsHostNames),
+  );
   const faults = new FaultInjector(options.faultSeed ?? 1);
   let controlBase = '';
   const running: { module: ServiceModule; instance: ServiceInstance }[] = [];
   for (const module of modules as readonly ServiceModule[]) {
     const own = byName[module.name];
     if (own === false) continue;
-    const ports = Object.fromEntries(module.endpoints.map((e) => [e.name, (byName[e.portOption] as number | undefined) ?? (anyPort ? 0 : e.defaultPort)]));
-    const instance = module.create({ simulation, ca, faults, host, ports, options: (own || {}) as object, controlUrl: () => controlBase });
+    const ports = Object.fromEntries(
+      module.endpoints.map((e) => [
+        e.name,
+        (byName[e.portOption] as number | undefined) ?? (anyPort ? 0 : e.defaultPort),
+      ]),
+    );
+    const instance = module.create({
+      simulation,
+      ca,
+      faults,
+      host,
+      ports,
+      options: (own || {}) as object,
+      controlUrl: () => controlBase,
+    });
     running.push({ module, instance });
   }
   let endpoints: EndpointInfo[] = [];
-  const app = createControlApp(simulation, { endpoints: () => endpoints, version: PUSHSIM_VERSION, caPem: ca.caPem, routers: running.map((r) => r.instance.routes()) });
+  const app = createControlApp(simulation, {
+    endpoints: () => endpoints,
+    version: PUSHSIM_VERSION,
+    caPem: ca.caPem,
+    routers: running.map((r) => r.instance.routes()),
+  });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, options.controlPort ?? DEFAULT_PORTS.control, host, 'the control plane', '--port');
@@ -132,7 +195,12 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const e = error as NodeJS.ErrnoException & { port?: number };
     const flags = modules.flatMap((m) => m.endpoints.map((p) => p.flag));
-    if (e.code === 'EADDRINUSE') throw new SimulatorError(ErrorCodes.PORT_IN_USE, `a provider port on ${host} is already in use (${e.message}); choose others with ${flags.slice(0, -1).join(', ')}${flags.length > 1 ? ' or ' : ''}${flags.at(-1) ?? '--port'} (0 picks a free one)`, flags[0] ?? '--port');
+    if (e.code === 'EADDRINUSE')
+      throw new SimulatorError(
+        ErrorCodes.PORT_IN_USE,
+        `a provider port on ${host} is already in use (${e.message}); choose others with ${flags.slice(0, -1).join(', ')}${flags.length > 1 ? ' or ' : ''}${flags.at(-1) ?? '--port'} (0 picks a free one)`,
+        flags[0] ?? '--port',
+      );
     throw error;
   }
   const feed: EventFeed = attachEventFeed(server, simulation);
@@ -146,15 +214,46 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     shim: `ws://${urlHost(host)}:${port}/api/shim`,
   };
   for (const module of modules as readonly ServiceModule[]) {
-    for (const declared of module.endpoints) urls[urlKey(declared.name)] = serviceEndpoints.find((e) => e.name === declared.name)?.url ?? '';
+    for (const declared of module.endpoints)
+      urls[urlKey(declared.name)] = serviceEndpoints.find((e) => e.name === declared.name)?.url ?? '';
   }
   endpoints = [
-    { name: 'control', protocol: 'http', url: urls.api!, status: 'listening', description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules' },
-    { name: 'events', protocol: 'ws', url: urls.events!, status: 'listening', description: 'live feed of pushes, fates and state changes' },
-    { name: 'shim', protocol: 'ws', url: urls.shim!, status: 'listening', description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)' },
-    { name: 'native-send', protocol: 'http', url: `${urls.api}/pushes`, status: 'listening', description: 'simulator-native send of a normalised push addressed by token' },
+    {
+      name: 'control',
+      protocol: 'http',
+      url: urls.api!,
+      status: 'listening',
+      description: 'REST control API: devices, apps, lifecycle, pushes, ledger, clock, rules',
+    },
+    {
+      name: 'events',
+      protocol: 'ws',
+      url: urls.events!,
+      status: 'listening',
+      description: 'live feed of pushes, fates and state changes',
+    },
+    {
+      name: 'shim',
+      protocol: 'ws',
+      url: urls.shim!,
+      status: 'listening',
+      description: 'client-shim transport: one app install per connection (docs/shim-protocol.md)',
+    },
+    {
+      name: 'native-send',
+      protocol: 'http',
+      url: `${urls.api}/pushes`,
+      status: 'listening',
+      description: 'simulator-native send of a normalised push addressed by token',
+    },
     ...serviceEndpoints,
-    { name: 'ca', protocol: 'http', url: `${urls.api}/ca.pem`, status: 'listening', description: 'the CA certificate to trust for the TLS endpoints' },
+    {
+      name: 'ca',
+      protocol: 'http',
+      url: `${urls.api}/ca.pem`,
+      status: 'listening',
+      description: 'the CA certificate to trust for the TLS endpoints',
+    },
   ];
 
   let closed: Promise<void> | undefined;
@@ -164,7 +263,10 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
       await shims.close();
       for (const { instance } of running) await instance.stop();
       simulation.reset();
-      await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
     })();
     return closed;
   };

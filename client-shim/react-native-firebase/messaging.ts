@@ -7,9 +7,14 @@ import { Messaging, AuthorizationStatus, type RemoteMessage } from '../rnfb-mess
 export { AuthorizationStatus, type RemoteMessage };
 
 const bound = loadingContext();
-if (!bound) throw new Error('[pushsim] pushsim/react-native-firebase/messaging was loaded outside an app process; start the app with AppProcess (pushsim/client-shim).');
+if (!bound)
+  throw new Error(
+    '[pushsim] pushsim/react-native-firebase/messaging was loaded outside an app process; start the app with AppProcess (pushsim/client-shim).',
+  );
 bound.bindings++;
 const instance = new Messaging(bound);
 
-export default function messaging(): Messaging { return instance; }
+export default function messaging(): Messaging {
+  return instance;
+}
 export { messaging };

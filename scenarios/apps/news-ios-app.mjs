@@ -4,11 +4,18 @@ export default function main({ ios, AppRegistry }) {
   ios.setDelegate({
     // Background fetch: new data only when the push names an article; a push without one is a bug in the backend.
     didReceiveRemoteNotification(userInfo, completionHandler) {
-      if (typeof userInfo.articleId !== 'string') { completionHandler('failed'); return; }
+      if (typeof userInfo.articleId !== 'string') {
+        completionHandler('failed');
+        return;
+      }
       completionHandler('newData');
     },
-    willPresent(_notification, completionHandler) { completionHandler(['banner', 'sound']); },
-    didReceive(_response, completionHandler) { completionHandler(); },
+    willPresent(_notification, completionHandler) {
+      completionHandler(['banner', 'sound']);
+    },
+    didReceive(_response, completionHandler) {
+      completionHandler();
+    },
   });
   AppRegistry.registerComponent('News', () => () => null);
 }

@@ -5,6 +5,16 @@ export interface CliOutput {
   err(line: string): void;
 }
 
-export function streamOutput(stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): CliOutput {
-  return { out: (line) => { stdout.write(`${line}\n`); }, err: (line) => { stderr.write(`${line}\n`); } };
+export function streamOutput(
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): CliOutput {
+  return {
+    out: (line) => {
+      stdout.write(`${line}\n`);
+    },
+    err: (line) => {
+      stderr.write(`${line}\n`);
+    },
+  };
 }

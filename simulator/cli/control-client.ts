@@ -5,14 +5,24 @@ import { DEFAULT_PORTS } from '../start-simulator.js';
 import type { ServiceAccountJson } from '../providers/fcm/index.js';
 
 /** An APNs token-auth signing key: the .p8 PEM with the ids Apple gives it. */
-export interface SigningKey { teamId: string; keyId: string; p8: string }
+export interface SigningKey {
+  teamId: string;
+  keyId: string;
+  p8: string;
+}
 
-/** The default of every `--control` flag: PUSHSIM_URL (which `pushsim exec` also hands to its child), else the default port. */
+/**
+ * The default of every `--control` flag: PUSHSIM_URL (which `pushsim exec` also hands to its child), else the default
+ * port.
+ */
 export function defaultControlUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.PUSHSIM_URL || `http://127.0.0.1:${DEFAULT_PORTS.control}`;
 }
 
-/** The control base URL without a trailing slash; `…/api` (what the banner prints as the control endpoint) is accepted too. */
+/**
+ * The control base URL without a trailing slash; `…/api` (what the banner prints as the control endpoint) is accepted
+ * too.
+ */
 export function controlBase(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/api$/, '');
 }
@@ -24,7 +34,8 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-const postJson = <T>(url: string, body: unknown): Promise<T> => getJson<T>(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const postJson = <T>(url: string, body: unknown): Promise<T> =>
+  getJson<T>(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 
 export async function fetchCa(control: string): Promise<string> {
   const response = await fetch(`${control}/api/ca.pem`);
@@ -47,17 +58,28 @@ export function readSigningKey(flags: { key?: string; keyId?: string; teamId?: s
   if (!flags.key) return undefined;
   if (!flags.keyId || !flags.teamId) throw new Error('--key needs --key-id and --team-id');
   let p8: string;
-  try { p8 = readFileSync(flags.key, 'utf8'); } catch (error) { throw new Error(`--key: cannot read ${flags.key} (${(error as NodeJS.ErrnoException).code})`); }
+  try {
+    p8 = readFileSync(flags.key, 'utf8');
+  } catch (error) {
+    throw new Error(`--key: cannot read ${flags.key} (${(error as NodeJS.ErrnoException).code})`);
+  }
   return { p8, keyId: flags.keyId, teamId: flags.teamId };
 }
 
-/** Mints a service account on the simulator (POST /api/fcm/service-accounts), for the project given or its default one. */
+/**
+ * Mints a service account on the simulator (POST /api/fcm/service-accounts), for the project given or its default one.
+ */
 export function mintServiceAccount(control: string, projectId?: string): Promise<ServiceAccountJson> {
   return postJson<ServiceAccountJson>(`${control}/api/fcm/service-accounts`, projectId ? { projectId } : {});
 }
 
-/** The line for a fetch() that got no answer at all (undici hides ECONNREFUSED behind "fetch failed"); undefined for other errors. */
+/**
+ * The line for a fetch() that got no answer at all (undici hides ECONNREFUSED behind "fetch failed"); undefined for
+ * other errors.
+ */
 export function unreachableMessage(control: string, error: unknown): string | undefined {
   const code = (error as { cause?: { code?: string } }).cause?.code;
-  return code ? `cannot reach pushsim at ${control} (${code}); start it with \`pushsim serve\` or pass --control` : undefined;
+  return code
+    ? `cannot reach pushsim at ${control} (${code}); start it with \`pushsim serve\` or pass --control`
+    : undefined;
 }

@@ -25,19 +25,27 @@ async function runRedirected(command: string[], control: string, ca: string, out
     ...process.env,
     PUSHSIM_URL: control,
     NODE_EXTRA_CA_CERTS: caFile,
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${register.includes(' ') ? `"${register}"` : register}`.trim(),
+    NODE_OPTIONS:
+      `${process.env.NODE_OPTIONS ?? ''} --import ${register.includes(' ') ? `"${register}"` : register}`.trim(),
   };
   const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env });
-  const forward = (signal: NodeJS.Signals): void => { child.kill(signal); };
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   process.on('SIGHUP', forward);
   const stopWatching = isRunByNpm() ? whenParentExits(() => forward('SIGTERM')) : () => {};
   try {
     return await new Promise<number>((resolve) => {
-      child.on('error', (error) => { output.err(`pushsim exec: cannot run ${command[0]}: ${error.message}`); resolve(127); });
+      child.on('error', (error) => {
+        output.err(`pushsim exec: cannot run ${command[0]}: ${error.message}`);
+        resolve(127);
+      });
       // A shell reports death by signal N as 128 + N.
-      child.on('exit', (code, signal) => { resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)); });
+      child.on('exit', (code, signal) => {
+        resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+      });
     });
   } finally {
     stopWatching();
@@ -50,33 +58,60 @@ async function runRedirected(command: string[], control: string, ca: string, out
 
 export function execCommand(output: CliOutput, setExitCode: (code: number) => void): Command {
   const command = new Command('exec')
-    .description('run a command with its APNs and FCM traffic redirected to pushsim (Node.js processes); exits with the command\'s code')
+    .description(
+      "run a command with its APNs and FCM traffic redirected to pushsim (Node.js processes); exits with the command's code",
+    )
     .option('--control <url>', 'the running pushsim to redirect to (env PUSHSIM_URL)', defaultControlUrl())
-    .option('--serve', 'start a simulator in this process for the command\'s lifetime instead (takes every `pushsim serve` option)');
+    .option(
+      '--serve',
+      "start a simulator in this process for the command's lifetime instead (takes every `pushsim serve` option)",
+    );
   addServeOptions(command);
   return command
     .argument('<command...>', 'the command to run, after --')
     .action(async (commandLine: string[], flags: ExecFlags) => {
       if (!flags.serve) {
         const serveOnly = givenServeFlags(flags);
-        if (serveOnly.length) { output.err(`pushsim exec: ${serveOnly.join(', ')} only apply with --serve; add --serve to start a simulator, or drop them to use the one at --control`); setExitCode(2); return; }
+        if (serveOnly.length) {
+          output.err(
+            `pushsim exec: ${serveOnly.join(', ')} only apply with --serve; add --serve to start a simulator, or drop them to use the one at --control`,
+          );
+          setExitCode(2);
+          return;
+        }
       } else if (command.getOptionValueSource('control') === 'cli') {
-        output.err('pushsim exec: --control and --serve exclude each other: --serve starts its own simulator'); setExitCode(2); return;
+        output.err('pushsim exec: --control and --serve exclude each other: --serve starts its own simulator');
+        setExitCode(2);
+        return;
       }
       let sim: SimulatorHandle | undefined;
       let control: string;
       let ca: string;
       if (flags.serve) {
-        let options;
-        try { options = resolveServeOptions(flags, process.env); } catch (error) { output.err(`pushsim exec: ${(error as Error).message}`); setExitCode(2); return; }
-        try { sim = await startSimulator(options); } catch (error) { output.err(`pushsim exec: ${(error as Error).message}`); setExitCode(1); return; }
+        let options: ReturnType<typeof resolveServeOptions>;
+        try {
+          options = resolveServeOptions(flags, process.env);
+        } catch (error) {
+          output.err(`pushsim exec: ${(error as Error).message}`);
+          setExitCode(2);
+          return;
+        }
+        try {
+          sim = await startSimulator(options);
+        } catch (error) {
+          output.err(`pushsim exec: ${(error as Error).message}`);
+          setExitCode(1);
+          return;
+        }
         control = sim.urls.control;
         ca = sim.caPem;
         // stderr: the command's stdout stays its own.
         output.err(`pushsim exec: simulator on ${sim.urls.api} (PUSHSIM_URL) until ${commandLine[0]} exits`);
       } else {
         control = controlBase(flags.control);
-        try { ca = await fetchCa(control); } catch (error) {
+        try {
+          ca = await fetchCa(control);
+        } catch (error) {
           output.err(`pushsim exec: ${unreachableMessage(control, error) ?? (error as Error).message}`);
           setExitCode(2);
           return;

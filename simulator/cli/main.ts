@@ -12,7 +12,9 @@ import { tokenCommand } from './token-command.js';
 
 export function buildCli(output: CliOutput, setExitCode: (code: number) => void): Command {
   const program = new Command('pushsim')
-    .description('A local simulator of APNs, FCM and ZEGO ZPNs: which callback of your app fires when this push arrives in this app state')
+    .description(
+      'A local simulator of APNs, FCM and ZEGO ZPNs: which callback of your app fires when this push arrives in this app state',
+    )
     .version(PUSHSIM_VERSION, '-v, --version')
     .showHelpAfterError('(run pushsim --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
@@ -24,14 +26,20 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
   program.addCommand(tokenCommand(output, setExitCode));
   program.addCommand(runCommand(output, setExitCode, Boolean(process.stdout.isTTY)));
   program.addCommand(schemaCommand(output));
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
+  for (const command of program.commands)
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   return program;
 }
 
 /** Runs the CLI; resolves with the exit code for commands that finish (serve keeps running until a signal). */
 export async function runCli(argv: string[], output: CliOutput = streamOutput()): Promise<number | undefined> {
   let exitCode: number | undefined;
-  const program = buildCli(output, (code) => { exitCode = code; process.exitCode = code; });
+  const program = buildCli(output, (code) => {
+    exitCode = code;
+    process.exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

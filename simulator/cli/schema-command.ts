@@ -4,5 +4,7 @@ import { scenarioJsonSchema } from '../scenario/index.js';
 import type { CliOutput } from './cli-output.js';
 
 export function schemaCommand(output: CliOutput): Command {
-  return new Command('schema').description('print the JSON Schema of scenario files').action(() => { output.out(JSON.stringify(scenarioJsonSchema(), null, 2)); });
+  return new Command('schema').description('print the JSON Schema of scenario files').action(() => {
+    output.out(JSON.stringify(scenarioJsonSchema(), null, 2));
+  });
 }

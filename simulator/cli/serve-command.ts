@@ -1,5 +1,6 @@
 // `pushsim serve`: starts the simulator with startSimulator() and keeps it up until SIGINT or SIGTERM (or, under npm,
-// until npm exits); --pid-file and --ready-file let scripts wait for it and stop it without guessing pids or polling ports.
+// until npm exits); --pid-file and --ready-file let scripts wait for it and stop it without guessing pids or polling
+// ports.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
@@ -10,7 +11,14 @@ import { isRunByNpm, whenParentExits } from './parent-watch.js';
 import type { CliOutput } from './cli-output.js';
 
 /** What --ready-file holds once every endpoint listens. */
-export interface ReadyFile { pid: number; version: string; control: string; api: string; urls: SimulatorHandle['urls']; endpoints: SimulatorHandle['endpoints'] }
+export interface ReadyFile {
+  pid: number;
+  version: string;
+  control: string;
+  api: string;
+  urls: SimulatorHandle['urls'];
+  endpoints: SimulatorHandle['endpoints'];
+}
 
 /** Writes through a temporary file and a rename, so a script polling for the file never reads half of it. */
 function writeWhole(path: string, text: string): void {
@@ -27,33 +35,65 @@ function writeWhole(path: string, text: string): void {
 
 function fileProblem(flag: string, path: string, error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  return `${flag}: cannot write ${path} (${e.code === 'EISDIR' ? 'it is a directory' : e.code ?? e.message})`;
+  return `${flag}: cannot write ${path} (${e.code === 'EISDIR' ? 'it is a directory' : (e.code ?? e.message)})`;
 }
 
 export function serveCommand(output: CliOutput, setExitCode: (code: number) => void): Command {
-  const command = addServeOptions(new Command('serve').description('start the simulator: control API, event feed and provider endpoints on loopback'))
+  const command = addServeOptions(
+    new Command('serve').description('start the simulator: control API, event feed and provider endpoints on loopback'),
+  )
     .option('--pid-file <file>', 'write the server\'s pid here (removed on exit), for `kill "$(cat file)"`')
-    .option('--ready-file <file>', 'once every endpoint listens, write {pid, control, api, urls, endpoints} JSON here (removed on exit)');
+    .option(
+      '--ready-file <file>',
+      'once every endpoint listens, write {pid, control, api, urls, endpoints} JSON here (removed on exit)',
+    );
   command.action(async (flags: Record<string, unknown> & { pidFile?: string; readyFile?: string }) => {
-    let options;
-    try { options = resolveServeOptions(flags, process.env); } catch (error) { output.err(`pushsim: ${(error as Error).message}`); setExitCode(2); return; }
+    let options: ReturnType<typeof resolveServeOptions>;
+    try {
+      options = resolveServeOptions(flags, process.env);
+    } catch (error) {
+      output.err(`pushsim: ${(error as Error).message}`);
+      setExitCode(2);
+      return;
+    }
     const written: string[] = [];
-    const removeWritten = (): void => { for (const path of written.splice(0)) rmSync(path, { force: true }); };
+    const removeWritten = (): void => {
+      for (const path of written.splice(0)) rmSync(path, { force: true });
+    };
     // 'exit' also runs on process.exit() (a closed stdout, see bin/pushsim.js), where no close() gets to run.
     process.once('exit', removeWritten);
     if (flags.pidFile) {
-      try { writeWhole(flags.pidFile, `${process.pid}\n`); written.push(flags.pidFile); } catch (error) { output.err(`pushsim: ${fileProblem('--pid-file', flags.pidFile, error)}`); setExitCode(2); return; }
+      try {
+        writeWhole(flags.pidFile, `${process.pid}\n`);
+        written.push(flags.pidFile);
+      } catch (error) {
+        output.err(`pushsim: ${fileProblem('--pid-file', flags.pidFile, error)}`);
+        setExitCode(2);
+        return;
+      }
     }
     let handle: SimulatorHandle;
-    try { handle = await startSimulator(options); } catch (error) {
+    try {
+      handle = await startSimulator(options);
+    } catch (error) {
       output.err(`pushsim: ${(error as Error).message}`);
       removeWritten();
       setExitCode(1);
       return;
     }
     if (flags.readyFile) {
-      const ready: ReadyFile = { pid: process.pid, version: PUSHSIM_VERSION, control: handle.urls.control, api: handle.urls.api, urls: handle.urls, endpoints: handle.endpoints };
-      try { writeWhole(flags.readyFile, `${JSON.stringify(ready, null, 2)}\n`); written.push(flags.readyFile); } catch (error) {
+      const ready: ReadyFile = {
+        pid: process.pid,
+        version: PUSHSIM_VERSION,
+        control: handle.urls.control,
+        api: handle.urls.api,
+        urls: handle.urls,
+        endpoints: handle.endpoints,
+      };
+      try {
+        writeWhole(flags.readyFile, `${JSON.stringify(ready, null, 2)}\n`);
+        written.push(flags.readyFile);
+      } catch (error) {
         output.err(`pushsim: ${fileProblem('--ready-file', flags.readyFile, error)}`);
         await handle.close();
         removeWritten();
@@ -62,15 +102,30 @@ export function serveCommand(output: CliOutput, setExitCode: (code: number) => v
       }
     }
     output.out(`pushsim ${PUSHSIM_VERSION} is running (${handle.clock.kind} clock)`);
-    for (const endpoint of handle.endpoints) output.out(`  ${endpoint.name.padEnd(16)} ${endpoint.url.padEnd(38)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`);
-    output.out(`Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`);
+    for (const endpoint of handle.endpoints)
+      output.out(
+        `  ${endpoint.name.padEnd(16)} ${endpoint.url.padEnd(38)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`,
+      );
+    output.out(
+      `Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`,
+    );
     output.out('Press Ctrl+C to stop.');
     let isStopping = false;
     const stop = (why: string): void => {
       if (isStopping) return;
       isStopping = true;
       output.out(`pushsim: ${why}, shutting down`);
-      handle.close().then(() => { removeWritten(); setExitCode(0); }, (error: unknown) => { output.err(`pushsim: error while closing: ${(error as Error).message}`); removeWritten(); setExitCode(1); });
+      handle.close().then(
+        () => {
+          removeWritten();
+          setExitCode(0);
+        },
+        (error: unknown) => {
+          output.err(`pushsim: error while closing: ${(error as Error).message}`);
+          removeWritten();
+          setExitCode(1);
+        },
+      );
     };
     process.once('SIGINT', () => stop('SIGINT received'));
     process.once('SIGTERM', () => stop('SIGTERM received'));

@@ -1,6 +1,6 @@
-// The options of `pushsim serve` as one table, so CLI flags, environment variables, the config file and startSimulator()
-// keys cannot drift; the services' rows (ports, settings) come from their modules. Precedence: defaults < config file <
-// environment < flags.
+// The options of `pushsim serve` as one table, so CLI flags, environment variables, the config file and
+// startSimulator() keys cannot drift; the services' rows (ports, settings) come from their modules. Precedence:
+// defaults < config file < environment < flags.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -22,7 +22,8 @@ export interface ServeOption {
 
 function port(raw: string): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`"${raw}" is not a port; use 0–65535 (0 picks a free port)`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`"${raw}" is not a port; use 0–65535 (0 picks a free port)`);
   return value;
 }
 
@@ -45,20 +46,73 @@ function providerPortDefault(defaultPort: number): string {
 /** The table for a list of service modules: the simulator's own options around each module's ports and settings. */
 export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption[] {
   return [
-    { key: 'host', flag: '--host <host>', env: 'PUSHSIM_HOST', description: 'interface to listen on', defaultValue: '127.0.0.1', parse: (raw) => raw },
-    { key: 'controlPort', flag: '--port <port>', env: 'PUSHSIM_PORT', description: 'control plane port (REST API, ws feed)', defaultValue: DEFAULT_PORTS.control, parse: port },
-    // No defaultValue for the service ports: startSimulator() gives them theirs, or free ones when the control port is 0,
-    // so `--port 0` (or PUSHSIM_PORT=0) means every port free, as `startSimulator({ controlPort: 0 })` does.
-    ...services.flatMap((service) => service.endpoints.map((endpoint): ServeOption => ({
-      key: endpoint.portOption, flag: `${endpoint.flag} <port>`, env: endpoint.env, description: endpoint.description,
-      defaultValue: undefined, defaultLabel: providerPortDefault(endpoint.defaultPort), parse: port,
-    }))),
-    ...services.flatMap((service) => service.settings.map((setting): ServeOption => ({
-      key: `${service.name}.${setting.key}`, flag: setting.flag, env: setting.env, description: setting.description, defaultValue: setting.defaultValue, parse: bool,
-    }))),
-    { key: 'stateDir', flag: '--state-dir <dir>', env: 'PUSHSIM_STATE_DIR', description: 'where the generated CA and server certificate are kept', defaultValue: '.pushsim', parse: (raw) => raw },
-    { key: 'faultSeed', flag: '--fault-seed <n>', env: 'PUSHSIM_FAULT_SEED', description: 'seed of fault injection, to replay chaos', defaultValue: 1, parse: integer },
-    { key: 'virtualClock', flag: '--virtual-clock', env: 'PUSHSIM_VIRTUAL_CLOCK', description: 'run on a virtual clock advanced through POST /api/clock/advance', defaultValue: false, parse: bool },
+    {
+      key: 'host',
+      flag: '--host <host>',
+      env: 'PUSHSIM_HOST',
+      description: 'interface to listen on',
+      defaultValue: '127.0.0.1',
+      parse: (raw) => raw,
+    },
+    {
+      key: 'controlPort',
+      flag: '--port <port>',
+      env: 'PUSHSIM_PORT',
+      description: 'control plane port (REST API, ws feed)',
+      defaultValue: DEFAULT_PORTS.control,
+      parse: port,
+    },
+    // No defaultValue for the service ports: startSimulator() gives them theirs, or free ones when the control port is
+    // 0, so `--port 0` (or PUSHSIM_PORT=0) means every port free, as `startSimulator({ controlPort: 0 })` does.
+    ...services.flatMap((service) =>
+      service.endpoints.map(
+        (endpoint): ServeOption => ({
+          key: endpoint.portOption,
+          flag: `${endpoint.flag} <port>`,
+          env: endpoint.env,
+          description: endpoint.description,
+          defaultValue: undefined,
+          defaultLabel: providerPortDefault(endpoint.defaultPort),
+          parse: port,
+        }),
+      ),
+    ),
+    ...services.flatMap((service) =>
+      service.settings.map(
+        (setting): ServeOption => ({
+          key: `${service.name}.${setting.key}`,
+          flag: setting.flag,
+          env: setting.env,
+          description: setting.description,
+          defaultValue: setting.defaultValue,
+          parse: bool,
+        }),
+      ),
+    ),
+    {
+      key: 'stateDir',
+      flag: '--state-dir <dir>',
+      env: 'PUSHSIM_STATE_DIR',
+      description: 'where the generated CA and server certificate are kept',
+      defaultValue: '.pushsim',
+      parse: (raw) => raw,
+    },
+    {
+      key: 'faultSeed',
+      flag: '--fault-seed <n>',
+      env: 'PUSHSIM_FAULT_SEED',
+      description: 'seed of fault injection, to replay chaos',
+      defaultValue: 1,
+      parse: integer,
+    },
+    {
+      key: 'virtualClock',
+      flag: '--virtual-clock',
+      env: 'PUSHSIM_VIRTUAL_CLOCK',
+      description: 'run on a virtual clock advanced through POST /api/clock/advance',
+      defaultValue: false,
+      parse: bool,
+    },
   ];
 }
 
@@ -66,19 +120,32 @@ export const SERVE_OPTIONS: readonly ServeOption[] = serveOptionsFor(SERVICES);
 
 /** The property commander stores a flag under: `--apns-port <port>` → `apnsPort`. */
 export function flagAttribute(option: ServeOption): string {
-  return option.flag.split(' ')[0]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  return option.flag
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
-/** Declares `--config` and every SERVE_OPTIONS flag on a command (`serve`, `exec --serve`); values stay raw for resolveServeOptions. */
+/**
+ * Declares `--config` and every SERVE_OPTIONS flag on a command (`serve`, `exec --serve`); values stay raw for
+ * resolveServeOptions.
+ */
 export function addServeOptions(command: Command, table: readonly ServeOption[] = SERVE_OPTIONS): Command {
   command.option('--config <file>', 'a JSON or YAML file of startSimulator() options (keys, faults, ports...)');
-  for (const option of table) command.option(option.flag, `${option.description} (env ${option.env}, default ${option.defaultLabel ?? option.defaultValue})`);
+  for (const option of table)
+    command.option(
+      option.flag,
+      `${option.description} (env ${option.env}, default ${option.defaultLabel ?? option.defaultValue})`,
+    );
   return command;
 }
 
 /** The serve flags given on a command line (for commands where they only apply with another flag). */
 export function givenServeFlags(flags: Record<string, unknown>): string[] {
-  return [...(flags.config !== undefined ? ['--config'] : []), ...SERVE_OPTIONS.filter((o) => flags[flagAttribute(o)] !== undefined).map((o) => o.flag.split(' ')[0]!)];
+  return [
+    ...(flags.config !== undefined ? ['--config'] : []),
+    ...SERVE_OPTIONS.filter((o) => flags[flagAttribute(o)] !== undefined).map((o) => o.flag.split(' ')[0]!),
+  ];
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -89,32 +156,63 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 }
 
 function getPath(source: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), source);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
+      source,
+    );
 }
 
 /** Reads a JSON or YAML config file holding startSimulator() options. */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (error) { throw new Error(`--config: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`); }
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`--config: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`);
+  }
   let parsed: unknown;
-  try { parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text); } catch (error) { throw new Error(`--config: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`); }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`--config: ${path} must hold an object of options`);
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new Error(
+      `--config: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`--config: ${path} must hold an object of options`);
   return parsed as Record<string, unknown>;
 }
 
-/** Resolves options with precedence defaults < config file < environment < flags; throws naming the variable or flag at fault. */
-export function resolveServeOptions(flags: Record<string, unknown>, env: NodeJS.ProcessEnv, table: readonly ServeOption[] = SERVE_OPTIONS): SimulatorOptions {
+/**
+ * Resolves options with precedence defaults < config file < environment < flags; throws naming the variable or flag at
+ * fault.
+ */
+export function resolveServeOptions(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  table: readonly ServeOption[] = SERVE_OPTIONS,
+): SimulatorOptions {
   const file = typeof flags.config === 'string' ? readConfigFile(flags.config) : {};
   const resolved: Record<string, unknown> = structuredClone(file);
   for (const option of table) {
     let value: unknown = getPath(file, option.key) ?? option.defaultValue;
     const fromEnv = env[option.env];
     if (fromEnv !== undefined && fromEnv !== '') {
-      try { value = option.parse(fromEnv); } catch (error) { throw new Error(`${option.env}: ${(error as Error).message}`); }
+      try {
+        value = option.parse(fromEnv);
+      } catch (error) {
+        throw new Error(`${option.env}: ${(error as Error).message}`);
+      }
     }
     const flagValue = flags[flagAttribute(option)];
     if (flagValue !== undefined) {
-      try { value = typeof flagValue === 'string' ? option.parse(flagValue) : flagValue; } catch (error) { throw new Error(`${option.flag.split(' ')[0]}: ${(error as Error).message}`); }
+      try {
+        value = typeof flagValue === 'string' ? option.parse(flagValue) : flagValue;
+      } catch (error) {
+        throw new Error(`${option.flag.split(' ')[0]}: ${(error as Error).message}`);
+      }
     }
     if (value !== undefined) setPath(resolved, option.key, value);
   }

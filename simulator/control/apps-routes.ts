@@ -1,10 +1,17 @@
-// REST resources for installed apps: install, list, get, register (issue tokens), lifecycle events, state, completion, uninstall.
+// REST resources for installed apps: install, list, get, register (issue tokens), lifecycle events, state, completion,
+// uninstall.
 import { Router } from 'express';
 import type { z } from 'zod';
 import { parseDuration, type SdkProfile } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { parseInput } from '../core/index.js';
-import { completeHandlerSchema, installAppSchema, lifecycleEventSchema, setStateSchema, tapSchema } from './request-schemas.js';
+import {
+  completeHandlerSchema,
+  type installAppSchema,
+  lifecycleEventSchema,
+  setStateSchema,
+  tapSchema,
+} from './request-schemas.js';
 import type { AppStateChangeModel, AppTapModel, AppTransitionModel, RegistrationModel } from '../model/index.js';
 import { appView } from './views.js';
 
@@ -26,17 +33,26 @@ export function appsRoutes(sim: Simulation): Router {
     if (device) sim.registry.requireDevice(device);
     res.json(sim.registry.listApps(device).map((a) => appView(sim, a)));
   });
-  router.get('/apps/:id', (req, res) => { res.json(appView(sim, sim.registry.requireApp(req.params.id))); });
+  router.get('/apps/:id', (req, res) => {
+    res.json(appView(sim, sim.registry.requireApp(req.params.id)));
+  });
   router.post('/apps/:id/register', (req, res) => {
     const tokens = sim.registry.register(req.params.id);
     const errors = sim.registry.requireApp(req.params.id).registrationErrors;
-    const answer: RegistrationModel = { appId: req.params.id, tokens: Object.fromEntries(Object.entries(tokens).filter((e): e is [string, string] => e[1] !== undefined)), ...(errors ? { errors: { ...errors } } : {}) };
+    const answer: RegistrationModel = {
+      appId: req.params.id,
+      tokens: Object.fromEntries(Object.entries(tokens).filter((e): e is [string, string] => e[1] !== undefined)),
+      ...(errors ? { errors: { ...errors } } : {}),
+    };
     res.json(answer);
   });
   router.post('/apps/:id/lifecycle', (req, res) => {
     const { event } = parseInput(lifecycleEventSchema, req.body);
     const step = sim.lifecycle.request(req.params.id, event);
-    const answer: AppTransitionModel = { ...appView(sim, sim.registry.requireApp(req.params.id)), transition: { event, from: step.from, to: step.to, changed: step.to !== step.from } };
+    const answer: AppTransitionModel = {
+      ...appView(sim, sim.registry.requireApp(req.params.id)),
+      transition: { event, from: step.from, to: step.to, changed: step.to !== step.from },
+    };
     res.json(answer);
   });
   router.put('/apps/:id/state', (req, res) => {
@@ -48,15 +64,27 @@ export function appsRoutes(sim: Simulation): Router {
   router.post('/apps/:id/complete', (req, res) => {
     const body = parseInput(completeHandlerSchema, req.body);
     sim.registry.requireApp(req.params.id);
-    sim.router.complete(req.params.id, body.error !== undefined ? { pushId: body.pushId, error: body.error, ...(body.result ? { result: body.result } : {}) } : { pushId: body.pushId, ...(body.result ? { result: body.result } : {}) });
+    sim.router.complete(
+      req.params.id,
+      body.error !== undefined
+        ? { pushId: body.pushId, error: body.error, ...(body.result ? { result: body.result } : {}) }
+        : { pushId: body.pushId, ...(body.result ? { result: body.result } : {}) },
+    );
     res.json(appView(sim, sim.registry.requireApp(req.params.id)));
   });
   router.post('/apps/:id/tap', (req, res) => {
     const { pushId } = parseInput(tapSchema, req.body);
     const stateBefore = sim.tap(req.params.id, pushId);
-    const answer: AppTapModel = { ...appView(sim, sim.registry.requireApp(req.params.id)), tapped: pushId, stateBefore };
+    const answer: AppTapModel = {
+      ...appView(sim, sim.registry.requireApp(req.params.id)),
+      tapped: pushId,
+      stateBefore,
+    };
     res.json(answer);
   });
-  router.delete('/apps/:id', (req, res) => { sim.uninstallApp(req.params.id); res.status(204).end(); });
+  router.delete('/apps/:id', (req, res) => {
+    sim.uninstallApp(req.params.id);
+    res.status(204).end();
+  });
   return router;
 }

@@ -32,8 +32,18 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
       name: 'pushsim',
       version: options.version,
       description: 'control API of the APNs, FCM and ZPNs simulator',
-      links: { health: `${base}/health`, endpoints: `${base}/endpoints`, rules: `${base}/rules`, openapi: `${base}/openapi.json`, events: `${base.replace(/^http/, 'ws')}/events` },
-      docs: { controlApi: 'docs/control-api.md', deliveryRules: 'docs/delivery-rules.md', scenarios: 'docs/scenarios.md' },
+      links: {
+        health: `${base}/health`,
+        endpoints: `${base}/endpoints`,
+        rules: `${base}/rules`,
+        openapi: `${base}/openapi.json`,
+        events: `${base.replace(/^http/, 'ws')}/events`,
+      },
+      docs: {
+        controlApi: 'docs/control-api.md',
+        deliveryRules: 'docs/delivery-rules.md',
+        scenarios: 'docs/scenarios.md',
+      },
     });
   });
   app.get('/api/openapi.json', (req, res) => {
@@ -46,12 +56,31 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', pushesRoutes(sim));
   // The control plane serves the CA, not a service: it is there whichever services are on.
   app.get('/api/ca.pem', (_req, res) => {
-    if (options.caPem === undefined) { sendError(res, ErrorCodes.NO_CA, 'this control app was built without a CA; startSimulator() passes its own (createControlApp({ caPem }))'); return; }
+    if (options.caPem === undefined) {
+      sendError(
+        res,
+        ErrorCodes.NO_CA,
+        'this control app was built without a CA; startSimulator() passes its own (createControlApp({ caPem }))',
+      );
+      return;
+    }
     res.type('application/x-pem-file').send(options.caPem);
   });
   for (const router of options.routers ?? []) app.use('/api', router);
-  app.get('/', (_req, res) => { res.type('text/plain').send(`pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json)\n`); });
-  app.use((req, res) => { sendError(res, ErrorCodes.NOT_FOUND, `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`); });
+  app.get('/', (_req, res) => {
+    res
+      .type('text/plain')
+      .send(
+        `pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json)\n`,
+      );
+  });
+  app.use((req, res) => {
+    sendError(
+      res,
+      ErrorCodes.NOT_FOUND,
+      `no route ${req.method} ${req.path}; GET /api/endpoints lists what pushsim serves`,
+    );
+  });
   app.use(errorHandler);
   return app;
 }

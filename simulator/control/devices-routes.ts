@@ -13,8 +13,12 @@ export function devicesRoutes(sim: Simulation): Router {
     const device = sim.createDevice(body as Parameters<Simulation['createDevice']>[0]);
     res.status(201).location(`/api/devices/${device.id}`).json(deviceView(sim, device));
   });
-  router.get('/devices', (_req, res) => { res.json(sim.registry.listDevices().map((d) => deviceView(sim, d))); });
-  router.get('/devices/:id', (req, res) => { res.json(deviceView(sim, sim.registry.requireDevice(req.params.id))); });
+  router.get('/devices', (_req, res) => {
+    res.json(sim.registry.listDevices().map((d) => deviceView(sim, d)));
+  });
+  router.get('/devices/:id', (req, res) => {
+    res.json(deviceView(sim, sim.registry.requireDevice(req.params.id)));
+  });
   router.patch('/devices/:id/conditions', (req, res) => {
     const changed = parseInput(conditionsSchema, req.body);
     res.json(deviceView(sim, sim.registry.setConditions(req.params.id, changed)));
@@ -24,7 +28,10 @@ export function devicesRoutes(sim: Simulation): Router {
     sim.lifecycle.reboot(req.params.id);
     res.json(deviceView(sim, sim.registry.requireDevice(req.params.id)));
   });
-  router.delete('/devices/:id', (req, res) => { sim.removeDevice(req.params.id); res.status(204).end(); });
+  router.delete('/devices/:id', (req, res) => {
+    sim.removeDevice(req.params.id);
+    res.status(204).end();
+  });
   router.post('/devices/:id/apps', (req, res) => {
     const body = parseInput(installAppSchema, req.body);
     const app = installApp(sim, req.params.id, body);

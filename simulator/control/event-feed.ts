@@ -6,7 +6,10 @@ import type { Simulation } from '../engine/index.js';
 import type { Device, InstalledApp, LedgerEntry, SimulatorEvents } from '../core/index.js';
 import { appView, deviceView, entryView } from './views.js';
 
-export interface EventFeed { close(): Promise<void>; readonly clients: number }
+export interface EventFeed {
+  close(): Promise<void>;
+  readonly clients: number;
+}
 
 export function attachEventFeed(server: Server, sim: Simulation, path = '/api/events'): EventFeed {
   const wss = new WebSocketServer({ noServer: true });
@@ -23,17 +26,25 @@ export function attachEventFeed(server: Server, sim: Simulation, path = '/api/ev
   };
   wss.on('connection', (ws) => {
     unsubscribe ??= sim.bus.onAny(forward);
-    ws.on('close', () => { if (wss.clients.size === 0) { unsubscribe?.(); unsubscribe = undefined; } });
+    ws.on('close', () => {
+      if (wss.clients.size === 0) {
+        unsubscribe?.();
+        unsubscribe = undefined;
+      }
+    });
     ws.on('error', () => ws.terminate());
     ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
   });
   return {
-    get clients() { return wss.clients.size; },
-    close: () => new Promise<void>((resolve) => {
-      unsubscribe?.();
-      for (const client of wss.clients) client.terminate();
-      wss.close(() => resolve());
-    }),
+    get clients() {
+      return wss.clients.size;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        unsubscribe?.();
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }
 

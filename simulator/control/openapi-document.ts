@@ -37,7 +37,10 @@ export const TAGS: Record<RouteTag, string> = {
 
 /** pushsim's error answer, inlined (no references) so it compiles on its own. */
 function errorSchema(): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(ErrorSchema, { target: 'draft-2020-12', io: 'output' }) as JsonSchema;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(ErrorSchema, {
+    target: 'draft-2020-12',
+    io: 'output',
+  }) as JsonSchema;
   return json;
 }
 
@@ -47,14 +50,21 @@ export function responseSchema(route: RouteDescriptor): JsonSchema | undefined {
   const list = Array.isArray(route.response);
   const schema = (list ? (route.response as readonly [z.ZodType])[0] : route.response) as z.ZodType;
   const name = modelRegistry.get(schema)?.id;
-  if (!name) throw new Error(`the response schema of ${route.method.toUpperCase()} ${route.path} is not a model schema (simulator/model/)`);
+  if (!name)
+    throw new Error(
+      `the response schema of ${route.method.toUpperCase()} ${route.path} is not a model schema (simulator/model/)`,
+    );
   const ref = { $ref: `#/components/schemas/${name}` };
   return list ? { type: 'array', items: ref } : ref;
 }
 
 /** The JSON Schema (2020-12, OpenAPI 3.1's dialect) of what a request may send: defaults make fields optional. */
 export function requestJsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
   return json;
 }
 
@@ -64,21 +74,38 @@ export function openApiPath(path: string): string {
 }
 
 export function operationId(route: RouteDescriptor): string {
-  const words = route.path.split('/').filter(Boolean).map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part));
-  const camel = [route.method, ...(words.length ? words : ['index'])].join('-').replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
+  const words = route.path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part));
+  const camel = [route.method, ...(words.length ? words : ['index'])]
+    .join('-')
+    .replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
   return camel.replace(/[^A-Za-z0-9]/g, '');
 }
 
 function parameters(route: RouteDescriptor): OpenApiOperation['parameters'] {
   const list: NonNullable<OpenApiOperation['parameters']> = [];
   for (const [, name] of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
-    list.push({ name: name!, in: 'path', required: true, ...(route.params?.[name!] ? { description: route.params[name!] } : {}), schema: { type: 'string' } });
+    list.push({
+      name: name!,
+      in: 'path',
+      required: true,
+      ...(route.params?.[name!] ? { description: route.params[name!] } : {}),
+      schema: { type: 'string' },
+    });
   }
   if (route.query) {
     const json = requestJsonSchema(route.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
     for (const [name, schema] of Object.entries(json.properties ?? {})) {
       const { description, ...rest } = schema;
-      list.push({ name, in: 'query', required: json.required?.includes(name) ?? false, ...(typeof description === 'string' ? { description } : {}), schema: rest });
+      list.push({
+        name,
+        in: 'query',
+        required: json.required?.includes(name) ?? false,
+        ...(typeof description === 'string' ? { description } : {}),
+        schema: rest,
+      });
     }
   }
   return list.length ? list : undefined;
@@ -90,7 +117,11 @@ function responses(route: RouteDescriptor): Record<string, unknown> {
   if (route.body || route.query) all[400] ??= 'invalid input: the message names the field and what is allowed';
   for (const [status, description] of Object.entries(all)) {
     const code = Number(status);
-    if (code >= 400) answers[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    if (code >= 400)
+      answers[status] = {
+        description,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     else if (code === 204 || code === 101) answers[status] = { description };
     else {
       const schema = responseSchema(route);
@@ -101,16 +132,40 @@ function responses(route: RouteDescriptor): Record<string, unknown> {
   return answers;
 }
 
-export function buildOpenApiDocument(version: string, routes: readonly RouteDescriptor[] = CONTROL_ROUTES): OpenApiDocument {
+export function buildOpenApiDocument(
+  version: string,
+  routes: readonly RouteDescriptor[] = CONTROL_ROUTES,
+): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     const operation: OpenApiOperation = {
       operationId: operationId(route),
       tags: [route.tag],
       summary: route.summary,
-      ...(route.description || route.websocket ? { description: [route.websocket ? 'A WebSocket endpoint: GET with `Upgrade: websocket`.' : '', route.description ?? ''].filter(Boolean).join(' ') } : {}),
+      ...(route.description || route.websocket
+        ? {
+            description: [
+              route.websocket ? 'A WebSocket endpoint: GET with `Upgrade: websocket`.' : '',
+              route.description ?? '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+          }
+        : {}),
       ...(parameters(route) ? { parameters: parameters(route)! } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: requestJsonSchema(route.body), ...(route.example !== undefined ? { example: route.example } : {}) } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: requestJsonSchema(route.body),
+                  ...(route.example !== undefined ? { example: route.example } : {}),
+                },
+              },
+            },
+          }
+        : {}),
       responses: responses(route),
     };
     (paths[openApiPath(route.path)] ??= {})[route.method] = operation;
@@ -120,16 +175,22 @@ export function buildOpenApiDocument(version: string, routes: readonly RouteDesc
     info: {
       title: 'pushsim control API',
       version,
-      description: 'Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the APNs, FCM and ZPNs providers. '
-        + 'Request bodies are JSON (any content-type is read as JSON); unknown fields are refused so typos do not pass silently. '
-        + 'Every error is `{ "error": { "code", "message", "field"? } }`, its code one of the catalogue (`GET /api/errors`).',
+      description:
+        'Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the APNs, FCM and ZPNs providers. ' +
+        'Request bodies are JSON (any content-type is read as JSON); unknown fields are refused so typos do not pass silently. ' +
+        'Every error is `{ "error": { "code", "message", "field"? } }`, its code one of the catalogue (`GET /api/errors`).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: (Object.entries(TAGS) as [RouteTag, string][]).map(([name, description]) => ({ name, description })),
     paths,
     components: {
       schemas: { ...modelJsonSchemas(), Error: errorSchema() },
-      responses: { Error: { description: "pushsim's error shape", content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        Error: {
+          description: "pushsim's error shape",
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
     },
   };
 }

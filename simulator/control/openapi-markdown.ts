@@ -1,6 +1,12 @@
 // Renders the control API's OpenAPI document as docs/control-api.md: a route index, then each route's parameters, body
 // fields (flattened to dotted names) and an example body.
-import { buildOpenApiDocument, TAGS, type JsonSchema, type OpenApiDocument, type OpenApiOperation } from './openapi-document.js';
+import {
+  buildOpenApiDocument,
+  TAGS,
+  type JsonSchema,
+  type OpenApiDocument,
+  type OpenApiOperation,
+} from './openapi-document.js';
 import type { RouteTag } from './openapi-routes.js';
 import { errorCatalogue } from '../core/index.js';
 
@@ -10,7 +16,14 @@ const value = (v: unknown): string => JSON.stringify(v);
 
 /** A one-line reading of a JSON Schema: its type and constraints. */
 export function describeSchema(schema: JsonSchema): string {
-  const s = schema as JsonSchema & { anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; enum?: unknown[]; items?: JsonSchema; additionalProperties?: unknown; properties?: Record<string, JsonSchema> };
+  const s = schema as JsonSchema & {
+    anyOf?: JsonSchema[];
+    oneOf?: JsonSchema[];
+    enum?: unknown[];
+    items?: JsonSchema;
+    additionalProperties?: unknown;
+    properties?: Record<string, JsonSchema>;
+  };
   if (s.const !== undefined) return value(s.const);
   if (s.enum) return s.enum.map(value).join(' | ');
   const union = s.anyOf ?? s.oneOf;
@@ -18,9 +31,12 @@ export function describeSchema(schema: JsonSchema): string {
   const limits: string[] = [];
   const range = (lo: string, hi: string, unit: string): void => {
     // zod's int() bounds every integer by the safe range; that says nothing to a reader.
-    const min = s[lo] === Number.MIN_SAFE_INTEGER ? undefined : s[lo] as number | undefined;
-    const max = s[hi] === Number.MAX_SAFE_INTEGER ? undefined : s[hi] as number | undefined;
-    if (unit === ' chars' && min === 1 && max === undefined) { limits.push('non-empty'); return; }
+    const min = s[lo] === Number.MIN_SAFE_INTEGER ? undefined : (s[lo] as number | undefined);
+    const max = s[hi] === Number.MAX_SAFE_INTEGER ? undefined : (s[hi] as number | undefined);
+    if (unit === ' chars' && min === 1 && max === undefined) {
+      limits.push('non-empty');
+      return;
+    }
     if (min !== undefined && max !== undefined) limits.push(`${min}–${max}${unit}`);
     else if (min !== undefined) limits.push(`≥ ${min}${unit}`);
     else if (max !== undefined) limits.push(`≤ ${max}${unit}`);
@@ -32,7 +48,8 @@ export function describeSchema(schema: JsonSchema): string {
       range('minLength', 'maxLength', ' chars');
       if (typeof s.pattern === 'string') limits.push(`matching ${code(s.pattern)}`);
       break;
-    case 'number': case 'integer':
+    case 'number':
+    case 'integer':
       type = s.type;
       if (s.exclusiveMinimum !== undefined) limits.push(`> ${String(s.exclusiveMinimum)}`);
       range('minimum', 'maximum', '');
@@ -53,7 +70,11 @@ export function describeSchema(schema: JsonSchema): string {
   return limits.length ? `${type}, ${limits.join(', ')}` : type;
 }
 
-interface FieldRow { name: string; schema: JsonSchema; required: boolean }
+interface FieldRow {
+  name: string;
+  schema: JsonSchema;
+  required: boolean;
+}
 
 /** Top-level fields and, for nested objects and arrays of objects, their fields as `a.b` and `a[].b`. */
 function fieldRows(schema: JsonSchema, prefix = ''): FieldRow[] {
@@ -64,7 +85,8 @@ function fieldRows(schema: JsonSchema, prefix = ''): FieldRow[] {
     rows.push({ name: path, schema: field, required: s.required?.includes(name) ?? false });
     const f = field as { type?: string; properties?: unknown; items?: JsonSchema };
     if (f.type === 'object' && f.properties) rows.push(...fieldRows(field, `${path}.`));
-    if (f.type === 'array' && (f.items as { properties?: unknown } | undefined)?.properties) rows.push(...fieldRows(f.items!, `${path}[].`));
+    if (f.type === 'array' && (f.items as { properties?: unknown } | undefined)?.properties)
+      rows.push(...fieldRows(f.items!, `${path}[].`));
   }
   return rows;
 }
@@ -78,7 +100,8 @@ function notes(schema: JsonSchema): string {
 
 /** ` (a [Device](#device))` for an answer whose schema is a model schema, or a list of them. */
 function modelOf(response: unknown): string {
-  const content = (response as { content?: Record<string, { schema?: { $ref?: string; items?: { $ref?: string } } }> }).content;
+  const content = (response as { content?: Record<string, { schema?: { $ref?: string; items?: { $ref?: string } } }> })
+    .content;
   const schema = content ? Object.values(content)[0]?.schema : undefined;
   const ref = schema?.$ref ?? schema?.items?.$ref;
   if (!ref) return '';
@@ -88,7 +111,12 @@ function modelOf(response: unknown): string {
 
 /** Each model schema's members, as the API returns them. */
 function renderModel(document: OpenApiDocument): string[] {
-  const out = ['## Model', '', 'What the routes answer: the schemas of simulator/model/, member by member (`GET /api/openapi.json` has them as `components.schemas`).', ''];
+  const out = [
+    '## Model',
+    '',
+    'What the routes answer: the schemas of simulator/model/, member by member (`GET /api/openapi.json` has them as `components.schemas`).',
+    '',
+  ];
   for (const [name, schema] of Object.entries(document.components.schemas)) {
     if (name === 'Error') continue;
     out.push(`### ${name}`, '');
@@ -96,7 +124,10 @@ function renderModel(document: OpenApiDocument): string[] {
     const rows = fieldRows(schema);
     if (rows.length) {
       out.push('| Member | Type | Always there | Notes |', '|---|---|---|---|');
-      for (const row of rows) out.push(`| ${code(row.name)} | ${cell(describeModelType(row.schema))} | ${row.required ? 'yes' : 'no'} | ${cell(notes(row.schema))} |`);
+      for (const row of rows)
+        out.push(
+          `| ${code(row.name)} | ${cell(describeModelType(row.schema))} | ${row.required ? 'yes' : 'no'} | ${cell(notes(row.schema))} |`,
+        );
       out.push('');
     }
   }
@@ -112,12 +143,20 @@ function describeModelType(schema: JsonSchema): string {
 }
 
 function renderOperation(method: string, path: string, op: OpenApiOperation): string[] {
-  const out: string[] = [`### ${method.toUpperCase()} ${path}`, '', op.summary + (op.summary.endsWith('.') ? '' : '.'), ''];
+  const out: string[] = [
+    `### ${method.toUpperCase()} ${path}`,
+    '',
+    op.summary + (op.summary.endsWith('.') ? '' : '.'),
+    '',
+  ];
   if (op.description) out.push(op.description, '');
   const params = op.parameters ?? [];
   if (params.length) {
     out.push('| Parameter | In | Type | Required | Notes |', '|---|---|---|---|---|');
-    for (const p of params) out.push(`| ${code(p.name)} | ${p.in} | ${cell(describeSchema(p.schema))} | ${p.required ? 'yes' : 'no'} | ${cell([p.description ?? '', notes(p.schema)].filter(Boolean).join('; '))} |`);
+    for (const p of params)
+      out.push(
+        `| ${code(p.name)} | ${p.in} | ${cell(describeSchema(p.schema))} | ${p.required ? 'yes' : 'no'} | ${cell([p.description ?? '', notes(p.schema)].filter(Boolean).join('; '))} |`,
+      );
     out.push('');
   }
   const body = op.requestBody?.content['application/json'];
@@ -127,13 +166,19 @@ function renderOperation(method: string, path: string, op: OpenApiOperation): st
     out.push(`Body (JSON${closed ? '; unknown fields are refused' : ''}):`, '');
     if (rows.length) {
       out.push('| Field | Type | Required | Notes |', '|---|---|---|---|');
-      for (const row of rows) out.push(`| ${code(row.name)} | ${cell(describeSchema(row.schema))} | ${row.required ? 'yes' : 'no'} | ${cell(notes(row.schema))} |`);
+      for (const row of rows)
+        out.push(
+          `| ${code(row.name)} | ${cell(describeSchema(row.schema))} | ${row.required ? 'yes' : 'no'} | ${cell(notes(row.schema))} |`,
+        );
       out.push('');
     }
     if (body.example !== undefined) out.push('```json', JSON.stringify(body.example), '```', '');
   }
   const answers = Object.entries(op.responses).filter(([status]) => status !== 'default');
-  out.push(`Answers: ${answers.map(([status, r]) => `${status} ${(r as { description: string }).description}${modelOf(r)}`).join('; ')}; otherwise the error shape.`, '');
+  out.push(
+    `Answers: ${answers.map(([status, r]) => `${status} ${(r as { description: string }).description}${modelOf(r)}`).join('; ')}; otherwise the error shape.`,
+    '',
+  );
   return out;
 }
 
@@ -177,10 +222,17 @@ export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenAp
     }
   }
   const tags = (Object.keys(TAGS) as RouteTag[]).filter((t) => byTag.has(t));
-  for (const tag of tags) for (const [method, path, op] of byTag.get(tag)!) out.push(`| ${method.toUpperCase()} | [${code(path)}](#${anchor(method, path)}) | ${cell(op.summary)} |`);
+  for (const tag of tags)
+    for (const [method, path, op] of byTag.get(tag)!)
+      out.push(`| ${method.toUpperCase()} | [${code(path)}](#${anchor(method, path)}) | ${cell(op.summary)} |`);
   out.push('');
   for (const tag of tags) {
-    out.push(`## ${tag === 'apns' || tag === 'fcm' || tag === 'zpns' || tag === 'hms' ? tag.toUpperCase() : tag[0]!.toUpperCase() + tag.slice(1)}`, '', `${TAGS[tag]}.`, '');
+    out.push(
+      `## ${tag === 'apns' || tag === 'fcm' || tag === 'zpns' || tag === 'hms' ? tag.toUpperCase() : tag[0]!.toUpperCase() + tag.slice(1)}`,
+      '',
+      `${TAGS[tag]}.`,
+      '',
+    );
     for (const [method, path, op] of byTag.get(tag)!) out.push(...renderOperation(method, path, op));
   }
   out.push(...renderModel(document));
@@ -189,5 +241,8 @@ export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenAp
 
 /** GitHub's heading anchor for `### GET /api/devices/{id}`. */
 function anchor(method: string, path: string): string {
-  return `${method} ${path}`.toLowerCase().replace(/[^a-z0-9 _-]/g, '').replace(/ /g, '-');
+  return `${method} ${path}`
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
 }

@@ -13,34 +13,59 @@ export type { EndpointInfo } from '../model/index.js';
 export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], version: string): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
-    const health: HealthModel = { status: 'ok', version, clock: sim.clock.kind, now: sim.clock.now(), devices: sim.registry.listDevices().length, apps: sim.registry.appCount, pushes: sim.ledger.size };
+    const health: HealthModel = {
+      status: 'ok',
+      version,
+      clock: sim.clock.kind,
+      now: sim.clock.now(),
+      devices: sim.registry.listDevices().length,
+      apps: sim.registry.appCount,
+      pushes: sim.ledger.size,
+    };
     res.json(health);
   });
-  router.get('/endpoints', (_req, res) => { res.json(endpoints().map(endpointView)); });
-  router.get('/errors', (_req, res) => { res.json(errorCatalogue()); });
-  router.get('/rules', (_req, res) => { res.json(rulesTableView(rulesTable())); });
+  router.get('/endpoints', (_req, res) => {
+    res.json(endpoints().map(endpointView));
+  });
+  router.get('/errors', (_req, res) => {
+    res.json(errorCatalogue());
+  });
+  router.get('/rules', (_req, res) => {
+    res.json(rulesTableView(rulesTable()));
+  });
   router.get('/lifecycle', (_req, res) => {
     res.json({
       ios: { states: lifecycleStates('ios'), events: lifecycleEvents('ios') },
       android: { states: lifecycleStates('android'), events: lifecycleEvents('android') },
     });
   });
-  router.get('/clock', (_req, res) => { res.json(clockView(sim, sim.clock.now())); });
+  router.get('/clock', (_req, res) => {
+    res.json(clockView(sim, sim.clock.now()));
+  });
   router.post('/clock/advance', async (req, res) => {
     const { by } = parseInput(advanceClockSchema, req.body);
     if (sim.clock.kind !== 'virtual') {
-      throw new SimulatorError(ErrorCodes.CLOCK_NOT_VIRTUAL, 'the clock is real; start pushsim with --virtual-clock (or startSimulator({ clock: "virtual" })) to advance time', 'by');
+      throw new SimulatorError(
+        ErrorCodes.CLOCK_NOT_VIRTUAL,
+        'the clock is real; start pushsim with --virtual-clock (or startSimulator({ clock: "virtual" })) to advance time',
+        'by',
+      );
     }
     const now = await sim.advance(by);
     res.json(clockView(sim, now));
   });
-  router.get('/chaos', (_req, res) => { res.json(chaosView(sim)); });
+  router.get('/chaos', (_req, res) => {
+    res.json(chaosView(sim));
+  });
   router.put('/chaos', (req, res) => {
     const body = parseInput(chaosSchema, req.body);
     sim.router.configureChaos(body);
     res.json(chaosView(sim));
   });
-  router.post('/reset', (_req, res) => { sim.reset(); res.json({ status: 'reset', now: sim.clock.now() }); });
+  router.post('/reset', (_req, res) => {
+    sim.reset();
+    res.json({ status: 'reset', now: sim.clock.now() });
+  });
   return router;
 }
 
@@ -54,5 +79,12 @@ function chaosView(sim: Simulation): ChaosModel {
 }
 
 function endpointView(e: EndpointInfo): EndpointModel {
-  return { name: e.name, protocol: e.protocol, url: e.url, status: e.status, description: e.description, ...(e.hosts ? { hosts: [...e.hosts] } : {}) };
+  return {
+    name: e.name,
+    protocol: e.protocol,
+    url: e.url,
+    status: e.status,
+    description: e.description,
+    ...(e.hosts ? { hosts: [...e.hosts] } : {}),
+  };
 }

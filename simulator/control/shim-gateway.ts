@@ -6,10 +6,18 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { ErrorCodes, SimulatorError, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
 import {
-  SHIM_CLIENT_MESSAGES, SHIM_PATH, SHIM_PROTOCOL_VERSION, type ShimClientMessage, type ShimHello, type ShimServerMessage,
+  SHIM_CLIENT_MESSAGES,
+  SHIM_PATH,
+  SHIM_PROTOCOL_VERSION,
+  type ShimClientMessage,
+  type ShimHello,
+  type ShimServerMessage,
 } from '../shim-protocol/index.js';
 
-export interface ShimGateway { close(): Promise<void>; readonly connections: number }
+export interface ShimGateway {
+  close(): Promise<void>;
+  readonly connections: number;
+}
 
 export function attachShimGateway(server: Server, sim: Simulation): ShimGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
@@ -19,8 +27,14 @@ export function attachShimGateway(server: Server, sim: Simulation): ShimGateway 
   });
   wss.on('connection', (ws) => serveShim(ws, sim));
   return {
-    get connections() { return wss.clients.size; },
-    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); }),
+    get connections() {
+      return wss.clients.size;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }
 
@@ -32,23 +46,54 @@ function send(ws: WebSocket, message: ShimServerMessage): void {
 function errorBody(error: unknown): ErrorBody {
   if (error instanceof SimulatorError) return error.body();
   console.error('[pushsim] internal error while handling a shim message:', error);
-  return { code: ErrorCodes.INTERNAL, message: 'pushsim hit an internal error handling this shim message; the connection is still open. Please report it with the message that caused it.' };
+  return {
+    code: ErrorCodes.INTERNAL,
+    message:
+      'pushsim hit an internal error handling this shim message; the connection is still open. Please report it with the message that caused it.',
+  };
 }
 
-/** The message checked against its type's schema: UNKNOWN_MESSAGE for a type the protocol lacks, INVALID_MESSAGE naming the field. */
+/**
+ * The message checked against its type's schema: UNKNOWN_MESSAGE for a type the protocol lacks, INVALID_MESSAGE naming
+ * the field.
+ */
 function readMessage(value: unknown): ShimClientMessage {
   const type = (value as { type?: unknown } | null)?.type;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SimulatorError(ErrorCodes.INVALID_MESSAGE, 'every shim message must be one JSON object with a type', 'type');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SimulatorError(
+      ErrorCodes.INVALID_MESSAGE,
+      'every shim message must be one JSON object with a type',
+      'type',
+    );
   if (typeof type !== 'string' || !Object.hasOwn(SHIM_CLIENT_MESSAGES, type)) {
-    throw new SimulatorError(ErrorCodes.UNKNOWN_MESSAGE, `unknown shim message type ${JSON.stringify(type)}; send one of ${Object.keys(SHIM_CLIENT_MESSAGES).join(', ')}`, 'type');
+    throw new SimulatorError(
+      ErrorCodes.UNKNOWN_MESSAGE,
+      `unknown shim message type ${JSON.stringify(type)}; send one of ${Object.keys(SHIM_CLIENT_MESSAGES).join(', ')}`,
+      'type',
+    );
   }
-  return parseInput(SHIM_CLIENT_MESSAGES[type as keyof typeof SHIM_CLIENT_MESSAGES], value, 'message', ErrorCodes.INVALID_MESSAGE) as ShimClientMessage;
+  return parseInput(
+    SHIM_CLIENT_MESSAGES[type as keyof typeof SHIM_CLIENT_MESSAGES],
+    value,
+    'message',
+    ErrorCodes.INVALID_MESSAGE,
+  ) as ShimClientMessage;
 }
 
 function bindApp(sim: Simulation, hello: ShimHello): string {
-  if (hello.protocol !== SHIM_PROTOCOL_VERSION) throw new SimulatorError(ErrorCodes.PROTOCOL_MISMATCH, `this simulator speaks shim protocol ${SHIM_PROTOCOL_VERSION}, the shim sent ${hello.protocol}; use matching pushsim versions`, 'protocol');
+  if (hello.protocol !== SHIM_PROTOCOL_VERSION)
+    throw new SimulatorError(
+      ErrorCodes.PROTOCOL_MISMATCH,
+      `this simulator speaks shim protocol ${SHIM_PROTOCOL_VERSION}, the shim sent ${hello.protocol}; use matching pushsim versions`,
+      'protocol',
+    );
   if (hello.appId) return sim.registry.requireApp(hello.appId).id;
-  if (!hello.device || !hello.app) throw new SimulatorError(ErrorCodes.INVALID_HELLO, 'hello needs either appId, or device and app to create', 'appId');
+  if (!hello.device || !hello.app)
+    throw new SimulatorError(
+      ErrorCodes.INVALID_HELLO,
+      'hello needs either appId, or device and app to create',
+      'appId',
+    );
   const device = (hello.device.id && sim.registry.device(hello.device.id)) || sim.createDevice({ ...hello.device });
   const existing = sim.registry.listApps(device.id).find((a) => a.bundleId === hello.app!.bundleId);
   if (existing) return existing.id;
@@ -61,63 +106,126 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
     deliver: (delivery: Delivery) => {
       const { push, outcome } = delivery;
       send(ws, {
-        type: 'deliver', pushId: push.id, kind: push.kind, priority: push.priority, payload: push.payload,
+        type: 'deliver',
+        pushId: push.id,
+        kind: push.kind,
+        priority: push.priority,
+        payload: push.payload,
         ...(push.collapseId !== undefined ? { collapseId: push.collapseId } : {}),
-        callbacks: outcome.callbacks, platformCallbacks: outcome.platformCallbacks, display: outcome.display,
-        ...(outcome.wake ? { wake: outcome.wake } : {}), state: delivery.state, provider: push.provider, sentAt: push.acceptedAt,
+        callbacks: outcome.callbacks,
+        platformCallbacks: outcome.platformCallbacks,
+        display: outcome.display,
+        ...(outcome.wake ? { wake: outcome.wake } : {}),
+        state: delivery.state,
+        provider: push.provider,
+        sentAt: push.acceptedAt,
       });
     },
-    lifecycleChanged: (from, to, event, reason) => send(ws, { type: 'lifecycle', from, to, event, ...(reason ? { reason } : {}) }),
-    opened: (push: Push, stateBefore: string) => send(ws, { type: 'opened', pushId: push.id, kind: push.kind, payload: push.payload, stateBefore, provider: push.provider }),
+    lifecycleChanged: (from, to, event, reason) =>
+      send(ws, { type: 'lifecycle', from, to, event, ...(reason ? { reason } : {}) }),
+    opened: (push: Push, stateBefore: string) =>
+      send(ws, {
+        type: 'opened',
+        pushId: push.id,
+        kind: push.kind,
+        payload: push.payload,
+        stateBefore,
+        provider: push.provider,
+      }),
   };
 
   const reply = (requestId: string, run: () => unknown): void => {
-    try { send(ws, { type: 'reply', requestId, ok: true, result: run() }); } catch (error) {
+    try {
+      send(ws, { type: 'reply', requestId, ok: true, result: run() });
+    } catch (error) {
       send(ws, { type: 'reply', requestId, ok: false, error: errorBody(error) });
     }
   };
 
   ws.on('message', (raw: RawData) => {
     let parsed: unknown;
-    try { parsed = JSON.parse(raw.toString()); } catch {
+    try {
+      parsed = JSON.parse(raw.toString());
+    } catch {
       send(ws, { type: 'error', code: ErrorCodes.INVALID_JSON, message: 'every shim message must be one JSON object' });
       return;
     }
     try {
       const message = readMessage(parsed);
       if (message.type === 'hello') {
-        if (appId) throw new SimulatorError(ErrorCodes.ALREADY_BOUND, `this connection already speaks for ${appId}`, 'type');
+        if (appId)
+          throw new SimulatorError(ErrorCodes.ALREADY_BOUND, `this connection already speaks for ${appId}`, 'type');
         appId = bindApp(sim, message);
         sim.router.attach(appId, connection);
         const app = sim.registry.requireApp(appId);
         const device = sim.registry.requireDevice(app.deviceId);
-        send(ws, { type: 'welcome', protocol: SHIM_PROTOCOL_VERSION, appId, deviceId: device.id, platform: device.platform, bundleId: app.bundleId,
-          sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, lifecycle: app.lifecycle, tokens: app.tokens ?? {}, fidelity: app.fidelity ?? {}, now: sim.clock.now() });
+        send(ws, {
+          type: 'welcome',
+          protocol: SHIM_PROTOCOL_VERSION,
+          appId,
+          deviceId: device.id,
+          platform: device.platform,
+          bundleId: app.bundleId,
+          sdkProfile: app.sdkProfile,
+          sdkVersion: app.sdkVersion,
+          lifecycle: app.lifecycle,
+          tokens: app.tokens ?? {},
+          fidelity: app.fidelity ?? {},
+          now: sim.clock.now(),
+        });
         return;
       }
       if (!appId) throw new SimulatorError(ErrorCodes.NOT_BOUND, 'send hello first', 'type');
       const bound = appId;
       switch (message.type) {
-        case 'register': reply(message.requestId, () => {
-          const tokens = sim.registry.register(bound);
-          const errors = sim.registry.requireApp(bound).registrationErrors;
-          return { ...tokens, ...(errors ? { errors } : {}) };
-        }); break;
-        case 'lifecycle': reply(message.requestId, () => { const step = sim.lifecycle.request(bound, message.event); return { from: step.from, to: step.to }; }); break;
-        case 'sync': reply(message.requestId, () => ({ now: sim.clock.now() })); break;
-        case 'tap': reply(message.requestId, () => ({ stateBefore: sim.tap(bound, message.pushId) })); break;
-        case 'ack': sim.router.acknowledge(bound, message); break;
-        case 'complete': sim.router.complete(bound, message); break;
-        case 'subscribe': case 'unsubscribe':
+        case 'register':
+          reply(message.requestId, () => {
+            const tokens = sim.registry.register(bound);
+            const errors = sim.registry.requireApp(bound).registrationErrors;
+            return { ...tokens, ...(errors ? { errors } : {}) };
+          });
+          break;
+        case 'lifecycle':
+          reply(message.requestId, () => {
+            const step = sim.lifecycle.request(bound, message.event);
+            return { from: step.from, to: step.to };
+          });
+          break;
+        case 'sync':
+          reply(message.requestId, () => ({ now: sim.clock.now() }));
+          break;
+        case 'tap':
+          reply(message.requestId, () => ({ stateBefore: sim.tap(bound, message.pushId) }));
+          break;
+        case 'ack':
+          sim.router.acknowledge(bound, message);
+          break;
+        case 'complete':
+          sim.router.complete(bound, message);
+          break;
+        case 'subscribe':
+        case 'unsubscribe':
           reply(message.requestId, () => {
             const topics = sim.topicSubscriptions;
-            if (!topics) throw new SimulatorError(ErrorCodes.TOPICS_UNAVAILABLE, 'this simulator runs without the FCM provider, so there are no topics', 'topic');
+            if (!topics)
+              throw new SimulatorError(
+                ErrorCodes.TOPICS_UNAVAILABLE,
+                'this simulator runs without the FCM provider, so there are no topics',
+                'topic',
+              );
             const token = sim.registry.register(bound).fcm;
             if (!token) {
               const failed = sim.registry.requireApp(bound).registrationErrors?.fcm;
-              throw new SimulatorError(ErrorCodes.NO_FCM_TOKEN, failed ? `this app has no FCM token: its registration failed with ${failed} (the device has no Google Play services), and topics need one` : 'this app has no FCM token (topics need an FCM app)', 'topic');
+              throw new SimulatorError(
+                ErrorCodes.NO_FCM_TOKEN,
+                failed
+                  ? `this app has no FCM token: its registration failed with ${failed} (the device has no Google Play services), and topics need one`
+                  : 'this app has no FCM token (topics need an FCM app)',
+                'topic',
+              );
             }
-            if (message.type === 'subscribe') topics.subscribe(token, message.topic); else topics.unsubscribe(token, message.topic);
+            if (message.type === 'subscribe') topics.subscribe(token, message.topic);
+            else topics.unsubscribe(token, message.topic);
             return { topic: message.topic };
           });
           break;
@@ -125,11 +233,14 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
     } catch (error) {
       // A request the shim waits on gets its reply; anything else an error frame.
       const requestId = (parsed as { requestId?: unknown } | null)?.requestId;
-      if (typeof requestId === 'string' && requestId) send(ws, { type: 'reply', requestId, ok: false, error: errorBody(error) });
+      if (typeof requestId === 'string' && requestId)
+        send(ws, { type: 'reply', requestId, ok: false, error: errorBody(error) });
       else send(ws, { type: 'error', ...errorBody(error) });
     }
   });
-  const drop = (): void => { if (appId) sim.router.detach(appId, connection, 'the client shim disconnected'); };
+  const drop = (): void => {
+    if (appId) sim.router.detach(appId, connection, 'the client shim disconnected');
+  };
   ws.on('close', drop);
   ws.on('error', () => ws.terminate());
 }

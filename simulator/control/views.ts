@@ -5,8 +5,16 @@ import type { Outcome, RuleRow, rulesTable } from '../delivery/index.js';
 import type { Simulation } from '../engine/index.js';
 import { topState } from '../lifecycle/index.js';
 import type {
-  AppModel, DeviceConditionsModel, DeviceModel, FateModel, LedgerEntryModel, OutcomeModel, PushModel, RuleModel,
-  RulesTableModel, SentPushModel,
+  AppModel,
+  DeviceConditionsModel,
+  DeviceModel,
+  FateModel,
+  LedgerEntryModel,
+  OutcomeModel,
+  PushModel,
+  RuleModel,
+  RulesTableModel,
+  SentPushModel,
 } from '../model/index.js';
 
 /** Copies `key` from `from` when it is set: optional members stay absent rather than `undefined`. */
@@ -21,16 +29,27 @@ function definedValues(record: Record<string, string | undefined>): Record<strin
 
 export function conditionsView(c: DeviceConditions): DeviceConditionsModel {
   return {
-    online: c.online, lowPowerMode: c.lowPowerMode, backgroundAppRefresh: c.backgroundAppRefresh, doze: c.doze,
-    standbyBucket: c.standbyBucket, notificationPermission: c.notificationPermission, hasGoogleServices: c.hasGoogleServices,
-    screenLocked: c.screenLocked, debuggerAttached: c.debuggerAttached,
+    online: c.online,
+    lowPowerMode: c.lowPowerMode,
+    backgroundAppRefresh: c.backgroundAppRefresh,
+    doze: c.doze,
+    standbyBucket: c.standbyBucket,
+    notificationPermission: c.notificationPermission,
+    hasGoogleServices: c.hasGoogleServices,
+    screenLocked: c.screenLocked,
+    debuggerAttached: c.debuggerAttached,
   };
 }
 
 export function deviceView(sim: Simulation, device: Device): DeviceModel {
   return {
-    id: device.id, platform: device.platform, ...optional(device, 'manufacturer'), osVersion: device.osVersion, name: device.name,
-    conditions: conditionsView(device.conditions), createdAt: device.createdAt,
+    id: device.id,
+    platform: device.platform,
+    ...optional(device, 'manufacturer'),
+    osVersion: device.osVersion,
+    name: device.name,
+    conditions: conditionsView(device.conditions),
+    createdAt: device.createdAt,
     apps: sim.registry.listApps(device.id).map((app) => app.id),
   };
 }
@@ -38,12 +57,31 @@ export function deviceView(sim: Simulation, device: Device): DeviceModel {
 export function appView(sim: Simulation, app: InstalledApp): AppModel {
   const device = sim.registry.device(app.deviceId);
   return {
-    id: app.id, deviceId: app.deviceId, ...(device ? { platform: device.platform } : {}), bundleId: app.bundleId,
-    sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, environment: app.environment, ...optional(app, 'fcmProject'),
-    lifecycle: app.lifecycle, state: topState(app.lifecycle), ...optional(app, 'stoppedBecause'),
-    tokens: definedValues(app.tokens ?? {}), ...(app.registrationErrors ? { registrationErrors: { ...app.registrationErrors } } : {}),
-    installedAt: app.installedAt, ...optional(app, 'suspendAfterMs'), ...optional(app, 'handlerTimeMs'),
-    ...(app.fidelity ? { fidelity: { ...optional(app.fidelity, 'zpnsDocumentedAndroidBackground'), ...optional(app.fidelity, 'zpnsDocumentedSourceType'), ...optional(app.fidelity, 'zpnsPayloadInAps') } } : {}),
+    id: app.id,
+    deviceId: app.deviceId,
+    ...(device ? { platform: device.platform } : {}),
+    bundleId: app.bundleId,
+    sdkProfile: app.sdkProfile,
+    sdkVersion: app.sdkVersion,
+    environment: app.environment,
+    ...optional(app, 'fcmProject'),
+    lifecycle: app.lifecycle,
+    state: topState(app.lifecycle),
+    ...optional(app, 'stoppedBecause'),
+    tokens: definedValues(app.tokens ?? {}),
+    ...(app.registrationErrors ? { registrationErrors: { ...app.registrationErrors } } : {}),
+    installedAt: app.installedAt,
+    ...optional(app, 'suspendAfterMs'),
+    ...optional(app, 'handlerTimeMs'),
+    ...(app.fidelity
+      ? {
+          fidelity: {
+            ...optional(app.fidelity, 'zpnsDocumentedAndroidBackground'),
+            ...optional(app.fidelity, 'zpnsDocumentedSourceType'),
+            ...optional(app.fidelity, 'zpnsPayloadInAps'),
+          },
+        }
+      : {}),
     attached: sim.router.isAttached(app.id),
     held: sim.router.heldFor(app.id).map((push) => push.id),
   };
@@ -51,33 +89,63 @@ export function appView(sim: Simulation, app: InstalledApp): AppModel {
 
 export function pushView(push: Push): PushModel {
   return {
-    id: push.id, provider: push.provider, ...optional(push, 'channel'), token: push.token, kind: push.kind, priority: push.priority,
-    ...optional(push, 'expiresAt'), ...optional(push, 'collapseId'), payload: push.payload,
-    ...(push.headers ? { headers: { ...push.headers } } : {}), acceptedAt: push.acceptedAt,
+    id: push.id,
+    provider: push.provider,
+    ...optional(push, 'channel'),
+    token: push.token,
+    kind: push.kind,
+    priority: push.priority,
+    ...optional(push, 'expiresAt'),
+    ...optional(push, 'collapseId'),
+    payload: push.payload,
+    ...(push.headers ? { headers: { ...push.headers } } : {}),
+    acceptedAt: push.acceptedAt,
     ...(push.notes ? { notes: [...push.notes] } : {}),
   };
 }
 
 export function fateView(fate: Fate): FateModel {
   return {
-    name: fate.name, at: fate.at, ...optional(fate, 'callback'), ...optional(fate, 'platformCallback'), ...optional(fate, 'displayed'),
-    ...optional(fate, 'reason'), ...(fate.ruleIds ? { ruleIds: [...fate.ruleIds] } : {}), ...optional(fate, 'ruleId'),
+    name: fate.name,
+    at: fate.at,
+    ...optional(fate, 'callback'),
+    ...optional(fate, 'platformCallback'),
+    ...optional(fate, 'displayed'),
+    ...optional(fate, 'reason'),
+    ...(fate.ruleIds ? { ruleIds: [...fate.ruleIds] } : {}),
+    ...optional(fate, 'ruleId'),
   };
 }
 
 export function entryView(entry: LedgerEntry): LedgerEntryModel {
   return {
-    id: entry.id, provider: entry.provider, token: entry.token, ...optional(entry, 'deviceId'), ...optional(entry, 'appId'),
-    push: pushView(entry.push), fate: fateView(entry.fate), history: entry.history.map(fateView),
+    id: entry.id,
+    provider: entry.provider,
+    token: entry.token,
+    ...optional(entry, 'deviceId'),
+    ...optional(entry, 'appId'),
+    push: pushView(entry.push),
+    fate: fateView(entry.fate),
+    history: entry.history.map(fateView),
     notes: entry.notes.map((n) => ({ at: n.at, note: n.note })),
-    receipts: entry.receipts.map((r) => ({ at: r.at, callback: r.callback, ...optional(r, 'message'), ...optional(r, 'durationMs') })),
+    receipts: entry.receipts.map((r) => ({
+      at: r.at,
+      callback: r.callback,
+      ...optional(r, 'message'),
+      ...optional(r, 'durationMs'),
+    })),
   };
 }
 
 export function outcomeView(outcome: Outcome): OutcomeModel {
   return {
-    fate: outcome.fate, callbacks: [...outcome.callbacks], platformCallbacks: [...outcome.platformCallbacks], display: outcome.display,
-    ...optional(outcome, 'wake'), ...optional(outcome, 'reason'), ruleIds: [...outcome.ruleIds],
+    fate: outcome.fate,
+    callbacks: [...outcome.callbacks],
+    platformCallbacks: [...outcome.platformCallbacks],
+    display: outcome.display,
+    ...optional(outcome, 'wake'),
+    ...optional(outcome, 'reason'),
+    ruleIds: [...outcome.ruleIds],
   };
 }
 
@@ -87,8 +155,15 @@ export function sentPushView(entry: LedgerEntry, outcome: Outcome | undefined): 
 
 export function ruleView(row: RuleRow): RuleModel {
   return {
-    id: row.id, stage: row.stage, kind: row.kind, ...(row.channels ? { channels: [...row.channels] } : {}), condition: row.condition,
-    outcome: row.outcome, source: [...row.source], ...optional(row, 'unconfirmed'), ...optional(row, 'origin'),
+    id: row.id,
+    stage: row.stage,
+    kind: row.kind,
+    ...(row.channels ? { channels: [...row.channels] } : {}),
+    condition: row.condition,
+    outcome: row.outcome,
+    source: [...row.source],
+    ...optional(row, 'unconfirmed'),
+    ...optional(row, 'origin'),
   };
 }
 
@@ -96,7 +171,10 @@ export function rulesTableView(table: ReturnType<typeof rulesTable>): RulesTable
   const rows = (list: readonly object[]): Record<string, unknown>[] => list.map((row) => ({ ...row }));
   return {
     stages: table.stages.map((stage) => ({ name: stage.name, job: stage.job, rules: stage.rules.map(ruleView) })),
-    platformCallbacks: { ...table.platformCallbacks }, conditions: [...table.conditions],
-    platformRules: rows(table.platformRules), vendorRules: rows(table.vendorRules), sdkRules: rows(table.sdkRules),
+    platformCallbacks: { ...table.platformCallbacks },
+    conditions: [...table.conditions],
+    platformRules: rows(table.platformRules),
+    vendorRules: rows(table.vendorRules),
+    sdkRules: rows(table.sdkRules),
   };
 }

@@ -3,7 +3,9 @@ import { ErrorCodes } from './error-codes.js';
 import { SimulatorError } from './simulator-error.js';
 import { parseDuration, type Duration } from './duration.js';
 
-export interface TimerHandle { readonly id: number }
+export interface TimerHandle {
+  readonly id: number;
+}
 
 export interface Clock {
   readonly kind: 'real' | 'virtual';
@@ -23,41 +25,72 @@ export class RealClock implements Clock {
   readonly kind = 'real' as const;
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private nextId = 1;
-  now(): number { return Date.now(); }
+  now(): number {
+    return Date.now();
+  }
   setTimer(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    const timeout = setTimeout(() => { this.timers.delete(id); callback(); }, Math.max(0, delayMs));
+    const timeout = setTimeout(
+      () => {
+        this.timers.delete(id);
+        callback();
+      },
+      Math.max(0, delayMs),
+    );
     timeout.unref();
     this.timers.set(id, timeout);
     return { id };
   }
   clearTimer(handle: TimerHandle): void {
     const timeout = this.timers.get(handle.id);
-    if (timeout) { clearTimeout(timeout); this.timers.delete(handle.id); }
+    if (timeout) {
+      clearTimeout(timeout);
+      this.timers.delete(handle.id);
+    }
   }
   async advance(_by?: Duration): Promise<number> {
-    throw new SimulatorError(ErrorCodes.CLOCK_NOT_VIRTUAL, 'the clock is real; start the simulator with { clock: "virtual" } (or --virtual-clock) to advance time');
+    throw new SimulatorError(
+      ErrorCodes.CLOCK_NOT_VIRTUAL,
+      'the clock is real; start the simulator with { clock: "virtual" } (or --virtual-clock) to advance time',
+    );
   }
-  pendingTimers(): number { return this.timers.size; }
+  pendingTimers(): number {
+    return this.timers.size;
+  }
 }
 
-interface VirtualTimer { id: number; dueAt: number; callback: () => void }
+interface VirtualTimer {
+  id: number;
+  dueAt: number;
+  callback: () => void;
+}
 
 export class VirtualClock implements Clock {
   readonly kind = 'virtual' as const;
   private current: number;
   private readonly timers = new Map<number, VirtualTimer>();
   private nextId = 1;
-  /** Starts at `startAt`, or at the current real time (whole seconds) so that real clients' JWTs and timestamps make sense. */
-  constructor(startAt: number = Math.floor(Date.now() / 1000) * 1000) { this.current = startAt; }
-  now(): number { return this.current; }
+  /**
+   * Starts at `startAt`, or at the current real time (whole seconds) so that real clients' JWTs and timestamps make
+   * sense.
+   */
+  constructor(startAt: number = Math.floor(Date.now() / 1000) * 1000) {
+    this.current = startAt;
+  }
+  now(): number {
+    return this.current;
+  }
   setTimer(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
     this.timers.set(id, { id, dueAt: this.current + Math.max(0, delayMs), callback });
     return { id };
   }
-  clearTimer(handle: TimerHandle): void { this.timers.delete(handle.id); }
-  pendingTimers(): number { return this.timers.size; }
+  clearTimer(handle: TimerHandle): void {
+    this.timers.delete(handle.id);
+  }
+  pendingTimers(): number {
+    return this.timers.size;
+  }
 
   nextTimerAt(): number | undefined {
     let next: number | undefined;

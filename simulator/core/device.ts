@@ -1,4 +1,5 @@
-// Simulated phones: platform, OS version and the conditions that change what a push does (offline, Doze, permission...).
+// Simulated phones: platform, OS version and the conditions that change what a push does (offline, Doze,
+// permission...).
 
 export type Platform = 'ios' | 'android';
 
@@ -23,11 +24,15 @@ export interface DeviceConditions {
   hasGoogleServices: boolean;
   /** Keyguard locked; FCM and ZPNs count a locked screen as background. */
   screenLocked: boolean;
-  /** Xcode debugger attached; Apple disables the silent-push throttle then (developer.apple.com/forums/thread/776933). */
+  /**
+   * Xcode debugger attached; Apple disables the silent-push throttle then (developer.apple.com/forums/thread/776933).
+   */
   debuggerAttached: boolean;
 }
 
-/** Who made the phone; on Android without Google services it picks the vendor push channel (Huawei, Xiaomi, OPPO, vivo). */
+/**
+ * Who made the phone; on Android without Google services it picks the vendor push channel (Huawei, Xiaomi, OPPO, vivo).
+ */
 export type Manufacturer = 'apple' | 'google' | 'samsung' | 'huawei' | 'xiaomi' | 'oppo' | 'vivo';
 
 export interface Device {

@@ -5,13 +5,19 @@ const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 
 export type Duration = number | string;
 
-/** Parses `30s`, `1.5m`, `250ms`, `2h`, `1d` or a number of milliseconds; throws a RangeError naming the accepted forms. */
+/**
+ * Parses `30s`, `1.5m`, `250ms`, `2h`, `1d` or a number of milliseconds; throws a RangeError naming the accepted forms.
+ */
 export function parseDuration(value: Duration): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`duration must be a non-negative number of milliseconds, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new RangeError(`duration must be a non-negative number of milliseconds, got ${value}`);
     return value;
   }
   const match = DURATION.exec(value);
-  if (!match) throw new RangeError(`duration "${value}" is not understood; write a number of milliseconds or a number with ms, s, m, h or d (e.g. "30s")`);
+  if (!match)
+    throw new RangeError(
+      `duration "${value}" is not understood; write a number of milliseconds or a number with ms, s, m, h or d (e.g. "30s")`,
+    );
   return Math.round(Number(match[1]) * UNIT_MS[match[2]!]!);
 }

@@ -15,63 +15,239 @@ export interface ErrorCodeSpec {
 
 export const ERROR_CATALOGUE = {
   // Requests in general
-  INVALID_INPUT: { status: 400, meaning: 'a field of the request is missing, of the wrong type or outside what is allowed', fix: 'correct the field the error names; the message says what is allowed (GET /api/openapi.json has every schema)' },
-  INVALID_JSON: { status: 400, meaning: 'the body (or shim message) is not valid JSON', fix: 'send one JSON object (content-type: application/json)' },
+  INVALID_INPUT: {
+    status: 400,
+    meaning: 'a field of the request is missing, of the wrong type or outside what is allowed',
+    fix: 'correct the field the error names; the message says what is allowed (GET /api/openapi.json has every schema)',
+  },
+  INVALID_JSON: {
+    status: 400,
+    meaning: 'the body (or shim message) is not valid JSON',
+    fix: 'send one JSON object (content-type: application/json)',
+  },
   BODY_TOO_LARGE: { status: 413, meaning: 'the request body is larger than 1 MB', fix: 'send a smaller body' },
-  UNSUPPORTED_ENCODING: { status: 415, meaning: 'the body uses a content encoding or charset pushsim cannot read', fix: 'send UTF-8 JSON without a content-encoding, or with gzip, deflate or br' },
-  BAD_REQUEST: { status: 400, meaning: 'the HTTP request itself could not be read', fix: 'check the request line and headers; the message says what the parser refused' },
-  NOT_FOUND: { status: 404, meaning: 'no route serves this method and path', fix: 'check the path; GET /api lists the entry points and GET /api/openapi.json every route' },
-  INTERNAL: { status: 500, meaning: 'pushsim hit a bug handling the request; the server is still running', fix: 'report it with the request that caused it (the server log has the stack)' },
+  UNSUPPORTED_ENCODING: {
+    status: 415,
+    meaning: 'the body uses a content encoding or charset pushsim cannot read',
+    fix: 'send UTF-8 JSON without a content-encoding, or with gzip, deflate or br',
+  },
+  BAD_REQUEST: {
+    status: 400,
+    meaning: 'the HTTP request itself could not be read',
+    fix: 'check the request line and headers; the message says what the parser refused',
+  },
+  NOT_FOUND: {
+    status: 404,
+    meaning: 'no route serves this method and path',
+    fix: 'check the path; GET /api lists the entry points and GET /api/openapi.json every route',
+  },
+  INTERNAL: {
+    status: 500,
+    meaning: 'pushsim hit a bug handling the request; the server is still running',
+    fix: 'report it with the request that caused it (the server log has the stack)',
+  },
   // Devices and apps
-  DEVICE_EXISTS: { status: 409, meaning: 'a device with this id already exists', fix: 'choose another id, or leave it out and let pushsim pick one' },
-  DEVICE_NOT_FOUND: { status: 404, meaning: 'no device has this id', fix: 'list devices with GET /api/devices, or create one with POST /api/devices' },
-  APP_EXISTS: { status: 409, meaning: 'an app with this id already exists', fix: 'choose another id, or leave it out and let pushsim pick one' },
-  APP_ALREADY_INSTALLED: { status: 409, meaning: 'this bundle id is already installed on the device', fix: 'uninstall it first (DELETE /api/apps/{id}), or use the installed app' },
-  APP_NOT_FOUND: { status: 404, meaning: 'no app has this id', fix: 'list apps with GET /api/apps, or install one with POST /api/devices/{id}/apps' },
-  PROFILE_PLATFORM_MISMATCH: { status: 400, meaning: 'the SDK profile belongs to the other platform', fix: 'install native-ios apps on iOS devices and native-android apps on Android devices' },
-  TOKEN_IN_USE: { status: 409, meaning: 'the token is already assigned to another app', fix: 'leave the token out so pushsim issues a fresh one' },
+  DEVICE_EXISTS: {
+    status: 409,
+    meaning: 'a device with this id already exists',
+    fix: 'choose another id, or leave it out and let pushsim pick one',
+  },
+  DEVICE_NOT_FOUND: {
+    status: 404,
+    meaning: 'no device has this id',
+    fix: 'list devices with GET /api/devices, or create one with POST /api/devices',
+  },
+  APP_EXISTS: {
+    status: 409,
+    meaning: 'an app with this id already exists',
+    fix: 'choose another id, or leave it out and let pushsim pick one',
+  },
+  APP_ALREADY_INSTALLED: {
+    status: 409,
+    meaning: 'this bundle id is already installed on the device',
+    fix: 'uninstall it first (DELETE /api/apps/{id}), or use the installed app',
+  },
+  APP_NOT_FOUND: {
+    status: 404,
+    meaning: 'no app has this id',
+    fix: 'list apps with GET /api/apps, or install one with POST /api/devices/{id}/apps',
+  },
+  PROFILE_PLATFORM_MISMATCH: {
+    status: 400,
+    meaning: 'the SDK profile belongs to the other platform',
+    fix: 'install native-ios apps on iOS devices and native-android apps on Android devices',
+  },
+  TOKEN_IN_USE: {
+    status: 409,
+    meaning: 'the token is already assigned to another app',
+    fix: 'leave the token out so pushsim issues a fresh one',
+  },
   // Lifecycle
-  UNKNOWN_LIFECYCLE_EVENT: { status: 400, meaning: 'the event is not one of the platform\'s lifecycle events', fix: 'use one of the events GET /api/lifecycle lists for the platform' },
-  EVENT_NOT_APPLICABLE: { status: 409, meaning: 'the lifecycle event does not apply in the app\'s current state', fix: 'bring the app to a state where it applies (PUT /api/apps/{id}/state), as the message says' },
-  STATE_UNREACHABLE: { status: 400, meaning: 'no sequence of lifecycle events leads from the app\'s state to the one asked for', fix: 'ask for one of the states GET /api/lifecycle lists' },
+  UNKNOWN_LIFECYCLE_EVENT: {
+    status: 400,
+    meaning: "the event is not one of the platform's lifecycle events",
+    fix: 'use one of the events GET /api/lifecycle lists for the platform',
+  },
+  EVENT_NOT_APPLICABLE: {
+    status: 409,
+    meaning: "the lifecycle event does not apply in the app's current state",
+    fix: 'bring the app to a state where it applies (PUT /api/apps/{id}/state), as the message says',
+  },
+  STATE_UNREACHABLE: {
+    status: 400,
+    meaning: "no sequence of lifecycle events leads from the app's state to the one asked for",
+    fix: 'ask for one of the states GET /api/lifecycle lists',
+  },
   // Pushes
-  UNKNOWN_TOKEN: { status: 404, meaning: 'no installed app owns this token', fix: 'install and register an app (POST /api/devices/{id}/apps) and send to one of its tokens' },
-  TOKEN_UNREGISTERED: { status: 410, meaning: 'the app that owned this token was uninstalled', fix: 'stop sending to the token, as a server does after APNs answers 410 Unregistered' },
-  PUSH_NOT_FOUND: { status: 404, meaning: 'no push with this id is in the ledger (or it was not sent to this app)', fix: 'list pushes with GET /api/pushes (?app=<id> for one app\'s)' },
-  NOT_DISPLAYED: { status: 409, meaning: 'the push shows no notification, so there is nothing to tap', fix: 'tap a push whose fate is displayed (or delivered with a banner)' },
+  UNKNOWN_TOKEN: {
+    status: 404,
+    meaning: 'no installed app owns this token',
+    fix: 'install and register an app (POST /api/devices/{id}/apps) and send to one of its tokens',
+  },
+  TOKEN_UNREGISTERED: {
+    status: 410,
+    meaning: 'the app that owned this token was uninstalled',
+    fix: 'stop sending to the token, as a server does after APNs answers 410 Unregistered',
+  },
+  PUSH_NOT_FOUND: {
+    status: 404,
+    meaning: 'no push with this id is in the ledger (or it was not sent to this app)',
+    fix: "list pushes with GET /api/pushes (?app=<id> for one app's)",
+  },
+  NOT_DISPLAYED: {
+    status: 409,
+    meaning: 'the push shows no notification, so there is nothing to tap',
+    fix: 'tap a push whose fate is displayed (or delivered with a banner)',
+  },
   // The clock and the control plane
-  CLOCK_NOT_VIRTUAL: { status: 409, meaning: 'the clock is real, so it cannot be advanced', fix: 'start pushsim with --virtual-clock (or startSimulator({ clock: "virtual" }))' },
-  NO_CA: { status: 404, meaning: 'this control app was built without a CA', fix: 'use startSimulator(), which passes its own, or createControlApp({ caPem })' },
-  PORT_IN_USE: { status: 500, meaning: 'a port pushsim should listen on is already in use', fix: 'stop whatever holds it, or choose another port with the flag the message names (0 picks a free one)' },
-  PORT_FORBIDDEN: { status: 500, meaning: 'pushsim may not listen on this port', fix: 'pick a port above 1023 with the flag the message names' },
+  CLOCK_NOT_VIRTUAL: {
+    status: 409,
+    meaning: 'the clock is real, so it cannot be advanced',
+    fix: 'start pushsim with --virtual-clock (or startSimulator({ clock: "virtual" }))',
+  },
+  NO_CA: {
+    status: 404,
+    meaning: 'this control app was built without a CA',
+    fix: 'use startSimulator(), which passes its own, or createControlApp({ caPem })',
+  },
+  PORT_IN_USE: {
+    status: 500,
+    meaning: 'a port pushsim should listen on is already in use',
+    fix: 'stop whatever holds it, or choose another port with the flag the message names (0 picks a free one)',
+  },
+  PORT_FORBIDDEN: {
+    status: 500,
+    meaning: 'pushsim may not listen on this port',
+    fix: 'pick a port above 1023 with the flag the message names',
+  },
   // Fault injection
-  UNKNOWN_REASON: { status: 400, meaning: 'the fault names a reason the service does not have', fix: 'use a reason GET /api/apns/reasons or GET /api/fcm/errors lists' },
+  UNKNOWN_REASON: {
+    status: 400,
+    meaning: 'the fault names a reason the service does not have',
+    fix: 'use a reason GET /api/apns/reasons or GET /api/fcm/errors lists',
+  },
   INVALID_PROBABILITY: { status: 400, meaning: 'a probability outside 0..1', fix: 'give a number between 0 and 1' },
   EMPTY_FAULT: { status: 400, meaning: 'the fault does nothing', fix: 'give a reason, a drop or a delayMs' },
-  FAULT_NOT_FOUND: { status: 404, meaning: 'no injected fault has this id', fix: 'list faults with GET /api/apns/faults or GET /api/fcm/faults' },
+  FAULT_NOT_FOUND: {
+    status: 404,
+    meaning: 'no injected fault has this id',
+    fix: 'list faults with GET /api/apns/faults or GET /api/fcm/faults',
+  },
   // APNs
-  INVALID_KEY_ID: { status: 400, meaning: 'the key id is not 10 upper-case letters or digits, as Apple\'s are', fix: 'give a 10-character key id like "ABC123DEFG", or leave it out to mint one' },
-  INVALID_TEAM_ID: { status: 400, meaning: 'the team id is not 10 upper-case letters or digits, as Apple\'s are', fix: 'give a 10-character team id like "TEAM123456", or leave it out to mint one' },
-  INVALID_KEY: { status: 400, meaning: 'the key is not a P-256 (ES256) key in PEM', fix: 'give the .p8 file\'s contents (or its public key), or leave key out to mint one' },
+  INVALID_KEY_ID: {
+    status: 400,
+    meaning: "the key id is not 10 upper-case letters or digits, as Apple's are",
+    fix: 'give a 10-character key id like "ABC123DEFG", or leave it out to mint one',
+  },
+  INVALID_TEAM_ID: {
+    status: 400,
+    meaning: "the team id is not 10 upper-case letters or digits, as Apple's are",
+    fix: 'give a 10-character team id like "TEAM123456", or leave it out to mint one',
+  },
+  INVALID_KEY: {
+    status: 400,
+    meaning: 'the key is not a P-256 (ES256) key in PEM',
+    fix: "give the .p8 file's contents (or its public key), or leave key out to mint one",
+  },
   KEY_NOT_FOUND: { status: 404, meaning: 'no APNs signing key has this id', fix: 'list keys with GET /api/apns/keys' },
   // FCM
-  UNKNOWN_PROJECT: { status: 404, meaning: 'the Firebase project is not served', fix: 'add it with POST /api/fcm/projects' },
-  TOO_MANY_TOPICS: { status: 400, meaning: 'an app instance may subscribe to at most 2000 topics', fix: 'unsubscribe from topics it no longer needs' },
-  TOPICS_UNAVAILABLE: { status: 501, meaning: 'this simulator runs without the FCM service, so there are no topics', fix: 'start pushsim with FCM on (the default)' },
-  NO_FCM_TOKEN: { status: 400, meaning: 'the app has no FCM token, and topics need one', fix: 'use an app with an FCM token (an rn-firebase or native-android app on a device with Google Play services)' },
+  UNKNOWN_PROJECT: {
+    status: 404,
+    meaning: 'the Firebase project is not served',
+    fix: 'add it with POST /api/fcm/projects',
+  },
+  TOO_MANY_TOPICS: {
+    status: 400,
+    meaning: 'an app instance may subscribe to at most 2000 topics',
+    fix: 'unsubscribe from topics it no longer needs',
+  },
+  TOPICS_UNAVAILABLE: {
+    status: 501,
+    meaning: 'this simulator runs without the FCM service, so there are no topics',
+    fix: 'start pushsim with FCM on (the default)',
+  },
+  NO_FCM_TOKEN: {
+    status: 400,
+    meaning: 'the app has no FCM token, and topics need one',
+    fix: 'use an app with an FCM token (an rn-firebase or native-android app on a device with Google Play services)',
+  },
   // ZPNs / ZIM
-  INVALID_RESOURCES_ID: { status: 400, meaning: 'a resourcesID must be 1–32 characters', fix: 'give a shorter (or non-empty) resourcesID' },
-  TOO_MANY_STRATEGIES: { status: 409, meaning: 'the project has as many resourcesIDs as ZEGO allows', fix: 'remove one (DELETE /api/zpns/strategies/{resourcesID}), or raise zpns.strategyLimit' },
-  UNKNOWN_PRESET: { status: 400, meaning: 'no push-strategy preset has this name', fix: 'use a preset GET /api/zpns/presets lists' },
-  STRATEGY_NOT_FOUND: { status: 404, meaning: 'no push strategy has this resourcesID', fix: 'list strategies with GET /api/zpns/strategies' },
-  NOT_A_ZPNS_APP: { status: 400, meaning: 'ZIM logins need an app with the zpns-rn SDK profile', fix: 'log in a zpns-rn app' },
-  UNSUPPORTED_CONVERSATION: { status: 400, meaning: 'only peer conversations (conversationType 0) are simulated', fix: 'send with conversationType 0' },
+  INVALID_RESOURCES_ID: {
+    status: 400,
+    meaning: 'a resourcesID must be 1–32 characters',
+    fix: 'give a shorter (or non-empty) resourcesID',
+  },
+  TOO_MANY_STRATEGIES: {
+    status: 409,
+    meaning: 'the project has as many resourcesIDs as ZEGO allows',
+    fix: 'remove one (DELETE /api/zpns/strategies/{resourcesID}), or raise zpns.strategyLimit',
+  },
+  UNKNOWN_PRESET: {
+    status: 400,
+    meaning: 'no push-strategy preset has this name',
+    fix: 'use a preset GET /api/zpns/presets lists',
+  },
+  STRATEGY_NOT_FOUND: {
+    status: 404,
+    meaning: 'no push strategy has this resourcesID',
+    fix: 'list strategies with GET /api/zpns/strategies',
+  },
+  NOT_A_ZPNS_APP: {
+    status: 400,
+    meaning: 'ZIM logins need an app with the zpns-rn SDK profile',
+    fix: 'log in a zpns-rn app',
+  },
+  UNSUPPORTED_CONVERSATION: {
+    status: 400,
+    meaning: 'only peer conversations (conversationType 0) are simulated',
+    fix: 'send with conversationType 0',
+  },
   // The client-shim protocol (ws /api/shim; docs/shim-protocol.md)
-  INVALID_MESSAGE: { status: 400, meaning: 'a shim message is missing a field or has one of the wrong type', fix: 'send the message as docs/shim-protocol.md describes it; the error names the field' },
-  UNKNOWN_MESSAGE: { status: 400, meaning: 'the shim message type is not one the protocol has', fix: 'send one of hello, register, lifecycle, ack, complete, tap, sync, subscribe, unsubscribe' },
-  PROTOCOL_MISMATCH: { status: 400, meaning: 'the shim speaks another protocol version than the simulator', fix: 'use the client shim of the same pushsim version' },
-  INVALID_HELLO: { status: 400, meaning: 'a hello names neither an app nor a device and app to create', fix: 'send appId, or device and app' },
-  ALREADY_BOUND: { status: 409, meaning: 'the shim connection already speaks for an app', fix: 'open another connection for another app' },
+  INVALID_MESSAGE: {
+    status: 400,
+    meaning: 'a shim message is missing a field or has one of the wrong type',
+    fix: 'send the message as docs/shim-protocol.md describes it; the error names the field',
+  },
+  UNKNOWN_MESSAGE: {
+    status: 400,
+    meaning: 'the shim message type is not one the protocol has',
+    fix: 'send one of hello, register, lifecycle, ack, complete, tap, sync, subscribe, unsubscribe',
+  },
+  PROTOCOL_MISMATCH: {
+    status: 400,
+    meaning: 'the shim speaks another protocol version than the simulator',
+    fix: 'use the client shim of the same pushsim version',
+  },
+  INVALID_HELLO: {
+    status: 400,
+    meaning: 'a hello names neither an app nor a device and app to create',
+    fix: 'send appId, or device and app',
+  },
+  ALREADY_BOUND: {
+    status: 409,
+    meaning: 'the shim connection already speaks for an app',
+    fix: 'open another connection for another app',
+  },
   NOT_BOUND: { status: 409, meaning: 'the shim connection has not sent its hello yet', fix: 'send hello first' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
@@ -79,7 +255,9 @@ export const ERROR_CATALOGUE = {
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
 /** Each code by name, for call sites: `new SimulatorError(ErrorCodes.DEVICE_NOT_FOUND, …)`. */
-export const ErrorCodes = Object.freeze(Object.fromEntries(Object.keys(ERROR_CATALOGUE).map((code) => [code, code]))) as { readonly [C in ErrorCode]: C };
+export const ErrorCodes = Object.freeze(
+  Object.fromEntries(Object.keys(ERROR_CATALOGUE).map((code) => [code, code])),
+) as { readonly [C in ErrorCode]: C };
 
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code);
@@ -87,5 +265,10 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 
 /** The catalogue as a list, as GET /api/errors serves it and docs/control-api.md renders it. */
 export function errorCatalogue(): { code: ErrorCode; status: number; meaning: string; fix: string }[] {
-  return (Object.entries(ERROR_CATALOGUE) as [ErrorCode, ErrorCodeSpec][]).map(([code, spec]) => ({ code, status: spec.status, meaning: spec.meaning, fix: spec.fix }));
+  return (Object.entries(ERROR_CATALOGUE) as [ErrorCode, ErrorCodeSpec][]).map(([code, spec]) => ({
+    code,
+    status: spec.status,
+    meaning: spec.meaning,
+    fix: spec.fix,
+  }));
 }

@@ -8,15 +8,22 @@ export class EventBus<Events extends Record<string, unknown>> {
 
   on<K extends keyof Events>(type: K, listener: Listener<Events[K]>): () => void {
     let set = this.listeners.get(type);
-    if (!set) { set = new Set(); this.listeners.set(type, set); }
+    if (!set) {
+      set = new Set();
+      this.listeners.set(type, set);
+    }
     set.add(listener as Listener<never>);
-    return () => { set!.delete(listener as Listener<never>); };
+    return () => {
+      set!.delete(listener as Listener<never>);
+    };
   }
 
   /** Subscribes to every event; used by feeds that forward everything. */
   onAny(listener: <K extends keyof Events>(type: K, payload: Events[K]) => void): () => void {
     this.anyListeners.add(listener as (type: keyof Events, payload: Events[keyof Events]) => void);
-    return () => { this.anyListeners.delete(listener as (type: keyof Events, payload: Events[keyof Events]) => void); };
+    return () => {
+      this.anyListeners.delete(listener as (type: keyof Events, payload: Events[keyof Events]) => void);
+    };
   }
 
   /** Whether anyone listens to `type`; lets hot paths skip building an event nobody reads. */
@@ -32,6 +39,10 @@ export class EventBus<Events extends Record<string, unknown>> {
   }
 
   private safely(run: () => void): void {
-    try { run(); } catch (error) { console.error('[pushsim] an event subscriber threw; the other subscribers still ran:', error); }
+    try {
+      run();
+    } catch (error) {
+      console.error('[pushsim] an event subscriber threw; the other subscribers still ran:', error);
+    }
   }
 }

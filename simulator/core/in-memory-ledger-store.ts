@@ -3,15 +3,29 @@
 import { FATE_NAMES, type Fate, type FateName } from './fate.js';
 import type { Push } from './push.js';
 import {
-  matchesLedgerQuery, type Ledger, type LedgerAddress, type LedgerContext, type LedgerEntry, type LedgerNote, type LedgerObserver,
-  type LedgerPage, type LedgerQuery, type LedgerReceipt,
+  matchesLedgerQuery,
+  type Ledger,
+  type LedgerAddress,
+  type LedgerContext,
+  type LedgerEntry,
+  type LedgerNote,
+  type LedgerObserver,
+  type LedgerPage,
+  type LedgerQuery,
+  type LedgerReceipt,
 } from './ledger.js';
 
 /** The default ledger store (SimulationOptions.ledger). */
-export const createInMemoryLedger = (context: Partial<LedgerContext> = {}): Ledger => new InMemoryLedger(context.limit ?? 100_000);
+export const createInMemoryLedger = (context: Partial<LedgerContext> = {}): Ledger =>
+  new InMemoryLedger(context.limit ?? 100_000);
 
 /** The store's own, writable view of an entry. */
-interface EntryRecord extends LedgerEntry { fate: Fate; history: Fate[]; notes: LedgerNote[]; receipts: LedgerReceipt[] }
+interface EntryRecord extends LedgerEntry {
+  fate: Fate;
+  history: Fate[];
+  notes: LedgerNote[];
+  receipts: LedgerReceipt[];
+}
 
 class InMemoryLedger implements Ledger {
   private readonly entries = new Map<string, EntryRecord>();
@@ -29,7 +43,17 @@ class InMemoryLedger implements Ledger {
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
     const fate: Fate = { ...first, at: push.acceptedAt };
-    const entry: EntryRecord = { id: push.id, provider: push.provider, token: push.token, ...address, push, fate, history: [fate], notes: [], receipts: [] };
+    const entry: EntryRecord = {
+      id: push.id,
+      provider: push.provider,
+      token: push.token,
+      ...address,
+      push,
+      fate,
+      history: [fate],
+      notes: [],
+      receipts: [],
+    };
     if (!this.entries.has(push.id)) this.order.push(push.id);
     this.entries.set(push.id, entry);
     this.evictOldest();
@@ -60,7 +84,9 @@ class InMemoryLedger implements Ledger {
     for (const observer of this.observers) observer.received?.(id, receipt);
   }
 
-  get(id: string): LedgerEntry | undefined { return this.entries.get(id); }
+  get(id: string): LedgerEntry | undefined {
+    return this.entries.get(id);
+  }
 
   list(query: LedgerQuery = {}): LedgerEntry[] {
     const result: LedgerEntry[] = [];
@@ -70,7 +96,8 @@ class InMemoryLedger implements Ledger {
 
   page(query: LedgerQuery & { before?: number } = {}): LedgerPage {
     const entries: LedgerEntry[] = [];
-    const start = Math.min(this.order.length, query.before === undefined ? this.order.length : query.before - this.base) - 1;
+    const start =
+      Math.min(this.order.length, query.before === undefined ? this.order.length : query.before - this.base) - 1;
     for (let i = start; i >= this.head; i--) {
       const entry = this.entries.get(this.order[i]!);
       if (!entry || !matchesLedgerQuery(entry, query)) continue;
@@ -86,18 +113,32 @@ class InMemoryLedger implements Ledger {
     return counts;
   }
 
-  get size(): number { return this.entries.size; }
+  get size(): number {
+    return this.entries.size;
+  }
 
-  clear(): void { this.entries.clear(); this.base += this.order.length; this.order = []; this.head = 0; }
+  clear(): void {
+    this.entries.clear();
+    this.base += this.order.length;
+    this.order = [];
+    this.head = 0;
+  }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.
   subscribe(observer: LedgerObserver): () => void {
     this.observers = [...this.observers, observer];
-    return () => { this.observers = this.observers.filter((o) => o !== observer); };
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
   }
 
   private evictOldest(): void {
-    while (this.entries.size > this.limit && this.head < this.order.length) this.entries.delete(this.order[this.head++]!);
-    if (this.head > 4096 && this.head * 2 > this.order.length) { this.order = this.order.slice(this.head); this.base += this.head; this.head = 0; }
+    while (this.entries.size > this.limit && this.head < this.order.length)
+      this.entries.delete(this.order[this.head++]!);
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.base += this.head;
+      this.head = 0;
+    }
   }
 }

@@ -17,7 +17,10 @@ const DEFAULT_SDK_VERSION: Record<SdkProfile, string> = {
   'rn-firebase': '26.4.0',
 };
 
-const DEFAULT_CONDITIONS = { ios: Object.freeze(defaultConditions('ios')), android: Object.freeze(defaultConditions('android')) };
+const DEFAULT_CONDITIONS = {
+  ios: Object.freeze(defaultConditions('ios')),
+  android: Object.freeze(defaultConditions('android')),
+};
 const DEFAULT_DEVICE_NAME = { ios: 'iPhone', android: 'Pixel' } as const;
 
 class InMemoryRegistry implements Registry {
@@ -41,14 +44,21 @@ class InMemoryRegistry implements Registry {
 
   createDevice(input: CreateDeviceInput): Device {
     const id = input.id ?? `dev-${this.nextDevice++}`;
-    if (this.devices.has(id)) throw new SimulatorError(ErrorCodes.DEVICE_EXISTS, `a device with id "${id}" already exists; choose another id or leave it out`, 'id');
+    if (this.devices.has(id))
+      throw new SimulatorError(
+        ErrorCodes.DEVICE_EXISTS,
+        `a device with id "${id}" already exists; choose another id or leave it out`,
+        'id',
+      );
     const device: Device = {
       id,
       platform: input.platform,
       osVersion: input.osVersion ?? DEFAULT_OS_VERSION[input.platform],
       name: input.name ?? DEFAULT_DEVICE_NAME[input.platform],
       // Devices on default conditions share one frozen object; setConditions gives a device its own copy.
-      conditions: input.conditions ? { ...defaultConditions(input.platform), ...input.conditions } : DEFAULT_CONDITIONS[input.platform],
+      conditions: input.conditions
+        ? { ...defaultConditions(input.platform), ...input.conditions }
+        : DEFAULT_CONDITIONS[input.platform],
       createdAt: this.now(),
     };
     if (input.manufacturer) device.manufacturer = input.manufacturer;
@@ -57,15 +67,24 @@ class InMemoryRegistry implements Registry {
     return device;
   }
 
-  device(id: string): Device | undefined { return this.devices.get(id); }
+  device(id: string): Device | undefined {
+    return this.devices.get(id);
+  }
 
   requireDevice(id: string): Device {
     const device = this.devices.get(id);
-    if (!device) throw new SimulatorError(ErrorCodes.DEVICE_NOT_FOUND, `no device "${id}"; list devices with GET /api/devices`, 'deviceId');
+    if (!device)
+      throw new SimulatorError(
+        ErrorCodes.DEVICE_NOT_FOUND,
+        `no device "${id}"; list devices with GET /api/devices`,
+        'deviceId',
+      );
     return device;
   }
 
-  listDevices(): Device[] { return [...this.devices.values()]; }
+  listDevices(): Device[] {
+    return [...this.devices.values()];
+  }
 
   setConditions(deviceId: string, changed: Partial<DeviceConditions>): Device {
     const device = this.requireDevice(deviceId);
@@ -85,10 +104,19 @@ class InMemoryRegistry implements Registry {
   install(input: InstallAppInput): InstalledApp {
     const device = this.requireDevice(input.deviceId);
     const id = input.id ?? `app-${this.nextApp++}`;
-    if (this.apps.has(id)) throw new SimulatorError(ErrorCodes.APP_EXISTS, `an app with id "${id}" already exists; choose another id or leave it out`, 'id');
+    if (this.apps.has(id))
+      throw new SimulatorError(
+        ErrorCodes.APP_EXISTS,
+        `an app with id "${id}" already exists; choose another id or leave it out`,
+        'id',
+      );
     const onDevice = this.appsByDevice.get(device.id) ?? [];
     if (onDevice.some((appId) => this.apps.get(appId)!.bundleId === input.bundleId)) {
-      throw new SimulatorError(ErrorCodes.APP_ALREADY_INSTALLED, `"${input.bundleId}" is already installed on ${device.id}; uninstall it first`, 'bundleId');
+      throw new SimulatorError(
+        ErrorCodes.APP_ALREADY_INSTALLED,
+        `"${input.bundleId}" is already installed on ${device.id}; uninstall it first`,
+        'bundleId',
+      );
     }
     const app: InstalledApp = {
       id,
@@ -111,11 +139,14 @@ class InMemoryRegistry implements Registry {
     return app;
   }
 
-  app(id: string): InstalledApp | undefined { return this.apps.get(id); }
+  app(id: string): InstalledApp | undefined {
+    return this.apps.get(id);
+  }
 
   requireApp(id: string): InstalledApp {
     const app = this.apps.get(id);
-    if (!app) throw new SimulatorError(ErrorCodes.APP_NOT_FOUND, `no app "${id}"; list apps with GET /api/apps`, 'appId');
+    if (!app)
+      throw new SimulatorError(ErrorCodes.APP_NOT_FOUND, `no app "${id}"; list apps with GET /api/apps`, 'appId');
     return app;
   }
 
@@ -124,7 +155,9 @@ class InMemoryRegistry implements Registry {
     return (this.appsByDevice.get(deviceId) ?? []).map((id) => this.apps.get(id)!);
   }
 
-  get appCount(): number { return this.apps.size; }
+  get appCount(): number {
+    return this.apps.size;
+  }
 
   register(appId: string): AppTokens {
     const app = this.requireApp(appId);
@@ -151,7 +184,8 @@ class InMemoryRegistry implements Registry {
   assignToken(appId: string, kind: string, token: string): void {
     const app = this.requireApp(appId);
     const owner = this.tokens.get(token);
-    if (owner && owner !== appId) throw new SimulatorError(ErrorCodes.TOKEN_IN_USE, `token is already assigned to ${owner}`, 'token');
+    if (owner && owner !== appId)
+      throw new SimulatorError(ErrorCodes.TOKEN_IN_USE, `token is already assigned to ${owner}`, 'token');
     const tokens = app.tokens ?? {};
     if (tokens[kind]) this.tokens.delete(tokens[kind]!);
     tokens[kind] = token;
@@ -168,14 +202,22 @@ class InMemoryRegistry implements Registry {
     return { app, device: this.devices.get(app.deviceId)!, kind };
   }
 
-  uninstalledToken(token: string): UninstalledToken | undefined { return this.uninstalled.get(token); }
+  uninstalledToken(token: string): UninstalledToken | undefined {
+    return this.uninstalled.get(token);
+  }
 
   uninstall(appId: string): InstalledApp {
     const app = this.requireApp(appId);
     const at = this.now();
     for (const [kind, token] of Object.entries(app.tokens ?? {}) as [string, string][]) {
       this.tokens.delete(token);
-      this.uninstalled.set(token, { kind, appId, bundleId: app.bundleId, environment: app.environment, uninstalledAt: at });
+      this.uninstalled.set(token, {
+        kind,
+        appId,
+        bundleId: app.bundleId,
+        environment: app.environment,
+        uninstalledAt: at,
+      });
     }
     this.apps.delete(appId);
     const onDevice = this.appsByDevice.get(app.deviceId);
@@ -192,7 +234,12 @@ class InMemoryRegistry implements Registry {
   }
 
   clear(): void {
-    this.devices.clear(); this.apps.clear(); this.appsByDevice.clear(); this.tokens.clear(); this.uninstalled.clear();
-    this.nextDevice = 1; this.nextApp = 1;
+    this.devices.clear();
+    this.apps.clear();
+    this.appsByDevice.clear();
+    this.tokens.clear();
+    this.uninstalled.clear();
+    this.nextDevice = 1;
+    this.nextApp = 1;
   }
 }

@@ -1,4 +1,5 @@
-// An app installed on a simulated device: its identity, SDK, environment, lifecycle state and the tokens that address it.
+// An app installed on a simulated device: its identity, SDK, environment, lifecycle state and the tokens that address
+// it.
 
 export type SdkProfile = 'native-ios' | 'native-android' | 'zpns-rn' | 'rn-firebase';
 export const SDK_PROFILES: readonly SdkProfile[] = ['native-ios', 'native-android', 'zpns-rn', 'rn-firebase'];
@@ -12,7 +13,10 @@ export type AppTokens<Kind extends string = string> = { [K in Kind]?: string };
 
 /** Switches where documentation and SDK code disagree; defaults follow the SDK code. */
 export interface FidelityOptions {
-  /** ZPNs: documented Android behaviour (background-but-alive → throughMessageReceived) instead of 2.8.3's headless handler. */
+  /**
+   * ZPNs: documented Android behaviour (background-but-alive → throughMessageReceived) instead of 2.8.3's headless
+   * handler.
+   */
   zpnsDocumentedAndroidBackground?: boolean;
   /** ZPNs: the TS enum's source-type numbering on Android (FCM = 2) instead of the native layer's (FCM = 1). */
   zpnsDocumentedSourceType?: boolean;

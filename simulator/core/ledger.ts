@@ -1,12 +1,21 @@
 // The ledger's contract: every push the simulator sees, its current fate and the history of how it got there. The
-// in-memory store (in-memory-ledger-store.ts) is the default; a compact or shared store can implement the same interface.
+// in-memory store (in-memory-ledger-store.ts) is the default; a compact or shared store can implement the same
+// interface.
 import type { Fate, FateName } from './fate.js';
 import type { ProviderName, Push } from './push.js';
 
-export interface LedgerNote { readonly at: number; readonly note: string }
+export interface LedgerNote {
+  readonly at: number;
+  readonly note: string;
+}
 
 /** What the app's code received: the callback that ran and the message exactly as the listener got it. */
-export interface LedgerReceipt { at: number; callback: string; message?: unknown; durationMs?: number }
+export interface LedgerReceipt {
+  at: number;
+  callback: string;
+  message?: unknown;
+  durationMs?: number;
+}
 
 /** A push as the ledger holds it. Read-only: the ledger's methods are the only way to change it. */
 export interface LedgerEntry {
@@ -26,7 +35,10 @@ export interface LedgerEntry {
 }
 
 /** The device and app a push addresses, when its token resolved. */
-export interface LedgerAddress { deviceId?: string; appId?: string }
+export interface LedgerAddress {
+  deviceId?: string;
+  appId?: string;
+}
 
 export interface LedgerQuery {
   deviceId?: string;
@@ -38,7 +50,10 @@ export interface LedgerQuery {
 }
 
 /** One page, newest first; `next` is the `before` cursor of the next page when older matches remain. */
-export interface LedgerPage { entries: LedgerEntry[]; next?: number }
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  next?: number;
+}
 
 /**
  * Told of every change, in the order the ledger made them, synchronously. Simulation forwards them to the bus
@@ -59,7 +74,10 @@ export interface LedgerObserver {
  * or on writing to one. Entries past the store's retention are evicted oldest first; `get` then finds nothing.
  */
 export interface Ledger {
-  /** Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it), at `push.acceptedAt`. */
+  /**
+   * Opens an entry for a push with its first fate (`accepted`, or `rejected` when a provider refused it), at
+   * `push.acceptedAt`.
+   */
   open(push: Push, first: Omit<Fate, 'at'>, address?: LedgerAddress): LedgerEntry;
   /** Gives a push its next fate; the old one stays in the history. Throws for a push the ledger does not hold. */
   settle(id: string, fate: Fate): void;
@@ -97,7 +115,11 @@ export type LedgerFactory = (context: LedgerContext) => Ledger;
 
 /** Whether an entry matches a query's filters (its `limit` aside); for stores that filter in process. */
 export function matchesLedgerQuery(entry: LedgerEntry, query: LedgerQuery): boolean {
-  return (!query.deviceId || entry.deviceId === query.deviceId) && (!query.appId || entry.appId === query.appId)
-    && (!query.provider || entry.provider === query.provider) && (!query.fate || entry.fate.name === query.fate)
-    && (!query.token || entry.token === query.token);
+  return (
+    (!query.deviceId || entry.deviceId === query.deviceId) &&
+    (!query.appId || entry.appId === query.appId) &&
+    (!query.provider || entry.provider === query.provider) &&
+    (!query.fate || entry.fate.name === query.fate) &&
+    (!query.token || entry.token === query.token)
+  );
 }

@@ -1,6 +1,9 @@
 // The normalised push every provider hands to the router, whatever wire protocol it arrived on.
 
-/** The service a push came in through: a service module's name (`apns`, `fcm`, `zpns`...) or `native` (POST /api/pushes). */
+/**
+ * The service a push came in through: a service module's name (`apns`, `fcm`, `zpns`...) or `native` (POST
+ * /api/pushes).
+ */
 export type ProviderName = string;
 
 /**
@@ -18,7 +21,14 @@ export const VENDOR_CHANNELS: readonly Channel[] = ['hms', 'xiaomi', 'oppo', 'vi
  * iOS: `alert`, `background` (content-available only), `alert+background`, `voip`.
  * Android (FCM): `notification`, `data`, `notification+data`.
  */
-export type PushKind = 'alert' | 'background' | 'alert+background' | 'voip' | 'notification' | 'data' | 'notification+data';
+export type PushKind =
+  | 'alert'
+  | 'background'
+  | 'alert+background'
+  | 'voip'
+  | 'notification'
+  | 'data'
+  | 'notification+data';
 export const IOS_PUSH_KINDS: readonly PushKind[] = ['alert', 'background', 'alert+background', 'voip'];
 export const ANDROID_PUSH_KINDS: readonly PushKind[] = ['notification', 'data', 'notification+data'];
 
@@ -33,7 +43,10 @@ export interface Push {
   token: string;
   kind: PushKind;
   priority: PushPriority;
-  /** Absolute expiry in clock ms; 0 = deliver now or never (APNs `apns-expiration: 0`, FCM ttl 0); absent = service default. */
+  /**
+   * Absolute expiry in clock ms; 0 = deliver now or never (APNs `apns-expiration: 0`, FCM ttl 0); absent = service
+   * default.
+   */
   expiresAt?: number;
   collapseId?: string;
   /** The payload the app sees: APNs userInfo (with `aps`) or FCM `{ data, notification }`. */

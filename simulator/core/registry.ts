@@ -1,9 +1,17 @@
 // The registry's contract: simulated devices, installed apps and the tokens that address them, as every caller reaches
-// them. The in-memory store (in-memory-registry-store.ts) is the default; a shared store can implement the same interface.
+// them. The in-memory store (in-memory-registry-store.ts) is the default; a shared store can implement the same
+// interface.
 import type { EventBus } from './event-bus.js';
 import type { SimulatorEvents } from './simulator-events.js';
 import type { Device, DeviceConditions, Platform, Manufacturer } from './device.js';
-import type { AppTokens, InstalledApp, SdkProfile, ApnsEnvironment, UninstalledToken, FidelityOptions } from './installed-app.js';
+import type {
+  AppTokens,
+  InstalledApp,
+  SdkProfile,
+  ApnsEnvironment,
+  UninstalledToken,
+  FidelityOptions,
+} from './installed-app.js';
 import type { TokenKind } from './token-issuer.js';
 
 export interface CreateDeviceInput {
@@ -30,7 +38,11 @@ export interface InstallAppInput {
 }
 
 /** What a token addresses; `kind` is the token kind (`apns`, `fcm`...) the app holds it as. */
-export interface TokenAddress { app: InstalledApp; device: Device; kind: string }
+export interface TokenAddress {
+  app: InstalledApp;
+  device: Device;
+  kind: string;
+}
 
 /**
  * Devices, apps and tokens. What a read returns is the record as it is now: change it only through these methods
@@ -51,7 +63,10 @@ export interface Registry {
   /** Uninstalls every app on the device, then removes it. */
   removeDevice(deviceId: string): void;
 
-  /** A new app on a device; `id` defaults to `app-<n>`. Throws APP_EXISTS, or APP_ALREADY_INSTALLED for a bundle id the device has. */
+  /**
+   * A new app on a device; `id` defaults to `app-<n>`. Throws APP_EXISTS, or APP_ALREADY_INSTALLED for a bundle id the
+   * device has.
+   */
   install(input: InstallAppInput): InstalledApp;
   app(id: string): InstalledApp | undefined;
   /** The app, or APP_NOT_FOUND. */
@@ -66,7 +81,9 @@ export interface Registry {
    * left out with the SDK's error in the app's `registrationErrors`; registering once it is available issues it.
    */
   register(appId: string): AppTokens;
-  /** Declares a token for an app (scenarios and tests that want a known token); TOKEN_IN_USE when another app holds it. */
+  /**
+   * Declares a token for an app (scenarios and tests that want a known token); TOKEN_IN_USE when another app holds it.
+   */
   assignToken(appId: string, kind: string, token: string): void;
   /** The app and device a token addresses, or undefined when no installed app owns it. */
   resolveToken(token: string): TokenAddress | undefined;

@@ -1,4 +1,5 @@
-// mulberry32: a small, fast, seedable generator; the same seed gives the same sequence, so a chaotic run can be replayed.
+// mulberry32: a small, fast, seedable generator; the same seed gives the same sequence, so a chaotic run can be
+// replayed.
 
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

@@ -1,10 +1,13 @@
-// Issues the addresses of an app install: APNs device tokens, FCM registration tokens and ZPNs pushIDs, shaped like the real ones,
-// and the token kinds (which app gets which token) the service modules declare and the registry issues.
+// Issues the addresses of an app install: APNs device tokens, FCM registration tokens and ZPNs pushIDs, shaped like the
+// real ones, and the token kinds (which app gets which token) the service modules declare and the registry issues.
 import { randomBytes } from 'node:crypto';
 import type { Device } from './device.js';
 import type { InstalledApp } from './installed-app.js';
 
-/** A kind of token a service issues to an app and resolves back to it (`apns`, `fcm`, `zpns`; a service module declares it). */
+/**
+ * A kind of token a service issues to an app and resolves back to it (`apns`, `fcm`, `zpns`; a service module declares
+ * it).
+ */
 export interface TokenKind {
   /** Its key in `InstalledApp.tokens`. */
   readonly name: string;
@@ -44,7 +47,11 @@ export function issueZpnsPushId(): string {
 export const APNS_TOKEN_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 /** An APNs device token: every iOS app. */
-export const APNS_TOKEN_KIND: TokenKind = { name: 'apns', isWantedBy: (_app, device) => device.platform === 'ios', issue: issueApnsToken };
+export const APNS_TOKEN_KIND: TokenKind = {
+  name: 'apns',
+  isWantedBy: (_app, device) => device.platform === 'ios',
+  issue: issueApnsToken,
+};
 
 /**
  * An FCM registration token: every Android app, and iOS apps on RN Firebase. FirebaseMessaging.getToken() needs Google
@@ -54,12 +61,17 @@ export const APNS_TOKEN_KIND: TokenKind = { name: 'apns', isWantedBy: (_app, dev
 export const FCM_TOKEN_KIND: TokenKind = {
   name: 'fcm',
   isWantedBy: (app, device) => device.platform === 'android' || app.sdkProfile === 'rn-firebase',
-  unavailable: (_app, device) => (device.platform === 'android' && !device.conditions.hasGoogleServices ? 'SERVICE_NOT_AVAILABLE' : undefined),
+  unavailable: (_app, device) =>
+    device.platform === 'android' && !device.conditions.hasGoogleServices ? 'SERVICE_NOT_AVAILABLE' : undefined,
   issue: issueFcmToken,
 };
 
 /** A ZPNs pushID: apps on the ZPNs React Native SDK. */
-export const ZPNS_TOKEN_KIND: TokenKind = { name: 'zpns', isWantedBy: (app) => app.sdkProfile === 'zpns-rn', issue: issueZpnsPushId };
+export const ZPNS_TOKEN_KIND: TokenKind = {
+  name: 'zpns',
+  isWantedBy: (app) => app.sdkProfile === 'zpns-rn',
+  issue: issueZpnsPushId,
+};
 
 /**
  * The token kinds of a bare `new Simulation()`; startSimulator() passes its service modules' kinds instead

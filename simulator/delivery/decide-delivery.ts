@@ -44,29 +44,53 @@ export interface Outcome {
 export const ZPNS_SILENT_PUSH_MIN_VERSION = '2.3.3';
 
 /** The `decide` rows that are not platform, vendor or SDK rows: a kind of the other platform, no row, no permission. */
-export interface DecideFacts { kindExists: boolean; matched: boolean; shows: boolean; notificationsBlocked: boolean }
+export interface DecideFacts {
+  kindExists: boolean;
+  matched: boolean;
+  shows: boolean;
+  notificationsBlocked: boolean;
+}
 export const DECIDE_RULES = [
   stageRule<DecideFacts>({
-    id: 'decide.push-kind-mismatch', stage: 'decide',
-    condition: 'The push kind does not exist on the device\'s platform (an APNs background push to an Android app, an FCM data message to an iOS app).',
-    when: (f) => !f.kindExists, outcome: { fate: 'dropped', reason: 'this push kind does not exist on the platform' },
+    id: 'decide.push-kind-mismatch',
+    stage: 'decide',
+    condition:
+      "The push kind does not exist on the device's platform (an APNs background push to an Android app, an FCM data message to an iOS app).",
+    when: (f) => !f.kindExists,
+    outcome: { fate: 'dropped', reason: 'this push kind does not exist on the platform' },
     source: ['docs/reference/apns.md#push-types-and-topic-suffixes', 'docs/reference/fcm.md#message-resource'],
   }),
   stageRule<DecideFacts>({
-    id: 'decide.no-matching-row', stage: 'decide',
-    condition: 'No platform or vendor row covers the push kind in the app\'s state and the device\'s conditions: pushsim drops it and says so.',
-    when: (f) => f.kindExists && !f.matched, outcome: { fate: 'dropped', reason: 'no delivery rule covers this push' },
-    source: ['docs/reference/ios.md#callbacks-by-app-state', 'docs/reference/fcm.md#which-callback-runs'], unconfirmed: true,
+    id: 'decide.no-matching-row',
+    stage: 'decide',
+    condition:
+      "No platform or vendor row covers the push kind in the app's state and the device's conditions: pushsim drops it and says so.",
+    when: (f) => f.kindExists && !f.matched,
+    outcome: { fate: 'dropped', reason: 'no delivery rule covers this push' },
+    source: ['docs/reference/ios.md#callbacks-by-app-state', 'docs/reference/fcm.md#which-callback-runs'],
+    unconfirmed: true,
   }),
   stageRule<DecideFacts>({
-    id: 'decide.notifications-blocked', stage: 'decide',
-    condition: 'The row would show a notification, but the app may not post notifications (iOS authorization, Android 13 POST_NOTIFICATIONS): nothing shows, and a push that would only have shown is dropped.',
+    id: 'decide.notifications-blocked',
+    stage: 'decide',
+    condition:
+      'The row would show a notification, but the app may not post notifications (iOS authorization, Android 13 POST_NOTIFICATIONS): nothing shows, and a push that would only have shown is dropped.',
     when: (f) => f.matched && f.shows && f.notificationsBlocked,
-    outcome: { effect: 'no banner or tray notification; `displayed` becomes `dropped`', reason: 'notifications are not permitted for this app, so the system shows nothing' },
-    source: ['docs/reference/ios.md#notification-authorization', 'docs/reference/android.md#notification-permission-android-13'],
+    outcome: {
+      effect: 'no banner or tray notification; `displayed` becomes `dropped`',
+      reason: 'notifications are not permitted for this app, so the system shows nothing',
+    },
+    source: [
+      'docs/reference/ios.md#notification-authorization',
+      'docs/reference/android.md#notification-permission-android-13',
+    ],
   }),
 ];
-const [KIND_MISMATCH, NO_ROW, NOTIFICATIONS_BLOCKED] = DECIDE_RULES as [typeof DECIDE_RULES[0], typeof DECIDE_RULES[0], typeof DECIDE_RULES[0]];
+const [KIND_MISMATCH, NO_ROW, NOTIFICATIONS_BLOCKED] = DECIDE_RULES as [
+  (typeof DECIDE_RULES)[0],
+  (typeof DECIDE_RULES)[0],
+  (typeof DECIDE_RULES)[0],
+];
 
 export function channelOf(input: Pick<DeliveryInput, 'channel' | 'platform'>): Channel {
   return input.channel ?? PLATFORM_CHANNEL[input.platform];
@@ -75,7 +99,10 @@ export function channelOf(input: Pick<DeliveryInput, 'channel' | 'platform'>): C
 export function situationOf(input: DeliveryInput): DeliverySituation {
   // "Foreground" needs the keyguard unlocked: a locked screen counts as background
   // (docs/reference/fcm.md#what-foreground-means-to-the-sdk, docs/reference/zpns.md#android-fcm-messages).
-  const state = input.platform === 'android' && input.state === 'foreground' && input.conditions.screenLocked ? 'background' : input.state;
+  const state =
+    input.platform === 'android' && input.state === 'foreground' && input.conditions.screenLocked
+      ? 'background'
+      : input.state;
   return { platform: input.platform, kind: input.kind, priority: input.priority, state, conditions: input.conditions };
 }
 
@@ -84,46 +111,72 @@ function holds(when: Partial<Record<string, boolean>> | undefined, test: (name: 
   return Object.entries(when).every(([name, expected]) => test(name) === expected);
 }
 
-export function matchPlatformRule(situation: DeliverySituation, channel: Channel = PLATFORM_CHANNEL[situation.platform]): PlatformRule | undefined {
-  return PLATFORM_RULES.find((rule) =>
-    rule.platform === situation.platform &&
-    rule.channels.includes(channel) &&
-    rule.kinds.includes(situation.kind) &&
-    rule.states.includes(situation.state) &&
-    holds(rule.when, (name) => DELIVERY_CONDITIONS[name as DeliveryConditionName](situation)));
+export function matchPlatformRule(
+  situation: DeliverySituation,
+  channel: Channel = PLATFORM_CHANNEL[situation.platform],
+): PlatformRule | undefined {
+  return PLATFORM_RULES.find(
+    (rule) =>
+      rule.platform === situation.platform &&
+      rule.channels.includes(channel) &&
+      rule.kinds.includes(situation.kind) &&
+      rule.states.includes(situation.state) &&
+      holds(rule.when, (name) => DELIVERY_CONDITIONS[name as DeliveryConditionName](situation)),
+  );
 }
 
 function sdkConditionHolds(name: SdkConditionName, input: DeliveryInput): boolean {
   switch (name) {
-    case 'silentPushUnsupported': return input.sdkProfile === 'zpns-rn' && isVersionBelow(input.sdkVersion, ZPNS_SILENT_PUSH_MIN_VERSION);
-    case 'documentedVariant': return input.fidelity?.zpnsDocumentedAndroidBackground === true;
-    case 'highPriority': return input.priority === 'high';
+    case 'silentPushUnsupported':
+      return input.sdkProfile === 'zpns-rn' && isVersionBelow(input.sdkVersion, ZPNS_SILENT_PUSH_MIN_VERSION);
+    case 'documentedVariant':
+      return input.fidelity?.zpnsDocumentedAndroidBackground === true;
+    case 'highPriority':
+      return input.priority === 'high';
   }
 }
 
-export function matchSdkRule(input: DeliveryInput, situation: DeliverySituation, on: PlatformCallback | 'display'): SdkRule | undefined {
-  return SDK_RULES.find((rule) =>
-    rule.profile === input.sdkProfile &&
-    rule.platform === situation.platform &&
-    rule.on === on &&
-    (!rule.kinds || rule.kinds.includes(situation.kind)) &&
-    (!rule.states || rule.states.includes(situation.state)) &&
-    holds(rule.when, (name) => sdkConditionHolds(name as SdkConditionName, input)));
+export function matchSdkRule(
+  input: DeliveryInput,
+  situation: DeliverySituation,
+  on: PlatformCallback | 'display',
+): SdkRule | undefined {
+  return SDK_RULES.find(
+    (rule) =>
+      rule.profile === input.sdkProfile &&
+      rule.platform === situation.platform &&
+      rule.on === on &&
+      (!rule.kinds || rule.kinds.includes(situation.kind)) &&
+      (!rule.states || rule.states.includes(situation.state)) &&
+      holds(rule.when, (name) => sdkConditionHolds(name as SdkConditionName, input)),
+  );
 }
 
 export function decideDelivery(input: DeliveryInput): Outcome {
   const kinds = input.platform === 'ios' ? IOS_PUSH_KINDS : ANDROID_PUSH_KINDS;
   const channel = channelOf(input);
   if (!kinds.includes(input.kind)) {
-    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [KIND_MISMATCH.id],
-      reason: `a "${input.kind}" push does not exist on ${input.platform}; use one of ${kinds.join(', ')}` };
+    return {
+      fate: 'dropped',
+      callbacks: [],
+      platformCallbacks: [],
+      display: false,
+      ruleIds: [KIND_MISMATCH.id],
+      reason: `a "${input.kind}" push does not exist on ${input.platform}; use one of ${kinds.join(', ')}`,
+    };
   }
   const situation = situationOf(input);
   if (VENDOR_CHANNELS.includes(channel)) return decideVendorDelivery(channel, situation, input.sdkProfile);
   const rule = matchPlatformRule(situation, channel);
   if (!rule) {
-    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
-      reason: `no delivery rule covers a ${input.kind} push on ${channel} to a ${input.platform} app in state ${situation.state}` };
+    return {
+      fate: 'dropped',
+      callbacks: [],
+      platformCallbacks: [],
+      display: false,
+      ruleIds: [NO_ROW.id],
+      reason: `no delivery rule covers a ${input.kind} push on ${channel} to a ${input.platform} app in state ${situation.state}`,
+    };
   }
   const platform = rule.outcome;
   const outcome: Outcome = {
@@ -141,7 +194,10 @@ export function decideDelivery(input: DeliveryInput): Outcome {
   const dropReasons: string[] = [];
   for (const callback of outcome.platformCallbacks) {
     const sdkRule = matchSdkRule(input, situation, callback);
-    if (!sdkRule) { outcome.callbacks.push(callback); continue; }
+    if (!sdkRule) {
+      outcome.callbacks.push(callback);
+      continue;
+    }
     outcome.ruleIds.push(sdkRule.id);
     if (sdkRule.result.callback) outcome.callbacks.push(sdkRule.result.callback);
     else if (sdkRule.result.reason) dropReasons.push(sdkRule.result.reason);
@@ -163,9 +219,17 @@ export function decideDelivery(input: DeliveryInput): Outcome {
   return outcome;
 }
 
-/** The system shows nothing without notification permission, whatever the row says (iOS authorization, POST_NOTIFICATIONS). */
+/**
+ * The system shows nothing without notification permission, whatever the row says (iOS authorization,
+ * POST_NOTIFICATIONS).
+ */
 function blockDisplayWithoutPermission(outcome: Outcome, situation: DeliverySituation): void {
-  const facts = { kindExists: true, matched: true, shows: outcome.display, notificationsBlocked: DELIVERY_CONDITIONS.notificationsBlocked(situation) };
+  const facts = {
+    kindExists: true,
+    matched: true,
+    shows: outcome.display,
+    notificationsBlocked: DELIVERY_CONDITIONS.notificationsBlocked(situation),
+  };
   if (!NOTIFICATIONS_BLOCKED.when(facts)) return;
   outcome.display = false;
   outcome.ruleIds.push(NOTIFICATIONS_BLOCKED.id);
@@ -179,10 +243,22 @@ function blockDisplayWithoutPermission(outcome: Outcome, situation: DeliverySitu
 function decideVendorDelivery(channel: Channel, situation: DeliverySituation, sdkProfile: SdkProfile): Outcome {
   const rule = matchVendorRule(channel, situation.kind, situation.state, sdkProfile, situation.priority);
   if (!rule) {
-    return { fate: 'dropped', callbacks: [], platformCallbacks: [], display: false, ruleIds: [NO_ROW.id],
-      reason: `no delivery rule covers a ${situation.kind} push on ${channel} to an app in state ${situation.state}` };
+    return {
+      fate: 'dropped',
+      callbacks: [],
+      platformCallbacks: [],
+      display: false,
+      ruleIds: [NO_ROW.id],
+      reason: `no delivery rule covers a ${situation.kind} push on ${channel} to an app in state ${situation.state}`,
+    };
   }
-  const outcome: Outcome = { fate: rule.outcome.fate, callbacks: [...rule.outcome.callbacks], platformCallbacks: [], display: rule.outcome.display, ruleIds: [rule.id] };
+  const outcome: Outcome = {
+    fate: rule.outcome.fate,
+    callbacks: [...rule.outcome.callbacks],
+    platformCallbacks: [],
+    display: rule.outcome.display,
+    ruleIds: [rule.id],
+  };
   if (rule.outcome.wake) outcome.wake = rule.outcome.wake;
   if (rule.outcome.reason) outcome.reason = rule.outcome.reason;
   blockDisplayWithoutPermission(outcome, situation);

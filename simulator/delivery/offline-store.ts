@@ -1,14 +1,23 @@
 // What a push service holds for a device that is offline, under each channel's storage policy: the `store.*` rows of
-// the offline stage. APNs keeps one notification per app, the newest (docs/reference/apns.md#offline-storage); FCM keeps
-// up to 100 non-collapsible messages and one per collapse key (docs/reference/fcm.md#stored-messages-and-collapse-keys);
-// a vendor channel keeps the newest (pushsim's choice, docs/reference/zpns.md#unconfirmed).
+// the offline stage. APNs keeps one notification per app, the newest (docs/reference/apns.md#offline-storage); FCM
+// keeps up to 100 non-collapsible messages and one per collapse key
+// (docs/reference/fcm.md#stored-messages-and-collapse-keys); a vendor channel keeps the newest (pushsim's choice,
+// docs/reference/zpns.md#unconfirmed).
 import type { Channel, Push } from '../core/index.js';
 import { STORE_RULES, type EvictionFacts } from './pipeline-rules.js';
 import { firstRule } from './stages.js';
 
-export interface Eviction { pushId: string; fate: 'collapsed' | 'dropped'; reason: string; ruleId: string }
+export interface Eviction {
+  pushId: string;
+  fate: 'collapsed' | 'dropped';
+  reason: string;
+  ruleId: string;
+}
 
-interface Held { push: Push; channel: Channel }
+interface Held {
+  push: Push;
+  channel: Channel;
+}
 
 export class OfflineStore {
   private readonly held = new Map<string, Held[]>();
@@ -18,17 +27,31 @@ export class OfflineStore {
     const queue = this.held.get(appId) ?? [];
     const evictions: Eviction[] = [];
     const sameChannel = queue.filter((h) => h.channel === channel);
-    const collapseKeys = new Set(sameChannel.filter((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId).map((h) => h.push.collapseId)).size;
+    const collapseKeys = new Set(
+      sameChannel
+        .filter((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId)
+        .map((h) => h.push.collapseId),
+    ).size;
     const nonCollapsible = sameChannel.filter((h) => h.push.collapseId === undefined).length;
     const facts = (older: Push): EvictionFacts => ({ channel, newer: push, older, collapseKeys, nonCollapsible });
     // Past the collapse-key limit only the oldest key goes; the other rows apply to each held push on their own.
-    const oldestKey = sameChannel.find((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId)?.push.collapseId;
+    const oldestKey = sameChannel.find((h) => h.push.collapseId !== undefined && h.push.collapseId !== push.collapseId)
+      ?.push.collapseId;
     const kept: Held[] = [];
     for (const entry of queue) {
       const rule = entry.channel === channel ? firstRule(STORE_RULES, facts(entry.push), channel) : undefined;
-      const evicts = rule !== undefined && (rule.id !== 'store.fcm.collapse-key-limit' || entry.push.collapseId === oldestKey);
-      if (!evicts) { kept.push(entry); continue; }
-      evictions.push({ pushId: entry.push.id, fate: rule.outcome.fate as Eviction['fate'], ruleId: rule.id, reason: describe(rule.id, rule.outcome.reason!, push, entry.push) });
+      const evicts =
+        rule !== undefined && (rule.id !== 'store.fcm.collapse-key-limit' || entry.push.collapseId === oldestKey);
+      if (!evicts) {
+        kept.push(entry);
+        continue;
+      }
+      evictions.push({
+        pushId: entry.push.id,
+        fate: rule.outcome.fate as Eviction['fate'],
+        ruleId: rule.id,
+        reason: describe(rule.id, rule.outcome.reason!, push, entry.push),
+      });
     }
     kept.push({ push, channel });
     this.held.set(appId, kept);
@@ -52,16 +75,24 @@ export class OfflineStore {
     return true;
   }
 
-  heldFor(appId: string): readonly Push[] { return (this.held.get(appId) ?? []).map((h) => h.push); }
+  heldFor(appId: string): readonly Push[] {
+    return (this.held.get(appId) ?? []).map((h) => h.push);
+  }
 
-  clear(): void { this.held.clear(); }
+  clear(): void {
+    this.held.clear();
+  }
 }
 
 function describe(ruleId: string, reason: string, newer: Push, older: Push): string {
   switch (ruleId) {
-    case 'store.fcm.collapse-key': return `replaced by ${newer.id} with the same collapse key "${newer.collapseId}"`;
-    case 'store.fcm.collapse-key-limit': return `${reason}; "${older.collapseId}" was the oldest`;
-    case 'store.fcm.non-collapsible-limit': return reason;
-    default: return `replaced by ${newer.id}: ${reason}`;
+    case 'store.fcm.collapse-key':
+      return `replaced by ${newer.id} with the same collapse key "${newer.collapseId}"`;
+    case 'store.fcm.collapse-key-limit':
+      return `${reason}; "${older.collapseId}" was the oldest`;
+    case 'store.fcm.non-collapsible-limit':
+      return reason;
+    default:
+      return `replaced by ${newer.id}: ${reason}`;
   }
 }

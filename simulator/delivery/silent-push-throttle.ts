@@ -14,29 +14,46 @@ export class SilentPushThrottle {
 
   constructor(private settings: ThrottleSettings = DEFAULT_SILENT_PUSH_THROTTLE) {}
 
-  configure(settings: Partial<ThrottleSettings>): void { this.settings = { ...this.settings, ...settings }; }
-  get current(): ThrottleSettings { return this.settings; }
+  configure(settings: Partial<ThrottleSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+  }
+  get current(): ThrottleSettings {
+    return this.settings;
+  }
 
   /** Takes one unit of the app's budget at `now`; false when the budget is spent. */
   consume(appId: string, now: number): boolean {
     if (this.settings.perWindow <= 0) return true;
     const since = now - this.settings.windowMs;
     const times = (this.recent.get(appId) ?? []).filter((t) => t > since);
-    if (times.length >= this.settings.perWindow) { this.recent.set(appId, times); return false; }
+    if (times.length >= this.settings.perWindow) {
+      this.recent.set(appId, times);
+      return false;
+    }
     times.push(now);
     this.recent.set(appId, times);
     return true;
   }
 
-  forget(appId: string): void { this.recent.delete(appId); }
-  clear(): void { this.recent.clear(); }
+  forget(appId: string): void {
+    this.recent.delete(appId);
+  }
+  clear(): void {
+    this.recent.clear();
+  }
 }
 
 /**
  * App Standby bucket caps on high-priority FCM messages per day (table "prior to Android 13",
  * https://developer.android.com/topic/performance/power/power-details); past the cap they are treated as normal priority.
  */
-export const STANDBY_HIGH_PRIORITY_PER_DAY: Record<string, number> = { active: Infinity, working_set: Infinity, frequent: 10, rare: 5, restricted: 5 };
+export const STANDBY_HIGH_PRIORITY_PER_DAY: Record<string, number> = {
+  active: Infinity,
+  working_set: Infinity,
+  frequent: 10,
+  rare: 5,
+  restricted: 5,
+};
 
 export class StandbyBucketBudget {
   private readonly used = new Map<string, number[]>();
@@ -47,11 +64,16 @@ export class StandbyBucketBudget {
     if (cap === Infinity) return true;
     const since = now - 86_400_000;
     const times = (this.used.get(appId) ?? []).filter((t) => t > since);
-    if (times.length >= cap) { this.used.set(appId, times); return false; }
+    if (times.length >= cap) {
+      this.used.set(appId, times);
+      return false;
+    }
     times.push(now);
     this.used.set(appId, times);
     return true;
   }
 
-  clear(): void { this.used.clear(); }
+  clear(): void {
+    this.used.clear();
+  }
 }

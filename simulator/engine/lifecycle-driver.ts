@@ -1,7 +1,16 @@
-// Applies lifecycle events to apps in the registry and runs their delayed transitions (suspension, the 30 s budget) on the clock.
+// Applies lifecycle events to apps in the registry and runs their delayed transitions (suspension, the 30 s budget) on
+// the clock.
 import type { Clock, EventBus, Registry, SimulatorEvents, TimerHandle } from '../core/index.js';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
-import { pathToState, stepLifecycle, lifecycleEvents, refuseEvent, topState, IOS_BACKGROUND_BUDGET_MS, type LifecycleStep } from '../lifecycle/index.js';
+import {
+  pathToState,
+  stepLifecycle,
+  lifecycleEvents,
+  refuseEvent,
+  topState,
+  IOS_BACKGROUND_BUDGET_MS,
+  type LifecycleStep,
+} from '../lifecycle/index.js';
 
 // Why an app stopped running, for the ledger and GET /api/apps/:id.
 const STOP_REASONS: Record<string, string> = {
@@ -13,7 +22,9 @@ const STOP_REASONS: Record<string, string> = {
   budgetExpired: 'terminated: background time expired before the completion handler was called',
 };
 
-export interface LifecycleDriverSettings { backgroundBudgetMs: number }
+export interface LifecycleDriverSettings {
+  backgroundBudgetMs: number;
+}
 
 export class LifecycleDriver {
   private readonly timers = new Map<string, Map<string, TimerHandle>>();
@@ -25,25 +36,45 @@ export class LifecycleDriver {
     private readonly settings: LifecycleDriverSettings = { backgroundBudgetMs: IOS_BACKGROUND_BUDGET_MS },
   ) {}
 
-  /** Sends one event to an app's machine; an event the state does not accept leaves it unchanged and returns changed=false. */
+  /**
+   * Sends one event to an app's machine; an event the state does not accept leaves it unchanged and returns
+   * changed=false.
+   */
   send(appId: string, eventType: string): LifecycleStep {
     const app = this.registry.requireApp(appId);
     const device = this.registry.requireDevice(app.deviceId);
     const events = lifecycleEvents(device.platform);
     const isDelayed = eventType.startsWith('xstate.after.');
     if (!isDelayed && !events.includes(eventType)) {
-      throw new SimulatorError(ErrorCodes.UNKNOWN_LIFECYCLE_EVENT, `"${eventType}" is not a ${device.platform} lifecycle event; use one of ${events.join(', ')}`, 'event');
+      throw new SimulatorError(
+        ErrorCodes.UNKNOWN_LIFECYCLE_EVENT,
+        `"${eventType}" is not a ${device.platform} lifecycle event; use one of ${events.join(', ')}`,
+        'event',
+      );
     }
     const step = stepLifecycle(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
     for (const id of step.cancels) this.cancel(appId, id);
     if (step.to !== step.from) this.cancelAll(appId);
     for (const timer of step.timers) this.schedule(appId, timer.id, timer.delayMs, timer.eventType);
     if (step.to !== step.from) {
-      const named = isDelayed ? (eventType.includes('backgroundBudget') ? 'budgetExpired' : eventType.includes('suspendAfter') ? 'suspend' : eventType) : eventType;
+      const named = isDelayed
+        ? eventType.includes('backgroundBudget')
+          ? 'budgetExpired'
+          : eventType.includes('suspendAfter')
+            ? 'suspend'
+            : eventType
+        : eventType;
       const running = ['active', 'inactive', 'background', 'foreground'].includes(topState(step.to));
       const reason = running ? undefined : STOP_REASONS[named];
       this.registry.setLifecycle(appId, step.to, reason);
-      this.bus.emit('app.state-changed', { appId, deviceId: app.deviceId, from: step.from, to: step.to, event: named, ...(reason ? { reason } : {}) });
+      this.bus.emit('app.state-changed', {
+        appId,
+        deviceId: app.deviceId,
+        from: step.from,
+        to: step.to,
+        event: named,
+        ...(reason ? { reason } : {}),
+      });
     }
     return step;
   }
@@ -68,7 +99,12 @@ export class LifecycleDriver {
     const app = this.registry.requireApp(appId);
     const device = this.registry.requireDevice(app.deviceId);
     const path = pathToState(device.platform, app.lifecycle, target);
-    if (!path) throw new SimulatorError(ErrorCodes.STATE_UNREACHABLE, `a ${device.platform} app cannot be taken to "${target}" from "${app.lifecycle}"; GET /api/lifecycle lists the states`, 'state');
+    if (!path)
+      throw new SimulatorError(
+        ErrorCodes.STATE_UNREACHABLE,
+        `a ${device.platform} app cannot be taken to "${target}" from "${app.lifecycle}"; GET /api/lifecycle lists the states`,
+        'state',
+      );
     for (const event of path) this.send(appId, event);
     return path;
   }
@@ -78,13 +114,20 @@ export class LifecycleDriver {
     for (const app of this.registry.listApps(deviceId)) this.send(app.id, 'reboot');
   }
 
-  forget(appId: string): void { this.cancelAll(appId); }
-
-  private settingsFor(suspendAfterMs: number | undefined) {
-    return { backgroundBudgetMs: this.settings.backgroundBudgetMs, ...(suspendAfterMs !== undefined ? { suspendAfterMs } : {}) };
+  forget(appId: string): void {
+    this.cancelAll(appId);
   }
 
-  clear(): void { for (const appId of [...this.timers.keys()]) this.cancelAll(appId); }
+  private settingsFor(suspendAfterMs: number | undefined) {
+    return {
+      backgroundBudgetMs: this.settings.backgroundBudgetMs,
+      ...(suspendAfterMs !== undefined ? { suspendAfterMs } : {}),
+    };
+  }
+
+  clear(): void {
+    for (const appId of [...this.timers.keys()]) this.cancelAll(appId);
+  }
 
   private schedule(appId: string, id: string, delayMs: number, eventType: string): void {
     this.cancel(appId, id);
@@ -93,13 +136,19 @@ export class LifecycleDriver {
       if (this.registry.app(appId)) this.send(appId, eventType);
     }, delayMs);
     let perApp = this.timers.get(appId);
-    if (!perApp) { perApp = new Map(); this.timers.set(appId, perApp); }
+    if (!perApp) {
+      perApp = new Map();
+      this.timers.set(appId, perApp);
+    }
     perApp.set(id, handle);
   }
 
   private cancel(appId: string, id: string): void {
     const handle = this.timers.get(appId)?.get(id);
-    if (handle) { this.clock.clearTimer(handle); this.timers.get(appId)!.delete(id); }
+    if (handle) {
+      this.clock.clearTimer(handle);
+      this.timers.get(appId)!.delete(id);
+    }
   }
 
   private cancelAll(appId: string): void {

@@ -1,13 +1,29 @@
 // Routes an accepted push to its app through the pipeline's stages (engine/stages/): resolve the token → expiry →
 // offline hold → on-device hold and throttle → decide → defer → wake → hand over → settle. Each stage keeps its own
 // state and decides a fate only by a row of the rules table; every push leaves with a fate naming those rows.
-import type { Clock, EventBus, Fate, Ledger, LedgerEntry, Registry, SimulatorEvents, Push, TokenAddress } from '../core/index.js';
+import type {
+  Clock,
+  EventBus,
+  Fate,
+  Ledger,
+  LedgerEntry,
+  Registry,
+  SimulatorEvents,
+  Push,
+  TokenAddress,
+} from '../core/index.js';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
 import { UNINSTALL_RULES, firstRule, type Outcome, type SilentPushThrottle } from '../delivery/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
 import type { AppConnection, DeliveryAck, HandlerCompletion } from './app-connection.js';
-import { channelOf, type DecidedFate, type InFlightPush, type PipelineContext, type Settle } from './stages/pipeline-context.js';
+import {
+  channelOf,
+  type DecidedFate,
+  type InFlightPush,
+  type PipelineContext,
+  type Settle,
+} from './stages/pipeline-context.js';
 import { resolveToken } from './stages/resolve-token.js';
 import { ExpiryStage } from './stages/expiry.js';
 import { OfflineHold } from './stages/offline-hold.js';
@@ -18,7 +34,10 @@ import { WakeStage } from './stages/wake.js';
 import { HandOverStage } from './stages/hand-over.js';
 import { ackFate, createSettle, idsOf } from './stages/settle.js';
 
-export interface RouteResult { entry: LedgerEntry; outcome?: Outcome }
+export interface RouteResult {
+  entry: LedgerEntry;
+  outcome?: Outcome;
+}
 
 export class PushRouter {
   private readonly ctx: PipelineContext;
@@ -30,13 +49,21 @@ export class PushRouter {
   private readonly handOver: HandOverStage;
   private readonly settle: Settle;
 
-  constructor(registry: Registry, ledger: Ledger, clock: Clock, lifecycle: LifecycleDriver, private readonly bus: EventBus<SimulatorEvents>) {
+  constructor(
+    registry: Registry,
+    ledger: Ledger,
+    clock: Clock,
+    lifecycle: LifecycleDriver,
+    private readonly bus: EventBus<SimulatorEvents>,
+  ) {
     this.ctx = { registry, ledger, clock, lifecycle, bus };
     this.expiry = new ExpiryStage(this.ctx);
     this.waking = new WakeStage(this.ctx);
     this.handOver = new HandOverStage(ledger);
     // A push that leaves the places it waits (store, Doze) no longer needs its expiry timer.
-    this.settle = createSettle(this.ctx, (pushId, fate) => { if (fate.name !== 'stored' && fate.name !== 'deferred') this.expiry.disarm(pushId); });
+    this.settle = createSettle(this.ctx, (pushId, fate) => {
+      if (fate.name !== 'stored' && fate.name !== 'deferred') this.expiry.disarm(pushId);
+    });
     bus.on('device.conditions-changed', ({ deviceId, changed }) => {
       if (changed.online === true) this.flush(deviceId, (appId) => this.offline.release(appId));
       if (changed.doze === false) this.flush(deviceId, (appId) => this.defer.release(appId));
@@ -45,7 +72,9 @@ export class PushRouter {
   }
 
   /** Apple's silent-push budget (the throttle stage's), for configuration. */
-  get throttle(): SilentPushThrottle { return this.throttling.throttle; }
+  get throttle(): SilentPushThrottle {
+    return this.throttling.throttle;
+  }
 
   /**
    * Takes a push whose token addresses an installed app. The caller has already validated and authenticated it.
@@ -59,8 +88,12 @@ export class PushRouter {
     return outcome ? { entry, outcome } : { entry };
   }
 
-  configureChaos(chaos: { backgroundDropProbability: number; seed?: number }): void { this.throttling.configureChaos(chaos); }
-  get chaosSettings(): { backgroundDropProbability: number; seed: number } { return this.throttling.chaosSettings; }
+  configureChaos(chaos: { backgroundDropProbability: number; seed?: number }): void {
+    this.throttling.configureChaos(chaos);
+  }
+  get chaosSettings(): { backgroundDropProbability: number; seed: number } {
+    return this.throttling.chaosSettings;
+  }
 
   /** Attaches a live app (the client shim); deliveries then go to it and it reports handler completion. */
   attach(appId: string, connection: AppConnection): void {
@@ -70,20 +103,33 @@ export class PushRouter {
 
   /** The shim is gone: the app counts as unreachable, and deliveries it never acknowledged are settled, not lost. */
   detach(appId: string, connection: AppConnection, reason = 'the client shim disconnected'): void {
-    if (this.handOver.detach(appId, connection, reason, this.ctx.registry.app(appId) !== undefined, this.settle)) this.bus.emit('app.detached', { appId, reason });
+    if (this.handOver.detach(appId, connection, reason, this.ctx.registry.app(appId) !== undefined, this.settle))
+      this.bus.emit('app.detached', { appId, reason });
   }
 
-  isAttached(appId: string): boolean { return this.handOver.isAttached(appId); }
-  isReachable(appId: string): boolean { return this.handOver.isReachable(appId); }
+  isAttached(appId: string): boolean {
+    return this.handOver.isAttached(appId);
+  }
+  isReachable(appId: string): boolean {
+    return this.handOver.isReachable(appId);
+  }
 
-  /** The shim reports what the app's code did with a delivery; the ledger records the listener and message, or why none ran. */
+  /**
+   * The shim reports what the app's code did with a delivery; the ledger records the listener and message, or why none
+   * ran.
+   */
   acknowledge(appId: string, ack: DeliveryAck): void {
     const entry = this.ctx.ledger.get(ack.pushId);
     if (!entry || entry.appId !== appId) return;
     const now = this.ctx.clock.now();
     if (!ack.queued || ack.ran) this.handOver.acknowledged(ack.pushId);
     if (ack.ran) {
-      const receipt = { at: now, callback: ack.callback ?? 'unknown', ...(ack.message !== undefined ? { message: ack.message } : {}), ...(ack.durationMs !== undefined ? { durationMs: ack.durationMs } : {}) };
+      const receipt = {
+        at: now,
+        callback: ack.callback ?? 'unknown',
+        ...(ack.message !== undefined ? { message: ack.message } : {}),
+        ...(ack.durationMs !== undefined ? { durationMs: ack.durationMs } : {}),
+      };
       this.ctx.ledger.receipt(ack.pushId, receipt);
     }
     const next = ackFate(entry.fate, ack);
@@ -95,8 +141,18 @@ export class PushRouter {
   open(appId: string, pushId: string): string {
     const entry = this.ctx.ledger.get(pushId);
     const app = this.ctx.registry.requireApp(appId);
-    if (!entry || entry.appId !== appId) throw new SimulatorError(ErrorCodes.PUSH_NOT_FOUND, `push ${pushId} was not sent to app ${appId}; GET /api/pushes?app=${appId} lists its pushes`, 'pushId');
-    if (!entry.fate.displayed) throw new SimulatorError(ErrorCodes.NOT_DISPLAYED, `push ${pushId} shows no notification (its fate is ${entry.fate.name}), so there is nothing to tap`, 'pushId');
+    if (!entry || entry.appId !== appId)
+      throw new SimulatorError(
+        ErrorCodes.PUSH_NOT_FOUND,
+        `push ${pushId} was not sent to app ${appId}; GET /api/pushes?app=${appId} lists its pushes`,
+        'pushId',
+      );
+    if (!entry.fate.displayed)
+      throw new SimulatorError(
+        ErrorCodes.NOT_DISPLAYED,
+        `push ${pushId} shows no notification (its fate is ${entry.fate.name}), so there is nothing to tap`,
+        'pushId',
+      );
     const stateBefore = app.lifecycle;
     this.ctx.ledger.note(pushId, this.ctx.clock.now(), `notification tapped (app was ${stateBefore})`);
     // The tap comes first: the system launches the app with it (launch options, launcher intent), then the app runs.
@@ -105,17 +161,26 @@ export class PushRouter {
     return stateBefore;
   }
 
-  /** The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it. */
-  complete(appId: string, completion: HandlerCompletion): void { this.waking.complete(appId, completion); }
+  /**
+   * The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it.
+   */
+  complete(appId: string, completion: HandlerCompletion): void {
+    this.waking.complete(appId, completion);
+  }
 
   /** Pushes held for an app (offline store), for the control API. */
-  heldFor(appId: string): readonly Push[] { return this.offline.heldFor(appId); }
+  heldFor(appId: string): readonly Push[] {
+    return this.offline.heldFor(appId);
+  }
 
   forgetApp(appId: string): void {
     const uninstalled = firstRule(UNINSTALL_RULES, { waiting: 'stored' })!;
     const drop = (push: Push, where: string): void => {
       const entry = this.ctx.ledger.get(push.id);
-      this.settle(push.id, { name: 'dropped', reason: `the app was uninstalled while ${where}` }, [...(entry ? idsOf(entry.fate) : []), uninstalled.id]);
+      this.settle(push.id, { name: 'dropped', reason: `the app was uninstalled while ${where}` }, [
+        ...(entry ? idsOf(entry.fate) : []),
+        uninstalled.id,
+      ]);
     };
     for (const push of this.offline.release(appId)) drop(push, 'the push was held');
     for (const push of this.defer.release(appId)) drop(push, 'the push was deferred');
@@ -127,7 +192,12 @@ export class PushRouter {
   }
 
   clear(): void {
-    this.offline.clear(); this.defer.clear(); this.waking.clear(); this.throttling.clear(); this.handOver.clear(); this.expiry.clear();
+    this.offline.clear();
+    this.defer.clear();
+    this.waking.clear();
+    this.throttling.clear();
+    this.handOver.clear();
+    this.expiry.clear();
   }
 
   /** The stages from expiry on, for a new push or one that comes back (device online, Doze over, app launched). */
@@ -135,24 +205,34 @@ export class PushRouter {
     const app = this.ctx.registry.app(appId);
     if (!app) return undefined;
     const device = this.ctx.registry.requireDevice(app.deviceId);
-    const flight: InFlightPush = { push, app, device, channel: channelOf(push, device), state: topState(app.lifecycle), via: [...via] };
+    const flight: InFlightPush = {
+      push,
+      app,
+      device,
+      channel: channelOf(push, device),
+      state: topState(app.lifecycle),
+      via: [...via],
+    };
     if (this.expiry.check(flight, this.settle)) return undefined;
     if (this.offline.hold(flight, this.settle)) {
       this.expiry.arm(push, () => this.offline.remove(app.id, push.id), this.settle);
       return undefined;
     }
     const now = this.ctx.clock.now();
-    if (this.throttling.apply(flight, now, this.settle, (text) => this.ctx.ledger.note(push.id, now, text))) return undefined;
+    if (this.throttling.apply(flight, now, this.settle, (text) => this.ctx.ledger.note(push.id, now, text)))
+      return undefined;
     const outcome = decide(flight);
     const ruleIds = [...flight.via, ...outcome.ruleIds];
     const fate = fateOf(outcome);
     if (outcome.fate === 'deferred') {
-      if (this.defer.hold(flight, ruleIds, fate, this.settle) === 'held') this.expiry.arm(push, () => this.defer.remove(app.id, push.id), this.settle);
+      if (this.defer.hold(flight, ruleIds, fate, this.settle) === 'held')
+        this.expiry.arm(push, () => this.defer.remove(app.id, push.id), this.settle);
       return outcome;
     }
     this.waking.wake(flight, outcome);
     const runsVirtually = this.handOver.deliver(flight, outcome, fate, ruleIds, this.settle);
-    if (runsVirtually && device.platform === 'ios' && outcome.wake === 'background') this.waking.completeVirtually(app, push.id);
+    if (runsVirtually && device.platform === 'ios' && outcome.wake === 'background')
+      this.waking.completeVirtually(app, push.id);
     return outcome;
   }
 
@@ -167,7 +247,9 @@ export class PushRouter {
 
   private onStateChanged(appId: string, from: string, to: string, event: string): void {
     this.handOver.connection(appId)?.lifecycleChanged?.(from, to, event, this.ctx.registry.app(appId)?.stoppedBecause);
-    const handedOn = this.throttling.onStateChanged(appId, event, to, this.settle, (pushId) => idsOf(this.ctx.ledger.get(pushId)?.fate ?? ({} as Fate)));
+    const handedOn = this.throttling.onStateChanged(appId, event, to, this.settle, (pushId) =>
+      idsOf(this.ctx.ledger.get(pushId)?.fate ?? ({} as Fate)),
+    );
     if (handedOn) this.attempt(handedOn.push, appId, [handedOn.via]);
     this.waking.onStateChanged(appId, from, to);
   }

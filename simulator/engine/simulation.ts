@@ -1,10 +1,34 @@
-// The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles, router.
+// The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles,
+// router.
 import { randomUUID } from 'node:crypto';
 import {
-  EventBus, ErrorCodes, SimulatorError, createClock, createInMemoryLedger, createInMemoryRegistry, parseDuration,
-  type Ledger, type LedgerFactory, type LedgerObserver, type Registry, type RegistryFactory, type TokenKind,
-  type Clock, type Device, type CreateDeviceInput, type InstalledApp, type Push, type PushKind, type PushPriority,
-  type ProviderName, type SdkProfile, type Fate, type ApnsEnvironment, type FidelityOptions, type SimulatorEvents, type Duration,
+  EventBus,
+  ErrorCodes,
+  SimulatorError,
+  createClock,
+  createInMemoryLedger,
+  createInMemoryRegistry,
+  parseDuration,
+  type Ledger,
+  type LedgerFactory,
+  type LedgerObserver,
+  type Registry,
+  type RegistryFactory,
+  type TokenKind,
+  type Clock,
+  type Device,
+  type CreateDeviceInput,
+  type InstalledApp,
+  type Push,
+  type PushKind,
+  type PushPriority,
+  type ProviderName,
+  type SdkProfile,
+  type Fate,
+  type ApnsEnvironment,
+  type FidelityOptions,
+  type SimulatorEvents,
+  type Duration,
 } from '../core/index.js';
 import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
 import { ACCEPT_RULES, firstRule, type ThrottleSettings } from '../delivery/index.js';
@@ -38,7 +62,10 @@ export interface InstallInput {
   sdkProfile: SdkProfile;
   sdkVersion?: string;
   environment?: ApnsEnvironment;
-  /** Issue tokens at once (default true); false waits for a registration (shim `registerPush`, POST /api/apps/:id/register). */
+  /**
+   * Issue tokens at once (default true); false waits for a registration (shim `registerPush`, POST
+   * /api/apps/:id/register).
+   */
   register?: boolean;
   /** Lifecycle state to take the app to after installing (default: not running / killed). */
   state?: string;
@@ -78,7 +105,9 @@ export class Simulation {
    */
   static observeEveryLedger(observer: LedgerObserver): () => void {
     Simulation.everyLedger.add(observer);
-    return () => { Simulation.everyLedger.delete(observer); };
+    return () => {
+      Simulation.everyLedger.delete(observer);
+    };
   }
 
   readonly bus = new EventBus<SimulatorEvents>();
@@ -88,32 +117,55 @@ export class Simulation {
   readonly lifecycle: LifecycleDriver;
   readonly router: PushRouter;
   /** Topic subscriptions as the device SDK makes them (set by the FCM provider when it runs). */
-  topicSubscriptions?: { subscribe(token: string, topic: string): void; unsubscribe(token: string, topic: string): void };
+  topicSubscriptions?: {
+    subscribe(token: string, topic: string): void;
+    unsubscribe(token: string, topic: string): void;
+  };
 
   constructor(options: SimulationOptions = {}) {
-    this.clock = typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);
+    this.clock =
+      typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);
     const now = (): number => this.clock.now();
     const tokenKinds = options.tokenKinds ? { tokenKinds: options.tokenKinds } : {};
     this.registry = (options.registry ?? createInMemoryRegistry)({ bus: this.bus, now, ...tokenKinds });
     this.ledger = (options.ledger ?? createInMemoryLedger)({ limit: options.ledgerLimit ?? 100_000 });
     this.ledger.subscribe(ledgerToBus(this.bus));
     for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer);
-    this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, { backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS });
+    this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, {
+      backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS,
+    });
     this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus);
     if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
     if (options.chaos) this.router.configureChaos(options.chaos);
   }
 
-  createDevice(input: CreateDeviceInput): Device { return this.registry.createDevice(input); }
+  createDevice(input: CreateDeviceInput): Device {
+    return this.registry.createDevice(input);
+  }
 
   installApp(input: InstallInput): InstalledApp {
     const device = this.registry.requireDevice(input.deviceId);
-    if (input.sdkProfile === 'native-ios' && device.platform !== 'ios') throw new SimulatorError(ErrorCodes.PROFILE_PLATFORM_MISMATCH, `the native-ios profile needs an iOS device; ${device.id} is ${device.platform}`, 'sdkProfile');
-    if (input.sdkProfile === 'native-android' && device.platform !== 'android') throw new SimulatorError(ErrorCodes.PROFILE_PLATFORM_MISMATCH, `the native-android profile needs an Android device; ${device.id} is ${device.platform}`, 'sdkProfile');
+    if (input.sdkProfile === 'native-ios' && device.platform !== 'ios')
+      throw new SimulatorError(
+        ErrorCodes.PROFILE_PLATFORM_MISMATCH,
+        `the native-ios profile needs an iOS device; ${device.id} is ${device.platform}`,
+        'sdkProfile',
+      );
+    if (input.sdkProfile === 'native-android' && device.platform !== 'android')
+      throw new SimulatorError(
+        ErrorCodes.PROFILE_PLATFORM_MISMATCH,
+        `the native-android profile needs an Android device; ${device.id} is ${device.platform}`,
+        'sdkProfile',
+      );
     const app = this.registry.install({ ...input, initialLifecycle: initialLifecycle(device.platform) });
     if (input.register !== false) this.registry.register(app.id);
     if (input.state) {
-      try { this.lifecycle.goTo(app.id, input.state); } catch (error) { this.uninstallApp(app.id); throw error; }
+      try {
+        this.lifecycle.goTo(app.id, input.state);
+      } catch (error) {
+        this.uninstallApp(app.id);
+        throw error;
+      }
     }
     // Read again: the tokens and the state came after install, and a store may hand out copies.
     return this.registry.requireApp(app.id);
@@ -126,11 +178,17 @@ export class Simulation {
   }
 
   removeDevice(deviceId: string): void {
-    for (const app of this.registry.listApps(deviceId)) { this.router.forgetApp(app.id); this.lifecycle.forget(app.id); }
+    for (const app of this.registry.listApps(deviceId)) {
+      this.router.forgetApp(app.id);
+      this.lifecycle.forget(app.id);
+    }
     this.registry.removeDevice(deviceId);
   }
 
-  /** The simulator-native send: a normalised push addressed by token, routed through the same rules as the wire providers. */
+  /**
+   * The simulator-native send: a normalised push addressed by token, routed through the same rules as the wire
+   * providers.
+   */
   send(input: SendInput): RouteResult {
     const now = this.clock.now();
     const push: Push = {
@@ -143,7 +201,10 @@ export class Simulation {
       acceptedAt: now,
     };
     if (input.expiresAt !== undefined) push.expiresAt = input.expiresAt;
-    else if (input.ttl !== undefined) { const ttl = parseDuration(input.ttl); push.expiresAt = ttl === 0 ? 0 : now + ttl; }
+    else if (input.ttl !== undefined) {
+      const ttl = parseDuration(input.ttl);
+      push.expiresAt = ttl === 0 ? 0 : now + ttl;
+    }
     if (input.collapseId !== undefined) push.collapseId = input.collapseId;
     if (input.headers) push.headers = input.headers;
     if (input.notes) push.notes = input.notes;
@@ -157,12 +218,22 @@ export class Simulation {
    */
   record(push: Push, fate: Omit<Fate, 'at'>): void {
     const address = this.registry.resolveToken(push.token);
-    const ruleIds = fate.ruleIds ?? [firstRule(ACCEPT_RULES, { provider: push.provider, fate: fate.name })?.id].filter((id): id is string => id !== undefined);
-    this.ledger.open(push, { ...fate, ruleIds, ruleId: ruleIds.join(' → ') }, address ? { deviceId: address.device.id, appId: address.app.id } : {});
+    const ruleIds =
+      fate.ruleIds ??
+      [firstRule(ACCEPT_RULES, { provider: push.provider, fate: fate.name })?.id].filter(
+        (id): id is string => id !== undefined,
+      );
+    this.ledger.open(
+      push,
+      { ...fate, ruleIds, ruleId: ruleIds.join(' → ') },
+      address ? { deviceId: address.device.id, appId: address.app.id } : {},
+    );
   }
 
   /** The user taps the notification a push displayed; returns the app's state before the tap. */
-  tap(appId: string, pushId: string): string { return this.router.open(appId, pushId); }
+  tap(appId: string, pushId: string): string {
+    return this.router.open(appId, pushId);
+  }
 
   async advance(by: Duration): Promise<number> {
     const now = await this.clock.advance(by);
@@ -186,9 +257,12 @@ function ledgerToBus(bus: EventBus<SimulatorEvents>): LedgerObserver {
     opened: (entry) => {
       if (bus.hasListeners('push.accepted')) bus.emit('push.accepted', { entry });
       const { fate } = entry;
-      if (fate.name !== 'accepted' && bus.hasListeners('push.fate')) bus.emit('push.fate', { id: entry.id, fate, entry });
+      if (fate.name !== 'accepted' && bus.hasListeners('push.fate'))
+        bus.emit('push.fate', { id: entry.id, fate, entry });
     },
-    settled: (entry, fate) => { if (bus.hasListeners('push.fate')) bus.emit('push.fate', { id: entry.id, fate, entry }); },
+    settled: (entry, fate) => {
+      if (bus.hasListeners('push.fate')) bus.emit('push.fate', { id: entry.id, fate, entry });
+    },
     noted: (id, { at, note }) => bus.emit('push.note', { id, at, note }),
     received: (id, receipt) => bus.emit('push.received', { id, receipt }),
   };
@@ -204,12 +278,19 @@ export function defaultPriority(kind: PushKind): PushPriority {
 
 export function defaultPayload(kind: PushKind): Record<string, unknown> {
   switch (kind) {
-    case 'background': return { aps: { 'content-available': 1 } };
-    case 'alert': return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' } } };
-    case 'alert+background': return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' }, 'content-available': 1 } };
-    case 'voip': return { aps: {}, callId: randomUUID() };
-    case 'notification': return { notification: { title: 'pushsim', body: 'Hello from pushsim' } };
-    case 'data': return { data: { source: 'pushsim' } };
-    case 'notification+data': return { notification: { title: 'pushsim', body: 'Hello from pushsim' }, data: { source: 'pushsim' } };
+    case 'background':
+      return { aps: { 'content-available': 1 } };
+    case 'alert':
+      return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' } } };
+    case 'alert+background':
+      return { aps: { alert: { title: 'pushsim', body: 'Hello from pushsim' }, 'content-available': 1 } };
+    case 'voip':
+      return { aps: {}, callId: randomUUID() };
+    case 'notification':
+      return { notification: { title: 'pushsim', body: 'Hello from pushsim' } };
+    case 'data':
+      return { data: { source: 'pushsim' } };
+    case 'notification+data':
+      return { notification: { title: 'pushsim', body: 'Hello from pushsim' }, data: { source: 'pushsim' } };
   }
 }

@@ -13,7 +13,13 @@ export type AndroidAppEvent =
   | { type: 'wakeForPush' };
 
 export const ANDROID_APP_EVENTS: readonly AndroidAppEvent['type'][] = [
-  'launch', 'tapNotification', 'moveToBackground', 'kill', 'forceStop', 'reboot', 'wakeForPush',
+  'launch',
+  'tapNotification',
+  'moveToBackground',
+  'kill',
+  'forceStop',
+  'reboot',
+  'wakeForPush',
 ];
 
 export const androidAppMachine = setup({
@@ -27,7 +33,8 @@ export const androidAppMachine = setup({
   initial: 'killed',
   states: {
     foreground: {
-      description: 'Process in front (IMPORTANCE_FOREGROUND); with the screen unlocked, FCM and ZPNs call the app directly.',
+      description:
+        'Process in front (IMPORTANCE_FOREGROUND); with the screen unlocked, FCM and ZPNs call the app directly.',
       on: {
         moveToBackground: 'background.ui',
         kill: 'killed',
@@ -47,7 +54,9 @@ export const androidAppMachine = setup({
       },
       states: {
         ui: { description: 'The UI was started and the user left it.' },
-        headless: { description: 'Started by a push broadcast: the entry file ran, no component is mounted (Headless JS).' },
+        headless: {
+          description: 'Started by a push broadcast: the entry file ran, no component is mounted (Headless JS).',
+        },
       },
     },
     killed: {
@@ -59,7 +68,8 @@ export const androidAppMachine = setup({
       },
     },
     forceStopped: {
-      description: 'Force-stopped from settings: FLAG_EXCLUDE_STOPPED_PACKAGES keeps every broadcast out until the user launches it.',
+      description:
+        'Force-stopped from settings: FLAG_EXCLUDE_STOPPED_PACKAGES keeps every broadcast out until the user launches it.',
       // The stopped state is persisted by the package manager, so a reboot keeps it.
       on: { launch: 'foreground' },
     },

@@ -24,15 +24,24 @@ export interface LifecycleStep {
   cancels: string[];
 }
 
-export interface LifecycleSettings { backgroundBudgetMs?: number; suspendAfterMs?: number }
+export interface LifecycleSettings {
+  backgroundBudgetMs?: number;
+  suspendAfterMs?: number;
+}
 
 const MACHINES: Record<Platform, AnyStateMachine> = { ios: iosAppMachine, android: androidAppMachine };
 const EVENTS: Record<Platform, readonly string[]> = { ios: IOS_APP_EVENTS, android: ANDROID_APP_EVENTS };
 const INITIAL: Record<Platform, string> = { ios: 'notRunning', android: 'killed' };
 
-export function machineFor(platform: Platform): AnyStateMachine { return MACHINES[platform]; }
-export function initialLifecycle(platform: Platform): string { return INITIAL[platform]; }
-export function lifecycleEvents(platform: Platform): readonly string[] { return EVENTS[platform]; }
+export function machineFor(platform: Platform): AnyStateMachine {
+  return MACHINES[platform];
+}
+export function initialLifecycle(platform: Platform): string {
+  return INITIAL[platform];
+}
+export function lifecycleEvents(platform: Platform): readonly string[] {
+  return EVENTS[platform];
+}
 
 /** The top-level state the delivery rules read: `background.pushWake` → `background`. */
 export function topState(lifecycle: string): string {
@@ -76,17 +85,31 @@ export function lifecycleStates(platform: Platform): string[] {
   return paths;
 }
 
-/** Applies one event to a stored state with xstate's pure `transition`; runs no actions and schedules nothing itself. */
-export function stepLifecycle(platform: Platform, from: string, eventType: string, settings: LifecycleSettings = {}): LifecycleStep {
+/**
+ * Applies one event to a stored state with xstate's pure `transition`; runs no actions and schedules nothing itself.
+ */
+export function stepLifecycle(
+  platform: Platform,
+  from: string,
+  eventType: string,
+  settings: LifecycleSettings = {},
+): LifecycleStep {
   const machine = MACHINES[platform];
   const snapshot = machine.resolveState({ value: toValue(from), context: contextFor(platform, settings) });
   const [next, actions] = transition(machine, snapshot, { type: eventType } as never);
   const to = toPath(next.value as StateValue);
   const timers: LifecycleTimer[] = [];
   const cancels: string[] = [];
-  for (const action of actions as { type: string; params?: { id?: string; delay?: number; event?: { type: string }; sendId?: string } }[]) {
+  for (const action of actions as {
+    type: string;
+    params?: { id?: string; delay?: number; event?: { type: string }; sendId?: string };
+  }[]) {
     if (action.type === 'xstate.raise' && action.params?.delay !== undefined && action.params.event) {
-      timers.push({ id: action.params.id ?? action.params.event.type, delayMs: action.params.delay, eventType: action.params.event.type });
+      timers.push({
+        id: action.params.id ?? action.params.event.type,
+        delayMs: action.params.delay,
+        eventType: action.params.event.type,
+      });
     } else if (action.type === 'xstate.cancel' && action.params?.sendId) {
       cancels.push(action.params.sendId);
     }
@@ -106,19 +129,40 @@ const REFUSALS: Record<Platform, { event: string; states: readonly string[]; why
   ios: [
     // The system reclaims memory by terminating apps in the background or suspended, not the one the user is using
     // (https://developer.apple.com/documentation/uikit/managing-your-app-s-life-cycle; docs/reference/ios.md#app-states).
-    { event: 'terminateBySystem', states: ['active', 'inactive'], why: 'iOS does not terminate the foreground app to reclaim resources, only apps in the background or suspended; move it to the background first (moveToBackground)' },
-    { event: 'suspend', states: ['active', 'inactive'], why: 'iOS suspends only apps in the background; move it to the background first (moveToBackground)' },
+    {
+      event: 'terminateBySystem',
+      states: ['active', 'inactive'],
+      why: 'iOS does not terminate the foreground app to reclaim resources, only apps in the background or suspended; move it to the background first (moveToBackground)',
+    },
+    {
+      event: 'suspend',
+      states: ['active', 'inactive'],
+      why: 'iOS suspends only apps in the background; move it to the background first (moveToBackground)',
+    },
     // The system does not launch a force-quit app for a push (docs/reference/ios.md#force-quit).
-    { event: 'wakeForPush', states: ['forceQuit'], why: 'the system does not launch a force-quit app for a background push until the user launches it again' },
+    {
+      event: 'wakeForPush',
+      states: ['forceQuit'],
+      why: 'the system does not launch a force-quit app for a background push until the user launches it again',
+    },
   ],
   android: [
     // FLAG_EXCLUDE_STOPPED_PACKAGES (docs/reference/android.md#force-stop).
-    { event: 'wakeForPush', states: ['forceStopped'], why: 'a force-stopped app receives no broadcasts until the user launches it again' },
+    {
+      event: 'wakeForPush',
+      states: ['forceStopped'],
+      why: 'a force-stopped app receives no broadcasts until the user launches it again',
+    },
   ],
 };
 
 /** Says why an event does not apply in a state, and which events do; undefined when the machine takes it. */
-export function refuseEvent(platform: Platform, from: string, eventType: string, settings: LifecycleSettings = {}): string | undefined {
+export function refuseEvent(
+  platform: Platform,
+  from: string,
+  eventType: string,
+  settings: LifecycleSettings = {},
+): string | undefined {
   const accepted = acceptedEvents(platform, from, settings);
   if (accepted.includes(eventType)) return undefined;
   const top = topState(from);
@@ -134,8 +178,13 @@ const PUSH_OR_DEVICE_EVENTS = new Set(['wakeForPush', 'handlerCompleted', 'budge
  * full path), found by breadth-first search over the pure transition function. Push-driven and device-wide events are left out, so
  * `PUT state` never pretends a push arrived. Returns undefined when the state cannot be reached.
  */
-export function pathToState(platform: Platform, from: string, target: string, settings: LifecycleSettings = {}): string[] | undefined {
-  const matches = (path: string): boolean => path === target || topState(path) === target && !target.includes('.');
+export function pathToState(
+  platform: Platform,
+  from: string,
+  target: string,
+  settings: LifecycleSettings = {},
+): string[] | undefined {
+  const matches = (path: string): boolean => path === target || (topState(path) === target && !target.includes('.'));
   if (matches(from)) return [];
   const events = EVENTS[platform].filter((e) => !PUSH_OR_DEVICE_EVENTS.has(e));
   const seen = new Set([from]);

@@ -1,5 +1,5 @@
-// The lifecycle of an iOS app as UIKit and APNs see it, including the 30 s background-push budget.
-// Sources: docs/reference/ios.md#app-states, docs/reference/ios.md#callbacks-by-app-state,
+// The lifecycle of an iOS app as UIKit and APNs see it, including the 30 s background-push budget. Sources:
+// docs/reference/ios.md#app-states, docs/reference/ios.md#callbacks-by-app-state,
 // docs/reference/ios.md#background-execution-time, docs/reference/ios.md#force-quit;
 // developer.apple.com/documentation/uikit/managing-your-app-s-life-cycle;
 // developer.apple.com/documentation/uikit/uiapplicationdelegate/application(_:didreceiveremotenotification:fetchcompletionhandler:)
@@ -27,8 +27,18 @@ export type IosAppEvent =
   | { type: 'budgetExpired' };
 
 export const IOS_APP_EVENTS: readonly IosAppEvent['type'][] = [
-  'launch', 'tapNotification', 'resignActive', 'becomeActive', 'moveToBackground', 'suspend',
-  'terminateBySystem', 'forceQuit', 'reboot', 'wakeForPush', 'handlerCompleted', 'budgetExpired',
+  'launch',
+  'tapNotification',
+  'resignActive',
+  'becomeActive',
+  'moveToBackground',
+  'suspend',
+  'terminateBySystem',
+  'forceQuit',
+  'reboot',
+  'wakeForPush',
+  'handlerCompleted',
+  'budgetExpired',
 ];
 
 export const IOS_BACKGROUND_BUDGET_MS = 30_000;
@@ -97,7 +107,8 @@ export const iosAppMachine = setup({
           after: { suspendAfter: '#ios.suspended' },
         },
         pushWake: {
-          description: 'Woken for a background push; must call the completion handler within the budget "or your app will be terminated".',
+          description:
+            'Woken for a background push; must call the completion handler within the budget "or your app will be terminated".',
           on: {
             handlerCompleted: '#ios.suspended',
             budgetExpired: '#ios.notRunning',
@@ -117,7 +128,8 @@ export const iosAppMachine = setup({
       },
     },
     forceQuit: {
-      description: 'Swiped away by the user: "The system does not automatically launch your app if the user has force-quit it".',
+      description:
+        'Swiped away by the user: "The system does not automatically launch your app if the user has force-quit it".',
       on: {
         launch: 'active',
         tapNotification: 'active',

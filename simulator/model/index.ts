@@ -16,10 +16,16 @@ export * from './platform-callbacks.js';
 export * from './sdk-version.js';
 export { modelRegistry } from './registry.js';
 
-/** The JSON Schemas (2020-12, what the API answers) of every model schema by name, cross-referenced as `#/components/schemas/<name>`. */
+/**
+ * The JSON Schemas (2020-12, what the API answers) of every model schema by name, cross-referenced as
+ * `#/components/schemas/<name>`.
+ */
 export function modelJsonSchemas(): Record<string, Record<string, unknown>> {
   const { schemas } = z.toJSONSchema(modelRegistry, {
-    target: 'draft-2020-12', io: 'output', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}`,
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
   }) as { schemas: Record<string, Record<string, unknown>> };
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, { $schema: _dialect, $id: _id, ...schema }] of Object.entries(schemas)) out[name] = schema;

@@ -29,30 +29,60 @@ export interface FaultRule {
   times?: number;
 }
 
-export interface FaultContext { token?: string; topic?: string; project?: string }
+export interface FaultContext {
+  token?: string;
+  topic?: string;
+  project?: string;
+}
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private random: () => number;
   private currentSeed: number;
 
-  constructor(seed = 1) { this.currentSeed = seed; this.random = seededRandom(seed); }
+  constructor(seed = 1) {
+    this.currentSeed = seed;
+    this.random = seededRandom(seed);
+  }
 
-  get seed(): number { return this.currentSeed; }
-  reseed(seed: number): void { this.currentSeed = seed; this.random = seededRandom(seed); }
+  get seed(): number {
+    return this.currentSeed;
+  }
+  reseed(seed: number): void {
+    this.currentSeed = seed;
+    this.random = seededRandom(seed);
+  }
 
-  add(rule: Omit<FaultRule, 'id'> & { id?: string }, catalogue: Pick<FaultCatalogue, 'isReason' | 'reasonsPath'>): FaultRule {
-    if (rule.reason !== undefined && !catalogue.isReason(rule.reason)) throw new SimulatorError(ErrorCodes.UNKNOWN_REASON, `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET ${catalogue.reasonsPath} lists them`, 'reason');
-    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) throw new SimulatorError(ErrorCodes.INVALID_PROBABILITY, 'probability must be between 0 and 1', 'probability');
-    if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined) throw new SimulatorError(ErrorCodes.EMPTY_FAULT, 'a fault needs a reason, a drop or a delayMs', 'reason');
+  add(
+    rule: Omit<FaultRule, 'id'> & { id?: string },
+    catalogue: Pick<FaultCatalogue, 'isReason' | 'reasonsPath'>,
+  ): FaultRule {
+    if (rule.reason !== undefined && !catalogue.isReason(rule.reason))
+      throw new SimulatorError(
+        ErrorCodes.UNKNOWN_REASON,
+        `"${rule.reason}" is not a ${rule.provider.toUpperCase()} reason; GET ${catalogue.reasonsPath} lists them`,
+        'reason',
+      );
+    if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1))
+      throw new SimulatorError(ErrorCodes.INVALID_PROBABILITY, 'probability must be between 0 and 1', 'probability');
+    if (rule.reason === undefined && rule.drop === undefined && rule.delayMs === undefined)
+      throw new SimulatorError(ErrorCodes.EMPTY_FAULT, 'a fault needs a reason, a drop or a delayMs', 'reason');
     const stored: FaultRule = { ...rule, id: rule.id ?? randomUUID() };
     this.rules.push(stored);
     return stored;
   }
 
-  list(provider?: string): FaultRule[] { return this.rules.filter((r) => !provider || r.provider === provider); }
-  remove(id: string): boolean { const before = this.rules.length; this.rules = this.rules.filter((r) => r.id !== id); return this.rules.length < before; }
-  clear(provider?: string): void { this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : []; }
+  list(provider?: string): FaultRule[] {
+    return this.rules.filter((r) => !provider || r.provider === provider);
+  }
+  remove(id: string): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+  clear(provider?: string): void {
+    this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : [];
+  }
 
   /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */
   pick(provider: string, context: FaultContext): FaultRule | undefined {
@@ -72,22 +102,31 @@ export class FaultInjector {
 }
 
 /** The body of POST /api/<service>/faults. */
-export const faultSchema = z.object({
-  token: z.string().min(1).optional(),
-  topic: z.string().min(1).optional(),
-  project: z.string().min(1).optional(),
-  probability: z.number().min(0).max(1).optional(),
-  reason: z.string().min(1).optional(),
-  delayMs: z.number().int().min(0).max(60_000).optional(),
-  drop: z.enum(['stream', 'connection']).optional(),
-  times: z.number().int().positive().optional(),
-  id: z.string().min(1).optional(),
-}).strict();
+export const faultSchema = z
+  .object({
+    token: z.string().min(1).optional(),
+    topic: z.string().min(1).optional(),
+    project: z.string().min(1).optional(),
+    probability: z.number().min(0).max(1).optional(),
+    reason: z.string().min(1).optional(),
+    delayMs: z.number().int().min(0).max(60_000).optional(),
+    drop: z.enum(['stream', 'connection']).optional(),
+    times: z.number().int().positive().optional(),
+    id: z.string().min(1).optional(),
+  })
+  .strict();
 
 /** GET, POST and DELETE /api/<service>/faults (and DELETE …/faults/:id) for a service with a fault catalogue. */
-export function faultRoutes(service: string, catalogue: FaultCatalogue, faults: FaultInjector, options: { removeOne?: boolean } = {}): Router {
+export function faultRoutes(
+  service: string,
+  catalogue: FaultCatalogue,
+  faults: FaultInjector,
+  options: { removeOne?: boolean } = {},
+): Router {
   const router = Router();
-  router.get(`/${service}/faults`, (_req, res) => { res.json(faults.list(service)); });
+  router.get(`/${service}/faults`, (_req, res) => {
+    res.json(faults.list(service));
+  });
   router.post(`/${service}/faults`, (req, res) => {
     const body = parseInput(faultSchema, req.body);
     res.status(201).json(faults.add({ ...body, provider: service } as Parameters<FaultInjector['add']>[0], catalogue));
@@ -95,10 +134,14 @@ export function faultRoutes(service: string, catalogue: FaultCatalogue, faults: 
   // FCM's route set has no DELETE of one fault (yet); the OpenAPI route list is checked against what is mounted.
   if (options.removeOne !== false) {
     router.delete(`/${service}/faults/:id`, (req, res) => {
-      if (!faults.remove(req.params.id)) throw new SimulatorError(ErrorCodes.FAULT_NOT_FOUND, `no fault ${req.params.id}`, 'id');
+      if (!faults.remove(req.params.id))
+        throw new SimulatorError(ErrorCodes.FAULT_NOT_FOUND, `no fault ${req.params.id}`, 'id');
       res.status(204).end();
     });
   }
-  router.delete(`/${service}/faults`, (_req, res) => { faults.clear(service); res.status(204).end(); });
+  router.delete(`/${service}/faults`, (_req, res) => {
+    faults.clear(service);
+    res.status(204).end();
+  });
   return router;
 }

@@ -11,7 +11,10 @@ export class RateWindow {
   count(now: number): number {
     const since = now - this.windowMs;
     while (this.head < this.times.length && this.times[this.head]! <= since) this.head++;
-    if (this.head > 4096 && this.head * 2 > this.times.length) { this.times = this.times.slice(this.head); this.head = 0; }
+    if (this.head > 4096 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
     return this.times.length - this.head;
   }
 
@@ -29,8 +32,13 @@ export class KeyedRateWindows {
   constructor(private readonly windowMs: number) {}
   tryTake(key: string, now: number, limit: number): boolean {
     let window = this.windows.get(key);
-    if (!window) { window = new RateWindow(this.windowMs); this.windows.set(key, window); }
+    if (!window) {
+      window = new RateWindow(this.windowMs);
+      this.windows.set(key, window);
+    }
     return window.tryTake(now, limit);
   }
-  clear(): void { this.windows.clear(); }
+  clear(): void {
+    this.windows.clear();
+  }
 }

@@ -1,6 +1,7 @@
-// The one interface a push service (APNs, FCM, ZPNs; next HMS, Web Push) implements: everything the rest of the simulator
-// needs from it, declared as data on one object, so startSimulator, the CLI's flags, /api/endpoints, the redirect, the CA
-// and the scenario schema are built from the list of modules (services.ts) instead of being written out per service.
+// The one interface a push service (APNs, FCM, ZPNs; next HMS, Web Push) implements: everything the rest of the
+// simulator needs from it, declared as data on one object, so startSimulator, the CLI's flags, /api/endpoints, the
+// redirect, the CA and the scenario schema are built from the list of modules (services.ts) instead of being written
+// out per service.
 import type { Router } from 'express';
 import type { ZodType } from 'zod';
 import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
@@ -62,7 +63,13 @@ export interface FaultCatalogue {
 }
 
 /** A row the service contributes to the rules table; filled in as the rules table moves into the pipeline's stages. */
-export interface ServiceRuleRow { readonly id: string; readonly stage: string; readonly condition: string; readonly outcome: string; readonly source: readonly string[] }
+export interface ServiceRuleRow {
+  readonly id: string;
+  readonly stage: string;
+  readonly condition: string;
+  readonly outcome: string;
+  readonly source: readonly string[];
+}
 
 /** The simulator a scenario step runs against: the handle startSimulator() returns, as far as a step needs it. */
 export interface ScenarioSimulator {
@@ -76,14 +83,22 @@ export interface ScenarioSimulator {
 }
 
 /** What a send step records under its `as` name, for later expectations. */
-export interface SentPush { pushIds: string[]; status?: number; reason?: string; errorCode?: string }
+export interface SentPush {
+  pushIds: string[];
+  status?: number;
+  reason?: string;
+  errorCode?: string;
+}
 
 /** One scenario run, as a service's step sees it. */
 export interface ScenarioStepContext {
   readonly sim: ScenarioSimulator;
   /** The scenario file (for paths relative to it) and the parsed scenario (for its `keys`, `apps`...). */
   readonly scenarioPath: string;
-  readonly scenario: { readonly apps: readonly { id: string; bundleId: string }[]; readonly keys?: Record<string, unknown> };
+  readonly scenario: {
+    readonly apps: readonly { id: string; bundleId: string }[];
+    readonly keys?: Record<string, unknown>;
+  };
   readonly stateDir?: string | undefined;
   /** The token of this kind a scenario app had, kept past uninstall (a send after `uninstall` gets 410 / 404). */
   tokenOf(appId: string, kind: string): string | undefined;
@@ -131,8 +146,14 @@ export interface ServiceInstance {
 }
 
 /** A push service, declared once. */
-export interface ServiceModule<Name extends string = string, Options = unknown, Instance extends ServiceInstance = ServiceInstance> {
-  /** The option key (`SimulatorOptions.apns`, `false` turns it off), the handle's property and the ledger's `provider`. */
+export interface ServiceModule<
+  Name extends string = string,
+  Options = unknown,
+  Instance extends ServiceInstance = ServiceInstance,
+> {
+  /**
+   * The option key (`SimulatorOptions.apns`, `false` turns it off), the handle's property and the ledger's `provider`.
+   */
   readonly name: Name;
   /** How people spell it (`APNs`). */
   readonly title: string;
@@ -142,19 +163,26 @@ export interface ServiceModule<Name extends string = string, Options = unknown, 
   readonly endpoints: readonly WireEndpoint[];
   /** Settings `pushsim serve` exposes as flags. */
   readonly settings: readonly ServiceSetting[];
-  /** Host names the simulator's server certificate must cover (its public hosts, so a redirected client's TLS checks pass). */
+  /**
+   * Host names the simulator's server certificate must cover (its public hosts, so a redirected client's TLS checks
+   * pass).
+   */
   readonly tlsHostNames: readonly string[];
   readonly offlinePolicy: OfflinePolicy;
   /** Faults that may be injected into its answers; absent when it has none. */
   readonly faults?: FaultCatalogue;
   readonly rules: readonly ServiceRuleRow[];
-  /** The scenario step that sends through its wire protocol (the sender the step and `pushsim push` use lives beside it). */
+  /**
+   * The scenario step that sends through its wire protocol (the sender the step and `pushsim push` use lives beside
+   * it).
+   */
   readonly scenarioStep?: ScenarioStep;
   create(context: ServiceContext<Options>): Instance;
 }
 
 /** The option object a module takes, or false to leave it off. */
-export type ServiceOptionsOf<M> = M extends ServiceModule<string, infer O, ServiceInstance> ? Partial<O> | false : never;
+export type ServiceOptionsOf<M> =
+  M extends ServiceModule<string, infer O, ServiceInstance> ? Partial<O> | false : never;
 export type ServiceInstanceOf<M> = M extends ServiceModule<string, unknown, infer I> ? I : never;
 
 /** `apns-production` → `apnsProduction`: an endpoint's key in the handle's `urls`. */
@@ -165,6 +193,7 @@ export function urlKey(endpointName: string): string {
 /** Every token kind of the modules, once each. */
 export function tokenKindsOf(modules: readonly ServiceModule[]): TokenKind[] {
   const kinds = new Map<string, TokenKind>();
-  for (const module of modules) for (const kind of module.tokenKinds) if (!kinds.has(kind.name)) kinds.set(kind.name, kind);
+  for (const module of modules)
+    for (const kind of module.tokenKinds) if (!kinds.has(kind.name)) kinds.set(kind.name, kind);
   return [...kinds.values()];
 }

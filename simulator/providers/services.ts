@@ -1,5 +1,5 @@
-// The services this simulator serves, in the order /api/endpoints, --help and the scenario reference list them. Adding a
-// service is a folder with its module and one line here.
+// The services this simulator serves, in the order /api/endpoints, --help and the scenario reference list them. Adding
+// a service is a folder with its module and one line here.
 import { apnsService } from './apns/apns-module.js';
 import { fcmService } from './fcm/fcm-module.js';
 import { zpnsService } from './zpns/zpns-module.js';

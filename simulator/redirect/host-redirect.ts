@@ -4,7 +4,10 @@
 import tls from 'node:tls';
 import http2 from 'node:http2';
 
-export interface RedirectTarget { host: string; port: number }
+export interface RedirectTarget {
+  host: string;
+  port: number;
+}
 
 export interface RedirectOptions {
   /** Host name → where to dial instead, e.g. `api.push.apple.com` → `{ host: '127.0.0.1', port: 4803 }`. */
@@ -21,7 +24,7 @@ function normalise(args: unknown[]): ConnectArgs {
   let callback: (() => void) | undefined;
   const rest = [...args];
   if (typeof rest.at(-1) === 'function') callback = rest.pop() as () => void;
-  if (typeof rest[0] === 'number' || typeof rest[0] === 'string' && /^\d+$/.test(rest[0])) {
+  if (typeof rest[0] === 'number' || (typeof rest[0] === 'string' && /^\d+$/.test(rest[0]))) {
     const port = Number(rest.shift());
     const host = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
     options = { ...(rest[0] as tls.ConnectionOptions | undefined), port, ...(host ? { host } : {}) };
@@ -49,7 +52,9 @@ export function installRedirect(options: RedirectOptions): () => void {
       host: target.host,
       port: target.port,
       servername: host,
-      ca: connectOptions.ca ? [...(Array.isArray(connectOptions.ca) ? connectOptions.ca : [connectOptions.ca]), options.ca] : ca,
+      ca: connectOptions.ca
+        ? [...(Array.isArray(connectOptions.ca) ? connectOptions.ca : [connectOptions.ca]), options.ca]
+        : ca,
     };
     delete (redirected as { path?: string }).path;
     const connect = original as (options: tls.ConnectionOptions, callback?: () => void) => tls.TLSSocket;
@@ -57,23 +62,36 @@ export function installRedirect(options: RedirectOptions): () => void {
   };
   (tls as { connect: typeof tls.connect }).connect = patched as typeof tls.connect;
 
-  // firebase-admin's HTTP/2 client sends `:scheme: "https:"` (URL.protocol, colon included). Google's front ends accept it;
-  // nghttp2 in a Node server refuses it as a protocol error. On redirected sessions only, send the scheme as `https`.
+  // firebase-admin's HTTP/2 client sends `:scheme: "https:"` (URL.protocol, colon included). Google's front ends accept
+  // it; nghttp2 in a Node server refuses it as a protocol error. On redirected sessions only, send the scheme as
+  // `https`.
   const originalHttp2Connect = http2.connect;
-  const patchedHttp2Connect = function connect(this: unknown, authority: string | URL, ...rest: unknown[]): http2.ClientHttp2Session {
-    const session = (originalHttp2Connect as (...a: unknown[]) => http2.ClientHttp2Session).call(this, authority, ...rest);
+  const patchedHttp2Connect = function connect(
+    this: unknown,
+    authority: string | URL,
+    ...rest: unknown[]
+  ): http2.ClientHttp2Session {
+    const session = (originalHttp2Connect as (...a: unknown[]) => http2.ClientHttp2Session).call(
+      this,
+      authority,
+      ...rest,
+    );
     const host = new URL(String(authority)).hostname.toLowerCase();
     if (targets.has(host)) {
       const request = session.request.bind(session);
       session.request = ((headers?: http2.OutgoingHttpHeaders, options?: http2.ClientSessionRequestOptions) =>
-        request(headers && headers[':scheme'] === 'https:' ? { ...headers, ':scheme': 'https' } : headers, options)) as typeof session.request;
+        request(
+          headers && headers[':scheme'] === 'https:' ? { ...headers, ':scheme': 'https' } : headers,
+          options,
+        )) as typeof session.request;
     }
     return session;
   };
   (http2 as { connect: typeof http2.connect }).connect = patchedHttp2Connect as typeof http2.connect;
 
   const restore = (): void => {
-    if ((http2 as { connect: unknown }).connect === patchedHttp2Connect) (http2 as { connect: typeof http2.connect }).connect = originalHttp2Connect;
+    if ((http2 as { connect: unknown }).connect === patchedHttp2Connect)
+      (http2 as { connect: typeof http2.connect }).connect = originalHttp2Connect;
     if ((tls as { connect: unknown }).connect === patched) (tls as { connect: typeof tls.connect }).connect = original;
     if (installed?.restore === restore) installed = undefined;
   };
@@ -86,7 +104,9 @@ export function installRedirect(options: RedirectOptions): () => void {
  * public host names its service module declares) → the endpoint. Plain-HTTP endpoints (h2c APNs) are not targets: the
  * redirected client speaks TLS.
  */
-export function targetsFromEndpoints(endpoints: { name: string; url: string; hosts?: string[] }[]): Record<string, RedirectTarget> {
+export function targetsFromEndpoints(
+  endpoints: { name: string; url: string; hosts?: string[] }[],
+): Record<string, RedirectTarget> {
   const targets: Record<string, RedirectTarget> = {};
   for (const endpoint of endpoints) {
     if (!endpoint.hosts?.length || endpoint.url.startsWith('http:')) continue;

@@ -10,7 +10,9 @@ try {
   ]);
   installRedirect({ targets: targetsFromEndpoints(endpoints), ca });
 } catch (error) {
-  process.stderr.write(`[pushsim] redirect: cannot reach pushsim at ${base} (${(error as Error).message}); start it with \`pushsim serve\` or set PUSHSIM_URL\n`);
+  process.stderr.write(
+    `[pushsim] redirect: cannot reach pushsim at ${base} (${(error as Error).message}); start it with \`pushsim serve\` or set PUSHSIM_URL\n`,
+  );
   // A preload hook, not library code: without the redirect the app would send real pushes, so stop here.
   process.exit(1);
 }

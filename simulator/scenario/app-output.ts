@@ -6,7 +6,9 @@ import { format } from 'node:util';
 const current = new AsyncLocalStorage<string[]>();
 let installed = false;
 
-/** Routes console output made inside a run into that run's lines (once per process; outside runs it prints as usual). */
+/**
+ * Routes console output made inside a run into that run's lines (once per process; outside runs it prints as usual).
+ */
 export function captureAppOutput(): void {
   if (installed) return;
   installed = true;
@@ -21,4 +23,6 @@ export function captureAppOutput(): void {
 }
 
 /** Runs `fn` with console output made inside it (and in what it starts) collected into `lines`. */
-export function withAppOutput<T>(lines: string[], fn: () => Promise<T>): Promise<T> { return current.run(lines, fn); }
+export function withAppOutput<T>(lines: string[], fn: () => Promise<T>): Promise<T> {
+  return current.run(lines, fn);
+}

@@ -8,7 +8,9 @@ const INDEFINITE = /\*|\.\.|\[\?|\[[^\]]*[:,][^\]]*\]/;
 export function readJsonPath(value: unknown, path: string): unknown {
   if (!path.startsWith('$')) throw new Error(`JSONPath "${path}" must start with $`);
   let matches: unknown[];
-  try { matches = JSONPath({ path, json: value as object, wrap: true, eval: 'safe' }) as unknown[]; } catch (error) {
+  try {
+    matches = JSONPath({ path, json: value as object, wrap: true, eval: 'safe' }) as unknown[];
+  } catch (error) {
     throw new Error(`JSONPath "${path}" is not understood: ${(error as Error).message}`);
   }
   return INDEFINITE.test(path) ? matches : matches[0];
@@ -20,6 +22,9 @@ export function partialMatch(actual: unknown, expected: unknown): boolean {
     if (actual === null || typeof actual !== 'object') return false;
     return Object.entries(expected).every(([k, v]) => partialMatch((actual as Record<string, unknown>)[k], v));
   }
-  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => partialMatch(actual[i], v));
+  if (Array.isArray(expected))
+    return (
+      Array.isArray(actual) && expected.length === actual.length && expected.every((v, i) => partialMatch(actual[i], v))
+    );
   return Object.is(actual, expected) || JSON.stringify(actual) === JSON.stringify(expected);
 }

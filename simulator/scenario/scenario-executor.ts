@@ -14,7 +14,12 @@ import { RunContext } from './scenario-run-context.js';
 import { expectNow } from './scenario-expectations.js';
 import { withAppOutput } from './app-output.js';
 
-export interface StepFailure { step: number; line: number; kind: string; message: string }
+export interface StepFailure {
+  step: number;
+  line: number;
+  kind: string;
+  message: string;
+}
 
 export interface CaseResult {
   file: string;
@@ -29,7 +34,8 @@ export interface CaseResult {
 }
 
 async function runStep(ctx: RunContext, step: ScenarioStep): Promise<string | undefined> {
-  const times = step.spec && typeof step.spec === 'object' && typeof step.spec.repeat === 'number' ? step.spec.repeat : 1;
+  const times =
+    step.spec && typeof step.spec === 'object' && typeof step.spec.repeat === 'number' ? step.spec.repeat : 1;
   let problem: string | undefined;
   for (let i = 0; i < times && !problem; i++) problem = await runStepOnce(ctx, step);
   await ctx.settle();
@@ -49,7 +55,14 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
   switch (step.kind) {
     case 'push': {
       const app = ctx.app(spec.app);
-      const { entry } = sim.simulation.send({ token: sim.registry.requireDevice(app.deviceId).platform === 'ios' ? app.tokens!.apns! : app.tokens!.fcm!, kind: spec.kind, ...(spec.priority ? { priority: spec.priority } : {}), ...(spec.payload ? { payload: spec.payload } : {}), ...(spec.collapseId ? { collapseId: spec.collapseId } : {}), ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}) });
+      const { entry } = sim.simulation.send({
+        token: sim.registry.requireDevice(app.deviceId).platform === 'ios' ? app.tokens!.apns! : app.tokens!.fcm!,
+        kind: spec.kind,
+        ...(spec.priority ? { priority: spec.priority } : {}),
+        ...(spec.payload ? { payload: spec.payload } : {}),
+        ...(spec.collapseId ? { collapseId: spec.collapseId } : {}),
+        ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
+      });
       if (spec.as) ctx.sent.set(spec.as, { pushIds: [entry.id] });
       return undefined;
     }
@@ -59,8 +72,13 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       return undefined;
     }
     // Scenario devices are created with their scenario ids.
-    case 'conditions': sim.registry.setConditions(spec.device, spec.set); return undefined;
-    case 'advance': await sim.advance(spec); await ctx.settle(); return undefined;
+    case 'conditions':
+      sim.registry.setConditions(spec.device, spec.set);
+      return undefined;
+    case 'advance':
+      await sim.advance(spec);
+      await ctx.settle();
+      return undefined;
     case 'fault': {
       const catalogue = (sim.services as readonly ServiceModule[]).find((m) => m.name === spec.provider)?.faults;
       if (!catalogue) return `fault: ${spec.provider} takes no faults`;
@@ -75,10 +93,17 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
       sim.simulation.tap(spec.app, pushId);
       return undefined;
     }
-    case 'uninstall': sim.simulation.uninstallApp(spec.app); return undefined;
-    case 'subscribe': sim.fcm!.subscribe(ctx.app(spec.app).tokens!.fcm!, spec.topic); return undefined;
-    case 'chaos': sim.simulation.router.configureChaos({ backgroundDropProbability: spec.backgroundDropProbability }); return undefined;
-    case 'expect': return expectNow(ctx, spec);
+    case 'uninstall':
+      sim.simulation.uninstallApp(spec.app);
+      return undefined;
+    case 'subscribe':
+      sim.fcm!.subscribe(ctx.app(spec.app).tokens!.fcm!, spec.topic);
+      return undefined;
+    case 'chaos':
+      sim.simulation.router.configureChaos({ backgroundDropProbability: spec.backgroundDropProbability });
+      return undefined;
+    case 'expect':
+      return expectNow(ctx, spec);
   }
 }
 
@@ -86,9 +111,14 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
 async function loadAppMain(scenarioFile: string, entry: string): Promise<(api: AppApi) => unknown> {
   const file = resolve(dirname(scenarioFile), entry);
   let module: { default?: unknown; main?: unknown };
-  try { module = await import(pathToFileURL(file).href) as typeof module; } catch (error) { throw new Error(`app entry ${entry}: cannot load ${file}: ${(error as Error).message}`); }
+  try {
+    module = (await import(pathToFileURL(file).href)) as typeof module;
+  } catch (error) {
+    throw new Error(`app entry ${entry}: cannot load ${file}: ${(error as Error).message}`);
+  }
   const main = typeof module.default === 'function' ? module.default : module.main;
-  if (typeof main !== 'function') throw new Error(`app entry ${entry}: export a function main(api) (default export or named main)`);
+  if (typeof main !== 'function')
+    throw new Error(`app entry ${entry}: export a function main(api) (default export or named main)`);
   return main as (api: AppApi) => unknown;
 }
 
@@ -97,12 +127,20 @@ export function executeRun(run: ScenarioRun, options: { seed?: number; stateDir?
   return withAppOutput(output, () => executeIsolated(run, options, output));
 }
 
-async function executeIsolated(run: ScenarioRun, options: { seed?: number; stateDir?: string }, output: string[]): Promise<CaseResult> {
+async function executeIsolated(
+  run: ScenarioRun,
+  options: { seed?: number; stateDir?: string },
+  output: string[],
+): Promise<CaseResult> {
   const started = performance.now();
   const seed = options.seed ?? 1;
   const settings = run.scenario.settings ?? {};
   const sim = await startSimulator({
-    controlPort: 0, clock: 'virtual', faultSeed: seed, ...(options.stateDir ? { stateDir: options.stateDir } : {}), chaos: { backgroundDropProbability: 0, seed },
+    controlPort: 0,
+    clock: 'virtual',
+    faultSeed: seed,
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+    chaos: { backgroundDropProbability: 0, seed },
     ...(settings.silentPushThrottle ? { silentPushThrottle: settings.silentPushThrottle } : {}),
     ...(settings.apnsTooManyRequests ? { apns: { tooManyRequests: settings.apnsTooManyRequests } } : {}),
     ...(settings.fcmProjects ? { fcm: { projects: settings.fcmProjects } } : {}),
@@ -111,7 +149,14 @@ async function executeIsolated(run: ScenarioRun, options: { seed?: number; state
   let status: CaseResult['status'] = 'passed';
   const ctx = new RunContext(sim, run, options.stateDir);
   try {
-    for (const device of run.scenario.devices) sim.simulation.createDevice({ id: device.id, platform: device.platform, ...(device.osVersion ? { osVersion: device.osVersion } : {}), ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}), ...(device.conditions ? { conditions: device.conditions } : {}) });
+    for (const device of run.scenario.devices)
+      sim.simulation.createDevice({
+        id: device.id,
+        platform: device.platform,
+        ...(device.osVersion ? { osVersion: device.osVersion } : {}),
+        ...(device.manufacturer ? { manufacturer: device.manufacturer } : {}),
+        ...(device.conditions ? { conditions: device.conditions } : {}),
+      });
     for (const module of sim.services as readonly ServiceModule[]) await module.scenarioStep?.setup?.(ctx);
     for (const strategy of run.scenario.strategies ?? []) {
       const { preset, ...rest } = strategy;
@@ -120,21 +165,55 @@ async function executeIsolated(run: ScenarioRun, options: { seed?: number; state
     }
     for (const app of run.scenario.apps) {
       const installed = sim.simulation.installApp({
-        id: app.id, deviceId: app.device, bundleId: app.bundleId, sdkProfile: app.sdk as SdkProfile,
-        ...(app.sdkVersion ? { sdkVersion: app.sdkVersion } : {}), ...(app.environment ? { environment: app.environment } : {}),
-        ...(app.state ? { state: app.state } : {}), ...(app.fidelity ? { fidelity: app.fidelity } : {}),
-        ...(app.handlerTime !== undefined ? { handlerTimeMs: app.handlerTime === 'never' ? -1 : parseDuration(app.handlerTime) } : {}),
+        id: app.id,
+        deviceId: app.device,
+        bundleId: app.bundleId,
+        sdkProfile: app.sdk as SdkProfile,
+        ...(app.sdkVersion ? { sdkVersion: app.sdkVersion } : {}),
+        ...(app.environment ? { environment: app.environment } : {}),
+        ...(app.state ? { state: app.state } : {}),
+        ...(app.fidelity ? { fidelity: app.fidelity } : {}),
+        ...(app.handlerTime !== undefined
+          ? { handlerTimeMs: app.handlerTime === 'never' ? -1 : parseDuration(app.handlerTime) }
+          : {}),
         ...(app.fcmProject ? { fcmProject: app.fcmProject } : {}),
       });
-      if (app.entry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, main: await loadAppMain(run.path, app.entry) }));
-      else if (app.rnEntry) ctx.processes.set(app.id, await AppProcess.start({ simulator: sim.urls.control, appId: installed.id, entry: reactNativeEntry(resolve(dirname(run.path), app.rnEntry)) }));
+      if (app.entry)
+        ctx.processes.set(
+          app.id,
+          await AppProcess.start({
+            simulator: sim.urls.control,
+            appId: installed.id,
+            main: await loadAppMain(run.path, app.entry),
+          }),
+        );
+      else if (app.rnEntry)
+        ctx.processes.set(
+          app.id,
+          await AppProcess.start({
+            simulator: sim.urls.control,
+            appId: installed.id,
+            entry: reactNativeEntry(resolve(dirname(run.path), app.rnEntry)),
+          }),
+        );
       ctx.rememberTokens(app.id, installed.tokens);
-      if (app.zimUser) { sim.zpns!.sessions.login(app.zimUser, installed.id); sim.zpns!.sessions.setConnection(installed.id, app.zimConnection ?? 'auto'); }
+      if (app.zimUser) {
+        sim.zpns!.sessions.login(app.zimUser, installed.id);
+        sim.zpns!.sessions.setConnection(installed.id, app.zimConnection ?? 'auto');
+      }
     }
     for (const step of run.steps) {
       let problem: string | undefined;
-      try { problem = await runStep(ctx, step); } catch (error) { problem = `could not run: ${(error as Error).message}`; status = 'error'; }
-      if (problem) { failures.push({ step: step.index + 1, line: step.line, kind: step.kind, message: problem }); if (status === 'passed') status = 'failed'; }
+      try {
+        problem = await runStep(ctx, step);
+      } catch (error) {
+        problem = `could not run: ${(error as Error).message}`;
+        status = 'error';
+      }
+      if (problem) {
+        failures.push({ step: step.index + 1, line: step.line, kind: step.kind, message: problem });
+        if (status === 'passed') status = 'failed';
+      }
       if (status === 'error') break;
     }
   } catch (error) {
@@ -143,7 +222,12 @@ async function executeIsolated(run: ScenarioRun, options: { seed?: number; state
   }
   for (const [appRef, process] of ctx.processes) {
     for (const error of process.errors) {
-      failures.push({ step: 0, line: 0, kind: `app ${appRef}`, message: `the app's code threw: ${(error as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(error)}` });
+      failures.push({
+        step: 0,
+        line: 0,
+        kind: `app ${appRef}`,
+        message: `the app's code threw: ${(error as Error)?.stack?.split('\n').slice(0, 2).join(' ') ?? String(error)}`,
+      });
       status = status === 'passed' ? 'failed' : status;
     }
   }

@@ -12,6 +12,7 @@ function describeFate(entry: LedgerEntry | undefined): string {
 }
 
 /** Checks an expectation; with `within`, advances the clock timer by timer up to that long until it holds. */
+// biome-ignore lint/suspicious/noExplicitAny: a step the scenario schema has validated; its shape is the schema's
 export async function expectNow(ctx: RunContext, spec: any): Promise<string | undefined> {
   let problem = check(ctx, spec);
   if (!problem || spec.within === undefined) return problem;
@@ -26,55 +27,90 @@ export async function expectNow(ctx: RunContext, spec: any): Promise<string | un
   return problem ? `${problem} (within ${spec.within})` : undefined;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a step the scenario schema has validated; its shape is the schema's
 function check(ctx: RunContext, spec: any): string | undefined {
   const problems: string[] = [];
   const sent = spec.of ? ctx.sent.get(spec.of) : undefined;
   const entry = ctx.entry(sent?.pushIds[0]);
-  if (spec.status !== undefined && sent?.status !== spec.status) problems.push(`expected status ${spec.status}, got ${sent?.status ?? 'none'}${sent?.reason ? ` (${sent.reason})` : ''}${sent?.errorCode ? ` (${sent.errorCode})` : ''}`);
-  if (spec.reason !== undefined && sent?.reason !== spec.reason) problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
-  if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode) problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
+  if (spec.status !== undefined && sent?.status !== spec.status)
+    problems.push(
+      `expected status ${spec.status}, got ${sent?.status ?? 'none'}${sent?.reason ? ` (${sent.reason})` : ''}${sent?.errorCode ? ` (${sent.errorCode})` : ''}`,
+    );
+  if (spec.reason !== undefined && sent?.reason !== spec.reason)
+    problems.push(`expected reason ${spec.reason}, got ${sent?.reason ?? 'none'} (status ${sent?.status})`);
+  if (spec.errorCode !== undefined && sent?.errorCode !== spec.errorCode)
+    problems.push(`expected errorCode ${spec.errorCode}, got ${sent?.errorCode ?? 'none'} (status ${sent?.status})`);
   if (spec.recipients !== undefined) {
     const reached = (sent?.pushIds ?? []).map((id) => ctx.entry(id)?.appId ?? '?').sort();
     const expected = [...spec.recipients].sort();
-    if (JSON.stringify(reached) !== JSON.stringify(expected)) problems.push(`expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`);
+    if (JSON.stringify(reached) !== JSON.stringify(expected))
+      problems.push(
+        `expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`,
+      );
   }
-  const needsEntry = ['fate', 'kind', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some((k) => spec[k] !== undefined);
+  const needsEntry = ['fate', 'kind', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some(
+    (k) => spec[k] !== undefined,
+  );
   if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
   if (entry) {
     // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
     // also for a tapped notification).
-    const callbacks = [...(entry.fate.name === 'delivered' ? entry.fate.callback?.split(', ') ?? [] : []), ...entry.receipts.map((r) => r.callback)];
+    const callbacks = [
+      ...(entry.fate.name === 'delivered' ? (entry.fate.callback?.split(', ') ?? []) : []),
+      ...entry.receipts.map((r) => r.callback),
+    ];
     // What happened to the push is said once, after everything that was expected of it and did not hold.
     const outcome: string[] = [];
     if (spec.fate !== undefined && entry.fate.name !== spec.fate) outcome.push(`fate ${spec.fate}`);
     if (spec.callback !== undefined && !callbacks.includes(spec.callback)) outcome.push(`callback ${spec.callback}`);
-    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback)) outcome.push(`${spec.notCallback} not to run`);
-    if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed) outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
-    if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? '')) outcome.push(`a reason matching /${spec.because}/`);
+    if (spec.notCallback !== undefined && callbacks.includes(spec.notCallback))
+      outcome.push(`${spec.notCallback} not to run`);
+    if (spec.displayed !== undefined && (entry.fate.displayed ?? false) !== spec.displayed)
+      outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
+    if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? ''))
+      outcome.push(`a reason matching /${spec.because}/`);
     const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
     if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
-    if (spec.kind !== undefined && entry.push.kind !== spec.kind) problems.push(`expected a ${spec.kind} push, it went out as ${entry.push.kind}`);
-    if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note))) problems.push(`expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`);
+    if (spec.kind !== undefined && entry.push.kind !== spec.kind)
+      problems.push(`expected a ${spec.kind} push, it went out as ${entry.push.kind}`);
+    if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note)))
+      problems.push(
+        `expected a ledger note matching /${spec.note}/, got ${entry.notes.map((n) => JSON.stringify(n.note)).join(', ') || 'no notes'}`,
+      );
     const received = entry.receipts[0]?.message ?? entry.push.payload;
-    if (spec.message !== undefined && !partialMatch(received, spec.message)) problems.push(`expected the message to contain ${JSON.stringify(spec.message)}, got ${JSON.stringify(received)}`);
+    if (spec.message !== undefined && !partialMatch(received, spec.message))
+      problems.push(`expected the message to contain ${JSON.stringify(spec.message)}, got ${JSON.stringify(received)}`);
     for (const [path, expected] of Object.entries(spec.path ?? {})) {
       let actual: unknown;
-      try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
-      if (!partialMatch(actual, expected)) problems.push(`expected ${path} to be ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      try {
+        actual = readJsonPath(received, path);
+      } catch (error) {
+        problems.push((error as Error).message);
+        continue;
+      }
+      if (!partialMatch(actual, expected))
+        problems.push(`expected ${path} to be ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
     }
     for (const path of spec.absent ?? []) {
       let actual: unknown;
-      try { actual = readJsonPath(received, path); } catch (error) { problems.push((error as Error).message); continue; }
+      try {
+        actual = readJsonPath(received, path);
+      } catch (error) {
+        problems.push((error as Error).message);
+        continue;
+      }
       if (actual !== undefined) problems.push(`expected nothing at ${path}, got ${JSON.stringify(actual)}`);
     }
   } else if (spec.notCallback !== undefined && spec.app) {
-    const ran = ctx.sim.ledger.list({ appId: spec.app }).some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
+    const ran = ctx.sim.ledger
+      .list({ appId: spec.app })
+      .some((e) => e.fate.name === 'delivered' && (e.fate.callback?.split(', ') ?? []).includes(spec.notCallback));
     if (ran) problems.push(`expected ${spec.notCallback} not to run on ${spec.app}, but it did`);
   }
   if (spec.state !== undefined) {
     const app = ctx.app(spec.app);
-    if (app.lifecycle !== spec.state && topState(app.lifecycle) !== spec.state) problems.push(`expected ${spec.app} to be ${spec.state}, got ${app.lifecycle}`);
+    if (app.lifecycle !== spec.state && topState(app.lifecycle) !== spec.state)
+      problems.push(`expected ${spec.app} to be ${spec.state}, got ${app.lifecycle}`);
   }
   return problems.length ? problems.join('; ') : undefined;
 }
-

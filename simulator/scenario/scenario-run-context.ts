@@ -19,30 +19,55 @@ export class RunContext implements ScenarioStepContext {
   private readonly installedTokens = new Map<string, AppTokens>();
   private readonly sessions = new Map<string, { close(): void | Promise<void> }>();
 
-  constructor(readonly sim: SimulatorHandle, readonly run: ScenarioRun, readonly stateDir?: string) {}
+  constructor(
+    readonly sim: SimulatorHandle,
+    readonly run: ScenarioRun,
+    readonly stateDir?: string,
+  ) {}
 
-  get scenarioPath(): string { return this.run.path; }
-  get scenario(): ScenarioRun['scenario'] { return this.run.scenario; }
+  get scenarioPath(): string {
+    return this.run.path;
+  }
+  get scenario(): ScenarioRun['scenario'] {
+    return this.run.scenario;
+  }
 
-  rememberTokens(appId: string, tokens: AppTokens | undefined): void { if (tokens) this.installedTokens.set(appId, { ...tokens }); }
-  tokenOf(appId: string, kind: string): string | undefined { return this.installedTokens.get(appId)?.[kind]; }
-  record(as: string | undefined, sent: Sent): void { if (as) this.sent.set(as, sent); }
+  rememberTokens(appId: string, tokens: AppTokens | undefined): void {
+    if (tokens) this.installedTokens.set(appId, { ...tokens });
+  }
+  tokenOf(appId: string, kind: string): string | undefined {
+    return this.installedTokens.get(appId)?.[kind];
+  }
+  record(as: string | undefined, sent: Sent): void {
+    if (as) this.sent.set(as, sent);
+  }
 
   session<T extends { close(): void | Promise<void> }>(name: string, create: () => T): T {
     let session = this.sessions.get(name) as T | undefined;
-    if (!session) { session = create(); this.sessions.set(name, session); }
+    if (!session) {
+      session = create();
+      this.sessions.set(name, session);
+    }
     return session;
   }
 
   /** Waits until every app running its own code has handled what the simulator sent it. */
-  async settle(): Promise<void> { for (const process of this.processes.values()) await process.idle(); }
+  async settle(): Promise<void> {
+    for (const process of this.processes.values()) await process.idle();
+  }
 
   async close(): Promise<void> {
     for (const process of this.processes.values()) await process.close().catch(() => {});
     for (const session of this.sessions.values()) await session.close();
   }
 
-  /** Scenario devices and apps are created with their scenario ids, so an app's id in the simulator is its scenario id. */
-  app(id: string) { return this.sim.registry.requireApp(id); }
-  entry(pushId: string | undefined): LedgerEntry | undefined { return pushId ? this.sim.ledger.get(pushId) : undefined; }
+  /**
+   * Scenario devices and apps are created with their scenario ids, so an app's id in the simulator is its scenario id.
+   */
+  app(id: string) {
+    return this.sim.registry.requireApp(id);
+  }
+  entry(pushId: string | undefined): LedgerEntry | undefined {
+    return pushId ? this.sim.ledger.get(pushId) : undefined;
+  }
 }

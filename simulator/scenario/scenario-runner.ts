@@ -23,7 +23,13 @@ export interface RunOptions {
   onResult?: (result: CaseResult, done: number, total: number) => void;
 }
 
-export interface RunSummary { results: CaseResult[]; invalid: ScenarioFileError[]; files: string[]; durationMs: number; startedAt: Date }
+export interface RunSummary {
+  results: CaseResult[];
+  invalid: ScenarioFileError[];
+  files: string[];
+  durationMs: number;
+  startedAt: Date;
+}
 
 const SCENARIO_FILES = '**/*.{yaml,yml,json}';
 
@@ -32,9 +38,19 @@ export async function findScenarioFiles(patterns: string[], cwd = process.cwd())
   const files = new Set<string>();
   for (const pattern of patterns) {
     const absolute = resolve(cwd, pattern);
-    let stat;
-    try { stat = statSync(absolute); } catch { stat = undefined; }
-    if (stat?.isDirectory()) for (const f of await glob(SCENARIO_FILES, { cwd: absolute, absolute: true, ignore: ['**/node_modules/**', '**/*.schema.json'] })) files.add(f);
+    let stat: ReturnType<typeof statSync>;
+    try {
+      stat = statSync(absolute);
+    } catch {
+      stat = undefined;
+    }
+    if (stat?.isDirectory())
+      for (const f of await glob(SCENARIO_FILES, {
+        cwd: absolute,
+        absolute: true,
+        ignore: ['**/node_modules/**', '**/*.schema.json'],
+      }))
+        files.add(f);
     else if (stat?.isFile()) files.add(absolute);
     else for (const f of await glob(pattern, { cwd, absolute: true })) files.add(f);
   }
@@ -49,8 +65,11 @@ export async function runScenarios(patterns: string[], options: RunOptions = {})
   const runs: ScenarioRun[] = [];
   const invalid: ScenarioFileError[] = [];
   for (const file of files) {
-    try { runs.push(...loadScenarioFile(resolve(cwd, file)).map((run) => ({ ...run, file }))); } catch (error) {
-      if (error instanceof ScenarioFileError) invalid.push(new ScenarioFileError(file, error.line, error.column, error.problem));
+    try {
+      runs.push(...loadScenarioFile(resolve(cwd, file)).map((run) => ({ ...run, file })));
+    } catch (error) {
+      if (error instanceof ScenarioFileError)
+        invalid.push(new ScenarioFileError(file, error.line, error.column, error.problem));
       else throw error;
     }
   }
@@ -64,7 +83,10 @@ export async function runScenarios(patterns: string[], options: RunOptions = {})
   const worker = async (): Promise<void> => {
     while (next < selected.length) {
       const index = next++;
-      results[index] = await executeRun(selected[index]!, { seed: options.seed ?? 1, ...(options.stateDir ? { stateDir: resolve(cwd, options.stateDir) } : {}) });
+      results[index] = await executeRun(selected[index]!, {
+        seed: options.seed ?? 1,
+        ...(options.stateDir ? { stateDir: resolve(cwd, options.stateDir) } : {}),
+      });
       done++;
       options.onResult?.(results[index]!, done, selected.length);
     }

@@ -4,8 +4,15 @@
 // its messages from the types. It imports only the public model, never the simulator's internals.
 import { z } from 'zod';
 import {
-  apnsEnvironmentSchema, DeviceConditionsSchema, FidelitySchema, manufacturerSchema, platformSchema, sdkProfileSchema,
-  type ErrorBodySchema, type pushKindSchema, type pushPrioritySchema,
+  apnsEnvironmentSchema,
+  DeviceConditionsSchema,
+  FidelitySchema,
+  manufacturerSchema,
+  platformSchema,
+  sdkProfileSchema,
+  type ErrorBodySchema,
+  type pushKindSchema,
+  type pushPrioritySchema,
 } from '../model/index.js';
 
 export const SHIM_PROTOCOL_VERSION = 1;
@@ -26,24 +33,30 @@ export const shimHelloSchema = z.object({
   type: z.literal('hello'),
   protocol: z.number().int().describe('SHIM_PROTOCOL_VERSION of the shim'),
   appId: z.string().min(1).optional().describe('speak for this existing install'),
-  device: z.object({
-    id: z.string().min(1).optional(),
-    platform: platformSchema,
-    // The maker picks the vendor channel ZPNs pushes through (Huawei, Xiaomi, OPPO, vivo).
-    manufacturer: manufacturerSchema.optional(),
-    osVersion: z.string().min(1).optional(),
-    name: z.string().min(1).max(100).optional(),
-    conditions: DeviceConditionsSchema.partial().optional(),
-  }).optional().describe('create (or reuse by id) this device when `appId` is not given'),
-  app: z.object({
-    id: z.string().min(1).optional(),
-    bundleId: z.string().min(1),
-    sdkProfile: sdkProfileSchema,
-    sdkVersion: z.string().min(1).optional(),
-    environment: apnsEnvironmentSchema.optional(),
-    fcmProject: z.string().min(1).optional(),
-    fidelity: FidelitySchema.optional(),
-  }).optional().describe('install this app on the device when `appId` is not given (reused if already installed)'),
+  device: z
+    .object({
+      id: z.string().min(1).optional(),
+      platform: platformSchema,
+      // The maker picks the vendor channel ZPNs pushes through (Huawei, Xiaomi, OPPO, vivo).
+      manufacturer: manufacturerSchema.optional(),
+      osVersion: z.string().min(1).optional(),
+      name: z.string().min(1).max(100).optional(),
+      conditions: DeviceConditionsSchema.partial().optional(),
+    })
+    .optional()
+    .describe('create (or reuse by id) this device when `appId` is not given'),
+  app: z
+    .object({
+      id: z.string().min(1).optional(),
+      bundleId: z.string().min(1),
+      sdkProfile: sdkProfileSchema,
+      sdkVersion: z.string().min(1).optional(),
+      environment: apnsEnvironmentSchema.optional(),
+      fcmProject: z.string().min(1).optional(),
+      fidelity: FidelitySchema.optional(),
+    })
+    .optional()
+    .describe('install this app on the device when `appId` is not given (reused if already installed)'),
 });
 /** Which install the shim speaks for: an existing app by id, or a device and app to create. */
 export type ShimHello = z.infer<typeof shimHelloSchema>;
@@ -51,18 +64,28 @@ export type ShimHello = z.infer<typeof shimHelloSchema>;
 export const shimRegisterSchema = z.object({ type: z.literal('register'), requestId });
 export type ShimRegister = z.infer<typeof shimRegisterSchema>;
 
-export const shimLifecycleRequestSchema = z.object({ type: z.literal('lifecycle'), requestId, event: z.string().min(1).describe('a lifecycle event (GET /api/lifecycle)') });
+export const shimLifecycleRequestSchema = z.object({
+  type: z.literal('lifecycle'),
+  requestId,
+  event: z.string().min(1).describe('a lifecycle event (GET /api/lifecycle)'),
+});
 export type ShimLifecycleRequest = z.infer<typeof shimLifecycleRequestSchema>;
 
 export const shimAckSchema = z.object({
   type: z.literal('ack'),
   pushId: z.string().min(1),
-  callback: z.string().optional().describe('the callback that ran, e.g. `throughMessageReceived`; absent when none ran'),
-  ran: z.boolean().describe('whether the app\'s code ran'),
-  reason: z.string().optional().describe('why nothing ran, in the SDK\'s terms (no listener, no headless task…)'),
-  message: z.unknown().optional().describe('the message exactly as the app\'s listener received it'),
-  queued: z.boolean().optional().describe('held on the device (ZPNs\'s queue until setBackgroundMessageHandler); a later ack settles it'),
-  error: z.string().optional().describe('what the app\'s code threw'),
+  callback: z
+    .string()
+    .optional()
+    .describe('the callback that ran, e.g. `throughMessageReceived`; absent when none ran'),
+  ran: z.boolean().describe("whether the app's code ran"),
+  reason: z.string().optional().describe("why nothing ran, in the SDK's terms (no listener, no headless task…)"),
+  message: z.unknown().optional().describe("the message exactly as the app's listener received it"),
+  queued: z
+    .boolean()
+    .optional()
+    .describe("held on the device (ZPNs's queue until setBackgroundMessageHandler); a later ack settles it"),
+  error: z.string().optional().describe("what the app's code threw"),
   durationMs: z.number().nonnegative().optional(),
 });
 /** The app code ran (or could not run) for a delivery. */
@@ -71,7 +94,10 @@ export type ShimAck = z.infer<typeof shimAckSchema>;
 export const shimCompleteSchema = z.object({
   type: z.literal('complete'),
   pushId: z.string().min(1),
-  result: z.string().optional().describe('`newData`, `noData`, `failed` on iOS; `resolved` / `rejected` for JS handlers'),
+  result: z
+    .string()
+    .optional()
+    .describe('`newData`, `noData`, `failed` on iOS; `resolved` / `rejected` for JS handlers'),
   error: z.string().optional(),
   durationMs: z.number().nonnegative().optional(),
 });
@@ -83,19 +109,41 @@ export const shimTapSchema = z.object({ type: z.literal('tap'), requestId, pushI
 export type ShimTap = z.infer<typeof shimTapSchema>;
 
 export const shimSyncSchema = z.object({ type: z.literal('sync'), requestId });
-/** A round trip: the reply comes after every message the simulator sent before it (used to wait for in-flight deliveries). */
+/**
+ * A round trip: the reply comes after every message the simulator sent before it (used to wait for in-flight
+ * deliveries).
+ */
 export type ShimSync = z.infer<typeof shimSyncSchema>;
 
-export const shimTopicSchema = z.object({ type: z.enum(['subscribe', 'unsubscribe']), requestId, topic: z.string().min(1) });
+export const shimTopicSchema = z.object({
+  type: z.enum(['subscribe', 'unsubscribe']),
+  requestId,
+  topic: z.string().min(1),
+});
 export type ShimTopic = z.infer<typeof shimTopicSchema>;
 
 /** The schema of each message type a shim may send. */
 export const SHIM_CLIENT_MESSAGES = {
-  hello: shimHelloSchema, register: shimRegisterSchema, lifecycle: shimLifecycleRequestSchema, ack: shimAckSchema,
-  complete: shimCompleteSchema, tap: shimTapSchema, sync: shimSyncSchema, subscribe: shimTopicSchema, unsubscribe: shimTopicSchema,
+  hello: shimHelloSchema,
+  register: shimRegisterSchema,
+  lifecycle: shimLifecycleRequestSchema,
+  ack: shimAckSchema,
+  complete: shimCompleteSchema,
+  tap: shimTapSchema,
+  sync: shimSyncSchema,
+  subscribe: shimTopicSchema,
+  unsubscribe: shimTopicSchema,
 } as const;
 
-export type ShimClientMessage = ShimHello | ShimRegister | ShimLifecycleRequest | ShimAck | ShimComplete | ShimTap | ShimSync | ShimTopic;
+export type ShimClientMessage =
+  | ShimHello
+  | ShimRegister
+  | ShimLifecycleRequest
+  | ShimAck
+  | ShimComplete
+  | ShimTap
+  | ShimSync
+  | ShimTopic;
 
 // ── What the simulator sends ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -134,10 +182,29 @@ export interface ShimDeliver {
 }
 
 /** The user tapped a displayed notification (or a banner) of this push; `stateBefore` is the full lifecycle path. */
-export interface ShimOpened { type: 'opened'; pushId: string; kind: z.infer<typeof pushKindSchema>; payload: Record<string, unknown>; stateBefore: string; provider: string }
-export interface ShimLifecycleNotice { type: 'lifecycle'; from: string; to: string; event: string; reason?: string }
+export interface ShimOpened {
+  type: 'opened';
+  pushId: string;
+  kind: z.infer<typeof pushKindSchema>;
+  payload: Record<string, unknown>;
+  stateBefore: string;
+  provider: string;
+}
+export interface ShimLifecycleNotice {
+  type: 'lifecycle';
+  from: string;
+  to: string;
+  event: string;
+  reason?: string;
+}
 /** The answer to a request: `result` when `ok`, else `error` in pushsim's error shape. */
-export interface ShimReply { type: 'reply'; requestId: string; ok: boolean; result?: unknown; error?: ShimErrorBody }
+export interface ShimReply {
+  type: 'reply';
+  requestId: string;
+  ok: boolean;
+  result?: unknown;
+  error?: ShimErrorBody;
+}
 /** A message that could not be handled (no request to answer): pushsim's error shape with `type: 'error'`. */
 export type ShimError = { type: 'error' } & ShimErrorBody;
 

@@ -12,7 +12,11 @@ let app: InstalledApp;
 const produced = new Set<string>();
 
 beforeAll(async () => {
-  sim = await startSimulator({ controlPort: 0, clock: 'virtual', apns: { tooManyRequests: { perToken: 3, windowMs: 1000 } } });
+  sim = await startSimulator({
+    controlPort: 0,
+    clock: 'virtual',
+    apns: { tooManyRequests: { perToken: 3, windowMs: 1000 } },
+  });
   key = sim.apns!.keyring.mint({ teamId: 'TEAM000001', keyId: 'KEY0000001' });
 });
 afterAll(async () => {
@@ -25,12 +29,23 @@ beforeEach(() => {
   sim.reset();
   bearer = `bearer ${providerToken(key)}`;
   const device = sim.simulation.createDevice({ platform: 'ios' });
-  app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.app', sdkProfile: 'native-ios', state: 'active' });
+  app = sim.simulation.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.app',
+    sdkProfile: 'native-ios',
+    state: 'active',
+  });
 });
 
 const token = () => app.tokens!.apns!;
 const path = (t = token()) => `/3/device/${t}`;
-const good = (extra: Record<string, string | string[]> = {}) => ({ ':path': path(), authorization: bearer, 'apns-topic': 'com.example.app', 'apns-push-type': 'alert', ...extra });
+const good = (extra: Record<string, string | string[]> = {}) => ({
+  ':path': path(),
+  authorization: bearer,
+  'apns-topic': 'com.example.app',
+  'apns-push-type': 'alert',
+  ...extra,
+});
 const ALERT = JSON.stringify({ aps: { alert: 'hi' } });
 
 async function expectReason(answer: WireAnswer, reason: ApnsReason, status: number): Promise<void> {
@@ -42,7 +57,11 @@ async function expectReason(answer: WireAnswer, reason: ApnsReason, status: numb
 
 async function send(headers: Record<string, string | string[]>, body: string | Buffer = ALERT, url = sim.urls.apns) {
   const session = await connectApns(url, sim.caPem);
-  try { return await request(session, headers, body); } finally { session.close(); }
+  try {
+    return await request(session, headers, body);
+  } finally {
+    session.close();
+  }
 }
 
 test('200 with apns-id echoed and apns-unique-id in sandbox', async () => {
@@ -89,20 +108,32 @@ test('400 IdleTimeout arrives in a GOAWAY when a connection stays idle', async (
   const idle = await startSimulator({ controlPort: 0, apns: { idleTimeoutMs: 150 } });
   try {
     const session = await connectApns(idle.urls.apns, idle.caPem);
-    const [, , data] = await new Promise<[number, number, Buffer]>((resolve) => session.once('goaway', (...args) => resolve(args as [number, number, Buffer])));
+    const [, , data] = await new Promise<[number, number, Buffer]>((resolve) =>
+      session.once('goaway', (...args) => resolve(args as [number, number, Buffer])),
+    );
     expect(JSON.parse(data.toString())).toEqual({ reason: 'IdleTimeout' });
     produced.add('IdleTimeout');
     session.destroy();
-  } finally { await idle.close(); }
+  } finally {
+    await idle.close();
+  }
 });
 
 test('403 token-auth reasons', async () => {
   const { authorization: _a, ...noAuth } = good();
   await expectReason(await send(noAuth), 'MissingProviderToken', 403);
   await expectReason(await send(good({ authorization: 'bearer not.a.jwt' })), 'InvalidProviderToken', 403);
-  await expectReason(await send(good({ authorization: `bearer ${providerToken(key, Date.now() - 2 * 3600_000)}` })), 'ExpiredProviderToken', 403);
+  await expectReason(
+    await send(good({ authorization: `bearer ${providerToken(key, Date.now() - 2 * 3600_000)}` })),
+    'ExpiredProviderToken',
+    403,
+  );
   const productionKey = sim.apns!.keyring.mint({ teamId: 'TEAM000001', environment: 'production' });
-  await expectReason(await send(good({ authorization: `bearer ${providerToken(productionKey)}` })), 'BadEnvironmentKeyIdInToken', 403);
+  await expectReason(
+    await send(good({ authorization: `bearer ${providerToken(productionKey)}` })),
+    'BadEnvironmentKeyIdInToken',
+    403,
+  );
 });
 
 test('403 UnrelatedKeyIdInToken and 429 TooManyProviderTokenUpdates on one connection', async () => {
@@ -110,25 +141,48 @@ test('403 UnrelatedKeyIdInToken and 429 TooManyProviderTokenUpdates on one conne
   try {
     expect((await request(session, good(), ALERT)).status).toBe(200);
     const other = sim.apns!.keyring.mint({ teamId: 'TEAM000001' });
-    await expectReason(await request(session, good({ authorization: `bearer ${providerToken(other)}` }), ALERT), 'UnrelatedKeyIdInToken', 403);
+    await expectReason(
+      await request(session, good({ authorization: `bearer ${providerToken(other)}` }), ALERT),
+      'UnrelatedKeyIdInToken',
+      403,
+    );
     const newer = providerToken(key, Date.now() + 1000);
-    await expectReason(await request(session, good({ authorization: `bearer ${newer}` }), ALERT), 'TooManyProviderTokenUpdates', 429);
+    await expectReason(
+      await request(session, good({ authorization: `bearer ${newer}` }), ALERT),
+      'TooManyProviderTokenUpdates',
+      429,
+    );
     await sim.advance('20m');
     expect((await request(session, good({ authorization: `bearer ${newer}` }), ALERT)).status).toBe(200);
-  } finally { session.close(); }
+  } finally {
+    session.close();
+  }
 });
 
 test('403 certificate reasons: a certificate from another CA, and one for the other environment', async () => {
-  const foreign = loadCertificateAuthority('/tmp/pushsim-foreign-ca-for-tests').issueClientCertificate('com.example.app', 'sandbox');
+  const foreign = loadCertificateAuthority('/tmp/pushsim-foreign-ca-for-tests').issueClientCertificate(
+    'com.example.app',
+    'sandbox',
+  );
   const { authorization: _a, ...headers } = good();
   const bad = await connectApns(sim.urls.apns, sim.caPem, { cert: foreign.cert, key: foreign.key });
   await expectReason(await request(bad, headers, ALERT), 'BadCertificate', 403);
   bad.close();
-  const production = (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app', environment: 'production' }) })).json()) as { cert: string; key: string };
+  const production = (await (
+    await fetch(`${sim.urls.api}/apns/certificates`, {
+      method: 'POST',
+      body: JSON.stringify({ topic: 'com.example.app', environment: 'production' }),
+    })
+  ).json()) as { cert: string; key: string };
   const wrongEnv = await connectApns(sim.urls.apns, sim.caPem, { cert: production.cert, key: production.key });
   await expectReason(await request(wrongEnv, headers, ALERT), 'BadCertificateEnvironment', 403);
   wrongEnv.close();
-  const sandbox = (await (await fetch(`${sim.urls.api}/apns/certificates`, { method: 'POST', body: JSON.stringify({ topic: 'com.example.app' }) })).json()) as { cert: string; key: string };
+  const sandbox = (await (
+    await fetch(`${sim.urls.api}/apns/certificates`, {
+      method: 'POST',
+      body: JSON.stringify({ topic: 'com.example.app' }),
+    })
+  ).json()) as { cert: string; key: string };
   const ok = await connectApns(sim.urls.apns, sim.caPem, { cert: sandbox.cert, key: sandbox.key });
   expect((await request(ok, headers, ALERT)).status).toBe(200);
   ok.close();
@@ -153,8 +207,17 @@ test('413 PayloadTooLarge over 4096 bytes (5120 for VoIP)', async () => {
   const big = JSON.stringify({ aps: { alert: 'x'.repeat(4100) } });
   await expectReason(await send(good(), big), 'PayloadTooLarge', 413);
   const voipDevice = sim.simulation.createDevice({ platform: 'ios' });
-  const voipApp = sim.simulation.installApp({ deviceId: voipDevice.id, bundleId: 'com.example.call', sdkProfile: 'native-ios' });
-  const voip = { ':path': path(voipApp.tokens!.apns!), authorization: `bearer ${providerToken(key)}`, 'apns-topic': 'com.example.call.voip', 'apns-push-type': 'voip' };
+  const voipApp = sim.simulation.installApp({
+    deviceId: voipDevice.id,
+    bundleId: 'com.example.call',
+    sdkProfile: 'native-ios',
+  });
+  const voip = {
+    ':path': path(voipApp.tokens!.apns!),
+    authorization: `bearer ${providerToken(key)}`,
+    'apns-topic': 'com.example.call.voip',
+    'apns-push-type': 'voip',
+  };
   expect((await send(voip, JSON.stringify({ aps: {}, pad: 'x'.repeat(4500) }))).status).toBe(200);
 });
 
@@ -163,13 +226,24 @@ test('429 TooManyRequests for the same device token too fast', async () => {
   try {
     for (let i = 0; i < 3; i++) expect((await request(session, good(), ALERT)).json, `push ${i + 1}`).toBeUndefined();
     await expectReason(await request(session, good(), ALERT), 'TooManyRequests', 429);
-  } finally { session.close(); }
+  } finally {
+    session.close();
+  }
 });
 
 test.each([
-  ['InternalServerError', 500], ['ServiceUnavailable', 503], ['Shutdown', 503], ['Forbidden', 403], ['ExpiredToken', 410],
+  ['InternalServerError', 500],
+  ['ServiceUnavailable', 503],
+  ['Shutdown', 503],
+  ['Forbidden', 403],
+  ['ExpiredToken', 410],
 ] as const)('%s by fault injection', async (reason, status) => {
-  const created = await (await fetch(`${sim.urls.api}/apns/faults`, { method: 'POST', body: JSON.stringify({ token: token(), reason, times: 1 }) })).json() as { id: string };
+  const created = (await (
+    await fetch(`${sim.urls.api}/apns/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ token: token(), reason, times: 1 }),
+    })
+  ).json()) as { id: string };
   expect(created.id).toBeTruthy();
   const answer = await send(good());
   await expectReason(answer, reason, status);
@@ -180,21 +254,41 @@ test.each([
 });
 
 test('the BadEnvironmentKeyIdInToken spelling is configurable', async () => {
-  const other = await startSimulator({ controlPort: 0, apns: { reasonSpelling: { BadEnvironmentKeyIdInToken: 'BadEnvironmentKeyInToken' } } });
+  const other = await startSimulator({
+    controlPort: 0,
+    apns: { reasonSpelling: { BadEnvironmentKeyIdInToken: 'BadEnvironmentKeyInToken' } },
+  });
   try {
     const productionKey = other.apns!.keyring.mint({ environment: 'production' });
     const device = other.simulation.createDevice({ platform: 'ios' });
-    const a = other.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.app', sdkProfile: 'native-ios' });
+    const a = other.simulation.installApp({
+      deviceId: device.id,
+      bundleId: 'com.example.app',
+      sdkProfile: 'native-ios',
+    });
     const session = await connectApns(other.urls.apns, other.caPem);
-    const answer = await request(session, { ':path': `/3/device/${a.tokens!.apns}`, authorization: `bearer ${providerToken(productionKey)}`, 'apns-topic': 'com.example.app' }, ALERT);
+    const answer = await request(
+      session,
+      {
+        ':path': `/3/device/${a.tokens!.apns}`,
+        authorization: `bearer ${providerToken(productionKey)}`,
+        'apns-topic': 'com.example.app',
+      },
+      ALERT,
+    );
     expect(answer.json).toEqual({ reason: 'BadEnvironmentKeyInToken' });
     session.close();
-  } finally { await other.close(); }
+  } finally {
+    await other.close();
+  }
 });
 
-test('a client without ALPN (HTTP/2 prior knowledge over TLS, Pushy\'s default) gets answers', async () => {
+test("a client without ALPN (HTTP/2 prior knowledge over TLS, Pushy's default) gets answers", async () => {
   const session = http2.connect(sim.urls.apns, { ca: sim.caPem, ALPNProtocols: [] });
-  await new Promise((resolve, reject) => { session.once('connect', resolve); session.once('error', reject); });
+  await new Promise((resolve, reject) => {
+    session.once('connect', resolve);
+    session.once('error', reject);
+  });
   expect((await request(session, good(), ALERT)).status).toBe(200);
   session.close();
 });

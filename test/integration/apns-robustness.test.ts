@@ -1,5 +1,5 @@
-// Malformed and hostile input on the APNs endpoint: each gets Apple's answer or a closed stream, the server stays up and
-// other clients' pushes are unaffected.
+// Malformed and hostile input on the APNs endpoint: each gets Apple's answer or a closed stream, the server stays up
+// and other clients' pushes are unaffected.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import http2 from 'node:http2';
 import { execFile } from 'node:child_process';
@@ -16,18 +16,34 @@ let app: InstalledApp;
 let bearer: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ controlPort: 0, clock: 'virtual', apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } } });
+  sim = await startSimulator({
+    controlPort: 0,
+    clock: 'virtual',
+    apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } },
+  });
   key = sim.apns!.keyring.mint();
 });
-afterAll(async () => { await sim.close(); });
+afterAll(async () => {
+  await sim.close();
+});
 beforeEach(() => {
   sim.reset();
   const device = sim.simulation.createDevice({ platform: 'ios' });
-  app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.app', sdkProfile: 'native-ios', state: 'active' });
+  app = sim.simulation.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.app',
+    sdkProfile: 'native-ios',
+    state: 'active',
+  });
   bearer = `bearer ${providerToken(key)}`;
 });
 
-const headers = () => ({ ':path': `/3/device/${app.tokens!.apns}`, authorization: bearer, 'apns-topic': 'com.example.app', 'apns-push-type': 'alert' });
+const headers = () => ({
+  ':path': `/3/device/${app.tokens!.apns}`,
+  authorization: bearer,
+  'apns-topic': 'com.example.app',
+  'apns-push-type': 'alert',
+});
 const ALERT = JSON.stringify({ aps: { alert: 'hi' } });
 
 /** A PING round trip: the server has read every frame sent before it. */
@@ -38,7 +54,11 @@ function pingRoundTrip(session: http2.ClientHttp2Session): Promise<void> {
 /** A second, well-behaved client: its push must still be accepted. */
 async function otherClientStillServed(): Promise<void> {
   const session = await connectApns(sim.urls.apns, sim.caPem);
-  try { expect((await request(session, headers(), ALERT)).status).toBe(200); } finally { session.close(); }
+  try {
+    expect((await request(session, headers(), ALERT)).status).toBe(200);
+  } finally {
+    session.close();
+  }
 }
 
 test.each([
@@ -50,7 +70,9 @@ test.each([
   const answer = await request(session, headers(), body);
   session.close();
   expect(answer).toMatchObject({ status: 400, json: { reason: 'PayloadEmpty' } });
-  expect(sim.ledger.list({ fate: 'rejected' }).at(-1)!.fate.reason).toMatch(/not valid JSON|not a JSON object|not valid UTF-8/);
+  expect(sim.ledger.list({ fate: 'rejected' }).at(-1)!.fate.reason).toMatch(
+    /not valid JSON|not a JSON object|not valid UTF-8/,
+  );
   await otherClientStillServed();
 });
 
@@ -94,14 +116,41 @@ test('10,000 streams opened and abandoned without a body leave the server servin
   await otherClientStillServed();
 });
 
-test('curl --http2 gets Apple\'s answers', async () => {
+test("curl --http2 gets Apple's answers", async () => {
   const caFile = join(tmpdir(), `pushsim-ca-${process.pid}.pem`);
   writeFileSync(caFile, sim.caPem);
-  const { stdout } = await promisify(execFile)('curl', ['-sS', '--http2', '--cacert', caFile, '-o', '-', '-w', '\n%{http_code} %{http_version}',
-    '-H', `authorization: ${bearer}`, '-H', 'apns-topic: com.example.app', '-H', 'apns-push-type: alert',
-    '--data', ALERT, `${sim.urls.apns.replace('127.0.0.1', 'localhost')}/3/device/${app.tokens!.apns}`]);
+  const { stdout } = await promisify(execFile)('curl', [
+    '-sS',
+    '--http2',
+    '--cacert',
+    caFile,
+    '-o',
+    '-',
+    '-w',
+    '\n%{http_code} %{http_version}',
+    '-H',
+    `authorization: ${bearer}`,
+    '-H',
+    'apns-topic: com.example.app',
+    '-H',
+    'apns-push-type: alert',
+    '--data',
+    ALERT,
+    `${sim.urls.apns.replace('127.0.0.1', 'localhost')}/3/device/${app.tokens!.apns}`,
+  ]);
   expect(stdout.trim()).toBe('200 2');
-  const { stdout: bad } = await promisify(execFile)('curl', ['-sS', '--http2', '--cacert', caFile, '-w', '\n%{http_code}',
-    '-H', `authorization: ${bearer}`, '--data', ALERT, `${sim.urls.apns}/3/device/${app.tokens!.apns}`]);
+  const { stdout: bad } = await promisify(execFile)('curl', [
+    '-sS',
+    '--http2',
+    '--cacert',
+    caFile,
+    '-w',
+    '\n%{http_code}',
+    '-H',
+    `authorization: ${bearer}`,
+    '--data',
+    ALERT,
+    `${sim.urls.apns}/3/device/${app.tokens!.apns}`,
+  ]);
   expect(bad).toBe('{"reason":"MissingTopic"}\n400');
 });

@@ -12,21 +12,43 @@ let bearer: string;
 let key: { teamId: string; keyId: string; p8: string };
 
 beforeAll(async () => {
-  sim = await startSimulator({ controlPort: 0, clock: 'virtual', silentPushThrottle: { perWindow: 3, windowMs: 3_600_000 } });
+  sim = await startSimulator({
+    controlPort: 0,
+    clock: 'virtual',
+    silentPushThrottle: { perWindow: 3, windowMs: 3_600_000 },
+  });
   key = sim.apns!.keyring.mint();
 });
-afterAll(async () => { await sim.close(); });
+afterAll(async () => {
+  await sim.close();
+});
 beforeEach(async () => {
   sim.reset();
   session?.close();
   session = await connectApns(sim.urls.apns, sim.caPem);
   bearer = `bearer ${providerToken(key, sim.clock.now())}`;
   const device = sim.simulation.createDevice({ platform: 'ios' });
-  app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.sync', sdkProfile: 'native-ios', state: 'suspended' });
+  app = sim.simulation.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.sync',
+    sdkProfile: 'native-ios',
+    state: 'suspended',
+  });
 });
 
 async function silent(extra: Record<string, string> = {}, payload: object = { aps: { 'content-available': 1 } }) {
-  const answer = await request(session, { ':path': `/3/device/${app.tokens!.apns}`, authorization: bearer, 'apns-topic': 'com.example.sync', 'apns-push-type': 'background', 'apns-priority': '5', ...extra }, JSON.stringify(payload));
+  const answer = await request(
+    session,
+    {
+      ':path': `/3/device/${app.tokens!.apns}`,
+      authorization: bearer,
+      'apns-topic': 'com.example.sync',
+      'apns-push-type': 'background',
+      'apns-priority': '5',
+      ...extra,
+    },
+    JSON.stringify(payload),
+  );
   expect(answer.status).toBe(200);
   return sim.ledger.get(answer.headers['apns-id'] as string)!;
 }
@@ -45,9 +67,15 @@ test('more than three background pushes an hour are throttled; the device holds 
   const fourth = await silent();
   const fifth = await silent();
   expect(latest(fourth).fate).toMatchObject({ name: 'collapsed', reason: expect.stringMatching(/newest throttled/) });
-  expect(latest(fifth).fate).toMatchObject({ name: 'throttled', reason: expect.stringMatching(/two or three per hour/) });
+  expect(latest(fifth).fate).toMatchObject({
+    name: 'throttled',
+    reason: expect.stringMatching(/two or three per hour/),
+  });
   sim.simulation.lifecycle.send(app.id, 'launch');
-  expect(latest(fifth).fate).toMatchObject({ name: 'delivered', platformCallback: 'application:didReceiveRemoteNotification:fetchCompletionHandler:' });
+  expect(latest(fifth).fate).toMatchObject({
+    name: 'delivered',
+    platformCallback: 'application:didReceiveRemoteNotification:fetchCompletionHandler:',
+  });
   expect(latest(fifth).history.map((f) => f.name)).toEqual(['accepted', 'throttled', 'delivered']);
 });
 
@@ -72,7 +100,10 @@ test('offline: APNs keeps only the newest push per app and delivers it on reconn
   sim.registry.setConditions(app.deviceId, { online: false });
   const first = await silent();
   const second = await silent();
-  expect(latest(first).fate).toMatchObject({ name: 'collapsed', reason: expect.stringMatching(/only one notification per app/) });
+  expect(latest(first).fate).toMatchObject({
+    name: 'collapsed',
+    reason: expect.stringMatching(/only one notification per app/),
+  });
   expect(second.fate.name).toBe('stored');
   sim.registry.setConditions(app.deviceId, { online: true });
   expect(latest(second).fate.name).toBe('delivered');
@@ -80,17 +111,26 @@ test('offline: APNs keeps only the newest push per app and delivers it on reconn
 
 test('offline: apns-expiration 0 means one attempt, and a stored push expires at its apns-expiration', async () => {
   sim.registry.setConditions(app.deviceId, { online: false });
-  expect((await silent({ 'apns-expiration': '0' })).fate).toMatchObject({ name: 'expired', reason: expect.stringMatching(/one delivery attempt/) });
+  expect((await silent({ 'apns-expiration': '0' })).fate).toMatchObject({
+    name: 'expired',
+    reason: expect.stringMatching(/one delivery attempt/),
+  });
   const expiresAt = Math.floor(sim.clock.now() / 1000) + 60;
   const stored = await silent({ 'apns-expiration': String(expiresAt) });
   expect(stored.fate.name).toBe('stored');
   await sim.advance('61s');
-  expect(latest(stored).fate).toMatchObject({ name: 'expired', reason: expect.stringMatching(/expiry passed while it was held/) });
+  expect(latest(stored).fate).toMatchObject({
+    name: 'expired',
+    reason: expect.stringMatching(/expiry passed while it was held/),
+  });
 });
 
 test('Low Power Mode keeps a background push from waking the app', async () => {
   sim.registry.setConditions(app.deviceId, { lowPowerMode: true });
-  expect((await silent()).fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/Background App Refresh is off/) });
+  expect((await silent()).fate).toMatchObject({
+    name: 'dropped',
+    reason: expect.stringMatching(/Background App Refresh is off/),
+  });
 });
 
 test('a force-quit app gets nothing', async () => {
@@ -100,11 +140,24 @@ test('a force-quit app gets nothing', async () => {
 
 test('an alert with the same apns-collapse-id replaces the one on screen', async () => {
   const alert = async () => {
-    const answer = await request(session, { ':path': `/3/device/${app.tokens!.apns}`, authorization: bearer, 'apns-topic': 'com.example.sync', 'apns-push-type': 'alert', 'apns-collapse-id': 'score' }, JSON.stringify({ aps: { alert: 'Score update' } }));
+    const answer = await request(
+      session,
+      {
+        ':path': `/3/device/${app.tokens!.apns}`,
+        authorization: bearer,
+        'apns-topic': 'com.example.sync',
+        'apns-push-type': 'alert',
+        'apns-collapse-id': 'score',
+      },
+      JSON.stringify({ aps: { alert: 'Score update' } }),
+    );
     return sim.ledger.get(answer.headers['apns-id'] as string)!;
   };
   const first = await alert();
   const second = await alert();
-  expect(latest(first).fate).toMatchObject({ name: 'collapsed', reason: expect.stringMatching(/same collapse id "score"/) });
+  expect(latest(first).fate).toMatchObject({
+    name: 'collapsed',
+    reason: expect.stringMatching(/same collapse id "score"/),
+  });
   expect(second.fate).toMatchObject({ name: 'displayed', displayed: true });
 });

@@ -1,6 +1,6 @@
-// AppProcess.idle() is final: once it resolves, the ledger already shows what the app's JS did with each delivery, however
-// late the app's acks reach the simulator. The shim talks to the simulator through a relay that holds the app's acks and
-// completions until the app sends anything else, the worst a link that keeps order can do.
+// AppProcess.idle() is final: once it resolves, the ledger already shows what the app's JS did with each delivery,
+// however late the app's acks reach the simulator. The shim talks to the simulator through a relay that holds the app's
+// acks and completions until the app sends anything else, the worst a link that keeps order can do.
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { AddressInfo } from 'node:net';
@@ -28,13 +28,18 @@ beforeAll(async () => {
     const upstream = new WebSocket(shimUrlOf(sim.urls.control));
     const held: RawData[] = [];
     const early: RawData[] = [];
-    upstream.on('open', () => { for (const raw of early.splice(0)) upstream.send(raw.toString()); });
+    upstream.on('open', () => {
+      for (const raw of early.splice(0)) upstream.send(raw.toString());
+    });
     upstream.on('message', (raw) => app.send(raw.toString()));
     upstream.on('close', () => app.close());
     app.on('close', () => upstream.close());
     app.on('message', (raw) => {
       const { type } = JSON.parse(raw.toString()) as { type: string };
-      if (type === 'ack' || type === 'complete') { held.push(raw); return; }
+      if (type === 'ack' || type === 'complete') {
+        held.push(raw);
+        return;
+      }
       const batch = [...held.splice(0), raw];
       if (upstream.readyState !== WebSocket.OPEN) early.push(...batch);
       else for (const message of batch) upstream.send(message.toString());
@@ -46,7 +51,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => relay.close(() => resolve()));
   await sim.close();
 });
-beforeEach(() => { sim.reset(); clearAppLog(); });
+beforeEach(() => {
+  sim.reset();
+  clearAppLog();
+});
 
 const ENTRIES = {
   'zpns-app': () => import('../fixtures/zpns-app/index.js'),
@@ -55,8 +63,11 @@ const ENTRIES = {
 
 async function killedAndroidApp(fixture: keyof typeof ENTRIES) {
   const app = await AppProcess.start({
-    simulator: relayUrl, device: { platform: 'android' }, app: { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn' },
-    entry: ENTRIES[fixture], resetModules: () => vi.resetModules(),
+    simulator: relayUrl,
+    device: { platform: 'android' },
+    app: { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn' },
+    entry: ENTRIES[fixture],
+    resetModules: () => vi.resetModules(),
   });
   await app.launch();
   await app.kill();
@@ -65,7 +76,11 @@ async function killedAndroidApp(fixture: keyof typeof ENTRIES) {
 }
 
 function dataPush(app: AppProcess) {
-  return sim.simulation.send({ token: app.tokens.fcm!, kind: 'data', payload: { data: { title: 'Sync', body: 'new messages' } } });
+  return sim.simulation.send({
+    token: app.tokens.fcm!,
+    kind: 'data',
+    payload: { data: { title: 'Sync', body: 'new messages' } },
+  });
 }
 
 describe('idle() on a killed Android app woken headless', () => {

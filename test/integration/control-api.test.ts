@@ -1,11 +1,18 @@
-// The control plane over real HTTP on a random port with a virtual clock: only the REST API, as a user's test would drive it.
+// The control plane over real HTTP on a random port with a virtual clock: only the REST API, as a user's test would
+// drive it.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 
 let sim: SimulatorHandle;
-beforeAll(async () => { sim = await startSimulator({ controlPort: 0, clock: 'virtual' }); });
-afterAll(async () => { await sim.close(); });
-beforeEach(async () => { await api('POST', '/reset'); });
+beforeAll(async () => {
+  sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(async () => {
+  await api('POST', '/reset');
+});
 
 async function api(method: string, path: string, body?: unknown, raw?: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`${sim.urls.api}${path}`, {
@@ -20,7 +27,12 @@ async function api(method: string, path: string, body?: unknown, raw?: string): 
 async function zpnsApp(platform: 'ios' | 'android', state: string) {
   const device = await api('POST', '/devices', { platform });
   expect(device.status).toBe(201);
-  const app = await api('POST', `/devices/${device.body.id}/apps`, { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn', sdkVersion: '2.8.3', state });
+  const app = await api('POST', `/devices/${device.body.id}/apps`, {
+    bundleId: 'com.example.chat',
+    sdkProfile: 'zpns-rn',
+    sdkVersion: '2.8.3',
+    state,
+  });
   expect(app.status).toBe(201);
   expect(app.body.state).toBe(state);
   return app.body;
@@ -79,7 +91,9 @@ describe('a silent push to a zpns-rn app, through the REST API alone', () => {
     await sendSilent(app); // a newer push does not shift the pages already handed out
     const second = await fetch(`${sim.urls.api}/pushes?app=${app.id}&limit=2&before=${cursor}`);
     expect(((await second.json()) as any[]).map((e) => e.id)).toEqual([ids[2], ids[1]]);
-    const last = await fetch(new URL(second.headers.get('link')!.slice(1, second.headers.get('link')!.indexOf('>')), sim.urls.api));
+    const last = await fetch(
+      new URL(second.headers.get('link')!.slice(1, second.headers.get('link')!.indexOf('>')), sim.urls.api),
+    );
     expect(((await last.json()) as any[]).map((e) => e.id)).toEqual([ids[0]]);
     expect(last.headers.get('link')).toBeNull();
     expect(last.headers.get('pushsim-next-cursor')).toBeNull();
@@ -112,7 +126,12 @@ describe('devices, apps and lifecycle', () => {
   test('applies lifecycle events one at a time and reports the transition', async () => {
     const app = await zpnsApp('ios', 'active');
     const moved = await api('POST', `/apps/${app.id}/lifecycle`, { event: 'moveToBackground' });
-    expect(moved.body.transition).toEqual({ event: 'moveToBackground', from: 'active', to: 'background.running', changed: true });
+    expect(moved.body.transition).toEqual({
+      event: 'moveToBackground',
+      from: 'active',
+      to: 'background.running',
+      changed: true,
+    });
     await api('POST', '/clock/advance', { by: '10s' });
     expect((await api('GET', `/apps/${app.id}`)).body.lifecycle).toBe('suspended');
   });
@@ -122,25 +141,47 @@ describe('devices, apps and lifecycle', () => {
     const refused = await api('POST', `/apps/${app.id}/lifecycle`, { event: 'terminateBySystem' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'EVENT_NOT_APPLICABLE', field: 'event' });
-    expect(refused.body.error.message).toMatch(/iOS does not terminate the foreground app.*move it to the background first/);
-    expect(refused.body.error.message).toMatch(/events it takes now: resignActive, moveToBackground, forceQuit, reboot$/);
+    expect(refused.body.error.message).toMatch(
+      /iOS does not terminate the foreground app.*move it to the background first/,
+    );
+    expect(refused.body.error.message).toMatch(
+      /events it takes now: resignActive, moveToBackground, forceQuit, reboot$/,
+    );
     expect((await api('GET', `/apps/${app.id}`)).body.lifecycle).toBe('active');
     await api('POST', `/apps/${app.id}/lifecycle`, { event: 'moveToBackground' });
     const terminated = await api('POST', `/apps/${app.id}/lifecycle`, { event: 'terminateBySystem' });
-    expect(terminated.body.transition).toEqual({ event: 'terminateBySystem', from: 'background.running', to: 'notRunning', changed: true });
+    expect(terminated.body.transition).toEqual({
+      event: 'terminateBySystem',
+      from: 'background.running',
+      to: 'notRunning',
+      changed: true,
+    });
   });
 
   test.each([
-    ['ios', 'notRunning', 'suspend', /"suspend" does not apply to an iOS app in "notRunning"; events it takes now: launch, tapNotification, reboot, wakeForPush$/],
+    [
+      'ios',
+      'notRunning',
+      'suspend',
+      /"suspend" does not apply to an iOS app in "notRunning"; events it takes now: launch, tapNotification, reboot, wakeForPush$/,
+    ],
     ['ios', 'forceQuit', 'wakeForPush', /the system does not launch a force-quit app/],
-    ['android', 'killed', 'moveToBackground', /"moveToBackground" does not apply to an Android app in "killed"; events it takes now: launch, tapNotification, wakeForPush$/],
+    [
+      'android',
+      'killed',
+      'moveToBackground',
+      /"moveToBackground" does not apply to an Android app in "killed"; events it takes now: launch, tapNotification, wakeForPush$/,
+    ],
     ['android', 'forceStopped', 'wakeForPush', /a force-stopped app receives no broadcasts/],
-  ] as const)('every event the state does not take is refused with the events it does (%s %s, %s)', async (platform, state, event, message) => {
-    const app = await zpnsApp(platform, state);
-    const refused = await api('POST', `/apps/${app.id}/lifecycle`, { event });
-    expect(refused.status).toBe(409);
-    expect(refused.body.error.message).toMatch(message);
-  });
+  ] as const)(
+    'every event the state does not take is refused with the events it does (%s %s, %s)',
+    async (platform, state, event, message) => {
+      const app = await zpnsApp(platform, state);
+      const refused = await api('POST', `/apps/${app.id}/lifecycle`, { event });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toMatch(message);
+    },
+  );
 
   test('keeps tokens across lifecycle changes and rejects them after uninstall with 410', async () => {
     const app = await zpnsApp('ios', 'active');
@@ -214,7 +255,10 @@ describe('bad requests get a 400/404 with a JSON error naming the problem, and t
 
   test('installing the same bundle twice on a device is a 409', async () => {
     const app = await zpnsApp('ios', 'active');
-    const again = await api('POST', `/devices/${app.deviceId}/apps`, { bundleId: 'com.example.chat', sdkProfile: 'zpns-rn' });
+    const again = await api('POST', `/devices/${app.deviceId}/apps`, {
+      bundleId: 'com.example.chat',
+      sdkProfile: 'zpns-rn',
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.field).toBe('bundleId');
   });

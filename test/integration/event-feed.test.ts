@@ -4,16 +4,26 @@ import { WebSocket } from 'ws';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 
 let sim: SimulatorHandle;
-beforeAll(async () => { sim = await startSimulator({ controlPort: 0, clock: 'virtual' }); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+});
+afterAll(async () => {
+  await sim.close();
+});
 
 function collect(ws: WebSocket, until: (types: string[]) => boolean): Promise<{ type: string; data: any }[]> {
   const messages: { type: string; data: any }[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`feed gave only ${messages.map((m) => m.type).join(', ')}`)), 5_000);
+    const timer = setTimeout(
+      () => reject(new Error(`feed gave only ${messages.map((m) => m.type).join(', ')}`)),
+      5_000,
+    );
     ws.on('message', (raw) => {
       messages.push(JSON.parse(raw.toString()));
-      if (until(messages.map((m) => m.type))) { clearTimeout(timer); resolve(messages); }
+      if (until(messages.map((m) => m.type))) {
+        clearTimeout(timer);
+        resolve(messages);
+      }
     });
   });
 }
@@ -24,9 +34,22 @@ test('streams device, app, token, push and fate events in order', async () => {
   const done = collect(ws, (types) => types.includes('push.fate'));
   await hello;
   const device = sim.simulation.createDevice({ platform: 'android' });
-  const app = sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.feed', sdkProfile: 'rn-firebase', state: 'foreground' });
+  const app = sim.simulation.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.feed',
+    sdkProfile: 'rn-firebase',
+    state: 'foreground',
+  });
   sim.simulation.send({ token: app.tokens!.fcm!, kind: 'data', priority: 'high' });
   const types = (await done).map((m) => m.type);
-  expect(types).toEqual(['feed.hello', 'device.created', 'app.installed', 'token.issued', 'app.state-changed', 'push.accepted', 'push.fate']);
+  expect(types).toEqual([
+    'feed.hello',
+    'device.created',
+    'app.installed',
+    'token.issued',
+    'app.state-changed',
+    'push.accepted',
+    'push.fate',
+  ]);
   ws.close();
 });

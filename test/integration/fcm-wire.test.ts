@@ -12,26 +12,42 @@ let sendUrl: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
-  const account = await (await fetch(`${sim.urls.api}/fcm/service-accounts`, { method: 'POST', body: '{}' })).json() as { client_email: string; private_key: string; private_key_id: string };
+  const account = (await (
+    await fetch(`${sim.urls.api}/fcm/service-accounts`, { method: 'POST', body: '{}' })
+  ).json()) as { client_email: string; private_key: string; private_key_id: string };
   bearer = { authorization: `Bearer ${await accessToken(sim.urls.fcm, sim.caPem, account)}` };
   sendUrl = `${sim.urls.fcm}/v1/projects/pushsim-project/messages:send`;
 });
-afterAll(async () => { await sim.close(); });
+afterAll(async () => {
+  await sim.close();
+});
 beforeEach(() => sim.reset());
 
 function phone(state = 'foreground'): InstalledApp {
   const device = sim.simulation.createDevice({ platform: 'android' });
-  return sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.shop', sdkProfile: 'native-android', state });
+  return sim.simulation.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.shop',
+    sdkProfile: 'native-android',
+    state,
+  });
 }
 const send = (message: object) => post(sendUrl, sim.caPem, JSON.stringify({ message }), bearer);
 
 describe('auth', () => {
-  test('no token and a bad token get Google\'s 401', async () => {
+  test("no token and a bad token get Google's 401", async () => {
     const none = await post(sendUrl, sim.caPem, '{}');
     expect(none.status).toBe(401);
-    expect(none.json.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', message: expect.stringMatching(/missing required authentication credential/) });
+    expect(none.json.error).toMatchObject({
+      code: 401,
+      status: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/missing required authentication credential/),
+    });
     const bad = await post(sendUrl, sim.caPem, '{}', { authorization: 'Bearer ya29.nope' });
-    expect(bad.json.error).toMatchObject({ status: 'UNAUTHENTICATED', message: expect.stringMatching(/invalid authentication credentials/) });
+    expect(bad.json.error).toMatchObject({
+      status: 'UNAUTHENTICATED',
+      message: expect.stringMatching(/invalid authentication credentials/),
+    });
   });
 
   test('a token for another project is refused with PERMISSION_DENIED', async () => {
@@ -41,21 +57,48 @@ describe('auth', () => {
   });
 });
 
-describe('malformed input gets Google\'s 400 shape naming the problem, and the server stays up', () => {
+describe("malformed input gets Google's 400 shape naming the problem, and the server stays up", () => {
   test.each([
     ['truncated JSON', Buffer.from('{"message": {"token": "abc'), /Invalid JSON payload received/],
     ['bad UTF-8', Buffer.from([0x7b, 0x22, 0x6d, 0xff, 0x22, 0x3a, 0x31, 0x7d]), /not valid UTF-8/],
-    ['deep nesting', Buffer.from(`{"message":{"token":"x","apns":{"payload":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}}}`), /deeper than 32 levels/],
-    ['an unknown field', Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","colour":"red"}}'), /Unknown name "colour" at 'message'/],
-    ['a non-string data value', Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","data":{"n":1}}}'), /Invalid value at 'message.data\[0\].value' \(TYPE_STRING\), 1/],
-    ['a bad TTL', Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","android":{"ttl":"ten minutes"}}}'), /message.android.ttl/],
-    ['two targets', Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","topic":"news"}}'), /Exactly one of token, topic, condition or fid/],
+    [
+      'deep nesting',
+      Buffer.from(`{"message":{"token":"x","apns":{"payload":${'{"a":'.repeat(40)}1${'}'.repeat(40)}}}}`),
+      /deeper than 32 levels/,
+    ],
+    [
+      'an unknown field',
+      Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","colour":"red"}}'),
+      /Unknown name "colour" at 'message'/,
+    ],
+    [
+      'a non-string data value',
+      Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","data":{"n":1}}}'),
+      /Invalid value at 'message.data\[0\].value' \(TYPE_STRING\), 1/,
+    ],
+    [
+      'a bad TTL',
+      Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","android":{"ttl":"ten minutes"}}}'),
+      /message.android.ttl/,
+    ],
+    [
+      'two targets',
+      Buffer.from('{"message":{"token":"abcdefghijklmnopqrstu","topic":"news"}}'),
+      /Exactly one of token, topic, condition or fid/,
+    ],
     ['a bad topic name', Buffer.from('{"message":{"topic":"news and weather"}}'), /Invalid topic name/],
   ])('%s', async (_what, body, message) => {
     const answer = await post(sendUrl, sim.caPem, body, bearer);
     expect(answer.status).toBe(400);
-    expect(answer.json.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
-    expect(answer.json.error.details[0]).toEqual({ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: 'INVALID_ARGUMENT' });
+    expect(answer.json.error).toMatchObject({
+      code: 400,
+      status: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(message),
+    });
+    expect(answer.json.error.details[0]).toEqual({
+      '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError',
+      errorCode: 'INVALID_ARGUMENT',
+    });
     const ok = phone();
     expect((await send({ token: ok.tokens!.fcm, data: { still: 'up' } })).status).toBe(200);
   });
@@ -70,7 +113,10 @@ describe('malformed input gets Google\'s 400 shape naming the problem, and the s
 
   test('a reserved data key is refused with a field violation naming it', async () => {
     const answer = await send({ token: phone().tokens!.fcm, data: { 'google.sent_time': '1' } });
-    expect(answer.json.error.details[1]).toEqual({ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: [{ field: 'message.data', description: 'Invalid data payload key: google.sent_time' }] });
+    expect(answer.json.error.details[1]).toEqual({
+      '@type': 'type.googleapis.com/google.rpc.BadRequest',
+      fieldViolations: [{ field: 'message.data', description: 'Invalid data payload key: google.sent_time' }],
+    });
   });
 });
 
@@ -78,9 +124,14 @@ describe('Android delivery table (docs/reference/fcm.md#which-callback-runs), th
   async function androidApp(state: 'foreground' | 'background' | 'killed' | 'forceStopped') {
     const calls: string[] = [];
     const app = await AppProcess.start({
-      simulator: sim.urls.control, device: { platform: 'android' }, app: { bundleId: 'com.example.shop', sdkProfile: 'native-android' },
+      simulator: sim.urls.control,
+      device: { platform: 'android' },
+      app: { bundleId: 'com.example.shop', sdkProfile: 'native-android' },
       main: ({ android, AppRegistry }) => {
-        android.setMessagingService({ onMessageReceived: (m) => calls.push(`onMessageReceived ${JSON.stringify(m.data ?? {})}${m.notification ? ' +notification' : ''}`) });
+        android.setMessagingService({
+          onMessageReceived: (m) =>
+            calls.push(`onMessageReceived ${JSON.stringify(m.data ?? {})}${m.notification ? ' +notification' : ''}`),
+        });
         AppRegistry.registerComponent('Shop', () => () => null);
       },
     });
@@ -171,7 +222,8 @@ describe('Android delivery table (docs/reference/fcm.md#which-callback-runs), th
   test('an app in the rare standby bucket gets 5 high-priority messages a day, then normal priority', async () => {
     const target = phone('background');
     sim.registry.setConditions(target.deviceId, { standbyBucket: 'rare', doze: true });
-    for (let i = 0; i < 6; i++) await send({ token: target.tokens!.fcm, data: { i: String(i) }, android: { priority: 'high' } });
+    for (let i = 0; i < 6; i++)
+      await send({ token: target.tokens!.fcm, data: { i: String(i) }, android: { priority: 'high' } });
     const fates = sim.ledger.list({ appId: target.id }).map((e) => e.fate.name);
     expect(fates).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'deferred']);
   });

@@ -10,8 +10,17 @@ import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { androidAppMachine, iosAppMachine } from '../../simulator/lifecycle/index.js';
 
 type Platform = 'ios' | 'android';
-interface Step { event: string; from: AnyMachineSnapshot; to: AnyMachineSnapshot }
-interface Walk { name: string; target: string; initial: AnyMachineSnapshot; steps: Step[] }
+interface Step {
+  event: string;
+  from: AnyMachineSnapshot;
+  to: AnyMachineSnapshot;
+}
+interface Walk {
+  name: string;
+  target: string;
+  initial: AnyMachineSnapshot;
+  steps: Step[];
+}
 
 const MACHINES: Record<Platform, AnyStateMachine> = { ios: iosAppMachine, android: androidAppMachine };
 const SDK_PROFILE: Record<Platform, string> = { ios: 'native-ios', android: 'native-android' };
@@ -36,37 +45,60 @@ const pathOf = (value: StateValue): string => {
 };
 const stateOf = (snapshot: AnyMachineSnapshot): string => pathOf(snapshot.value as StateValue);
 const topOf = (path: string): string => path.split('.')[0]!;
-const delayName = (event: string): string | undefined => (event.startsWith('xstate.after.') ? event.split('.')[2] : EVENT_BY_DELAY[event]);
+const delayName = (event: string): string | undefined =>
+  event.startsWith('xstate.after.') ? event.split('.')[2] : EVENT_BY_DELAY[event];
 
 function delayMs(machine: AnyStateMachine, name: string, snapshot: AnyMachineSnapshot): number {
   const delay = (machine.implementations.delays as Record<string, unknown>)[name];
-  return typeof delay === 'function' ? (delay as (a: { context: unknown }) => number)({ context: snapshot.context }) : Number(delay);
+  return typeof delay === 'function'
+    ? (delay as (a: { context: unknown }) => number)({ context: snapshot.context })
+    : Number(delay);
 }
 
 function toWalk(steps: { event: { type: string }; state: AnyMachineSnapshot }[]): Walk {
   const walk: Step[] = [];
-  for (let i = 1; i < steps.length; i++) walk.push({ event: steps[i]!.event.type, from: steps[i - 1]!.state, to: steps[i]!.state });
+  for (let i = 1; i < steps.length; i++)
+    walk.push({ event: steps[i]!.event.type, from: steps[i - 1]!.state, to: steps[i]!.state });
   const target = stateOf(steps.at(-1)!.state);
-  return { name: `reaches ${target} via ${walk.map((s) => s.event).join(' > ') || 'install'}`, target, initial: steps[0]!.state, steps: walk };
+  return {
+    name: `reaches ${target} via ${walk.map((s) => s.event).join(' > ') || 'install'}`,
+    target,
+    initial: steps[0]!.state,
+    steps: walk,
+  };
 }
 
 /** Every transition of the machine: from each reachable state, each event it takes, and where it leads. */
-function edgesOf(machine: AnyStateMachine): { from: AnyMachineSnapshot; event: { type: string }; to: AnyMachineSnapshot }[] {
-  type Adjacency = Record<string, { state: AnyMachineSnapshot; transitions: Record<string, { event: { type: string }; state: AnyMachineSnapshot }> }>;
-  return Object.values(getAdjacencyMap(machine, {}) as unknown as Adjacency)
-    .flatMap(({ state, transitions }) => Object.values(transitions).map((edge) => ({ from: state, event: edge.event, to: edge.state })));
+function edgesOf(
+  machine: AnyStateMachine,
+): { from: AnyMachineSnapshot; event: { type: string }; to: AnyMachineSnapshot }[] {
+  type Adjacency = Record<
+    string,
+    { state: AnyMachineSnapshot; transitions: Record<string, { event: { type: string }; state: AnyMachineSnapshot }> }
+  >;
+  return Object.values(getAdjacencyMap(machine, {}) as unknown as Adjacency).flatMap(({ state, transitions }) =>
+    Object.values(transitions).map((edge) => ({ from: state, event: edge.event, to: edge.state })),
+  );
 }
 
-/** The walks for a machine: its shortest paths, then every simple path, then every transition (shortest path + edge). */
+/**
+ * The walks for a machine: its shortest paths, then every simple path, then every transition (shortest path + edge).
+ */
 function walksOf(machine: AnyStateMachine) {
   const shortest = getShortestPaths(machine).map((p) => toWalk(p.steps));
   const byState = new Map(getShortestPaths(machine).map((p) => [stateOf(p.state), p.steps]));
   const simple = getSimplePaths(machine).map((p) => toWalk(p.steps));
   const transitions: Walk[] = [];
-  for (const edge of edgesOf(machine)) transitions.push(toWalk([...byState.get(stateOf(edge.from))!, { event: edge.event, state: edge.to }]));
+  for (const edge of edgesOf(machine))
+    transitions.push(toWalk([...byState.get(stateOf(edge.from))!, { event: edge.event, state: edge.to }]));
   const seen = new Set<string>();
   const unique = (walks: Walk[]) => walks.filter((w) => !seen.has(w.name) && seen.add(w.name));
-  return { shortest: unique(shortest), simple: unique(simple), transitions: unique(transitions), edgeCount: transitions.length };
+  return {
+    shortest: unique(shortest),
+    simple: unique(simple),
+    transitions: unique(transitions),
+    edgeCount: transitions.length,
+  };
 }
 
 // ── the simulator and its feed ──────────────────────────────────────────────────────────────────────────────────────
@@ -78,25 +110,51 @@ const feedWaiters = new Set<() => void>();
 beforeAll(async () => {
   sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
   feed = new WebSocket(sim.urls.events);
-  feed.on('message', (raw) => { feedMessages.push(JSON.parse(raw.toString())); for (const wake of feedWaiters) wake(); });
-  await new Promise((resolve, reject) => { feed.once('open', resolve); feed.once('error', reject); });
+  feed.on('message', (raw) => {
+    feedMessages.push(JSON.parse(raw.toString()));
+    for (const wake of feedWaiters) wake();
+  });
+  await new Promise((resolve, reject) => {
+    feed.once('open', resolve);
+    feed.once('error', reject);
+  });
   await nextFeedMessage((m) => m.type === 'feed.hello', 0);
 });
-afterAll(async () => { feed?.close(); await sim?.close(); });
-beforeEach(async () => { await api('POST', '/reset'); });
+afterAll(async () => {
+  feed?.close();
+  await sim?.close();
+});
+beforeEach(async () => {
+  await api('POST', '/reset');
+});
 
 /** Resolves with the first feed message from `from` on that matches, or fails after `timeoutMs`: no sleeping. */
 function nextFeedMessage(match: (m: (typeof feedMessages)[number]) => boolean, from: number, timeoutMs = 2_000) {
   return new Promise<(typeof feedMessages)[number]>((resolve, reject) => {
     const check = (): boolean => {
       const found = feedMessages.slice(from).find(match);
-      if (found) { feedWaiters.delete(onMessage); clearTimeout(timer); resolve(found); }
+      if (found) {
+        feedWaiters.delete(onMessage);
+        clearTimeout(timer);
+        resolve(found);
+      }
       return Boolean(found);
     };
-    const onMessage = (): void => { check(); };
+    const onMessage = (): void => {
+      check();
+    };
     const timer = setTimeout(() => {
       feedWaiters.delete(onMessage);
-      reject(new Error(`the feed sent no matching event within ${timeoutMs} ms; it sent ${feedMessages.slice(from).map((m) => m.type).join(', ') || 'nothing'}`));
+      reject(
+        new Error(
+          `the feed sent no matching event within ${timeoutMs} ms; it sent ${
+            feedMessages
+              .slice(from)
+              .map((m) => m.type)
+              .join(', ') || 'nothing'
+          }`,
+        ),
+      );
     }, timeoutMs);
     if (!check()) feedWaiters.add(onMessage);
   });
@@ -106,27 +164,42 @@ const CREATES = /^\/(devices|devices\/[^/]+\/apps|pushes)$/;
 
 async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
   const status = method === 'POST' && CREATES.test(path) ? 201 : 200;
-  const res = await fetch(`${sim.urls.api}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${sim.urls.api}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   expect(res.status, `${method} ${path} answered ${text}`).toBe(status);
   return (text ? JSON.parse(text) : {}) as T;
 }
 
 // ── walking a path ──────────────────────────────────────────────────────────────────────────────────────────────────
-interface AppUnderTest { platform: Platform; appId: string; deviceId: string; token: string; wakePushes: string[] }
+interface AppUnderTest {
+  platform: Platform;
+  appId: string;
+  deviceId: string;
+  token: string;
+  wakePushes: string[];
+}
 
 async function install(platform: Platform): Promise<AppUnderTest> {
   const device = await api<{ id: string }>('POST', '/devices', { platform });
   const app = await api<{ id: string; tokens: Record<string, string> }>('POST', `/devices/${device.id}/apps`, {
-    bundleId: 'com.example.model', sdkProfile: SDK_PROFILE[platform], handlerTime: 'never',
+    bundleId: 'com.example.model',
+    sdkProfile: SDK_PROFILE[platform],
+    handlerTime: 'never',
   });
   const token = (platform === 'ios' ? app.tokens.apns : app.tokens.fcm) ?? Object.values(app.tokens)[0]!;
   return { platform, appId: app.id, deviceId: device.id, token, wakePushes: [] };
 }
 
-const lifecycleOf = async (app: AppUnderTest) => (await api<{ lifecycle: string; state: string }>('GET', `/apps/${app.appId}`));
+const lifecycleOf = async (app: AppUnderTest) =>
+  await api<{ lifecycle: string; state: string }>('GET', `/apps/${app.appId}`);
 
-async function advance(ms: number): Promise<void> { if (ms > 0) await api('POST', '/clock/advance', { by: ms }); }
+async function advance(ms: number): Promise<void> {
+  if (ms > 0) await api('POST', '/clock/advance', { by: ms });
+}
 
 /** Causes one machine event the way it happens to a real app. */
 async function cause(app: AppUnderTest, step: Step): Promise<void> {
@@ -151,7 +224,8 @@ async function cause(app: AppUnderTest, step: Step): Promise<void> {
     }
     case 'handlerCompleted':
       // The app calls the completion handler of every push it was woken for.
-      for (const pushId of app.wakePushes.splice(0)) await api('POST', `/apps/${app.appId}/complete`, { pushId, result: 'newData' });
+      for (const pushId of app.wakePushes.splice(0))
+        await api('POST', `/apps/${app.appId}/complete`, { pushId, result: 'newData' });
       return;
     case 'reboot':
       await api('POST', `/devices/${app.deviceId}/reboot`);
@@ -159,7 +233,10 @@ async function cause(app: AppUnderTest, step: Step): Promise<void> {
     case 'tapNotification': {
       // The user taps a notification the system shows; where the state shows none (an iOS app in the foreground asks
       // willPresent), the tap comes from one shown earlier and arrives as the lifecycle event.
-      const push = await api<{ id: string; fate: { displayed?: boolean } }>('POST', '/pushes', { token: app.token, kind: VISIBLE_PUSH[app.platform] });
+      const push = await api<{ id: string; fate: { displayed?: boolean } }>('POST', '/pushes', {
+        token: app.token,
+        kind: VISIBLE_PUSH[app.platform],
+      });
       if (push.fate.displayed) await api('POST', `/apps/${app.appId}/tap`, { pushId: push.id });
       else await api('POST', `/apps/${app.appId}/lifecycle`, { event: 'tapNotification' });
       return;
@@ -179,9 +256,12 @@ async function walk(platform: Platform, path: Walk, atTarget?: (app: AppUnderTes
     const [from, to] = [stateOf(step.from), stateOf(step.to)];
     if (from !== to) {
       const delay = step.event.startsWith('xstate.after.') ? delayName(step.event)! : undefined;
-      const event = delay ? FEED_NAME_OF_DELAY[delay] ?? step.event : step.event;
+      const event = delay ? (FEED_NAME_OF_DELAY[delay] ?? step.event) : step.event;
       expected.push({ from, to, event });
-      await nextFeedMessage((m) => m.type === 'app.state-changed' && m.data.appId === app.appId && m.data.to === to, feedFrom);
+      await nextFeedMessage(
+        (m) => m.type === 'app.state-changed' && m.data.appId === app.appId && m.data.to === to,
+        feedFrom,
+      );
     }
     const seen = await lifecycleOf(app);
     expect(seen.lifecycle, `after ${step.event}`).toBe(to);
@@ -189,7 +269,8 @@ async function walk(platform: Platform, path: Walk, atTarget?: (app: AppUnderTes
   }
   await atTarget?.(app);
   // The feed told the whole story, in order, and nothing else.
-  const changes = feedMessages.slice(feedFrom)
+  const changes = feedMessages
+    .slice(feedFrom)
     .filter((m) => m.type === 'app.state-changed' && m.data.appId === app.appId)
     .map((m) => ({ from: m.data.from, to: m.data.to, event: m.data.event }));
   expect(changes).toEqual(expected);
@@ -203,20 +284,29 @@ for (const platform of ['ios', 'android'] as const) {
     test('every state node of the machine has a path', () => {
       const nodes = getStateNodes(machine.root).filter((node) => node.path.length > 0);
       const reached = getShortestPaths(machine).map((p) => p.state);
-      const unreached = nodes.filter((node) => !reached.some((s) => `${stateOf(s)}.`.startsWith(`${node.path.join('.')}.`)));
-      expect(unreached.map((n) => n.id), 'states no generated path reaches').toEqual([]);
+      const unreached = nodes.filter(
+        (node) => !reached.some((s) => `${stateOf(s)}.`.startsWith(`${node.path.join('.')}.`)),
+      );
+      expect(
+        unreached.map((n) => n.id),
+        'states no generated path reaches',
+      ).toEqual([]);
     });
 
     test('covers every transition of the machine', () => {
       expect(edgeCount).toBeGreaterThan(0);
-      const covered = new Set([...shortest, ...simple, ...transitions].flatMap((w) => w.steps.map((s) => `${stateOf(s.from)} ${s.event}`)));
+      const covered = new Set(
+        [...shortest, ...simple, ...transitions].flatMap((w) => w.steps.map((s) => `${stateOf(s.from)} ${s.event}`)),
+      );
       for (const edge of edgesOf(machine)) expect(covered).toContain(`${stateOf(edge.from)} ${edge.event.type}`);
     });
 
     // The nearest cases a path must not take: in each state, every event the machine does not take there is refused
     // over REST with 409 EVENT_NOT_APPLICABLE and leaves the app where it was. `reboot` is the device's and always
     // applies (a killed app stays killed); delayed events are not requests.
-    const requestable = [...new Set(edgesOf(machine).map((e) => e.event.type))].filter((e) => !e.startsWith('xstate.') && e !== 'reboot');
+    const requestable = [...new Set(edgesOf(machine).map((e) => e.event.type))].filter(
+      (e) => !e.startsWith('xstate.') && e !== 'reboot',
+    );
     describe('refused events', () => {
       for (const path of shortest) {
         const reached = path.steps.at(-1)?.to ?? path.initial;
@@ -225,9 +315,15 @@ for (const platform of ['ios', 'android'] as const) {
         test(`refuses ${refused.join(', ')} in ${path.target} (${path.name})`, async () => {
           await walk(platform, path, async (app) => {
             for (const event of refused) {
-              const res = await fetch(`${sim.urls.api}/apps/${app.appId}/lifecycle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event }) });
+              const res = await fetch(`${sim.urls.api}/apps/${app.appId}/lifecycle`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ event }),
+              });
               expect(res.status, event).toBe(409);
-              expect(((await res.json()) as { error: { code: string } }).error.code, event).toBe('EVENT_NOT_APPLICABLE');
+              expect(((await res.json()) as { error: { code: string } }).error.code, event).toBe(
+                'EVENT_NOT_APPLICABLE',
+              );
               expect((await lifecycleOf(app)).lifecycle, `after a refused ${event}`).toBe(path.target);
             }
           });
@@ -251,12 +347,21 @@ for (const platform of ['ios', 'android'] as const) {
 describe('the iOS background budget', () => {
   async function suspendedIosApp(handlerTime: string) {
     const device = await api<{ id: string }>('POST', '/devices', { platform: 'ios' });
-    return api<{ id: string; tokens: { apns: string } }>('POST', `/devices/${device.id}/apps`, { bundleId: 'com.example.wake', sdkProfile: 'native-ios', state: 'suspended', handlerTime });
+    return api<{ id: string; tokens: { apns: string } }>('POST', `/devices/${device.id}/apps`, {
+      bundleId: 'com.example.wake',
+      sdkProfile: 'native-ios',
+      state: 'suspended',
+      handlerTime,
+    });
   }
 
   test('a suspended iOS app woken by a background push is back in suspended when its handler completes', async () => {
     const app = await suspendedIosApp('5s');
-    const push = await api<{ id: string; fate: { name: string } }>('POST', '/pushes', { token: app.tokens.apns, kind: 'background', priority: 'normal' });
+    const push = await api<{ id: string; fate: { name: string } }>('POST', '/pushes', {
+      token: app.tokens.apns,
+      kind: 'background',
+      priority: 'normal',
+    });
     expect(push.fate.name).toBe('delivered');
     expect((await api<{ lifecycle: string }>('GET', `/apps/${app.id}`)).lifecycle).toBe('background.pushWake');
     await advance(4_999);
@@ -269,7 +374,11 @@ describe('the iOS background budget', () => {
 
   test('terminates an iOS app whose handler has not completed within 30 s and records it on the push', async () => {
     const app = await suspendedIosApp('45s');
-    const push = await api<{ id: string }>('POST', '/pushes', { token: app.tokens.apns, kind: 'background', priority: 'normal' });
+    const push = await api<{ id: string }>('POST', '/pushes', {
+      token: app.tokens.apns,
+      kind: 'background',
+      priority: 'normal',
+    });
     await advance(29_999);
     expect((await api<{ lifecycle: string }>('GET', `/apps/${app.id}`)).lifecycle).toBe('background.pushWake');
     await advance(1);

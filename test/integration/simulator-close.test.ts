@@ -1,4 +1,5 @@
-// close() ends every connection clients left open, so a test's afterAll never hangs on a client that is still connected.
+// close() ends every connection clients left open, so a test's afterAll never hangs on a client that is still
+// connected.
 import http2 from 'node:http2';
 import https from 'node:https';
 import { connect } from 'node:tls';
@@ -12,17 +13,33 @@ test('closes with an idle APNs HTTP/2 session, an FCM keep-alive connection and 
   await new Promise((resolve) => apns.once('connect', resolve));
   const agent = new https.Agent({ keepAlive: true });
   const status = await new Promise<number>((resolve, reject) => {
-    https.request(`${sim.urls.fcm}/v1/projects/p/messages:send`, { method: 'POST', ca: sim.caPem, agent, servername: 'localhost' }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); }).on('error', reject).end('{}');
+    https
+      .request(
+        `${sim.urls.fcm}/v1/projects/p/messages:send`,
+        { method: 'POST', ca: sim.caPem, agent, servername: 'localhost' },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      )
+      .on('error', reject)
+      .end('{}');
   });
   expect(status).toBe(401);
   // A client that opened TCP and TLS to the APNs port and then says nothing.
   const url = new URL(sim.urls.apns);
-  const silent = connect({ host: url.hostname, port: Number(url.port), ca: sim.caPem, servername: 'localhost', ALPNProtocols: ['h2'] });
+  const silent = connect({
+    host: url.hostname,
+    port: Number(url.port),
+    ca: sim.caPem,
+    servername: 'localhost',
+    ALPNProtocols: ['h2'],
+  });
   silent.on('error', () => {});
   await new Promise((resolve) => silent.once('secureConnect', resolve));
 
   const apnsClosed = new Promise((resolve) => apns.once('close', resolve));
   await sim.close();
-  await apnsClosed;   // the client sees its connection end
+  await apnsClosed; // the client sees its connection end
   agent.destroy();
 });

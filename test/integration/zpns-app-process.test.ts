@@ -1,15 +1,22 @@
 // The published zego-zpns-react-native@2.8.3 JavaScript and an app entry written like ZEGO's silent-push guide, run
-// through the react-native alias against a real simulator (ws on loopback, virtual clock): which listener ran, with which
-// message, or why none did.
+// through the react-native alias against a real simulator (ws on loopback, virtual clock): which listener ran, with
+// which message, or why none did.
 import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { AppProcess } from '../../client-shim/index.js';
 import { appLog, clearAppLog } from '../fixtures/app-log.js';
 
 let sim: SimulatorHandle;
-beforeAll(async () => { sim = await startSimulator({ controlPort: 0, clock: 'virtual', silentPushThrottle: { perWindow: 0 } }); });
-afterAll(async () => { await sim.close(); });
-beforeEach(() => { sim.reset(); clearAppLog(); });
+beforeAll(async () => {
+  sim = await startSimulator({ controlPort: 0, clock: 'virtual', silentPushThrottle: { perWindow: 0 } });
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(() => {
+  sim.reset();
+  clearAppLog();
+});
 
 type Fixture = 'zpns-app' | 'zpns-app-handler-in-component';
 const ENTRIES: Record<Fixture, () => Promise<unknown>> = {
@@ -30,41 +37,70 @@ async function startApp(platform: 'ios' | 'android', fixture: Fixture = 'zpns-ap
   return app;
 }
 
-function silentPush(app: AppProcess, data: Record<string, string> = { title: 'Sync', body: 'new messages', payload: '{"conversation":"42"}' }) {
+function silentPush(
+  app: AppProcess,
+  data: Record<string, string> = { title: 'Sync', body: 'new messages', payload: '{"conversation":"42"}' },
+) {
   const token = app.platform === 'ios' ? app.tokens.apns! : app.tokens.fcm!;
-  const payload = app.platform === 'ios'
-    ? { aps: { 'content-available': 1 }, payload: data.payload, zego: { version: 1 } }
-    : { data };
+  const payload =
+    app.platform === 'ios'
+      ? { aps: { 'content-available': 1 }, payload: data.payload, zego: { version: 1 } }
+      : { data };
   return sim.simulation.send({ token, kind: app.platform === 'ios' ? 'background' : 'data', payload });
 }
 
-const listenersThatRan = () => appLog().map((e: { listener: string }) => e.listener).filter((l: string) => l !== 'registered');
+const listenersThatRan = () =>
+  appLog()
+    .map((e: { listener: string }) => e.listener)
+    .filter((l: string) => l !== 'registered');
 
 describe('iOS', () => {
   test('registers and gets its pushID in the registered event', async () => {
     const app = await startApp('ios');
-    expect(appLog()[0]).toEqual({ listener: 'registered', message: { pushID: app.tokens.zpns, errorCode: 0, msg: '' } });
+    expect(appLog()[0]).toEqual({
+      listener: 'registered',
+      message: { pushID: app.tokens.zpns, errorCode: 0, msg: '' },
+    });
     await app.close();
   });
 
   test.each([
     ['active', async (_app: AppProcess) => {}],
-    ['background', async (app: AppProcess) => { await app.moveToBackground(); }],
-    ['suspended', async (app: AppProcess) => { await app.moveToBackground(); await app.suspend(); }],
-  ] as const)('%s: throughMessageReceived runs with the raw userInfo as extras, and completes the fetch handler', async (state, arrange) => {
-    const app = await startApp('ios');
-    await arrange(app);
-    const { entry } = silentPush(app);
-    await app.idle();
-    expect(listenersThatRan()).toEqual(['throughMessageReceived']);
-    expect(appLog().at(-1).message).toEqual({ pushSourceType: 1, title: '', content: '', extras: { aps: { 'content-available': 1 }, payload: '{"conversation":"42"}', zego: { version: 1 } } });
-    const ledger = sim.ledger.get(entry.id)!;
-    expect(ledger.fate).toMatchObject({ name: 'delivered', callback: 'throughMessageReceived' });
-    expect(ledger.receipts[0]!.message).toMatchObject({ seq: expect.any(Number) });
-    expect(ledger.notes.map((n) => n.note)).toContain('handler completed (result newData)');
-    expect(sim.registry.app(app.appId)!.lifecycle).toBe(state === 'active' ? 'active' : 'suspended');
-    await app.close();
-  });
+    [
+      'background',
+      async (app: AppProcess) => {
+        await app.moveToBackground();
+      },
+    ],
+    [
+      'suspended',
+      async (app: AppProcess) => {
+        await app.moveToBackground();
+        await app.suspend();
+      },
+    ],
+  ] as const)(
+    '%s: throughMessageReceived runs with the raw userInfo as extras, and completes the fetch handler',
+    async (state, arrange) => {
+      const app = await startApp('ios');
+      await arrange(app);
+      const { entry } = silentPush(app);
+      await app.idle();
+      expect(listenersThatRan()).toEqual(['throughMessageReceived']);
+      expect(appLog().at(-1).message).toEqual({
+        pushSourceType: 1,
+        title: '',
+        content: '',
+        extras: { aps: { 'content-available': 1 }, payload: '{"conversation":"42"}', zego: { version: 1 } },
+      });
+      const ledger = sim.ledger.get(entry.id)!;
+      expect(ledger.fate).toMatchObject({ name: 'delivered', callback: 'throughMessageReceived' });
+      expect(ledger.receipts[0]!.message).toMatchObject({ seq: expect.any(Number) });
+      expect(ledger.notes.map((n) => n.note)).toContain('handler completed (result newData)');
+      expect(sim.registry.app(app.appId)!.lifecycle).toBe(state === 'active' ? 'active' : 'suspended');
+      await app.close();
+    },
+  );
 
   test('killed by the system: the push launches the app in the background, but no JS listener exists yet; nothing runs and the app is terminated after 30 s', async () => {
     const app = await startApp('ios');
@@ -103,7 +139,10 @@ describe('iOS', () => {
     const alert = { aps: { alert: { title: 'Hi', body: 'there' } }, payload: 'p1' };
     sim.simulation.send({ token: app.tokens.apns!, kind: 'alert', payload: alert });
     await app.idle();
-    expect(appLog().at(-1)).toEqual({ listener: 'notificationArrived', message: { title: 'Hi', content: 'there', extras: alert, pushSourceType: 1 } });
+    expect(appLog().at(-1)).toEqual({
+      listener: 'notificationArrived',
+      message: { title: 'Hi', content: 'there', extras: alert, pushSourceType: 1 },
+    });
     await app.moveToBackground();
     const { entry } = sim.simulation.send({ token: app.tokens.apns!, kind: 'alert', payload: alert });
     expect(entry.fate).toMatchObject({ name: 'displayed', displayed: true });
@@ -121,9 +160,17 @@ describe('Android (FCM data message)', () => {
     await app.idle();
     expect(appLog().at(-1)).toEqual({
       listener: 'throughMessageReceived',
-      message: { title: 'Sync', content: 'new messages', extras: { payload: '{"conversation":"42"}' }, pushSourceType: 1, event: 'throughMessageReceived' },
+      message: {
+        title: 'Sync',
+        content: 'new messages',
+        extras: { payload: '{"conversation":"42"}' },
+        pushSourceType: 1,
+        event: 'throughMessageReceived',
+      },
     });
-    expect(sim.ledger.get(entry.id)!.receipts[0]!.message).toMatchObject({ extras: JSON.stringify({ title: 'Sync', body: 'new messages', payload: '{"conversation":"42"}' }) });
+    expect(sim.ledger.get(entry.id)!.receipts[0]!.message).toMatchObject({
+      extras: JSON.stringify({ title: 'Sync', body: 'new messages', payload: '{"conversation":"42"}' }),
+    });
     await app.close();
   });
 
@@ -134,7 +181,11 @@ describe('Android (FCM data message)', () => {
     silentPush(app);
     await app.idle();
     expect(listenersThatRan()).toEqual(['backgroundMessageHandler']);
-    expect(appLog()[0].message).toMatchObject({ title: 'Sync', content: 'new messages', extras: { payload: '{"conversation":"42"}' } });
+    expect(appLog()[0].message).toMatchObject({
+      title: 'Sync',
+      content: 'new messages',
+      extras: { payload: '{"conversation":"42"}' },
+    });
     await app.close();
   });
 
@@ -148,7 +199,10 @@ describe('Android (FCM data message)', () => {
     expect(app.context!.headless).toBe(true);
     expect(app.context!.mounted).toBe(false);
     expect(listenersThatRan()).toEqual(['backgroundMessageHandler']);
-    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({ name: 'delivered', callback: 'setBackgroundMessageHandler' });
+    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({
+      name: 'delivered',
+      callback: 'setBackgroundMessageHandler',
+    });
     await app.close();
   });
 
@@ -193,8 +247,11 @@ describe('with setBackgroundMessageHandler inside a UI component', () => {
 describe('the background queue of ZPNs 2.8.2+', () => {
   async function lateApp(sdkVersion: string) {
     const app = await AppProcess.start({
-      simulator: sim.urls.control, device: { platform: 'android' }, app: { bundleId: 'com.example.late', sdkProfile: 'zpns-rn', sdkVersion },
-      entry: () => import('../fixtures/zpns-app-late-handler/index.js'), resetModules: () => vi.resetModules(),
+      simulator: sim.urls.control,
+      device: { platform: 'android' },
+      app: { bundleId: 'com.example.late', sdkProfile: 'zpns-rn', sdkVersion },
+      entry: () => import('../fixtures/zpns-app-late-handler/index.js'),
+      resetModules: () => vi.resetModules(),
     });
     await app.launch();
     await app.moveToBackground();
@@ -203,30 +260,56 @@ describe('the background queue of ZPNs 2.8.2+', () => {
 
   test('2.8.3 holds a background message until setBackgroundMessageHandler is called in the process, then delivers it', async () => {
     const app = await lateApp('2.8.3');
-    const { entry } = sim.simulation.send({ token: sim.registry.register(app.appId).fcm!, kind: 'data', payload: { data: { title: 'queued' } } });
+    const { entry } = sim.simulation.send({
+      token: sim.registry.register(app.appId).fcm!,
+      kind: 'data',
+      payload: { data: { title: 'queued' } },
+    });
     await app.idle();
-    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({ name: 'deferred', reason: expect.stringMatching(/queues the message/) });
+    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({
+      name: 'deferred',
+      reason: expect.stringMatching(/queues the message/),
+    });
     (globalThis as { __registerBackgroundHandlerLater?: () => void }).__registerBackgroundHandlerLater!();
     await app.idle();
     expect(listenersThatRan()).toEqual(['backgroundMessageHandler']);
-    expect(sim.ledger.get(entry.id)!.history.map((f) => f.name)).toEqual(['accepted', 'delivered', 'deferred', 'delivered']);
+    expect(sim.ledger.get(entry.id)!.history.map((f) => f.name)).toEqual([
+      'accepted',
+      'delivered',
+      'deferred',
+      'delivered',
+    ]);
     await app.close();
   });
 
   test('2.8.1 has no queue: the message is lost', async () => {
     const app = await lateApp('2.8.1');
-    const { entry } = sim.simulation.send({ token: sim.registry.register(app.appId).fcm!, kind: 'data', payload: { data: { title: 'lost' } } });
+    const { entry } = sim.simulation.send({
+      token: sim.registry.register(app.appId).fcm!,
+      kind: 'data',
+      payload: { data: { title: 'lost' } },
+    });
     await app.idle();
-    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/no background queue/) });
+    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({
+      name: 'dropped',
+      reason: expect.stringMatching(/no background queue/),
+    });
     await app.close();
   });
 
   test('a queued message is lost when the process is killed, and the ledger says so', async () => {
     const app = await lateApp('2.8.3');
-    const { entry } = sim.simulation.send({ token: sim.registry.register(app.appId).fcm!, kind: 'data', payload: { data: { title: 'queued' } } });
+    const { entry } = sim.simulation.send({
+      token: sim.registry.register(app.appId).fcm!,
+      kind: 'data',
+      payload: { data: { title: 'queued' } },
+    });
     await app.idle();
     await app.kill();
-    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({ name: 'dropped', reason: expect.stringMatching(/process died/) });
+    expect(sim.ledger.get(entry.id)!.fate).toMatchObject({
+      name: 'dropped',
+      reason: expect.stringMatching(/process died/),
+    });
     await app.close();
   });
 });

@@ -1,6 +1,7 @@
 // Every fate recorded anywhere in the suite names the rules-table rows that decided it, and only rows GET /api/rules
-// lists. An observer on the ledger of every Simulation (Simulation.observeEveryLedger, whatever store backs it) collects
-// the fates that do not; the test that recorded them fails in afterEach, naming the push, the fate and the ids.
+// lists. An observer on the ledger of every Simulation (Simulation.observeEveryLedger, whatever store backs it)
+// collects the fates that do not; the test that recorded them fails in afterEach, naming the push, the fate and the
+// ids.
 import { afterEach, expect } from 'vitest';
 import type { Fate } from '../../simulator/core/index.js';
 import { fateRuleIdProblem } from '../../simulator/delivery/index.js';
@@ -19,5 +20,7 @@ Simulation.observeEveryLedger({
 
 afterEach(() => {
   const found = problems.splice(0);
-  expect(found, 'every fate names the rules-table rows that decided it (simulator/delivery/rules-table.ts)').toEqual([]);
+  expect(found, 'every fate names the rules-table rows that decided it (simulator/delivery/rules-table.ts)').toEqual(
+    [],
+  );
 });

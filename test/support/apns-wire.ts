@@ -1,9 +1,19 @@
-// Raw HTTP/2 requests to pushsim's APNs endpoint for tests that need byte-level control (duplicate headers, bad bodies).
+// Raw HTTP/2 requests to pushsim's APNs endpoint for tests that need byte-level control (duplicate headers, bad
+// bodies).
 import http2, { type ClientHttp2Session, type OutgoingHttpHeaders } from 'node:http2';
 
-export interface WireAnswer { status: number; headers: Record<string, unknown>; body: string; json?: { reason?: string; timestamp?: number } }
+export interface WireAnswer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+  json?: { reason?: string; timestamp?: number };
+}
 
-export function connectApns(url: string, ca: string, extra: http2.SecureClientSessionOptions = {}): Promise<ClientHttp2Session> {
+export function connectApns(
+  url: string,
+  ca: string,
+  extra: http2.SecureClientSessionOptions = {},
+): Promise<ClientHttp2Session> {
   return new Promise((resolve, reject) => {
     const session = http2.connect(url, { ca, ...extra });
     session.once('connect', () => resolve(session));
@@ -11,19 +21,31 @@ export function connectApns(url: string, ca: string, extra: http2.SecureClientSe
   });
 }
 
-export function request(session: ClientHttp2Session, headers: OutgoingHttpHeaders, body?: string | Buffer): Promise<WireAnswer> {
+export function request(
+  session: ClientHttp2Session,
+  headers: OutgoingHttpHeaders,
+  body?: string | Buffer,
+): Promise<WireAnswer> {
   return new Promise((resolve, reject) => {
     const stream = session.request({ ':method': 'POST', ...headers });
     let responseHeaders: Record<string, unknown> = {};
     const chunks: Buffer[] = [];
-    stream.on('response', (h) => { responseHeaders = h as Record<string, unknown>; });
+    stream.on('response', (h) => {
+      responseHeaders = h as Record<string, unknown>;
+    });
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      resolve({ status: Number(responseHeaders[':status']), headers: responseHeaders, body: text, ...(text ? { json: JSON.parse(text) } : {}) });
+      resolve({
+        status: Number(responseHeaders[':status']),
+        headers: responseHeaders,
+        body: text,
+        ...(text ? { json: JSON.parse(text) } : {}),
+      });
     });
     stream.on('error', reject);
-    if (body === undefined || headers[':method'] === 'GET') stream.end(); else stream.end(body);
+    if (body === undefined || headers[':method'] === 'GET') stream.end();
+    else stream.end(body);
   });
 }
 

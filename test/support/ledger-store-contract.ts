@@ -4,20 +4,40 @@ import { describe, expect, test } from 'vitest';
 import type { Fate, Ledger, LedgerFactory, Push } from '../../simulator/core/index.js';
 
 const push = (n: number, extra: Partial<Push> = {}): Push => ({
-  id: `p${n}`, provider: 'native', token: n % 2 ? 'odd' : 'even', kind: 'data', priority: 'normal', payload: { n }, acceptedAt: n, ...extra,
+  id: `p${n}`,
+  provider: 'native',
+  token: n % 2 ? 'odd' : 'even',
+  kind: 'data',
+  priority: 'normal',
+  payload: { n },
+  acceptedAt: n,
+  ...extra,
 });
 const ACCEPTED = { name: 'accepted' as const, ruleIds: ['pipeline.token.resolved'], ruleId: 'pipeline.token.resolved' };
-const fate = (name: Fate['name'], at: number, ruleId = 'decide.no-matching-row'): Fate => ({ name, at, ruleIds: [ruleId], ruleId });
+const fate = (name: Fate['name'], at: number, ruleId = 'decide.no-matching-row'): Fate => ({
+  name,
+  at,
+  ruleIds: [ruleId],
+  ruleId,
+});
 const ids = (entries: readonly { id: string }[]): string[] => entries.map((e) => e.id);
 
 export function describeLedgerStore(name: string, create: LedgerFactory): void {
   const ledger = (limit = 100_000): Ledger => create({ limit });
 
   describe(`${name}: the Ledger contract`, () => {
-    test('opens an entry with its first fate stamped at the push\'s acceptance, an empty history of notes and receipts', () => {
+    test("opens an entry with its first fate stamped at the push's acceptance, an empty history of notes and receipts", () => {
       const l = ledger();
       const opened = l.open(push(7), ACCEPTED, { deviceId: 'dev-1', appId: 'app-1' });
-      expect(opened).toMatchObject({ id: 'p7', provider: 'native', token: 'odd', deviceId: 'dev-1', appId: 'app-1', notes: [], receipts: [] });
+      expect(opened).toMatchObject({
+        id: 'p7',
+        provider: 'native',
+        token: 'odd',
+        deviceId: 'dev-1',
+        appId: 'app-1',
+        notes: [],
+        receipts: [],
+      });
       expect(opened.fate).toEqual({ ...ACCEPTED, at: 7 });
       expect(opened.history).toEqual([{ ...ACCEPTED, at: 7 }]);
       expect(opened.push).toMatchObject({ id: 'p7', payload: { n: 7 } });
@@ -42,7 +62,11 @@ export function describeLedgerStore(name: string, create: LedgerFactory): void {
       l.settle('p1', fate('delivered', 9));
       const entry = l.get('p1')!;
       expect(entry.fate).toEqual(fate('delivered', 9));
-      expect(entry.history.map((f) => [f.name, f.at])).toEqual([['accepted', 1], ['stored', 5], ['delivered', 9]]);
+      expect(entry.history.map((f) => [f.name, f.at])).toEqual([
+        ['accepted', 1],
+        ['stored', 5],
+        ['delivered', 9],
+      ]);
     });
 
     test('refuses to settle a push it does not hold', () => {
@@ -58,7 +82,10 @@ export function describeLedgerStore(name: string, create: LedgerFactory): void {
       l.note('nowhere', 4, 'lost');
       l.receipt('nowhere', { at: 4, callback: 'onMessage' });
       const entry = l.get('p1')!;
-      expect(entry.notes).toEqual([{ at: 2, note: 'app woken' }, { at: 3, note: 'handler completed' }]);
+      expect(entry.notes).toEqual([
+        { at: 2, note: 'app woken' },
+        { at: 3, note: 'handler completed' },
+      ]);
       expect(entry.receipts).toEqual([{ at: 3, callback: 'onMessage', message: { a: 1 } }]);
       expect(l.get('nowhere')).toBeUndefined();
     });
@@ -138,7 +165,18 @@ export function describeLedgerStore(name: string, create: LedgerFactory): void {
       l.settle('p1', fate('delivered', 5));
       l.settle('p2', fate('delivered', 5));
       l.settle('p3', fate('dropped', 5));
-      expect(l.countByFate()).toEqual({ accepted: 1, delivered: 2, displayed: 0, stored: 0, deferred: 0, throttled: 0, collapsed: 0, expired: 0, rejected: 0, dropped: 1 });
+      expect(l.countByFate()).toEqual({
+        accepted: 1,
+        delivered: 2,
+        displayed: 0,
+        stored: 0,
+        deferred: 0,
+        throttled: 0,
+        collapsed: 0,
+        expired: 0,
+        rejected: 0,
+        dropped: 1,
+      });
     });
 
     test('forgets every entry on clear', () => {
@@ -156,7 +194,8 @@ export function describeLedgerStore(name: string, create: LedgerFactory): void {
       const seen: string[] = [];
       const unsubscribe = l.subscribe({
         opened: (entry) => seen.push(`opened ${entry.id} ${entry.fate.name}`),
-        settled: (entry, f) => seen.push(`settled ${entry.id} ${f.name} (entry: ${entry.fate.name}, ${entry.history.length} fates)`),
+        settled: (entry, f) =>
+          seen.push(`settled ${entry.id} ${f.name} (entry: ${entry.fate.name}, ${entry.history.length} fates)`),
         noted: (id, note) => seen.push(`noted ${id} ${note.at} ${note.note}`),
         received: (id, receipt) => seen.push(`received ${id} ${receipt.callback}`),
       });
@@ -169,7 +208,12 @@ export function describeLedgerStore(name: string, create: LedgerFactory): void {
       l.note('nowhere', 4, 'lost');
       unsubscribe();
       l.open(push(2), ACCEPTED);
-      expect(seen).toEqual(['opened p1 accepted', 'noted p1 2 woken', 'received p1 onMessage', 'settled p1 delivered (entry: delivered, 2 fates)']);
+      expect(seen).toEqual([
+        'opened p1 accepted',
+        'noted p1 2 woken',
+        'received p1 onMessage',
+        'settled p1 delivered (entry: delivered, 2 fates)',
+      ]);
       expect(onlyOpened).toEqual(['p1', 'p2']);
     });
 

@@ -34,9 +34,15 @@ export function readSnippets(markdown: string): Snippet[] {
     const line = lines[index]!;
     if (line.startsWith('## ')) section = line.slice(3).trim();
     const directive = DIRECTIVE.exec(line);
-    if (directive) { pending = { ...pending, ...parseDirective(directive[1]!) }; continue; }
+    if (directive) {
+      pending = { ...pending, ...parseDirective(directive[1]!) };
+      continue;
+    }
     const fence = /^(\s*)```(\S*)\s*$/.exec(line);
-    if (!fence) { if (line.trim() !== '') pending = {}; continue; }
+    if (!fence) {
+      if (line.trim() !== '') pending = {};
+      continue;
+    }
     const indent = fence[1]!.length;
     const body: string[] = [];
     let end = index + 1;

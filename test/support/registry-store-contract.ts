@@ -2,22 +2,40 @@
 // runs the in-memory one). Written against the interface only: records are read again after each change, never held.
 import { describe, expect, test } from 'vitest';
 import {
-  EventBus, SimulatorError, defaultConditions, type InstallAppInput, type Registry, type RegistryFactory, type SimulatorEvents, type TokenKind,
+  EventBus,
+  SimulatorError,
+  defaultConditions,
+  type InstallAppInput,
+  type Registry,
+  type RegistryFactory,
+  type SimulatorEvents,
+  type TokenKind,
 } from '../../simulator/core/index.js';
 
 let issued = 0;
 const kind = (name: string, wanted: TokenKind['isWantedBy'], unavailable?: TokenKind['unavailable']): TokenKind => ({
-  name, isWantedBy: wanted, ...(unavailable ? { unavailable } : {}), issue: () => `${name}-token-${++issued}`,
+  name,
+  isWantedBy: wanted,
+  ...(unavailable ? { unavailable } : {}),
+  issue: () => `${name}-token-${++issued}`,
 });
 /** Kinds of the contract's own, so it does not depend on the services' token shapes. */
 const KINDS: readonly TokenKind[] = [
   kind('apple', (_app, device) => device.platform === 'ios'),
-  kind('google', (_app, device) => device.platform === 'android', (_app, device) => (device.conditions.hasGoogleServices ? undefined : 'SERVICE_NOT_AVAILABLE')),
+  kind(
+    'google',
+    (_app, device) => device.platform === 'android',
+    (_app, device) => (device.conditions.hasGoogleServices ? undefined : 'SERVICE_NOT_AVAILABLE'),
+  ),
   kind('zego', (app) => app.sdkProfile === 'zpns-rn'),
 ];
 
 function codeOf(run: () => unknown): string | undefined {
-  try { run(); } catch (error) { return error instanceof SimulatorError ? error.code : `not a SimulatorError: ${String(error)}`; }
+  try {
+    run();
+  } catch (error) {
+    return error instanceof SimulatorError ? error.code : `not a SimulatorError: ${String(error)}`;
+  }
   return undefined;
 }
 
@@ -25,23 +43,42 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
   function registry() {
     const bus = new EventBus<SimulatorEvents>();
     const events: string[] = [];
-    bus.onAny((type) => { events.push(String(type)); });
+    bus.onAny((type) => {
+      events.push(String(type));
+    });
     const clock = { now: 1_000 };
     const store: Registry = create({ bus, now: () => clock.now, tokenKinds: KINDS });
     return { store, events, clock, bus };
   }
   const app = (deviceId: string, extra: Partial<InstallAppInput> = {}): InstallAppInput => ({
-    deviceId, bundleId: 'com.example.app', sdkProfile: 'native-ios', initialLifecycle: 'notRunning', ...extra,
+    deviceId,
+    bundleId: 'com.example.app',
+    sdkProfile: 'native-ios',
+    initialLifecycle: 'notRunning',
+    ...extra,
   });
 
   describe(`${name}: the Registry contract`, () => {
-    test('creates devices with generated ids, the platform\'s defaults and the clock\'s time', () => {
+    test("creates devices with generated ids, the platform's defaults and the clock's time", () => {
       const { store, events } = registry();
       const first = store.createDevice({ platform: 'ios' });
       const second = store.createDevice({ platform: 'android', manufacturer: 'huawei', osVersion: '12', name: 'Mate' });
-      expect(first).toMatchObject({ id: 'dev-1', platform: 'ios', osVersion: '18.0', name: 'iPhone', createdAt: 1_000, conditions: defaultConditions('ios') });
+      expect(first).toMatchObject({
+        id: 'dev-1',
+        platform: 'ios',
+        osVersion: '18.0',
+        name: 'iPhone',
+        createdAt: 1_000,
+        conditions: defaultConditions('ios'),
+      });
       expect(first.manufacturer).toBeUndefined();
-      expect(second).toMatchObject({ id: 'dev-2', platform: 'android', manufacturer: 'huawei', osVersion: '12', name: 'Mate' });
+      expect(second).toMatchObject({
+        id: 'dev-2',
+        platform: 'android',
+        manufacturer: 'huawei',
+        osVersion: '12',
+        name: 'Mate',
+      });
       expect(store.device('dev-2')).toEqual(second);
       expect(store.requireDevice('dev-1')).toEqual(first);
       expect(store.listDevices().map((d) => d.id)).toEqual(['dev-1', 'dev-2']);
@@ -59,7 +96,9 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
     test('merges changed conditions into one device only, and publishes what changed', () => {
       const { store, bus } = registry();
       const changes: unknown[] = [];
-      bus.on('device.conditions-changed', (e) => { changes.push(e); });
+      bus.on('device.conditions-changed', (e) => {
+        changes.push(e);
+      });
       store.createDevice({ platform: 'android', id: 'a', conditions: { doze: true } });
       store.createDevice({ platform: 'android', id: 'b' });
       store.createDevice({ platform: 'android', id: 'c' });
@@ -68,7 +107,9 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       expect(store.requireDevice('b').conditions).toEqual({ ...defaultConditions('android'), online: false });
       expect(store.requireDevice('a').conditions).toEqual({ ...defaultConditions('android'), doze: true });
       expect(store.requireDevice('c').conditions).toEqual(defaultConditions('android'));
-      expect(changes).toEqual([{ deviceId: 'b', conditions: { ...defaultConditions('android'), online: false }, changed: { online: false } }]);
+      expect(changes).toEqual([
+        { deviceId: 'b', conditions: { ...defaultConditions('android'), online: false }, changed: { online: false } },
+      ]);
     });
 
     test('installs apps with their defaults, listed in install order, per device and in all', () => {
@@ -77,11 +118,36 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       store.createDevice({ platform: 'ios', id: 'tablet' });
       clock.now = 2_000;
       const first = store.install(app('phone'));
-      const second = store.install(app('tablet', { sdkProfile: 'zpns-rn', environment: 'production', handlerTimeMs: 5, suspendAfterMs: 9, fcmProject: 'p', id: 'mine' }));
+      const second = store.install(
+        app('tablet', {
+          sdkProfile: 'zpns-rn',
+          environment: 'production',
+          handlerTimeMs: 5,
+          suspendAfterMs: 9,
+          fcmProject: 'p',
+          id: 'mine',
+        }),
+      );
       const third = store.install(app('phone', { bundleId: 'com.example.other', sdkVersion: '17.1' }));
-      expect(first).toMatchObject({ id: 'app-1', deviceId: 'phone', bundleId: 'com.example.app', sdkProfile: 'native-ios', sdkVersion: '18.0', environment: 'sandbox', lifecycle: 'notRunning', installedAt: 2_000 });
+      expect(first).toMatchObject({
+        id: 'app-1',
+        deviceId: 'phone',
+        bundleId: 'com.example.app',
+        sdkProfile: 'native-ios',
+        sdkVersion: '18.0',
+        environment: 'sandbox',
+        lifecycle: 'notRunning',
+        installedAt: 2_000,
+      });
       expect(first.tokens).toBeUndefined();
-      expect(second).toMatchObject({ id: 'mine', sdkVersion: '2.8.3', environment: 'production', handlerTimeMs: 5, suspendAfterMs: 9, fcmProject: 'p' });
+      expect(second).toMatchObject({
+        id: 'mine',
+        sdkVersion: '2.8.3',
+        environment: 'production',
+        handlerTimeMs: 5,
+        suspendAfterMs: 9,
+        fcmProject: 'p',
+      });
       expect(third).toMatchObject({ id: 'app-2', sdkVersion: '17.1' });
       expect(store.listApps().map((a) => a.id)).toEqual(['app-1', 'mine', 'app-2']);
       expect(store.listApps('phone').map((a) => a.id)).toEqual(['app-1', 'app-2']);
@@ -121,7 +187,7 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       expect(events.filter((e) => e === 'token.issued').length).toBeGreaterThanOrEqual(1);
     });
 
-    test('leaves out a kind that is unavailable now, with the SDK\'s error, and issues it once it is available', () => {
+    test("leaves out a kind that is unavailable now, with the SDK's error, and issues it once it is available", () => {
       const { store } = registry();
       store.createDevice({ platform: 'android', id: 'huawei', conditions: { hasGoogleServices: false } });
       store.install(app('huawei', { id: 'a', sdkProfile: 'native-android' }));
@@ -134,7 +200,7 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       expect(store.resolveToken(tokens.google!)!.app.id).toBe('a');
     });
 
-    test('assigns a known token in place of the kind\'s old one, and refuses a token another app holds', () => {
+    test("assigns a known token in place of the kind's old one, and refuses a token another app holds", () => {
       const { store } = registry();
       store.createDevice({ platform: 'ios', id: 'phone' });
       store.install(app('phone', { id: 'one' }));
@@ -160,7 +226,13 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       expect(store.listApps('phone')).toEqual([]);
       expect(store.appCount).toBe(0);
       expect(store.resolveToken(token)).toBeUndefined();
-      expect(store.uninstalledToken(token)).toEqual({ kind: 'apple', appId: 'shop', bundleId: 'com.example.app', environment: 'production', uninstalledAt: 5_000 });
+      expect(store.uninstalledToken(token)).toEqual({
+        kind: 'apple',
+        appId: 'shop',
+        bundleId: 'com.example.app',
+        environment: 'production',
+        uninstalledAt: 5_000,
+      });
       expect(store.uninstalledToken('never')).toBeUndefined();
       expect(codeOf(() => store.uninstall('shop'))).toBe('APP_NOT_FOUND');
       expect(events.at(-1)).toBe('app.uninstalled');
@@ -183,12 +255,15 @@ export function describeRegistryStore(name: string, create: RegistryFactory): vo
       expect(codeOf(() => store.removeDevice('phone'))).toBe('DEVICE_NOT_FOUND');
     });
 
-    test('records an app\'s lifecycle state and why it stopped, and forgets the reason once it runs again', () => {
+    test("records an app's lifecycle state and why it stopped, and forgets the reason once it runs again", () => {
       const { store } = registry();
       store.createDevice({ platform: 'ios', id: 'phone' });
       store.install(app('phone', { id: 'a' }));
       store.setLifecycle('a', 'notRunning', 'force-quit by the user');
-      expect(store.requireApp('a')).toMatchObject({ lifecycle: 'notRunning', stoppedBecause: 'force-quit by the user' });
+      expect(store.requireApp('a')).toMatchObject({
+        lifecycle: 'notRunning',
+        stoppedBecause: 'force-quit by the user',
+      });
       store.setLifecycle('a', 'foreground.active');
       expect(store.requireApp('a').lifecycle).toBe('foreground.active');
       expect(store.requireApp('a').stoppedBecause).toBeUndefined();

@@ -10,7 +10,19 @@ import { rulesTable } from '../../simulator/delivery/index.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCANNED_DIRS = ['simulator', 'client-shim', 'test', 'docs', 'scenarios', 'bench'];
 const SCANNED_FILES = ['README.md', 'ARCHITECTURE.md'];
-const TEXT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.md', '.yaml', '.yml', '.json', '.xsd']);
+const TEXT_EXTENSIONS = new Set([
+  '.ts',
+  '.mts',
+  '.cts',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.md',
+  '.yaml',
+  '.yml',
+  '.json',
+  '.xsd',
+]);
 const REFERENCE_FILES = ['apns', 'fcm', 'zpns', 'android', 'ios'];
 const SELF = relative(ROOT, fileURLToPath(import.meta.url));
 
@@ -22,7 +34,8 @@ const OLD_SECTION_CITATION = /\b(?:apns|fcm|zpns|peers|android|ios)\.md\s*§\s*\
  * A document cited by a path relative to the citing file (`../x/y.md#z`, `../../shared/…`); it must not climb out
  * of the repository. Module specifiers and package.json look-ups are code, not citations, and are left alone.
  */
-const RELATIVE_CITATION = /(?<![\w.])(?:\.\.\/)+(?:[^\s'"`)\]>,;|]*\.(?:md|markdown|txt|pdf|html?)\b|[^\s'"`)\]>,;|]*shared\/[^\s'"`)\]>,;|]*)/g;
+const RELATIVE_CITATION =
+  /(?<![\w.])(?:\.\.\/)+(?:[^\s'"`)\]>,;|]*\.(?:md|markdown|txt|pdf|html?)\b|[^\s'"`)\]>,;|]*shared\/[^\s'"`)\]>,;|]*)/g;
 /** A citation of the reference, written from the repository root. */
 const REFERENCE_CITATION = /docs\/reference\/([\w-]+\.md)(?:#([\w-]+))?/g;
 /** A Markdown link target ending in .md, optionally with an anchor: `](reference/zpns.md#silent-push-guide)`. */
@@ -52,7 +65,7 @@ function lineOf(text: string, index: number): number {
  * GitHub's heading anchor: markup dropped, lower case, every character that is not a letter, a digit, a space, a
  * hyphen or an underscore removed, each space turned into a hyphen; a repeated slug gets -1, -2, … as on GitHub.
  */
-export function githubSlug(heading: string): string {
+function githubSlug(heading: string): string {
   return heading
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // links and images keep their text
     .replace(/<[^>]+>/g, '') // inline HTML
@@ -89,7 +102,9 @@ function anchorsOfFile(path: string): Set<string> | null {
   return anchorCache.get(path)!;
 }
 
-/** Why a citation of `target` (a path from the repository root) with `anchor` does not resolve, or null when it does. */
+/**
+ * Why a citation of `target` (a path from the repository root) with `anchor` does not resolve, or null when it does.
+ */
 function unresolved(target: string, anchor: string | undefined): string | null {
   const anchors = anchorsOfFile(join(ROOT, target));
   if (anchors === null) return `${target} does not exist`;
@@ -112,7 +127,11 @@ describe('githubSlug', () => {
   });
 
   test('repeated headings get -1, -2 as on GitHub', () => {
-    expect([...anchorsOf('# Limits\n## Limits\n```\n# not a heading\n```\n### Limits')]).toEqual(['limits', 'limits-1', 'limits-2']);
+    expect([...anchorsOf('# Limits\n## Limits\n```\n# not a heading\n```\n### Limits')]).toEqual([
+      'limits',
+      'limits-1',
+      'limits-2',
+    ]);
   });
 });
 
@@ -124,12 +143,16 @@ describe('the reference lives in the repository', () => {
   });
 
   test('no file cites the fact sheets that lived outside the repository', () => {
-    const found = files.filter((f) => f.rel !== SELF).flatMap((f) => {
-      const hits: string[] = [];
-      for (const m of f.text.matchAll(new RegExp(SHARED_REFERENCE, 'g'))) hits.push(`${f.rel}:${lineOf(f.text, m.index!)}`);
-      for (const m of f.text.matchAll(OLD_SECTION_CITATION)) hits.push(`${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}`);
-      return hits;
-    });
+    const found = files
+      .filter((f) => f.rel !== SELF)
+      .flatMap((f) => {
+        const hits: string[] = [];
+        for (const m of f.text.matchAll(new RegExp(SHARED_REFERENCE, 'g')))
+          hits.push(`${f.rel}:${lineOf(f.text, m.index!)}`);
+        for (const m of f.text.matchAll(OLD_SECTION_CITATION))
+          hits.push(`${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}`);
+        return hits;
+      });
     expect(found, 'cite docs/reference/<file>.md#<anchor> instead').toEqual([]);
   });
 
@@ -137,7 +160,8 @@ describe('the reference lives in the repository', () => {
     const found = files.flatMap((f) =>
       [...f.text.matchAll(RELATIVE_CITATION)]
         .filter((m) => relative(ROOT, resolve(dirname(f.path), m[0])).startsWith('..'))
-        .map((m) => `${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}`));
+        .map((m) => `${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}`),
+    );
     expect(found).toEqual([]);
   });
 });
@@ -148,26 +172,38 @@ describe('every citation of docs/reference resolves to a file and a heading', ()
       [...f.text.matchAll(REFERENCE_CITATION)].flatMap((m) => {
         const why = unresolved(`docs/reference/${m[1]}`, m[2]);
         return why ? [`${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}: ${why}`] : [];
-      }));
+      }),
+    );
     expect(broken).toEqual([]);
   });
 
   test('Markdown links into docs/reference (or out of the repository), relative to the linking file', () => {
-    const broken = files.filter((f) => f.rel.endsWith('.md')).flatMap((f) =>
-      [...f.text.matchAll(MARKDOWN_LINK)].flatMap((m) => {
-        if (/^[a-z]+:/i.test(m[1])) return []; // an absolute URL
-        const target = relative(ROOT, resolve(dirname(f.path), m[1])).split(sep).join('/');
-        if (!target.startsWith('..') && !target.startsWith('docs/reference/')) return [];
-        const why = target.startsWith('..') ? `${m[1]} is outside the repository` : unresolved(target, m[2]);
-        return why ? [`${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}: ${why}`] : [];
-      }));
+    const broken = files
+      .filter((f) => f.rel.endsWith('.md'))
+      .flatMap((f) =>
+        [...f.text.matchAll(MARKDOWN_LINK)].flatMap((m) => {
+          if (/^[a-z]+:/i.test(m[1])) return []; // an absolute URL
+          const target = relative(ROOT, resolve(dirname(f.path), m[1]))
+            .split(sep)
+            .join('/');
+          if (!target.startsWith('..') && !target.startsWith('docs/reference/')) return [];
+          const why = target.startsWith('..') ? `${m[1]} is outside the repository` : unresolved(target, m[2]);
+          return why ? [`${f.rel}:${lineOf(f.text, m.index!)}: ${m[0]}: ${why}`] : [];
+        }),
+      );
     expect(broken).toEqual([]);
   });
 });
 
 describe('the rules table (GET /api/rules) cites its sources', () => {
-  interface Row { id: string; source: string | readonly string[]; origin?: string }
-  /** A row about pushsim's own machinery (the client shim) cites pushsim's own document of it, docs/<file>.md#<anchor>. */
+  interface Row {
+    id: string;
+    source: string | readonly string[];
+    origin?: string;
+  }
+  /**
+   * A row about pushsim's own machinery (the client shim) cites pushsim's own document of it, docs/<file>.md#<anchor>.
+   */
   const OWN_DOC_CITATION = /docs\/([\w-]+\.md)#([\w-]+)/g;
   const rows: Row[] = [];
   (function collect(value: unknown): void {
@@ -194,8 +230,10 @@ describe('the rules table (GET /api/rules) cites its sources', () => {
         continue;
       }
       const citations = [...source.matchAll(REFERENCE_CITATION)];
-      expect(URL.test(source) || citations.some((m) => m[2] !== undefined),
-        `"${source}" names neither a URL nor docs/reference/<file>.md#<anchor>`).toBe(true);
+      expect(
+        URL.test(source) || citations.some((m) => m[2] !== undefined),
+        `"${source}" names neither a URL nor docs/reference/<file>.md#<anchor>`,
+      ).toBe(true);
       for (const m of citations) expect(unresolved(`docs/reference/${m[1]}`, m[2]), m[0]).toBeNull();
     }
   });

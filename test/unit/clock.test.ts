@@ -3,8 +3,15 @@ import { VirtualClock, RealClock, parseDuration } from '../../simulator/core/ind
 
 describe('parseDuration', () => {
   test.each([
-    ['30s', 30_000], ['250ms', 250], ['1.5m', 90_000], ['2h', 7_200_000], ['1d', 86_400_000], [1500, 1500],
-  ] as const)('reads %s as %d ms', (input, ms) => { expect(parseDuration(input)).toBe(ms); });
+    ['30s', 30_000],
+    ['250ms', 250],
+    ['1.5m', 90_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    [1500, 1500],
+  ] as const)('reads %s as %d ms', (input, ms) => {
+    expect(parseDuration(input)).toBe(ms);
+  });
 
   test('rejects an unknown unit with a message naming the accepted forms', () => {
     expect(() => parseDuration('30 sec')).toThrow(/ms, s, m, h or d/);
@@ -28,7 +35,10 @@ describe('VirtualClock', () => {
   test('fires a timer created by another timer when it falls inside the window', async () => {
     const clock = new VirtualClock(0);
     const fired: number[] = [];
-    clock.setTimer(() => { fired.push(clock.now()); clock.setTimer(() => fired.push(clock.now()), 5); }, 10);
+    clock.setTimer(() => {
+      fired.push(clock.now());
+      clock.setTimer(() => fired.push(clock.now()), 5);
+    }, 10);
     await clock.advance('20ms');
     expect(fired).toEqual([10, 15]);
   });
@@ -36,7 +46,9 @@ describe('VirtualClock', () => {
   test('does not fire a cleared timer', async () => {
     const clock = new VirtualClock(0);
     let fired = false;
-    const handle = clock.setTimer(() => { fired = true; }, 10);
+    const handle = clock.setTimer(() => {
+      fired = true;
+    }, 10);
     clock.clearTimer(handle);
     await clock.advance('1s');
     expect(fired).toBe(false);

@@ -5,18 +5,59 @@ import { decideDelivery, ruleRows } from '../../simulator/delivery/index.js';
 import { defaultConditions, type PushKind, type PushPriority } from '../../simulator/core/index.js';
 
 const conditions = { ...defaultConditions('android'), hasGoogleServices: false };
-const decide = (kind: PushKind, state: string, priority: PushPriority = 'normal', sdkProfile: 'native-android' | 'zpns-rn' = 'native-android') =>
-  decideDelivery({ platform: 'android', channel: 'hms', kind, state, priority, conditions, sdkProfile, sdkVersion: '2.8.3' });
-const sourceOf = (id: string): string => ruleRows().find((r) => r.id === id)!.source.join('; ');
+const decide = (
+  kind: PushKind,
+  state: string,
+  priority: PushPriority = 'normal',
+  sdkProfile: 'native-android' | 'zpns-rn' = 'native-android',
+) =>
+  decideDelivery({
+    platform: 'android',
+    channel: 'hms',
+    kind,
+    state,
+    priority,
+    conditions,
+    sdkProfile,
+    sdkVersion: '2.8.3',
+  });
+const sourceOf = (id: string): string =>
+  ruleRows()
+    .find((r) => r.id === id)!
+    .source.join('; ');
 
 describe('Push Kit delivery to a native Android app on a Huawei phone', () => {
   test.each([
-    ['hms.notification.tray', 'notification', 'foreground', 'normal', { fate: 'displayed', display: true, callbacks: [] }],
+    [
+      'hms.notification.tray',
+      'notification',
+      'foreground',
+      'normal',
+      { fate: 'displayed', display: true, callbacks: [] },
+    ],
     ['hms.notification.tray', 'notification', 'killed', 'normal', { fate: 'displayed', display: true }],
     ['hms.notification.force-stopped', 'notification', 'forceStopped', 'normal', { fate: 'displayed', display: true }],
-    ['hms.data.running', 'data', 'foreground', 'normal', { fate: 'delivered', callbacks: ['HmsMessageService.onMessageReceived'] }],
-    ['hms.data.running', 'data', 'background', 'high', { fate: 'delivered', callbacks: ['HmsMessageService.onMessageReceived'] }],
-    ['hms.data.killed-high-urgency', 'data', 'killed', 'high', { fate: 'delivered', wake: 'headless', callbacks: ['HmsMessageService.onMessageReceived'] }],
+    [
+      'hms.data.running',
+      'data',
+      'foreground',
+      'normal',
+      { fate: 'delivered', callbacks: ['HmsMessageService.onMessageReceived'] },
+    ],
+    [
+      'hms.data.running',
+      'data',
+      'background',
+      'high',
+      { fate: 'delivered', callbacks: ['HmsMessageService.onMessageReceived'] },
+    ],
+    [
+      'hms.data.killed-high-urgency',
+      'data',
+      'killed',
+      'high',
+      { fate: 'delivered', wake: 'headless', callbacks: ['HmsMessageService.onMessageReceived'] },
+    ],
     ['hms.data.killed-normal-urgency', 'data', 'killed', 'normal', { fate: 'dropped', callbacks: [] }],
     ['vendor.through.force-stopped', 'data', 'forceStopped', 'high', { fate: 'dropped' }],
   ] as const)('%s: a %s message, app %s, urgency %s', (id, kind, state, priority, outcome) => {
@@ -30,7 +71,19 @@ describe('Push Kit delivery to a native Android app on a Huawei phone', () => {
   });
 
   test('without notification permission a notification message shows nothing (docs/reference/android.md#notification-permission-android-13)', () => {
-    const blocked = decideDelivery({ platform: 'android', channel: 'hms', kind: 'notification', state: 'background', priority: 'normal', conditions: { ...conditions, notificationPermission: 'denied' }, sdkProfile: 'native-android', sdkVersion: '1' });
-    expect(blocked).toMatchObject({ fate: 'dropped', ruleIds: ['hms.notification.tray', 'decide.notifications-blocked'] });
+    const blocked = decideDelivery({
+      platform: 'android',
+      channel: 'hms',
+      kind: 'notification',
+      state: 'background',
+      priority: 'normal',
+      conditions: { ...conditions, notificationPermission: 'denied' },
+      sdkProfile: 'native-android',
+      sdkVersion: '1',
+    });
+    expect(blocked).toMatchObject({
+      fate: 'dropped',
+      ruleIds: ['hms.notification.tray', 'decide.notifications-blocked'],
+    });
   });
 });

@@ -3,162 +3,545 @@
 import { describe, expect, test } from 'vitest';
 import { Simulation, type AppConnection } from '../../simulator/engine/index.js';
 import {
-  DECIDE_RULES, PIPELINE_RULES, ZPNS_CHANNEL_RULES, decideDelivery, firstRule, knownRuleIds, ruleRows, fateRuleIdProblem,
+  DECIDE_RULES,
+  PIPELINE_RULES,
+  ZPNS_CHANNEL_RULES,
+  decideDelivery,
+  firstRule,
+  knownRuleIds,
+  ruleRows,
+  fateRuleIdProblem,
 } from '../../simulator/delivery/index.js';
-import { defaultConditions, type Channel, type DeviceConditions, type Push, type PushKind } from '../../simulator/core/index.js';
+import {
+  defaultConditions,
+  type Channel,
+  type DeviceConditions,
+  type Push,
+  type PushKind,
+} from '../../simulator/core/index.js';
 
 const sim = (): Simulation => new Simulation({ clock: 'virtual', startAt: 1_000_000 });
 
-function setup(platform: 'ios' | 'android', conditions: Partial<DeviceConditions> = {}, state?: string, manufacturer?: 'huawei') {
+function setup(
+  platform: 'ios' | 'android',
+  conditions: Partial<DeviceConditions> = {},
+  state?: string,
+  manufacturer?: 'huawei',
+) {
   const s = sim();
   const device = s.createDevice({ platform, conditions, ...(manufacturer ? { manufacturer } : {}) });
-  const app = s.installApp({ deviceId: device.id, bundleId: 'com.example.app', sdkProfile: platform === 'ios' ? 'native-ios' : 'native-android', state: state ?? (platform === 'ios' ? 'suspended' : 'foreground') });
+  const app = s.installApp({
+    deviceId: device.id,
+    bundleId: 'com.example.app',
+    sdkProfile: platform === 'ios' ? 'native-ios' : 'native-android',
+    state: state ?? (platform === 'ios' ? 'suspended' : 'foreground'),
+  });
   const token = platform === 'ios' ? app.tokens!.apns! : app.tokens!.fcm!;
   const send = (kind: PushKind, extra: Record<string, unknown> = {}) => s.send({ token, kind, ...extra }).entry;
   return { s, device, app, send };
 }
 
 /** Every id any fate of the push named. */
-const idsOf = (s: Simulation, pushId: string): string[] => s.ledger.get(pushId)!.history.flatMap((f) => f.ruleIds ?? []);
-const fakeShim = (): AppConnection & { delivered: string[] } => { const delivered: string[] = []; return { delivered, deliver: (d) => { delivered.push(d.pushId); } }; };
-const sourceOf = (id: string): string => ruleRows().find((r) => r.id === id)!.source.join('; ');
+const idsOf = (s: Simulation, pushId: string): string[] =>
+  s.ledger.get(pushId)!.history.flatMap((f) => f.ruleIds ?? []);
+const fakeShim = (): AppConnection & { delivered: string[] } => {
+  const delivered: string[] = [];
+  return {
+    delivered,
+    deliver: (d) => {
+      delivered.push(d.pushId);
+    },
+  };
+};
+const sourceOf = (id: string): string =>
+  ruleRows()
+    .find((r) => r.id === id)!
+    .source.join('; ');
 
 function vendorPush(s: Simulation, token: string, id: string, channel: Channel): Push {
-  return { id, provider: 'zpns', channel, token, kind: 'notification', priority: 'high', payload: { title: 't', content: 'c' }, acceptedAt: s.clock.now() };
+  return {
+    id,
+    provider: 'zpns',
+    channel,
+    token,
+    kind: 'notification',
+    priority: 'high',
+    payload: { title: 't', content: 'c' },
+    acceptedAt: s.clock.now(),
+  };
 }
 
 /** Push Kit messages with these collapse keys (undefined = -1) to an offline Huawei phone; the id of the first. */
 function hmsHeld(keys: (string | undefined)[]): { s: Simulation; pushId: string } {
   const { s, app } = setup('android', { online: false, hasGoogleServices: false }, 'background', 'huawei');
   const address = { app, device: s.registry.requireDevice(app.deviceId), kind: 'hms' as const };
-  keys.forEach((key, i) => s.router.route({ id: `h${i}`, provider: 'hms', channel: 'hms', token: 'hms', kind: 'data', priority: 'normal', payload: { data: 'x' }, acceptedAt: s.clock.now(), ...(key !== undefined ? { collapseId: key } : {}) }, address));
+  keys.forEach((key, i) => {
+    s.router.route(
+      {
+        id: `h${i}`,
+        provider: 'hms',
+        channel: 'hms',
+        token: 'hms',
+        kind: 'data',
+        priority: 'normal',
+        payload: { data: 'x' },
+        acceptedAt: s.clock.now(),
+        ...(key !== undefined ? { collapseId: key } : {}),
+      },
+      address,
+    );
+  });
   return { s, pushId: 'h0' };
 }
 
-interface Case { matches: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string }; near: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string } }
+interface Case {
+  matches: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string };
+  near: () => Promise<{ s: Simulation; pushId: string }> | { s: Simulation; pushId: string };
+}
 
 const CASES: Record<string, Case> = {
   'pipeline.token.unknown': {
-    matches: () => { const s = sim(); return { s, pushId: s.send({ token: 'nobody', kind: 'alert' }).entry.id }; },
-    near: () => { const { s, send } = setup('ios'); return { s, pushId: send('alert').id }; },
+    matches: () => {
+      const s = sim();
+      return { s, pushId: s.send({ token: 'nobody', kind: 'alert' }).entry.id };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      return { s, pushId: send('alert').id };
+    },
   },
   'pipeline.token.resolved': {
-    matches: () => { const { s, send } = setup('ios'); return { s, pushId: send('alert').id }; },
-    near: () => { const s = sim(); return { s, pushId: s.send({ token: 'nobody', kind: 'alert' }).entry.id }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      return { s, pushId: send('alert').id };
+    },
+    near: () => {
+      const s = sim();
+      return { s, pushId: s.send({ token: 'nobody', kind: 'alert' }).entry.id };
+    },
   },
   'pipeline.expiry.passed': {
-    matches: () => { const { s, send } = setup('ios'); return { s, pushId: send('alert', { expiresAt: s.clock.now() - 1 }).id }; },
-    near: () => { const { s, send } = setup('ios'); return { s, pushId: send('alert', { expiresAt: s.clock.now() + 60_000 }).id }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      return { s, pushId: send('alert', { expiresAt: s.clock.now() - 1 }).id };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      return { s, pushId: send('alert', { expiresAt: s.clock.now() + 60_000 }).id };
+    },
   },
   'pipeline.expiry.zero-offline': {
-    matches: () => { const { s, send } = setup('android', { online: false }); return { s, pushId: send('data', { ttl: 0 }).id }; },
-    near: () => { const { s, send } = setup('android'); return { s, pushId: send('data', { ttl: 0 }).id }; },
+    matches: () => {
+      const { s, send } = setup('android', { online: false });
+      return { s, pushId: send('data', { ttl: 0 }).id };
+    },
+    near: () => {
+      const { s, send } = setup('android');
+      return { s, pushId: send('data', { ttl: 0 }).id };
+    },
   },
   'pipeline.expiry.while-held': {
-    matches: async () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { ttl: '10s' }).id; await s.advance('11s'); return { s, pushId }; },
-    near: async () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { ttl: '10s' }).id; await s.advance('5s'); return { s, pushId }; },
+    matches: async () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { ttl: '10s' }).id;
+      await s.advance('11s');
+      return { s, pushId };
+    },
+    near: async () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { ttl: '10s' }).id;
+      await s.advance('5s');
+      return { s, pushId };
+    },
   },
   'store.offline.held': {
-    matches: () => { const { s, send } = setup('ios', { online: false }); return { s, pushId: send('alert').id }; },
-    near: () => { const { s, send } = setup('ios'); return { s, pushId: send('alert').id }; },
+    matches: () => {
+      const { s, send } = setup('ios', { online: false });
+      return { s, pushId: send('alert').id };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      return { s, pushId: send('alert').id };
+    },
   },
   'store.apns.newest-only': {
-    matches: () => { const { s, send } = setup('ios', { online: false }); const pushId = send('alert').id; send('alert'); return { s, pushId }; },
-    near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data').id; send('data'); return { s, pushId }; },
+    matches: () => {
+      const { s, send } = setup('ios', { online: false });
+      const pushId = send('alert').id;
+      send('alert');
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data').id;
+      send('data');
+      return { s, pushId };
+    },
   },
   'store.vendor.newest-only': {
     matches: () => {
       const { s, app } = setup('android', { online: false, hasGoogleServices: false }, 'background', 'huawei');
       const first = vendorPush(s, app.tokens!.zpns ?? 'zpns', 'v1', 'xiaomi');
       const address = { app, device: s.registry.requireDevice(app.deviceId), kind: 'zpns' as const };
-      s.router.route(first, address); s.router.route(vendorPush(s, first.token, 'v2', 'xiaomi'), address);
+      s.router.route(first, address);
+      s.router.route(vendorPush(s, first.token, 'v2', 'xiaomi'), address);
       return { s, pushId: 'v1' };
     },
-    near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data').id; send('data'); return { s, pushId }; },
+    near: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data').id;
+      send('data');
+      return { s, pushId };
+    },
   },
   'store.fcm.collapse-key': {
-    matches: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { collapseId: 'score' }).id; send('data', { collapseId: 'score' }); return { s, pushId }; },
-    near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { collapseId: 'score' }).id; send('data', { collapseId: 'news' }); return { s, pushId }; },
+    matches: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { collapseId: 'score' }).id;
+      send('data', { collapseId: 'score' });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { collapseId: 'score' }).id;
+      send('data', { collapseId: 'news' });
+      return { s, pushId };
+    },
   },
   'store.fcm.collapse-key-limit': {
-    matches: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { collapseId: 'k0' }).id; for (let i = 1; i < 5; i++) send('data', { collapseId: `k${i}` }); return { s, pushId }; },
-    near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data', { collapseId: 'k0' }).id; for (let i = 1; i < 4; i++) send('data', { collapseId: `k${i}` }); return { s, pushId }; },
+    matches: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { collapseId: 'k0' }).id;
+      for (let i = 1; i < 5; i++) send('data', { collapseId: `k${i}` });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data', { collapseId: 'k0' }).id;
+      for (let i = 1; i < 4; i++) send('data', { collapseId: `k${i}` });
+      return { s, pushId };
+    },
   },
   'store.fcm.non-collapsible-limit': {
-    matches: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data').id; for (let i = 1; i <= 100; i++) send('data'); return { s, pushId }; },
-    near: () => { const { s, send } = setup('android', { online: false }); const pushId = send('data').id; for (let i = 1; i < 100; i++) send('data'); return { s, pushId }; },
+    matches: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data').id;
+      for (let i = 1; i <= 100; i++) send('data');
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('android', { online: false });
+      const pushId = send('data').id;
+      for (let i = 1; i < 100; i++) send('data');
+      return { s, pushId };
+    },
   },
   'apns.throttle.background-budget': {
-    matches: () => { const { s, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); return { s, pushId: send('background').id }; },
-    near: () => { const { s, send } = setup('ios', { debuggerAttached: true }); for (let i = 0; i < 3; i++) send('background'); return { s, pushId: send('background').id }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      return { s, pushId: send('background').id };
+    },
+    near: () => {
+      const { s, send } = setup('ios', { debuggerAttached: true });
+      for (let i = 0; i < 3; i++) send('background');
+      return { s, pushId: send('background').id };
+    },
   },
   'apns.throttle.held-replaced': {
-    matches: () => { const { s, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); const pushId = send('background').id; send('background'); return { s, pushId }; },
-    near: () => { const { s, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); return { s, pushId: send('background').id }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      const pushId = send('background').id;
+      send('background');
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      return { s, pushId: send('background').id };
+    },
   },
   'apns.throttle.held-discarded': {
-    matches: () => { const { s, app, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); const pushId = send('background').id; s.lifecycle.send(app.id, 'forceQuit'); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); const pushId = send('background').id; s.lifecycle.send(app.id, 'launch'); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      const pushId = send('background').id;
+      s.lifecycle.send(app.id, 'forceQuit');
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      const pushId = send('background').id;
+      s.lifecycle.send(app.id, 'launch');
+      return { s, pushId };
+    },
   },
   'apns.throttle.held-launch': {
-    matches: () => { const { s, app, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); const pushId = send('background').id; s.lifecycle.send(app.id, 'launch'); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('ios'); for (let i = 0; i < 3; i++) send('background'); const pushId = send('background').id; s.lifecycle.send(app.id, 'forceQuit'); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      const pushId = send('background').id;
+      s.lifecycle.send(app.id, 'launch');
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('ios');
+      for (let i = 0; i < 3; i++) send('background');
+      const pushId = send('background').id;
+      s.lifecycle.send(app.id, 'forceQuit');
+      return { s, pushId };
+    },
   },
   'android.standby.high-priority-cap': {
-    matches: () => { const { s, send } = setup('android', { standbyBucket: 'rare' }); for (let i = 0; i < 5; i++) send('data', { priority: 'high' }); return { s, pushId: send('data', { priority: 'high' }).id }; },
-    near: () => { const { s, send } = setup('android', { standbyBucket: 'active' }); for (let i = 0; i < 5; i++) send('data', { priority: 'high' }); return { s, pushId: send('data', { priority: 'high' }).id }; },
+    matches: () => {
+      const { s, send } = setup('android', { standbyBucket: 'rare' });
+      for (let i = 0; i < 5; i++) send('data', { priority: 'high' });
+      return { s, pushId: send('data', { priority: 'high' }).id };
+    },
+    near: () => {
+      const { s, send } = setup('android', { standbyBucket: 'active' });
+      for (let i = 0; i < 5; i++) send('data', { priority: 'high' });
+      return { s, pushId: send('data', { priority: 'high' }).id };
+    },
   },
   'apns.chaos.background-drop': {
-    matches: () => { const { s, send } = setup('ios'); s.router.configureChaos({ backgroundDropProbability: 1 }); return { s, pushId: send('background').id }; },
-    near: () => { const { s, send } = setup('ios'); s.router.configureChaos({ backgroundDropProbability: 1 }); return { s, pushId: send('alert').id }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      s.router.configureChaos({ backgroundDropProbability: 1 });
+      return { s, pushId: send('background').id };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      s.router.configureChaos({ backgroundDropProbability: 1 });
+      return { s, pushId: send('alert').id };
+    },
   },
   'fcm.ttl-zero-in-doze': {
-    matches: () => { const { s, send } = setup('android', { doze: true }); return { s, pushId: send('data', { priority: 'normal', ttl: 0 }).id }; },
-    near: () => { const { s, send } = setup('android', { doze: true }); return { s, pushId: send('data', { priority: 'normal', ttl: '60s' }).id }; },
+    matches: () => {
+      const { s, send } = setup('android', { doze: true });
+      return { s, pushId: send('data', { priority: 'normal', ttl: 0 }).id };
+    },
+    near: () => {
+      const { s, send } = setup('android', { doze: true });
+      return { s, pushId: send('data', { priority: 'normal', ttl: '60s' }).id };
+    },
   },
   'shim.disconnected': {
-    matches: () => { const { s, app, send } = setup('android'); const shim = fakeShim(); s.router.attach(app.id, shim); s.router.detach(app.id, shim); return { s, pushId: send('data').id }; },
-    near: () => { const { s, send } = setup('android'); return { s, pushId: send('data').id }; },
+    matches: () => {
+      const { s, app, send } = setup('android');
+      const shim = fakeShim();
+      s.router.attach(app.id, shim);
+      s.router.detach(app.id, shim);
+      return { s, pushId: send('data').id };
+    },
+    near: () => {
+      const { s, send } = setup('android');
+      return { s, pushId: send('data').id };
+    },
   },
   'display.collapse-id.replaced': {
-    matches: () => { const { s, send } = setup('ios'); const pushId = send('alert', { collapseId: 'c' }).id; send('alert', { collapseId: 'c' }); return { s, pushId }; },
-    near: () => { const { s, send } = setup('ios'); const pushId = send('alert', { collapseId: 'c' }).id; send('alert', { collapseId: 'd' }); return { s, pushId }; },
+    matches: () => {
+      const { s, send } = setup('ios');
+      const pushId = send('alert', { collapseId: 'c' }).id;
+      send('alert', { collapseId: 'c' });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, send } = setup('ios');
+      const pushId = send('alert', { collapseId: 'c' }).id;
+      send('alert', { collapseId: 'd' });
+      return { s, pushId };
+    },
   },
   'shim.ack.ran': {
-    matches: () => { const { s, app, send } = setup('android'); s.router.attach(app.id, fakeShim()); const pushId = send('data').id; s.router.acknowledge(app.id, { pushId, ran: true, callback: 'onMessage' }); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('android'); s.router.attach(app.id, fakeShim()); const pushId = send('data').id; s.router.acknowledge(app.id, { pushId, ran: false, reason: 'no listener' }); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('android');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('data').id;
+      s.router.acknowledge(app.id, { pushId, ran: true, callback: 'onMessage' });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('android');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('data').id;
+      s.router.acknowledge(app.id, { pushId, ran: false, reason: 'no listener' });
+      return { s, pushId };
+    },
   },
   'shim.ack.queued': {
-    matches: () => { const { s, app, send } = setup('android'); s.router.attach(app.id, fakeShim()); const pushId = send('data').id; s.router.acknowledge(app.id, { pushId, ran: false, queued: true }); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('android'); s.router.attach(app.id, fakeShim()); const pushId = send('data').id; s.router.acknowledge(app.id, { pushId, ran: false }); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('android');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('data').id;
+      s.router.acknowledge(app.id, { pushId, ran: false, queued: true });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('android');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('data').id;
+      s.router.acknowledge(app.id, { pushId, ran: false });
+      return { s, pushId };
+    },
   },
   'shim.ack.not-run.displayed': {
-    matches: () => { const { s, app, send } = setup('ios'); s.router.attach(app.id, fakeShim()); const pushId = send('alert+background').id; s.router.acknowledge(app.id, { pushId, ran: false }); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('ios'); s.router.attach(app.id, fakeShim()); const pushId = send('background').id; s.router.acknowledge(app.id, { pushId, ran: false }); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('ios');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('alert+background').id;
+      s.router.acknowledge(app.id, { pushId, ran: false });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('ios');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('background').id;
+      s.router.acknowledge(app.id, { pushId, ran: false });
+      return { s, pushId };
+    },
   },
   'shim.ack.not-run': {
-    matches: () => { const { s, app, send } = setup('ios'); s.router.attach(app.id, fakeShim()); const pushId = send('background').id; s.router.acknowledge(app.id, { pushId, ran: false }); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('ios'); s.router.attach(app.id, fakeShim()); const pushId = send('alert+background').id; s.router.acknowledge(app.id, { pushId, ran: false }); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('ios');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('background').id;
+      s.router.acknowledge(app.id, { pushId, ran: false });
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('ios');
+      s.router.attach(app.id, fakeShim());
+      const pushId = send('alert+background').id;
+      s.router.acknowledge(app.id, { pushId, ran: false });
+      return { s, pushId };
+    },
   },
   'shim.detached-in-flight': {
-    matches: () => { const { s, app, send } = setup('android'); const shim = fakeShim(); s.router.attach(app.id, shim); const pushId = send('data').id; s.router.detach(app.id, shim); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('android'); const shim = fakeShim(); s.router.attach(app.id, shim); const pushId = send('data').id; s.router.acknowledge(app.id, { pushId, ran: true, callback: 'onMessage' }); s.router.detach(app.id, shim); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('android');
+      const shim = fakeShim();
+      s.router.attach(app.id, shim);
+      const pushId = send('data').id;
+      s.router.detach(app.id, shim);
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('android');
+      const shim = fakeShim();
+      s.router.attach(app.id, shim);
+      const pushId = send('data').id;
+      s.router.acknowledge(app.id, { pushId, ran: true, callback: 'onMessage' });
+      s.router.detach(app.id, shim);
+      return { s, pushId };
+    },
   },
   'pipeline.uninstalled-while-waiting': {
-    matches: () => { const { s, app, send } = setup('ios', { online: false }); const pushId = send('alert').id; s.uninstallApp(app.id); return { s, pushId }; },
-    near: () => { const { s, app, send } = setup('ios'); const pushId = send('alert').id; s.uninstallApp(app.id); return { s, pushId }; },
+    matches: () => {
+      const { s, app, send } = setup('ios', { online: false });
+      const pushId = send('alert').id;
+      s.uninstallApp(app.id);
+      return { s, pushId };
+    },
+    near: () => {
+      const { s, app, send } = setup('ios');
+      const pushId = send('alert').id;
+      s.uninstallApp(app.id);
+      return { s, pushId };
+    },
   },
   'apns.wire.rejected': {
-    matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'BadDeviceToken' }); return { s, pushId: 'r' }; },
-    near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'fcm', token: 't', kind: 'data', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'UNREGISTERED' }); return { s, pushId: 'r' }; },
+    matches: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'apns',
+        token: 't',
+        kind: 'alert',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'BadDeviceToken' });
+      return { s, pushId: 'r' };
+    },
+    near: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'fcm',
+        token: 't',
+        kind: 'data',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'UNREGISTERED' });
+      return { s, pushId: 'r' };
+    },
   },
   'fcm.wire.rejected': {
-    matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'fcm', token: 't', kind: 'data', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'UNREGISTERED' }); return { s, pushId: 'r' }; },
-    near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'BadDeviceToken' }); return { s, pushId: 'r' }; },
+    matches: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'fcm',
+        token: 't',
+        kind: 'data',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'UNREGISTERED' });
+      return { s, pushId: 'r' };
+    },
+    near: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'apns',
+        token: 't',
+        kind: 'alert',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'BadDeviceToken' });
+      return { s, pushId: 'r' };
+    },
   },
   'hms.wire.rejected': {
-    matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'hms', channel: 'hms', token: 't', kind: 'data', priority: 'normal', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: '80300007: All the tokens are invalid' }); return { s, pushId: 'r' }; },
-    near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'fcm', token: 't', kind: 'data', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'UNREGISTERED' }); return { s, pushId: 'r' }; },
+    matches: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'hms',
+        channel: 'hms',
+        token: 't',
+        kind: 'data',
+        priority: 'normal',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: '80300007: All the tokens are invalid' });
+      return { s, pushId: 'r' };
+    },
+    near: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'fcm',
+        token: 't',
+        kind: 'data',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'UNREGISTERED' });
+      return { s, pushId: 'r' };
+    },
   },
   'store.hms.collapse-key-newest': {
     matches: () => hmsHeld(['3', undefined, '0']),
@@ -169,8 +552,34 @@ const CASES: Record<string, Case> = {
     near: () => hmsHeld([undefined, undefined, '5']),
   },
   'apns.push-type.not-modelled': {
-    matches: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'dropped', reason: 'liveactivity' }); return { s, pushId: 'r' }; },
-    near: () => { const s = sim(); const push: Push = { id: 'r', provider: 'apns', token: 't', kind: 'alert', priority: 'high', payload: {}, acceptedAt: 0 }; s.record(push, { name: 'rejected', reason: 'BadTopic' }); return { s, pushId: 'r' }; },
+    matches: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'apns',
+        token: 't',
+        kind: 'alert',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'dropped', reason: 'liveactivity' });
+      return { s, pushId: 'r' };
+    },
+    near: () => {
+      const s = sim();
+      const push: Push = {
+        id: 'r',
+        provider: 'apns',
+        token: 't',
+        kind: 'alert',
+        priority: 'high',
+        payload: {},
+        acceptedAt: 0,
+      };
+      s.record(push, { name: 'rejected', reason: 'BadTopic' });
+      return { s, pushId: 'r' };
+    },
   },
 };
 
@@ -185,23 +594,61 @@ describe('each pipeline row matches its case and not the nearest other', () => {
 
 describe('rows decided by predicate alone', () => {
   const zpnsRow = (id: string) => firstRule(ZPNS_CHANNEL_RULES, CASES_ZPNS[id]!.matches)?.id;
-  const CASES_ZPNS: Record<string, { matches: Parameters<typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>>[1]; near: Parameters<typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>>[1] }> = {
-    'zim.in-app.delivered': { matches: { zimConnected: true, platform: 'android', hasGoogleServices: true }, near: { zimConnected: false, platform: 'android', hasGoogleServices: true } },
-    'zpns.no-channel': { matches: { zimConnected: false, platform: 'android', hasGoogleServices: false }, near: { zimConnected: false, platform: 'android', hasGoogleServices: false, vendor: 'huawei' } },
+  const CASES_ZPNS: Record<
+    string,
+    {
+      matches: Parameters<
+        typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>
+      >[1];
+      near: Parameters<
+        typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>
+      >[1];
+    }
+  > = {
+    'zim.in-app.delivered': {
+      matches: { zimConnected: true, platform: 'android', hasGoogleServices: true },
+      near: { zimConnected: false, platform: 'android', hasGoogleServices: true },
+    },
+    'zpns.no-channel': {
+      matches: { zimConnected: false, platform: 'android', hasGoogleServices: false },
+      near: { zimConnected: false, platform: 'android', hasGoogleServices: false, vendor: 'huawei' },
+    },
   };
   test.each(Object.keys(CASES_ZPNS).map((id) => [id, sourceOf(id)] as const))('%s (source: %s)', (id) => {
     expect(zpnsRow(id)).toBe(id);
     expect(firstRule(ZPNS_CHANNEL_RULES, CASES_ZPNS[id]!.near)?.id).not.toBe(id);
   });
 
-  const input = (extra: Record<string, unknown>) => ({ platform: 'android' as const, kind: 'data' as PushKind, state: 'foreground', priority: 'high' as const,
-    conditions: defaultConditions('android'), sdkProfile: 'native-android' as const, sdkVersion: '24.1.0', ...extra });
+  const input = (extra: Record<string, unknown>) => ({
+    platform: 'android' as const,
+    kind: 'data' as PushKind,
+    state: 'foreground',
+    priority: 'high' as const,
+    conditions: defaultConditions('android'),
+    sdkProfile: 'native-android' as const,
+    sdkVersion: '24.1.0',
+    ...extra,
+  });
   const DECIDE: Record<string, { matches: ReturnType<typeof input>; near: ReturnType<typeof input> }> = {
     'decide.push-kind-mismatch': { matches: input({ kind: 'background' }), near: input({ kind: 'data' }) },
     'decide.no-matching-row': { matches: input({ state: 'hibernating' }), near: input({ state: 'background' }) },
     'decide.notifications-blocked': {
-      matches: input({ platform: 'ios', kind: 'alert+background', state: 'suspended', conditions: { ...defaultConditions('ios'), notificationPermission: 'denied' }, sdkProfile: 'native-ios', sdkVersion: '18.0' }),
-      near: input({ platform: 'ios', kind: 'alert+background', state: 'suspended', conditions: defaultConditions('ios'), sdkProfile: 'native-ios', sdkVersion: '18.0' }),
+      matches: input({
+        platform: 'ios',
+        kind: 'alert+background',
+        state: 'suspended',
+        conditions: { ...defaultConditions('ios'), notificationPermission: 'denied' },
+        sdkProfile: 'native-ios',
+        sdkVersion: '18.0',
+      }),
+      near: input({
+        platform: 'ios',
+        kind: 'alert+background',
+        state: 'suspended',
+        conditions: defaultConditions('ios'),
+        sdkProfile: 'native-ios',
+        sdkVersion: '18.0',
+      }),
     },
   };
   test.each(Object.keys(DECIDE).map((id) => [id, sourceOf(id)] as const))('%s (source: %s)', (id) => {
@@ -212,7 +659,15 @@ describe('rows decided by predicate alone', () => {
 
 describe('a channel in every decision', () => {
   const noGms = { ...defaultConditions('android'), hasGoogleServices: false };
-  const base = { platform: 'android' as const, kind: 'notification' as PushKind, state: 'background', priority: 'high' as const, conditions: noGms, sdkProfile: 'zpns-rn' as const, sdkVersion: '2.8.3' };
+  const base = {
+    platform: 'android' as const,
+    kind: 'notification' as PushKind,
+    state: 'background',
+    priority: 'high' as const,
+    conditions: noGms,
+    sdkProfile: 'zpns-rn' as const,
+    sdkVersion: '2.8.3',
+  };
 
   test('android.no-google-services matches only the FCM channel (source: docs/reference/zpns.md#callback-support-by-vendor)', () => {
     expect(decideDelivery({ ...base, channel: 'fcm' }).ruleIds).toEqual(['android.no-google-services']);
@@ -220,7 +675,11 @@ describe('a channel in every decision', () => {
   });
 
   test('an HMS through message to a killed app runs the background handler headless, as an FCM data message does', () => {
-    expect(decideDelivery({ ...base, kind: 'data', state: 'killed', channel: 'hms' })).toMatchObject({ fate: 'delivered', callbacks: ['setBackgroundMessageHandler'], wake: 'headless' });
+    expect(decideDelivery({ ...base, kind: 'data', state: 'killed', channel: 'hms' })).toMatchObject({
+      fate: 'delivered',
+      callbacks: ['setBackgroundMessageHandler'],
+      wake: 'headless',
+    });
   });
 
   test('a vendor push goes through the pipeline: stored while the phone is offline, decided by the vendor row when it is back', () => {
@@ -236,7 +695,9 @@ describe('a channel in every decision', () => {
 describe('the invariant: every fate names rows that GET /api/rules lists', () => {
   test('a fate without row ids, or with an id the table does not list, is reported', () => {
     expect(fateRuleIdProblem({ name: 'dropped' })).toMatch(/names no rules-table row/);
-    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['no-rule'] })).toMatch(/"no-rule", which GET \/api\/rules does not list/);
+    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['no-rule'] })).toMatch(
+      /"no-rule", which GET \/api\/rules does not list/,
+    );
     expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['pipeline.token.unknown'] })).toBeUndefined();
   });
 
@@ -248,7 +709,12 @@ describe('the invariant: every fate names rows that GET /api/rules lists', () =>
   });
 
   test('each pipeline row has a test above', () => {
-    const tested = new Set([...Object.keys(CASES), 'zim.in-app.delivered', 'zpns.no-channel', ...DECIDE_RULES.map((r) => r.id)]);
+    const tested = new Set([
+      ...Object.keys(CASES),
+      'zim.in-app.delivered',
+      'zpns.no-channel',
+      ...DECIDE_RULES.map((r) => r.id),
+    ]);
     expect([...PIPELINE_RULES, ...DECIDE_RULES].map((r) => r.id).filter((id) => !tested.has(id))).toEqual([]);
   });
 });

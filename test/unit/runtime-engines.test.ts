@@ -1,12 +1,19 @@
 // Every package pushsim needs at run time (its dependencies and theirs, as installed) must run on every Node version
-// pushsim's own `engines` claims; otherwise `npm install pushsim` warns EBADENGINE (jsonpath-plus 11 wanted Node >= 22).
+// pushsim's own `engines` claims; otherwise `npm install pushsim` warns EBADENGINE (jsonpath-plus 11 wanted Node >=
+// 22).
 import { expect, test } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 
-interface Manifest { name: string; version: string; engines?: { node?: string }; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+interface Manifest {
+  name: string;
+  version: string;
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
@@ -41,7 +48,9 @@ test('every installed runtime dependency, direct or transitive, supports every N
   const ours = read(root).engines?.node;
   expect(ours, 'package.json needs engines.node').toBeTruthy();
   const packages = runtimePackages();
-  expect(packages.map((p) => p.manifest.name)).toEqual(expect.arrayContaining(['express', 'jsonpath-plus', 'zod', 'xstate']));
+  expect(packages.map((p) => p.manifest.name)).toEqual(
+    expect.arrayContaining(['express', 'jsonpath-plus', 'zod', 'xstate']),
+  );
   const refusing = packages
     .filter(({ manifest }) => manifest.engines?.node && !semver.subset(ours!, manifest.engines.node))
     .map(({ manifest, via }) => `${via}@${manifest.version} wants node ${manifest.engines!.node}`);

@@ -1,4 +1,5 @@
-// The decide stage: the platform (or vendor channel) rows and the SDK rows say what happens to the push (decideDelivery).
+// The decide stage: the platform (or vendor channel) rows and the SDK rows say what happens to the push
+// (decideDelivery).
 import { topState } from '../../lifecycle/index.js';
 import { decideDelivery, type Outcome } from '../../delivery/index.js';
 import type { InFlightPush } from './pipeline-context.js';
@@ -6,7 +7,14 @@ import type { InFlightPush } from './pipeline-context.js';
 export function decide(flight: InFlightPush): Outcome {
   const { push, app, device } = flight;
   return decideDelivery({
-    kind: push.kind, priority: push.priority, platform: device.platform, channel: flight.channel, state: topState(app.lifecycle),
-    conditions: device.conditions, sdkProfile: app.sdkProfile, sdkVersion: app.sdkVersion, ...(app.fidelity ? { fidelity: app.fidelity } : {}),
+    kind: push.kind,
+    priority: push.priority,
+    platform: device.platform,
+    channel: flight.channel,
+    state: topState(app.lifecycle),
+    conditions: device.conditions,
+    sdkProfile: app.sdkProfile,
+    sdkVersion: app.sdkVersion,
+    ...(app.fidelity ? { fidelity: app.fidelity } : {}),
   });
 }

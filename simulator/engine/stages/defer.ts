@@ -34,5 +34,7 @@ export class DeferStage {
     return true;
   }
 
-  clear(): void { this.deferred.clear(); }
+  clear(): void {
+    this.deferred.clear();
+  }
 }

@@ -11,7 +11,11 @@ export class ExpiryStage {
 
   /** Expires the push when a row says so; true when it did. */
   check(flight: InFlightPush, settle: Settle): boolean {
-    const rule = firstRule(EXPIRY_RULES, { push: flight.push, now: this.ctx.clock.now(), online: flight.device.conditions.online }, flight.channel);
+    const rule = firstRule(
+      EXPIRY_RULES,
+      { push: flight.push, now: this.ctx.clock.now(), online: flight.device.conditions.online },
+      flight.channel,
+    );
     if (!rule) return false;
     settle(flight.push.id, { name: 'expired', reason: rule.outcome.reason! }, [...flight.via, rule.id]);
     return true;
@@ -22,16 +26,25 @@ export class ExpiryStage {
     if (push.expiresAt === undefined || push.expiresAt === 0) return;
     const handle = this.ctx.clock.setTimer(() => {
       this.timers.delete(push.id);
-      const rule = firstRule(EXPIRY_RULES, { push, now: Math.max(this.ctx.clock.now(), push.expiresAt!), online: false, held: true });
+      const rule = firstRule(EXPIRY_RULES, {
+        push,
+        now: Math.max(this.ctx.clock.now(), push.expiresAt!),
+        online: false,
+        held: true,
+      });
       const entry = this.ctx.ledger.get(push.id);
-      if (rule && entry && take()) settle(push.id, { name: 'expired', reason: rule.outcome.reason! }, [...(entry.fate.ruleIds ?? []), rule.id]);
+      if (rule && entry && take())
+        settle(push.id, { name: 'expired', reason: rule.outcome.reason! }, [...(entry.fate.ruleIds ?? []), rule.id]);
     }, push.expiresAt - this.ctx.clock.now());
     this.timers.set(push.id, handle);
   }
 
   disarm(pushId: string): void {
     const handle = this.timers.get(pushId);
-    if (handle) { this.ctx.clock.clearTimer(handle); this.timers.delete(pushId); }
+    if (handle) {
+      this.ctx.clock.clearTimer(handle);
+      this.timers.delete(pushId);
+    }
   }
 
   clear(): void {

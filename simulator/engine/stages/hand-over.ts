@@ -23,7 +23,9 @@ export class HandOverStage {
     this.unreachable.delete(appId);
   }
 
-  /** Forgets the connection; settles the deliveries it never acknowledged. False when `connection` was not the app's. */
+  /**
+   * Forgets the connection; settles the deliveries it never acknowledged. False when `connection` was not the app's.
+   */
   detach(appId: string, connection: AppConnection, reason: string, stillInstalled: boolean, settle: Settle): boolean {
     if (this.connections.get(appId) !== connection) return false;
     this.connections.delete(appId);
@@ -34,15 +36,30 @@ export class HandOverStage {
       if (owner !== appId) continue;
       this.inFlight.delete(pushId);
       const entry = this.ledger.get(pushId);
-      settle(pushId, { name: 'dropped', reason: `${reason} before the app acknowledged the delivery, so its callback may not have run` }, [...(entry ? idsOf(entry.fate) : []), rule.id]);
+      settle(
+        pushId,
+        {
+          name: 'dropped',
+          reason: `${reason} before the app acknowledged the delivery, so its callback may not have run`,
+        },
+        [...(entry ? idsOf(entry.fate) : []), rule.id],
+      );
     }
     return true;
   }
 
-  connection(appId: string): AppConnection | undefined { return this.connections.get(appId); }
-  isAttached(appId: string): boolean { return this.connections.has(appId); }
-  isReachable(appId: string): boolean { return !this.unreachable.has(appId); }
-  acknowledged(pushId: string): void { this.inFlight.delete(pushId); }
+  connection(appId: string): AppConnection | undefined {
+    return this.connections.get(appId);
+  }
+  isAttached(appId: string): boolean {
+    return this.connections.has(appId);
+  }
+  isReachable(appId: string): boolean {
+    return !this.unreachable.has(appId);
+  }
+  acknowledged(pushId: string): void {
+    this.inFlight.delete(pushId);
+  }
 
   /**
    * Settles the decided fate and hands the push to the app's shim. Returns true when a virtual app (no shim) should
@@ -51,9 +68,17 @@ export class HandOverStage {
   deliver(flight: InFlightPush, outcome: Outcome, fate: DecidedFate, ruleIds: string[], settle: Settle): boolean {
     const { push, app } = flight;
     const delivered = outcome.fate === 'delivered';
-    const disconnected = firstRule(HAND_OVER_RULES, { delivered, unreachable: this.unreachable.has(app.id) }, flight.channel);
+    const disconnected = firstRule(
+      HAND_OVER_RULES,
+      { delivered, unreachable: this.unreachable.has(app.id) },
+      flight.channel,
+    );
     if (disconnected) {
-      settle(push.id, { ...fate, name: outcome.display ? 'displayed' : 'dropped', reason: disconnected.outcome.reason! }, [...ruleIds, disconnected.id]);
+      settle(
+        push.id,
+        { ...fate, name: outcome.display ? 'displayed' : 'dropped', reason: disconnected.outcome.reason! },
+        [...ruleIds, disconnected.id],
+      );
       return false;
     }
     if (outcome.display && push.collapseId !== undefined) this.replaceOnScreen(app.id, push, flight, settle);
@@ -72,10 +97,23 @@ export class HandOverStage {
     const older = this.onScreen.get(key);
     this.onScreen.set(key, push.id);
     const entry = older ? this.ledger.get(older) : undefined;
-    const rule = firstRule(ON_SCREEN_RULES, { displayed: entry?.fate.displayed === true, sameCollapseId: entry !== undefined }, flight.channel);
+    const rule = firstRule(
+      ON_SCREEN_RULES,
+      { displayed: entry?.fate.displayed === true, sameCollapseId: entry !== undefined },
+      flight.channel,
+    );
     if (!entry || !rule) return;
     const { at: _at, ruleIds: _ids, ruleId: _id, ...rest }: Fate = entry.fate;
-    settle(older!, { ...rest, name: 'collapsed', displayed: false, reason: `replaced on screen by ${push.id} with the same collapse id "${push.collapseId}"` }, [...idsOf(entry.fate), rule.id]);
+    settle(
+      older!,
+      {
+        ...rest,
+        name: 'collapsed',
+        displayed: false,
+        reason: `replaced on screen by ${push.id} with the same collapse id "${push.collapseId}"`,
+      },
+      [...idsOf(entry.fate), rule.id],
+    );
   }
 
   forget(appId: string): void {
@@ -84,5 +122,10 @@ export class HandOverStage {
     for (const [pushId, owner] of [...this.inFlight]) if (owner === appId) this.inFlight.delete(pushId);
   }
 
-  clear(): void { this.connections.clear(); this.unreachable.clear(); this.inFlight.clear(); this.onScreen.clear(); }
+  clear(): void {
+    this.connections.clear();
+    this.unreachable.clear();
+    this.inFlight.clear();
+    this.onScreen.clear();
+  }
 }

@@ -11,13 +11,22 @@ export class OfflineHold {
   hold(flight: InFlightPush, settle: Settle): boolean {
     const rule = firstRule(OFFLINE_RULES, { online: flight.device.conditions.online }, flight.channel);
     if (!rule) return false;
-    for (const eviction of this.store.hold(flight.app.id, flight.push, flight.channel)) settle(eviction.pushId, { name: eviction.fate, reason: eviction.reason }, [eviction.ruleId]);
+    for (const eviction of this.store.hold(flight.app.id, flight.push, flight.channel))
+      settle(eviction.pushId, { name: eviction.fate, reason: eviction.reason }, [eviction.ruleId]);
     settle(flight.push.id, { name: 'stored', reason: rule.outcome.reason! }, [...flight.via, rule.id]);
     return true;
   }
 
-  release(appId: string): Push[] { return this.store.release(appId); }
-  remove(appId: string, pushId: string): boolean { return this.store.remove(appId, pushId); }
-  heldFor(appId: string): readonly Push[] { return this.store.heldFor(appId); }
-  clear(): void { this.store.clear(); }
+  release(appId: string): Push[] {
+    return this.store.release(appId);
+  }
+  remove(appId: string, pushId: string): boolean {
+    return this.store.remove(appId, pushId);
+  }
+  heldFor(appId: string): readonly Push[] {
+    return this.store.heldFor(appId);
+  }
+  clear(): void {
+    this.store.clear();
+  }
 }

@@ -1,6 +1,17 @@
 // What every stage of the delivery pipeline may reach: the registry, the ledger, the clock, the lifecycles, the bus,
 // and the one way to give a push a fate (settle.ts).
-import type { Channel, Clock, Device, EventBus, Fate, InstalledApp, Ledger, Push, Registry, SimulatorEvents } from '../../core/index.js';
+import type {
+  Channel,
+  Clock,
+  Device,
+  EventBus,
+  Fate,
+  InstalledApp,
+  Ledger,
+  Push,
+  Registry,
+  SimulatorEvents,
+} from '../../core/index.js';
 import type { LifecycleDriver } from '../lifecycle-driver.js';
 
 export interface PipelineContext {

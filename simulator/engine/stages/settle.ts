@@ -15,11 +15,17 @@ export function createSettle(ctx: PipelineContext, onSettled: (pushId: string, f
 }
 
 /** The rows that decided a fate so far, for a later fate that builds on it. */
-export function idsOf(fate: Fate): string[] { return fate.ruleIds ?? []; }
+export function idsOf(fate: Fate): string[] {
+  return fate.ruleIds ?? [];
+}
 
 /** The fate an acknowledgement gives a push that was handed to a shim, or undefined when it changes nothing. */
 export function ackFate(current: Fate, ack: DeliveryAck): { fate: DecidedFate; ruleIds: string[] } | undefined {
-  const rule = firstRule(ACK_RULES, { ran: ack.ran, queued: ack.queued === true, displayed: current.displayed === true });
+  const rule = firstRule(ACK_RULES, {
+    ran: ack.ran,
+    queued: ack.queued === true,
+    displayed: current.displayed === true,
+  });
   if (!rule) return undefined;
   const { at: _at, ruleIds: _ids, ruleId: _id, ...rest } = current;
   const ruleIds = [...idsOf(current), rule.id];
@@ -29,6 +35,14 @@ export function ackFate(current: Fate, ack: DeliveryAck): { fate: DecidedFate; r
     const { reason: _reason, ...kept } = rest;
     return { fate: { ...kept, name: 'delivered', callback }, ruleIds };
   }
-  if (rule.id === 'shim.ack.queued') return { fate: { name: 'deferred', reason: ack.reason ?? rule.outcome.reason! }, ruleIds };
-  return { fate: { name: rule.outcome.fate!, displayed: current.displayed ?? false, reason: ack.reason ?? rule.outcome.reason! }, ruleIds };
+  if (rule.id === 'shim.ack.queued')
+    return { fate: { name: 'deferred', reason: ack.reason ?? rule.outcome.reason! }, ruleIds };
+  return {
+    fate: {
+      name: rule.outcome.fate!,
+      displayed: current.displayed ?? false,
+      reason: ack.reason ?? rule.outcome.reason!,
+    },
+    ruleIds,
+  };
 }

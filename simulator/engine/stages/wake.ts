@@ -15,7 +15,8 @@ export class WakeStage {
     if (!outcome.wake) return;
     const { push, app, device } = flight;
     const step = this.ctx.lifecycle.send(app.id, 'wakeForPush');
-    if (step.to !== step.from || step.timers.length) this.ctx.ledger.note(push.id, this.ctx.clock.now(), `app woken: ${step.from} → ${step.to}`);
+    if (step.to !== step.from || step.timers.length)
+      this.ctx.ledger.note(push.id, this.ctx.clock.now(), `app woken: ${step.from} → ${step.to}`);
     if (device.platform === 'ios' && outcome.wake === 'background') {
       const pending = this.awaitingCompletion.get(app.id) ?? new Set<string>();
       pending.add(push.id);
@@ -23,11 +24,23 @@ export class WakeStage {
     }
   }
 
-  /** The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it. */
+  /**
+   * The app finished handling a push: on iOS this is the fetch completion handler, which lets the system suspend it.
+   */
   complete(appId: string, completion: HandlerCompletion): void {
     const pending = this.awaitingCompletion.get(appId);
-    const described = [completion.result && `result ${completion.result}`, completion.error && `error: ${completion.error}`, completion.durationMs !== undefined && `after ${completion.durationMs} ms`].filter(Boolean).join(', ');
-    this.ctx.ledger.note(completion.pushId, this.ctx.clock.now(), `handler completed${described ? ` (${described})` : ''}`);
+    const described = [
+      completion.result && `result ${completion.result}`,
+      completion.error && `error: ${completion.error}`,
+      completion.durationMs !== undefined && `after ${completion.durationMs} ms`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    this.ctx.ledger.note(
+      completion.pushId,
+      this.ctx.clock.now(),
+      `handler completed${described ? ` (${described})` : ''}`,
+    );
     if (!pending?.delete(completion.pushId)) return;
     if (pending.size === 0) {
       this.awaitingCompletion.delete(appId);
@@ -36,11 +49,17 @@ export class WakeStage {
     }
   }
 
-  /** A virtual app (no shim attached) runs its handler for `handlerTimeMs` of clock time, then calls the completion handler. */
+  /**
+   * A virtual app (no shim attached) runs its handler for `handlerTimeMs` of clock time, then calls the completion
+   * handler.
+   */
   completeVirtually(app: InstalledApp, pushId: string): void {
     const handlerTimeMs = app.handlerTimeMs ?? 0;
     if (handlerTimeMs < 0) return;
-    const finish = (): void => { if (this.ctx.registry.app(app.id)) this.complete(app.id, { pushId, result: 'newData', durationMs: handlerTimeMs }); };
+    const finish = (): void => {
+      if (this.ctx.registry.app(app.id))
+        this.complete(app.id, { pushId, result: 'newData', durationMs: handlerTimeMs });
+    };
     if (handlerTimeMs === 0) finish();
     else this.ctx.clock.setTimer(finish, handlerTimeMs);
   }
@@ -50,9 +69,18 @@ export class WakeStage {
     if (from !== 'background.pushWake' || to !== 'notRunning') return;
     const pending = this.awaitingCompletion.get(appId);
     this.awaitingCompletion.delete(appId);
-    for (const pushId of pending ?? []) this.ctx.ledger.note(pushId, this.ctx.clock.now(), 'app terminated: the completion handler was not called within the background time ("or your app will be terminated")');
+    for (const pushId of pending ?? [])
+      this.ctx.ledger.note(
+        pushId,
+        this.ctx.clock.now(),
+        'app terminated: the completion handler was not called within the background time ("or your app will be terminated")',
+      );
   }
 
-  forget(appId: string): void { this.awaitingCompletion.delete(appId); }
-  clear(): void { this.awaitingCompletion.clear(); }
+  forget(appId: string): void {
+    this.awaitingCompletion.delete(appId);
+  }
+  clear(): void {
+    this.awaitingCompletion.clear();
+  }
 }

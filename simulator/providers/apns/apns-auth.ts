@@ -1,6 +1,6 @@
-// Authenticates one APNs request on its connection: certificate auth (a client certificate issued by pushsim's CA, topic in
-// its UID and Apple's topic extension, environment in Apple's extensions) or token auth (a provider JWT), with the
-// connection-level rules of docs/reference/apns.md#token-authentication: the first push binds the key to the
+// Authenticates one APNs request on its connection: certificate auth (a client certificate issued by pushsim's CA,
+// topic in its UID and Apple's topic extension, environment in Apple's extensions) or token auth (a provider JWT), with
+// the connection-level rules of docs/reference/apns.md#token-authentication: the first push binds the key to the
 // connection, a token older than an hour is expired, a new token more often than every 20 minutes is too many updates.
 import type { TLSSocket } from 'node:tls';
 import { ApnsRejection } from './apns-reasons.js';
@@ -38,7 +38,10 @@ export function readClientCertificate(socket: TLSSocket | undefined): ApnsConnec
   if (!socket || typeof socket.getPeerCertificate !== 'function') return undefined;
   const peer = socket.getPeerCertificate();
   if (!peer || Object.keys(peer).length === 0) return undefined;
-  if (!socket.authorized) return { invalid: `the client certificate is not issued by pushsim's CA (${socket.authorizationError ?? 'untrusted'})` };
+  if (!socket.authorized)
+    return {
+      invalid: `the client certificate is not issued by pushsim's CA (${socket.authorizationError ?? 'untrusted'})`,
+    };
   const info = peer.raw ? readApplePushCertificate(peer.raw) : undefined;
   if (!info) return { invalid: 'the client certificate could not be parsed' };
   const topic = info.uid;
@@ -46,14 +49,24 @@ export function readClientCertificate(socket: TLSSocket | undefined): ApnsConnec
   let environments = { sandbox: info.hasDevelopment, production: info.hasProduction };
   // Certificates pushsim issued before it wrote Apple's extensions named their environment in the OU; they stay valid
   // (they may be stored in a project's fixtures). Apple's own certificates carry the team id there.
-  if (!info.hasDevelopment && !info.hasProduction && (info.organizationalUnit === 'sandbox' || info.organizationalUnit === 'production')) {
-    environments = { sandbox: info.organizationalUnit === 'sandbox', production: info.organizationalUnit === 'production' };
+  if (
+    !info.hasDevelopment &&
+    !info.hasProduction &&
+    (info.organizationalUnit === 'sandbox' || info.organizationalUnit === 'production')
+  ) {
+    environments = {
+      sandbox: info.organizationalUnit === 'sandbox',
+      production: info.organizationalUnit === 'production',
+    };
   }
   if (!environments.sandbox && !environments.production) {
-    return { invalid: `the client certificate has neither of Apple's environment extensions (${APPLE_PUSH_OIDS.development} development, ${APPLE_PUSH_OIDS.production} production); issue one with POST /api/apns/certificates` };
+    return {
+      invalid: `the client certificate has neither of Apple's environment extensions (${APPLE_PUSH_OIDS.development} development, ${APPLE_PUSH_OIDS.production} production); issue one with POST /api/apns/certificates`,
+    };
   }
   // Without the topic extension: the UID's topic and its .voip / .complication topics (Pushy's mock allows the same).
-  const topics = info.topics && info.topics.length > 0 ? info.topics : [topic, `${topic}.voip`, `${topic}.complication`];
+  const topics =
+    info.topics && info.topics.length > 0 ? info.topics : [topic, `${topic}.voip`, `${topic}.complication`];
   return { topic, topics, environments };
 }
 
@@ -64,7 +77,11 @@ export interface AuthOptions {
 }
 
 /** Synchronous when the token was verified before on this connection (the common case); a promise otherwise. */
-export function authenticate(connection: ApnsConnection, authorization: string | undefined, options: AuthOptions): ApnsIdentity | Promise<ApnsIdentity> {
+export function authenticate(
+  connection: ApnsConnection,
+  authorization: string | undefined,
+  options: AuthOptions,
+): ApnsIdentity | Promise<ApnsIdentity> {
   const cert = connection.certificate;
   if (cert) {
     // "APNs ignores [authorization] on a certificate connection."
@@ -72,13 +89,19 @@ export function authenticate(connection: ApnsConnection, authorization: string |
     if (!cert.environments[connection.environment]) {
       const other = connection.environment === 'sandbox' ? 'production' : 'sandbox';
       const oid = other === 'production' ? APPLE_PUSH_OIDS.production : APPLE_PUSH_OIDS.development;
-      throw new ApnsRejection('BadCertificateEnvironment', `the client certificate is for ${other} only (extension ${oid}); this endpoint is ${connection.environment}: use a certificate for ${connection.environment} or both`);
+      throw new ApnsRejection(
+        'BadCertificateEnvironment',
+        `the client certificate is for ${other} only (extension ${oid}); this endpoint is ${connection.environment}: use a certificate for ${connection.environment} or both`,
+      );
     }
     return { kind: 'certificate', topic: cert.topic, topics: cert.topics };
   }
   if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
     if (options.permissive) return { kind: 'permissive' };
-    throw new ApnsRejection('MissingProviderToken', 'no "authorization: bearer <JWT>" header and no client certificate');
+    throw new ApnsRejection(
+      'MissingProviderToken',
+      'no "authorization: bearer <JWT>" header and no client certificate',
+    );
   }
   const token = authorization.replace(/^bearer\s+/i, '');
   if (options.permissive) return { kind: 'permissive' };
@@ -92,21 +115,42 @@ export function authenticate(connection: ApnsConnection, authorization: string |
   });
 }
 
-function checkToken(connection: ApnsConnection, token: string, verified: VerifiedToken, options: AuthOptions): ApnsIdentity {
-  if (options.now - verified.issuedAt > TOKEN_MAX_AGE_MS) throw new ApnsRejection('ExpiredProviderToken', `the token was issued at ${new Date(verified.issuedAt).toISOString()}, more than an hour ago; sign a new one`);
+function checkToken(
+  connection: ApnsConnection,
+  token: string,
+  verified: VerifiedToken,
+  options: AuthOptions,
+): ApnsIdentity {
+  if (options.now - verified.issuedAt > TOKEN_MAX_AGE_MS)
+    throw new ApnsRejection(
+      'ExpiredProviderToken',
+      `the token was issued at ${new Date(verified.issuedAt).toISOString()}, more than an hour ago; sign a new one`,
+    );
   const key = verified.key;
   if (key.environment !== 'both' && key.environment !== connection.environment) {
-    throw new ApnsRejection('BadEnvironmentKeyIdInToken', `key ${key.keyId} is for ${key.environment}; this endpoint is ${connection.environment}`);
+    throw new ApnsRejection(
+      'BadEnvironmentKeyIdInToken',
+      `key ${key.keyId} is for ${key.environment}; this endpoint is ${connection.environment}`,
+    );
   }
   if (connection.boundKeyId && connection.boundKeyId !== verified.keyId) {
-    throw new ApnsRejection('UnrelatedKeyIdInToken', `this connection is bound to key ${connection.boundKeyId} by its first push; to use key ${verified.keyId}, open a new connection`);
+    throw new ApnsRejection(
+      'UnrelatedKeyIdInToken',
+      `this connection is bound to key ${connection.boundKeyId} by its first push; to use key ${verified.keyId}, open a new connection`,
+    );
   }
   if (connection.currentToken !== undefined && connection.currentToken !== token) {
     if (options.now - (connection.tokenChangedAt ?? 0) < TOKEN_MIN_REFRESH_MS) {
-      throw new ApnsRejection('TooManyProviderTokenUpdates', 'the provider token changed less than 20 minutes after the last change on this connection; refresh no more than once every 20 minutes');
+      throw new ApnsRejection(
+        'TooManyProviderTokenUpdates',
+        'the provider token changed less than 20 minutes after the last change on this connection; refresh no more than once every 20 minutes',
+      );
     }
   }
-  if (connection.currentToken !== token) { connection.currentToken = token; connection.tokenChangedAt = options.now; }
+  if (connection.currentToken !== token) {
+    connection.currentToken = token;
+    connection.tokenChangedAt = options.now;
+  }
   connection.boundKeyId ??= verified.keyId;
   return { kind: 'token', teamId: verified.teamId, key };
 }
@@ -114,9 +158,20 @@ function checkToken(connection: ApnsConnection, token: string, verified: Verifie
 /** Whether an identity may send to a topic: a certificate to the topics it lists, a topic key to its topics. */
 export function checkTopicAllowed(identity: ApnsIdentity, topic: string, bundleId: string): void {
   if (identity.kind === 'certificate' && !identity.topics.includes(topic)) {
-    throw new ApnsRejection('BadTopic', `the client certificate is for ${identity.topics.join(', ')}; it cannot send to ${topic}`);
+    throw new ApnsRejection(
+      'BadTopic',
+      `the client certificate is for ${identity.topics.join(', ')}; it cannot send to ${topic}`,
+    );
   }
-  if (identity.kind === 'token' && identity.key.topics && !identity.key.topics.includes(bundleId) && !identity.key.topics.includes(topic)) {
-    throw new ApnsRejection('TopicDisallowed', `key ${identity.key.keyId} may send only to ${identity.key.topics.join(', ')}`);
+  if (
+    identity.kind === 'token' &&
+    identity.key.topics &&
+    !identity.key.topics.includes(bundleId) &&
+    !identity.key.topics.includes(topic)
+  ) {
+    throw new ApnsRejection(
+      'TopicDisallowed',
+      `key ${identity.key.keyId} may send only to ${identity.key.topics.join(', ')}`,
+    );
   }
 }

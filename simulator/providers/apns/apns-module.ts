@@ -1,5 +1,5 @@
-// APNs as a service module: Apple's HTTP/2 provider API on a sandbox and a production port, its device tokens, the hosts
-// a backend dials, what APNs keeps for an offline device, its fault catalogue and the scenario's `apns` step.
+// APNs as a service module: Apple's HTTP/2 provider API on a sandbox and a production port, its device tokens, the
+// hosts a backend dials, what APNs keeps for an offline device, its fault catalogue and the scenario's `apns` step.
 import { APNS_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
 import { ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
@@ -16,20 +16,57 @@ export const apnsService = {
   title: 'APNs',
   tokenKinds: [APNS_TOKEN_KIND],
   endpoints: [
-    { name: 'apns', portOption: 'apnsPort', flag: '--apns-port', env: 'PUSHSIM_APNS_PORT', defaultPort: 4801, description: 'APNs sandbox endpoint port', publicHosts: SANDBOX_HOSTS },
-    { name: 'apns-production', portOption: 'apnsProductionPort', flag: '--apns-production-port', env: 'PUSHSIM_APNS_PRODUCTION_PORT', defaultPort: 4803, description: 'APNs production endpoint port', publicHosts: PRODUCTION_HOSTS },
+    {
+      name: 'apns',
+      portOption: 'apnsPort',
+      flag: '--apns-port',
+      env: 'PUSHSIM_APNS_PORT',
+      defaultPort: 4801,
+      description: 'APNs sandbox endpoint port',
+      publicHosts: SANDBOX_HOSTS,
+    },
+    {
+      name: 'apns-production',
+      portOption: 'apnsProductionPort',
+      flag: '--apns-production-port',
+      env: 'PUSHSIM_APNS_PRODUCTION_PORT',
+      defaultPort: 4803,
+      description: 'APNs production endpoint port',
+      publicHosts: PRODUCTION_HOSTS,
+    },
   ],
   settings: [
-    { key: 'h2c', flag: '--apns-h2c', env: 'PUSHSIM_APNS_H2C', description: 'serve APNs as plain HTTP/2 (h2c) instead of TLS', defaultValue: false },
-    { key: 'permissive', flag: '--apns-permissive', env: 'PUSHSIM_APNS_PERMISSIVE', description: 'accept any bearer token (quick starts; off by default)', defaultValue: false },
+    {
+      key: 'h2c',
+      flag: '--apns-h2c',
+      env: 'PUSHSIM_APNS_H2C',
+      description: 'serve APNs as plain HTTP/2 (h2c) instead of TLS',
+      defaultValue: false,
+    },
+    {
+      key: 'permissive',
+      flag: '--apns-permissive',
+      env: 'PUSHSIM_APNS_PERMISSIVE',
+      description: 'accept any bearer token (quick starts; off by default)',
+      defaultValue: false,
+    },
   ],
   tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS],
   // APNs keeps one notification per app for an offline device, the newest (docs/reference/apns.md#offline-storage).
-  offlinePolicy: { collapse: 'newest', maxNonCollapsible: 1, maxCollapseKeys: 0, source: ['docs/reference/apns.md#offline-storage'] },
+  offlinePolicy: {
+    collapse: 'newest',
+    maxNonCollapsible: 1,
+    maxCollapseKeys: 0,
+    source: ['docs/reference/apns.md#offline-storage'],
+  },
   faults: APNS_FAULTS,
   rules: [],
   scenarioStep: apnsScenarioStep,
-  create: (context) => new ApnsProvider(context.simulation, context.ca, context.faults, {
-    ...context.options, host: context.host, port: context.ports.apns!, productionPort: context.ports['apns-production']!,
-  }),
+  create: (context) =>
+    new ApnsProvider(context.simulation, context.ca, context.faults, {
+      ...context.options,
+      host: context.host,
+      port: context.ports.apns!,
+      productionPort: context.ports['apns-production']!,
+    }),
 } as const satisfies ServiceModule<'apns', ApnsServiceOptions, ApnsProvider>;

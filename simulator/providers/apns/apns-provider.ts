@@ -29,16 +29,24 @@ export interface ApnsProviderOptions {
 }
 
 const teamOrKeyId = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits');
-export const apnsKeySchema = z.object({
-  teamId: teamOrKeyId.optional().describe('Apple team id; minted when absent'),
-  keyId: teamOrKeyId.optional().describe('key id; minted when absent'),
-  environment: z.enum(['sandbox', 'production', 'both']).optional(),
-  topics: z.array(z.string().min(1)).min(1).optional().describe('bundle ids the key may send to; all when absent'),
-  key: z.string().min(1).optional().describe('an existing .p8 private key (PEM) to register instead of minting one; needs teamId and keyId'),
-}).strict();
+export const apnsKeySchema = z
+  .object({
+    teamId: teamOrKeyId.optional().describe('Apple team id; minted when absent'),
+    keyId: teamOrKeyId.optional().describe('key id; minted when absent'),
+    environment: z.enum(['sandbox', 'production', 'both']).optional(),
+    topics: z.array(z.string().min(1)).min(1).optional().describe('bundle ids the key may send to; all when absent'),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('an existing .p8 private key (PEM) to register instead of minting one; needs teamId and keyId'),
+  })
+  .strict();
 
 // `both` by default: Apple's universal "Apple Push Services" certificate works on either endpoint.
-export const apnsCertificateSchema = z.object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production', 'both']).default('both') }).strict();
+export const apnsCertificateSchema = z
+  .object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production', 'both']).default('both') })
+  .strict();
 
 /** Kept here for the importers of the APNs index; the schema lives with the fault injector. */
 export { faultSchema } from '../fault-injection.js';
@@ -49,7 +57,12 @@ export class ApnsProvider implements ServiceInstance {
   readonly sandbox: ApnsServer;
   readonly production: ApnsServer;
 
-  constructor(sim: Simulation, private readonly ca: CertificateAuthority, private readonly faults: FaultInjector, options: ApnsProviderOptions) {
+  constructor(
+    sim: Simulation,
+    private readonly ca: CertificateAuthority,
+    private readonly faults: FaultInjector,
+    options: ApnsProviderOptions,
+  ) {
     for (const key of options.keys ?? []) this.keyring.add(key);
     const shared: Omit<ApnsServerOptions, 'port' | 'environment'> = {
       host: options.host,
@@ -60,50 +73,108 @@ export class ApnsProvider implements ServiceInstance {
       reasonSpelling: options.reasonSpelling ?? {},
       maxConcurrentStreams: options.maxConcurrentStreams ?? 1500,
     };
-    this.sandbox = new ApnsServer(sim, this.keyring, faults, ca, { ...shared, port: options.port, environment: 'sandbox' });
-    this.production = new ApnsServer(sim, this.keyring, faults, ca, { ...shared, port: options.productionPort, environment: 'production' });
+    this.sandbox = new ApnsServer(sim, this.keyring, faults, ca, {
+      ...shared,
+      port: options.port,
+      environment: 'sandbox',
+    });
+    this.production = new ApnsServer(sim, this.keyring, faults, ca, {
+      ...shared,
+      port: options.productionPort,
+      environment: 'production',
+    });
     sim.bus.on('simulator.reset', () => this.reset());
   }
 
   async start(): Promise<EndpointInfo[]> {
     await this.sandbox.start();
-    try { await this.production.start(); } catch (error) { await this.sandbox.stop(); throw error; }
+    try {
+      await this.production.start();
+    } catch (error) {
+      await this.sandbox.stop();
+      throw error;
+    }
     return this.endpoints();
   }
 
   endpoints(): EndpointInfo[] {
     return [
-      { name: 'apns', protocol: this.sandbox.options.h2c ? 'h2c' : 'h2', url: this.sandbox.url, status: 'listening', description: 'APNs sandbox (development): POST /3/device/<token>' },
-      { name: 'apns-production', protocol: this.production.options.h2c ? 'h2c' : 'h2', url: this.production.url, status: 'listening', description: 'APNs production: POST /3/device/<token>' },
+      {
+        name: 'apns',
+        protocol: this.sandbox.options.h2c ? 'h2c' : 'h2',
+        url: this.sandbox.url,
+        status: 'listening',
+        description: 'APNs sandbox (development): POST /3/device/<token>',
+      },
+      {
+        name: 'apns-production',
+        protocol: this.production.options.h2c ? 'h2c' : 'h2',
+        url: this.production.url,
+        status: 'listening',
+        description: 'APNs production: POST /3/device/<token>',
+      },
     ];
   }
 
-  async stop(): Promise<void> { await Promise.all([this.sandbox.stop(), this.production.stop()]); }
+  async stop(): Promise<void> {
+    await Promise.all([this.sandbox.stop(), this.production.stop()]);
+  }
 
-  reset(): void { this.sandbox.reset(); this.production.reset(); this.faults.clear('apns'); }
+  reset(): void {
+    this.sandbox.reset();
+    this.production.reset();
+    this.faults.clear('apns');
+  }
 
   routes(): Router {
     const router = Router();
-    router.get('/apns/reasons', (_req, res) => { res.json(APNS_REASON_STATUS); });
-    router.get('/apns/keys', (_req, res) => { res.json(this.keyring.list()); });
+    router.get('/apns/reasons', (_req, res) => {
+      res.json(APNS_REASON_STATUS);
+    });
+    router.get('/apns/keys', (_req, res) => {
+      res.json(this.keyring.list());
+    });
     router.post('/apns/keys', (req, res) => {
       const body = parseInput(apnsKeySchema, req.body);
       if (body.key) {
-        if (!body.teamId || !body.keyId) throw new SimulatorError(ErrorCodes.INVALID_INPUT, 'adding an existing key needs its teamId and keyId', body.teamId ? 'keyId' : 'teamId');
-        const key = this.keyring.add({ teamId: body.teamId, keyId: body.keyId, key: body.key, ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) });
+        if (!body.teamId || !body.keyId)
+          throw new SimulatorError(
+            ErrorCodes.INVALID_INPUT,
+            'adding an existing key needs its teamId and keyId',
+            body.teamId ? 'keyId' : 'teamId',
+          );
+        const key = this.keyring.add({
+          teamId: body.teamId,
+          keyId: body.keyId,
+          key: body.key,
+          ...(body.environment ? { environment: body.environment } : {}),
+          ...(body.topics ? { topics: body.topics } : {}),
+        });
         const { publicKey: _p, ...view } = key;
         res.status(201).json(view);
         return;
       }
-      res.status(201).json(this.keyring.mint({ ...(body.teamId ? { teamId: body.teamId } : {}), ...(body.keyId ? { keyId: body.keyId } : {}), ...(body.environment ? { environment: body.environment } : {}), ...(body.topics ? { topics: body.topics } : {}) }));
+      res.status(201).json(
+        this.keyring.mint({
+          ...(body.teamId ? { teamId: body.teamId } : {}),
+          ...(body.keyId ? { keyId: body.keyId } : {}),
+          ...(body.environment ? { environment: body.environment } : {}),
+          ...(body.topics ? { topics: body.topics } : {}),
+        }),
+      );
     });
     router.delete('/apns/keys/:keyId', (req, res) => {
-      if (!this.keyring.remove(req.params.keyId)) throw new SimulatorError(ErrorCodes.KEY_NOT_FOUND, `no APNs key ${req.params.keyId}`, 'keyId');
+      if (!this.keyring.remove(req.params.keyId))
+        throw new SimulatorError(ErrorCodes.KEY_NOT_FOUND, `no APNs key ${req.params.keyId}`, 'keyId');
       res.status(204).end();
     });
     router.post('/apns/certificates', (req, res) => {
       const body = parseInput(apnsCertificateSchema, req.body);
-      res.status(201).json({ topic: body.topic, environment: body.environment, ...this.ca.issueClientCertificate(body.topic, body.environment) });
+      res.status(201).json({
+        topic: body.topic,
+        environment: body.environment,
+        ...this.ca.issueClientCertificate(body.topic, body.environment),
+      });
     });
     router.use(faultRoutes('apns', APNS_FAULTS, this.faults));
     return router;

@@ -40,18 +40,28 @@ export const APNS_REASON_STATUS = {
 export type ApnsReason = keyof typeof APNS_REASON_STATUS;
 export const APNS_REASONS = Object.keys(APNS_REASON_STATUS) as ApnsReason[];
 
-export function isApnsReason(value: string): value is ApnsReason { return value in APNS_REASON_STATUS; }
+export function isApnsReason(value: string): value is ApnsReason {
+  return value in APNS_REASON_STATUS;
+}
 
 /** What an APNs fault may answer with: any of Apple's reasons; `token` is a device token. */
 export const APNS_FAULTS = { isReason: isApnsReason, reasonsPath: '/api/apns/reasons', tokenKind: 'apns' } as const;
 
 /** A validation failure: Apple's reason, and for pushsim's ledger a sentence saying what was wrong. */
 export class ApnsRejection {
-  constructor(readonly reason: ApnsReason, readonly detail: string, readonly timestamp?: number) {}
-  get status(): number { return APNS_REASON_STATUS[this.reason]; }
+  constructor(
+    readonly reason: ApnsReason,
+    readonly detail: string,
+    readonly timestamp?: number,
+  ) {}
+  get status(): number {
+    return APNS_REASON_STATUS[this.reason];
+  }
 }
 
-/** Push types Apple accepts and the topic suffix each requires (docs/reference/apns.md#push-types-and-topic-suffixes). */
+/**
+ * Push types Apple accepts and the topic suffix each requires (docs/reference/apns.md#push-types-and-topic-suffixes).
+ */
 export const APNS_PUSH_TYPES: Record<string, string> = {
   alert: '',
   background: '',

@@ -1,5 +1,5 @@
-// Reads and checks one APNs request, in the order Pushy's validating handler uses, each check producing one named reason.
-// Pure: no sockets, no registry. Auth, token lookup and payload checks follow in the server (they need state).
+// Reads and checks one APNs request, in the order Pushy's validating handler uses, each check producing one named
+// reason. Pure: no sockets, no registry. Auth, token lookup and payload checks follow in the server (they need state).
 import { ApnsRejection, APNS_PUSH_TYPES } from './apns-reasons.js';
 
 export interface ApnsRequestHeaders {
@@ -17,7 +17,15 @@ export interface ApnsRequestHeaders {
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DEVICE_PATH = '/3/device/';
 /** Headers APNs reads; sending one twice is `DuplicateHeaders`. */
-const SINGLE_HEADERS = new Set(['authorization', 'apns-id', 'apns-expiration', 'apns-priority', 'apns-topic', 'apns-collapse-id', 'apns-push-type']);
+const SINGLE_HEADERS = new Set([
+  'authorization',
+  'apns-id',
+  'apns-expiration',
+  'apns-priority',
+  'apns-topic',
+  'apns-collapse-id',
+  'apns-push-type',
+]);
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
@@ -36,15 +44,26 @@ export function duplicateHeader(rawHeaders: readonly string[]): string | undefin
   return undefined;
 }
 
-export function readApnsRequest(method: string, path: string, headers: Record<string, string | string[] | undefined>, rawHeaders: readonly string[]): ApnsRequestHeaders {
-  if (method !== 'POST') throw new ApnsRejection('MethodNotAllowed', `${method} is not allowed; APNs takes POST /3/device/<token>`);
+export function readApnsRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawHeaders: readonly string[],
+): ApnsRequestHeaders {
+  if (method !== 'POST')
+    throw new ApnsRejection('MethodNotAllowed', `${method} is not allowed; APNs takes POST /3/device/<token>`);
   const query = path.indexOf('?');
   const pathOnly = query < 0 ? path : path.slice(0, query);
-  if (pathOnly === '/3/device' || pathOnly === DEVICE_PATH) throw new ApnsRejection('MissingDeviceToken', 'the path has no device token: POST /3/device/<token>');
+  if (pathOnly === '/3/device' || pathOnly === DEVICE_PATH)
+    throw new ApnsRejection('MissingDeviceToken', 'the path has no device token: POST /3/device/<token>');
   if (!pathOnly.startsWith(DEVICE_PATH)) throw new ApnsRejection('BadPath', `${pathOnly} is not /3/device/<token>`);
   let token = pathOnly.slice(DEVICE_PATH.length);
   if (token.includes('%')) {
-    try { token = decodeURIComponent(token); } catch { throw new ApnsRejection('BadPath', 'the device token in the path is not valid percent-encoding'); }
+    try {
+      token = decodeURIComponent(token);
+    } catch {
+      throw new ApnsRejection('BadPath', 'the device token in the path is not valid percent-encoding');
+    }
   }
   if (token.includes('/')) throw new ApnsRejection('BadPath', `${pathOnly} is not /3/device/<token>`);
 
@@ -52,7 +71,8 @@ export function readApnsRequest(method: string, path: string, headers: Record<st
   if (duplicate) throw new ApnsRejection('DuplicateHeaders', `the ${duplicate} header was sent more than once`);
 
   const apnsId = header(headers, 'apns-id');
-  if (apnsId !== undefined && !UUID.test(apnsId)) throw new ApnsRejection('BadMessageId', `apns-id "${apnsId}" is not a UUID (8-4-4-4-12 hex digits)`);
+  if (apnsId !== undefined && !UUID.test(apnsId))
+    throw new ApnsRejection('BadMessageId', `apns-id "${apnsId}" is not a UUID (8-4-4-4-12 hex digits)`);
 
   const request: ApnsRequestHeaders = { token, priority: 10 };
   if (apnsId !== undefined) request.apnsId = apnsId;
@@ -63,43 +83,60 @@ export function readApnsRequest(method: string, path: string, headers: Record<st
 
   const pushType = header(headers, 'apns-push-type');
   if (pushType !== undefined) {
-    if (!(pushType in APNS_PUSH_TYPES)) throw new ApnsRejection('InvalidPushType', `apns-push-type "${pushType}" is not one of ${Object.keys(APNS_PUSH_TYPES).join(', ')}`);
+    if (!(pushType in APNS_PUSH_TYPES))
+      throw new ApnsRejection(
+        'InvalidPushType',
+        `apns-push-type "${pushType}" is not one of ${Object.keys(APNS_PUSH_TYPES).join(', ')}`,
+      );
     request.pushType = pushType;
   }
 
   const priority = header(headers, 'apns-priority');
   if (priority !== undefined) {
-    if (priority !== '10' && priority !== '5' && priority !== '1') throw new ApnsRejection('BadPriority', `apns-priority "${priority}" is not 10, 5 or 1`);
+    if (priority !== '10' && priority !== '5' && priority !== '1')
+      throw new ApnsRejection('BadPriority', `apns-priority "${priority}" is not 10, 5 or 1`);
     request.priority = Number(priority) as 10 | 5 | 1;
   }
 
   const expiration = header(headers, 'apns-expiration');
   if (expiration !== undefined) {
-    if (!/^\d{1,12}$/.test(expiration)) throw new ApnsRejection('BadExpirationDate', `apns-expiration "${expiration}" is not a UNIX time in seconds`);
+    if (!/^\d{1,12}$/.test(expiration))
+      throw new ApnsRejection('BadExpirationDate', `apns-expiration "${expiration}" is not a UNIX time in seconds`);
     request.expiration = Number(expiration);
   }
 
   const collapseId = header(headers, 'apns-collapse-id');
   if (collapseId !== undefined) {
-    if (Buffer.byteLength(collapseId, 'utf8') > 64) throw new ApnsRejection('BadCollapseId', `apns-collapse-id is ${Buffer.byteLength(collapseId, 'utf8')} bytes; the limit is 64`);
+    if (Buffer.byteLength(collapseId, 'utf8') > 64)
+      throw new ApnsRejection(
+        'BadCollapseId',
+        `apns-collapse-id is ${Buffer.byteLength(collapseId, 'utf8')} bytes; the limit is 64`,
+      );
     request.collapseId = collapseId;
   }
 
   // Apple: "Don't make assumptions about device token size" — hex of at least 64 digits, as today's tokens are.
-  if (!/^[0-9a-fA-F]{64,200}$/.test(token) || token.length % 2 !== 0) throw new ApnsRejection('BadDeviceToken', 'the device token is not an even number (64 or more) of hex digits');
+  if (!/^[0-9a-fA-F]{64,200}$/.test(token) || token.length % 2 !== 0)
+    throw new ApnsRejection('BadDeviceToken', 'the device token is not an even number (64 or more) of hex digits');
   return request;
 }
 
 /** Topic suffixes of the push types that have one, longest first (`.voip-ptt` before `.voip`). */
-const TOPIC_SUFFIXES = Object.values(APNS_PUSH_TYPES).filter(Boolean).sort((a, b) => b.length - a.length);
+const TOPIC_SUFFIXES = Object.values(APNS_PUSH_TYPES)
+  .filter(Boolean)
+  .sort((a, b) => b.length - a.length);
 
 /** The topic suffix a push type requires; alert and background use the bare bundle id. */
 export function checkTopicSuffix(topic: string, pushType: string): void {
   const suffix = APNS_PUSH_TYPES[pushType] ?? '';
   if (pushType === 'mdm') return;
-  if (suffix && !topic.endsWith(suffix)) throw new ApnsRejection('BadTopic', `a ${pushType} push needs the topic <bundle id>${suffix}; got "${topic}"`);
+  if (suffix && !topic.endsWith(suffix))
+    throw new ApnsRejection('BadTopic', `a ${pushType} push needs the topic <bundle id>${suffix}; got "${topic}"`);
   if (!suffix && TOPIC_SUFFIXES.some((s) => topic.endsWith(s))) {
-    throw new ApnsRejection('BadTopic', `a ${pushType} push uses the bare bundle id as topic; "${topic}" carries another push type's suffix`);
+    throw new ApnsRejection(
+      'BadTopic',
+      `a ${pushType} push uses the bare bundle id as topic; "${topic}" carries another push type's suffix`,
+    );
   }
 }
 

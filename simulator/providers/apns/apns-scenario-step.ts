@@ -1,5 +1,6 @@
-// The scenario's `apns` step: a request to the APNs endpoint over HTTP/2, signed with a key minted for the run (or one of
-// the scenario's `keys.apns`), or sent with a client certificate; and the per-run state it keeps (keys, tokens, pools).
+// The scenario's `apns` step: a request to the APNs endpoint over HTTP/2, signed with a key minted for the run (or one
+// of the scenario's `keys.apns`), or sent with a client certificate; and the per-run state it keeps (keys, tokens,
+// pools).
 import http2wrapper from 'http2-wrapper';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
@@ -14,18 +15,32 @@ import type { ApnsProvider } from './apns-provider.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
 const json = z.record(z.string(), z.unknown());
-const duration = z.union([z.number().nonnegative(), z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like "30s", "250ms" or "1h"')]);
-const tenChars = z.string().regex(/^[A-Z0-9]{10}$/, '10 upper-case letters or digits, like Apple\'s');
+const duration = z.union([
+  z.number().nonnegative(),
+  z.string().regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)\s*$/, 'a duration like "30s", "250ms" or "1h"'),
+]);
+const tenChars = z.string().regex(/^[A-Z0-9]{10}$/, "10 upper-case letters or digits, like Apple's");
 
 /** An entry of the scenario's `keys.apns`. */
-export const scenarioApnsKeySchema = z.object({
-  id: id.describe('the name an apns step\'s `key` uses'),
-  teamId: tenChars.optional().describe('the team id (`iss`); generated for a minted key when absent, required with p8'),
-  keyId: tenChars.optional().describe('the key id (`kid`); generated for a minted key when absent, required with p8'),
-  p8: z.string().optional().describe('a .p8 file (path relative to the scenario file) to sign with; a key is minted when absent'),
-  environment: z.enum(['sandbox', 'production', 'both']).optional().describe('team-scoped keys are environment-specific (both by default)'),
-  topics: z.array(z.string()).optional().describe('a topic-specific key may send only to these topics'),
-}).strict().describe('an APNs signing key');
+export const scenarioApnsKeySchema = z
+  .object({
+    id: id.describe("the name an apns step's `key` uses"),
+    teamId: tenChars
+      .optional()
+      .describe('the team id (`iss`); generated for a minted key when absent, required with p8'),
+    keyId: tenChars.optional().describe('the key id (`kid`); generated for a minted key when absent, required with p8'),
+    p8: z
+      .string()
+      .optional()
+      .describe('a .p8 file (path relative to the scenario file) to sign with; a key is minted when absent'),
+    environment: z
+      .enum(['sandbox', 'production', 'both'])
+      .optional()
+      .describe('team-scoped keys are environment-specific (both by default)'),
+    topics: z.array(z.string()).optional().describe('a topic-specific key may send only to these topics'),
+  })
+  .strict()
+  .describe('an APNs signing key');
 
 /**
  * token: a key minted for the scenario (re-signed every 50 min); none; expired (iat 2 h ago); invalid (not a JWT);
@@ -34,21 +49,57 @@ export const scenarioApnsKeySchema = z.object({
  * certificate (a client certificate for the topic); foreign-certificate (issued by another CA);
  * production-certificate (a client certificate for production).
  */
-export const APNS_AUTH_MODES = ['token', 'none', 'expired', 'invalid', 'production-key', 'other-key', 'topic-key', 'renewed-token', 'certificate', 'foreign-certificate', 'production-certificate'] as const;
+export const APNS_AUTH_MODES = [
+  'token',
+  'none',
+  'expired',
+  'invalid',
+  'production-key',
+  'other-key',
+  'topic-key',
+  'renewed-token',
+  'certificate',
+  'foreign-certificate',
+  'production-certificate',
+] as const;
 
 const repeat = z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last');
-const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
+const as = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush')
+  .optional()
+  .describe('name to refer to this push in expectations');
 
-export const apnsStepSchema = z.object({
-  app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'), token: z.string().optional().describe('a device token instead (even a malformed one)'),
-  headers: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()])).optional().describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'), payload: z.union([json, z.string()]).optional().describe('the JSON payload (a string is sent as is, even if it is not JSON)'),
-  production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
-  auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a provider token by default)'),
-  key: id.optional().describe('the `keys.apns` entry to sign the provider token with (the first one, or a minted key, by default)'),
-  expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
-  padTo: z.number().int().positive().optional().describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
-  path: z.string().optional().describe('another :path (BadPath, MissingDeviceToken)'), method: z.string().optional().describe('another method (MethodNotAllowed)'), repeat, as,
-}).strict()
+export const apnsStepSchema = z
+  .object({
+    app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'),
+    token: z.string().optional().describe('a device token instead (even a malformed one)'),
+    headers: z
+      .record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()]))
+      .optional()
+      .describe('request headers; null leaves out one pushsim would add (apns-topic, authorization)'),
+    payload: z
+      .union([json, z.string()])
+      .optional()
+      .describe('the JSON payload (a string is sent as is, even if it is not JSON)'),
+    production: z.boolean().optional().describe('send to the production endpoint (sandbox by default)'),
+    auth: z.enum(APNS_AUTH_MODES).optional().describe('how the request authenticates (a provider token by default)'),
+    key: id
+      .optional()
+      .describe('the `keys.apns` entry to sign the provider token with (the first one, or a minted key, by default)'),
+    expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
+    padTo: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('pad the JSON payload with a "pad" key to exactly this many bytes (4096 is the limit; 5120 for VoIP)'),
+    path: z.string().optional().describe('another :path (BadPath, MissingDeviceToken)'),
+    method: z.string().optional().describe('another method (MethodNotAllowed)'),
+    repeat,
+    as,
+  })
+  .strict()
   .describe('a request to the APNs endpoint over HTTP/2 (token auth with a key minted for the scenario)');
 
 type ApnsStep = z.infer<typeof apnsStepSchema>;
@@ -64,11 +115,14 @@ const issuedCertificates = new Map<string, { cert: string; key: string }>();
 function padPayload(payload: string, bytes: number): string {
   const object = JSON.parse(payload) as Record<string, unknown>;
   const bare = Buffer.byteLength(JSON.stringify({ ...object, pad: '' }));
-  if (bytes < bare) throw new Error(`padTo ${bytes} is smaller than the payload itself (${bare} bytes with an empty pad)`);
+  if (bytes < bare)
+    throw new Error(`padTo ${bytes} is smaller than the payload itself (${bare} bytes with an empty pad)`);
   return JSON.stringify({ ...object, pad: 'x'.repeat(bytes - bare) });
 }
 
-/** One run's APNs state: the keys it signs with, their provider tokens, and a connection pool per key or certificate. */
+/**
+ * One run's APNs state: the keys it signs with, their provider tokens, and a connection pool per key or certificate.
+ */
 export class ApnsScenarioSession {
   readonly agent: Agent = new http2wrapper.Agent();
   private readonly keys = new Map<string, ApnsKey>();
@@ -85,21 +139,34 @@ export class ApnsScenarioSession {
     return provider;
   }
 
-  /** Registers the scenario's own APNs keys (`keys.apns`): from a .p8 file next to the scenario, or minted with its ids. */
+  /**
+   * Registers the scenario's own APNs keys (`keys.apns`): from a .p8 file next to the scenario, or minted with its ids.
+   */
   addDeclaredKeys(declared: readonly ScenarioApnsKey[]): void {
     for (const entry of declared) {
       const { id: name, p8: file, ...ids } = entry;
-      const options = { ...(ids.environment ? { environment: ids.environment } : {}), ...(ids.topics ? { topics: ids.topics } : {}) };
+      const options = {
+        ...(ids.environment ? { environment: ids.environment } : {}),
+        ...(ids.topics ? { topics: ids.topics } : {}),
+      };
       let key: ApnsKey;
       if (file) {
         let p8: string;
-        try { p8 = readFileSync(resolve(dirname(this.ctx.scenarioPath), file), 'utf8'); } catch (error) { throw new Error(`keys.apns ${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`); }
+        try {
+          p8 = readFileSync(resolve(dirname(this.ctx.scenarioPath), file), 'utf8');
+        } catch (error) {
+          throw new Error(`keys.apns ${name}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+        }
         // The loader requires teamId and keyId with a .p8 file: they are the ids the team's backend signs with.
         const { teamId, keyId } = ids as { teamId: string; keyId: string };
         this.provider.keyring.add({ teamId, keyId, key: p8, ...options });
         key = { teamId, keyId, p8 };
       } else {
-        key = this.provider.keyring.mint({ ...(ids.teamId ? { teamId: ids.teamId } : {}), ...(ids.keyId ? { keyId: ids.keyId } : {}), ...options });
+        key = this.provider.keyring.mint({
+          ...(ids.teamId ? { teamId: ids.teamId } : {}),
+          ...(ids.keyId ? { keyId: ids.keyId } : {}),
+          ...options,
+        });
       }
       this.declaredKeys.set(name, key);
       // The first declared key is the one steps sign with by default.
@@ -107,7 +174,9 @@ export class ApnsScenarioSession {
     }
   }
 
-  declaredKey(name: string): ApnsKey { return this.declaredKeys.get(name)!; }
+  declaredKey(name: string): ApnsKey {
+    return this.declaredKeys.get(name)!;
+  }
 
   /**
    * The connection pool a step signing with a declared key sends on: one per key, as a provider with several keys
@@ -115,7 +184,10 @@ export class ApnsScenarioSession {
    */
   agentForKey(name: string): Agent {
     let agent = this.keyAgents.get(name);
-    if (!agent) { agent = new http2wrapper.Agent(); this.keyAgents.set(name, agent); }
+    if (!agent) {
+      agent = new http2wrapper.Agent();
+      this.keyAgents.set(name, agent);
+    }
     return agent;
   }
 
@@ -125,10 +197,14 @@ export class ApnsScenarioSession {
     if (!key) {
       const keyring = this.provider.keyring;
       const teamId = kind === 'main' ? undefined : this.key('main').teamId;
-      key = kind === 'main' ? keyring.mint()
-        : kind === 'production' ? keyring.mint({ teamId: teamId!, environment: 'production' })
-        : kind === 'topic' ? keyring.mint({ teamId: teamId!, topics: ['dev.pushsim.another-topic'] })
-        : keyring.mint({ teamId: teamId! });
+      key =
+        kind === 'main'
+          ? keyring.mint()
+          : kind === 'production'
+            ? keyring.mint({ teamId: teamId!, environment: 'production' })
+            : kind === 'topic'
+              ? keyring.mint({ teamId: teamId!, topics: ['dev.pushsim.another-topic'] })
+              : keyring.mint({ teamId: teamId! });
       this.keys.set(kind, key);
     }
     return key;
@@ -141,14 +217,25 @@ export class ApnsScenarioSession {
     if (!entry) {
       const issuedKey = `${this.ctx.sim.caPem} ${cacheKey}`;
       const stateDir = this.ctx.stateDir;
-      const stored = stateDir ? join(stateDir, `scenario-client-${createHash('sha256').update(issuedKey).digest('hex').slice(0, 16)}.json`) : undefined;
+      const stored = stateDir
+        ? join(stateDir, `scenario-client-${createHash('sha256').update(issuedKey).digest('hex').slice(0, 16)}.json`)
+        : undefined;
       let certificate = issuedCertificates.get(issuedKey);
-      if (!certificate && stored && existsSync(stored)) certificate = JSON.parse(readFileSync(stored, 'utf8')) as { cert: string; key: string };
+      if (!certificate && stored && existsSync(stored))
+        certificate = JSON.parse(readFileSync(stored, 'utf8')) as { cert: string; key: string };
       if (!certificate) {
-        if (mode === 'foreign-certificate') certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(topic, 'sandbox');
+        if (mode === 'foreign-certificate')
+          certificate = loadCertificateAuthority(join(tmpdir(), 'pushsim-foreign-ca')).issueClientCertificate(
+            topic,
+            'sandbox',
+          );
         else {
-          const response = await fetch(`${this.ctx.sim.urls.api}/apns/certificates`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }) });
-          certificate = await response.json() as { cert: string; key: string };
+          const response = await fetch(`${this.ctx.sim.urls.api}/apns/certificates`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ topic, environment: mode === 'production-certificate' ? 'production' : 'sandbox' }),
+          });
+          certificate = (await response.json()) as { cert: string; key: string };
         }
         if (stored) writeFileSync(stored, JSON.stringify(certificate), { mode: 0o600 });
       }
@@ -177,7 +264,8 @@ export class ApnsScenarioSession {
   }
 }
 
-const sessionOf = (ctx: ScenarioStepContext): ApnsScenarioSession => ctx.session('apns', () => new ApnsScenarioSession(ctx));
+const sessionOf = (ctx: ScenarioStepContext): ApnsScenarioSession =>
+  ctx.session('apns', () => new ApnsScenarioSession(ctx));
 
 async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<string | undefined> {
   const { sim } = ctx;
@@ -188,28 +276,48 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
   const headers: Record<string, string | string[]> = {};
   const topic = spec.app ? ctx.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined;
   if (topic && !(spec.headers && 'apns-topic' in spec.headers)) headers['apns-topic'] = topic;
-  for (const [k, v] of Object.entries(spec.headers ?? {})) if (v !== null) headers[k] = Array.isArray(v) ? v : String(v);
-  if (spec.expiresIn !== undefined) headers['apns-expiration'] = String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
+  for (const [k, v] of Object.entries(spec.headers ?? {}))
+    if (v !== null) headers[k] = Array.isArray(v) ? v : String(v);
+  if (spec.expiresIn !== undefined)
+    headers['apns-expiration'] = String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
   const auth = spec.auth ?? 'token';
   let agent = session.agent;
   let certificate: { cert: string; key: string } | undefined;
   if (auth.endsWith('certificate')) {
-    ({ agent, certificate } = await session.certificate(auth as 'certificate', String(headers['apns-topic'] ?? topic ?? 'dev.pushsim.app')));
+    ({ agent, certificate } = await session.certificate(
+      auth as 'certificate',
+      String(headers['apns-topic'] ?? topic ?? 'dev.pushsim.app'),
+    ));
   } else if (auth !== 'none' && !(spec.headers && 'authorization' in spec.headers)) {
     const now = sim.clock.now();
     const key = spec.key ? session.declaredKey(spec.key) : session.key();
     if (spec.key) agent = session.agentForKey(spec.key);
-    headers.authorization = auth === 'token' ? session.bearer(false, key)
-      : auth === 'renewed-token' ? session.bearer(true, key)
-      : auth === 'expired' ? `bearer ${signProviderToken(session.key(), now - 2 * 3_600_000)}`
-      : auth === 'invalid' ? 'bearer not.a.jwt'
-      : `bearer ${signProviderToken(session.key(auth === 'production-key' ? 'production' : auth === 'other-key' ? 'other' : 'topic'), now)}`;
+    headers.authorization =
+      auth === 'token'
+        ? session.bearer(false, key)
+        : auth === 'renewed-token'
+          ? session.bearer(true, key)
+          : auth === 'expired'
+            ? `bearer ${signProviderToken(session.key(), now - 2 * 3_600_000)}`
+            : auth === 'invalid'
+              ? 'bearer not.a.jwt'
+              : `bearer ${signProviderToken(session.key(auth === 'production-key' ? 'production' : auth === 'other-key' ? 'other' : 'topic'), now)}`;
   }
-  let payload = typeof spec.payload === 'string' ? spec.payload : JSON.stringify(spec.payload ?? { aps: { alert: 'pushsim scenario' } });
+  let payload =
+    typeof spec.payload === 'string'
+      ? spec.payload
+      : JSON.stringify(spec.payload ?? { aps: { alert: 'pushsim scenario' } });
   if (spec.padTo !== undefined) payload = padPayload(payload, spec.padTo);
   const answer = await sendApns({
-    url: spec.production ? sim.urls.apnsProduction! : sim.urls.apns!, token, headers, payload, ca: sim.caPem, agent,
-    ...(certificate ? { certificate } : {}), ...(spec.path !== undefined ? { path: spec.path } : {}), ...(spec.method ? { method: spec.method } : {}),
+    url: spec.production ? sim.urls.apnsProduction! : sim.urls.apns!,
+    token,
+    headers,
+    payload,
+    ca: sim.caPem,
+    agent,
+    ...(certificate ? { certificate } : {}),
+    ...(spec.path !== undefined ? { path: spec.path } : {}),
+    ...(spec.method ? { method: spec.method } : {}),
   });
   // A rejected request has an apns-id too, but no ledger entry unless pushsim accepted and then rejected it.
   const pushIds = answer.apnsId && sim.ledger.get(answer.apnsId) ? [answer.apnsId] : [];

@@ -34,7 +34,10 @@ export interface ApnsServerOptions {
 
 const MAX_BODY = 64 * 1024;
 
-/** Reasons APNs answers on the stream and then follows with GOAWAY on the connection (docs/reference/apns.md#hosts-and-transport). */
+/**
+ * Reasons APNs answers on the stream and then follows with GOAWAY on the connection
+ * (docs/reference/apns.md#hosts-and-transport).
+ */
 const GOAWAY_AFTER_ANSWER: ReadonlySet<ApnsReason> = new Set<ApnsReason>(['Shutdown']);
 
 export class ApnsServer {
@@ -56,29 +59,45 @@ export class ApnsServer {
     this.recentByToken = new KeyedRateWindows(options.tooManyRequests.windowMs);
   }
 
-  get url(): string { return `${this.options.h2c ? 'http' : 'https'}://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`; }
+  get url(): string {
+    return `${this.options.h2c ? 'http' : 'https'}://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`;
+  }
 
   async start(): Promise<number> {
     const settings = { maxConcurrentStreams: this.options.maxConcurrentStreams };
     const server = this.options.h2c
       ? http2.createServer({ settings })
-      : http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, ca: [this.ca.caPem], requestCert: true, rejectUnauthorized: false, allowHTTP1: false, settings });
+      : http2.createSecureServer({
+          key: this.ca.server.key,
+          cert: this.ca.server.cert,
+          ca: [this.ca.caPem],
+          requestCert: true,
+          rejectUnauthorized: false,
+          allowHTTP1: false,
+          settings,
+        });
     if (!this.options.h2c) {
       // Clients that speak HTTP/2 without ALPN (Pushy's default): take the socket as h2 anyway
       // (docs/reference/apns.md#clients-without-alpn).
       server.on('unknownProtocol', (socket: TLSSocket) => {
-        if (socket.alpnProtocol) { socket.destroy(); return; }
+        if (socket.alpnProtocol) {
+          socket.destroy();
+          return;
+        }
         (socket as TLSSocket & { alpnProtocol: string | false }).alpnProtocol = 'h2';
         server.emit('secureConnection', socket);
       });
     }
     server.on('session', (session: Http2Session) => this.onSession(session));
-    server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
-      this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
-        console.error('[pushsim] APNs: internal error handling a request:', error);
-        this.answer(stream, undefined, new ApnsRejection('InternalServerError', 'pushsim hit an internal error'));
-      });
-    });
+    server.on(
+      'stream',
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+        this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
+          console.error('[pushsim] APNs: internal error handling a request:', error);
+          this.answer(stream, undefined, new ApnsRejection('InternalServerError', 'pushsim hit an internal error'));
+        });
+      },
+    );
     server.on('sessionError', () => {});
     server.on('error', () => {});
     this.listener = await listenTracked(server, this.options.port, this.options.host);
@@ -92,27 +111,43 @@ export class ApnsServer {
     await this.listener?.close();
   }
 
-  reset(): void { this.recentByToken.clear(); }
+  reset(): void {
+    this.recentByToken.clear();
+  }
 
   /** Sends GOAWAY with a JSON reason on every open connection (APNs does so for Shutdown). */
-  goawayAll(reason: ApnsReason): void { for (const session of this.sessions) this.goaway(session, reason); }
+  goawayAll(reason: ApnsReason): void {
+    for (const session of this.sessions) this.goaway(session, reason);
+  }
 
   private onSession(session: Http2Session): void {
     this.sessions.add(session);
     session.on('close', () => this.sessions.delete(session));
     session.on('error', () => {});
-    const connection: ApnsConnection = { environment: this.options.environment, verified: new Map(), authenticated: false, pushes: 0 };
+    const connection: ApnsConnection = {
+      environment: this.options.environment,
+      verified: new Map(),
+      authenticated: false,
+      pushes: 0,
+    };
     const certificate = readClientCertificate(session.socket as TLSSocket);
     if (certificate) connection.certificate = certificate;
     this.connections.set(session, connection);
-    if (this.options.idleTimeoutMs > 0) session.setTimeout(this.options.idleTimeoutMs, () => this.goaway(session, 'IdleTimeout'));
+    if (this.options.idleTimeoutMs > 0)
+      session.setTimeout(this.options.idleTimeoutMs, () => this.goaway(session, 'IdleTimeout'));
   }
 
   /** GOAWAY with a JSON reason; lastStreamId 0 lets nghttp2 name the last stream it processed. */
   private goaway(session: Http2Session, reason: ApnsReason, lastStreamId = 0): void {
     if (session.closed || session.destroyed) return;
-    session.goaway(http2.constants.NGHTTP2_NO_ERROR, lastStreamId, Buffer.from(JSON.stringify({ reason: this.spell(reason) })));
-    setTimeout(() => { if (!session.destroyed) session.close(); }, 100).unref();
+    session.goaway(
+      http2.constants.NGHTTP2_NO_ERROR,
+      lastStreamId,
+      Buffer.from(JSON.stringify({ reason: this.spell(reason) })),
+    );
+    setTimeout(() => {
+      if (!session.destroyed) session.close();
+    }, 100).unref();
   }
 
   /**
@@ -126,9 +161,14 @@ export class ApnsServer {
     const send = (): void => this.goaway(session, reason, lastStreamId);
     const afterClose = (): void => {
       if (session.closed || session.destroyed) return;
-      try { session.ping(() => send()); } catch { send(); }
+      try {
+        session.ping(() => send());
+      } catch {
+        send();
+      }
     };
-    if (stream.closed || stream.destroyed) afterClose(); else stream.once('close', afterClose);
+    if (stream.closed || stream.destroyed) afterClose();
+    else stream.once('close', afterClose);
   }
 
   /** Whether the stream came after the one a GOAWAY-with-answer fault answered: it is refused, never processed. */
@@ -145,10 +185,14 @@ export class ApnsServer {
     return true;
   }
 
-  private spell(reason: ApnsReason): string { return this.options.reasonSpelling[reason] ?? reason; }
+  private spell(reason: ApnsReason): string {
+    return this.options.reasonSpelling[reason] ?? reason;
+  }
 
   private environmentOf(headers: IncomingHttpHeaders, connection: ApnsConnection): 'sandbox' | 'production' {
-    const authority = String(headers[':authority'] ?? '').replace(/:\d+$/, '').toLowerCase();
+    const authority = String(headers[':authority'] ?? '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
     if (authority === 'api.push.apple.com') return 'production';
     if (authority === 'api.sandbox.push.apple.com' || authority === 'api.development.push.apple.com') return 'sandbox';
     return connection.environment;
@@ -162,17 +206,34 @@ export class ApnsServer {
     const body = await readBody(stream);
     if (stream.destroyed || stream.closed) return;
     if (this.refusedAfterGoaway(stream, session, headers)) return;
-    if (body === 'too-large') { this.answer(stream, apnsIdHeader, new ApnsRejection('PayloadTooLarge', `the body is larger than ${MAX_BODY} bytes`)); return; }
+    if (body === 'too-large') {
+      this.answer(
+        stream,
+        apnsIdHeader,
+        new ApnsRejection('PayloadTooLarge', `the body is larger than ${MAX_BODY} bytes`),
+      );
+      return;
+    }
 
     let request: ApnsRequestHeaders | undefined;
     const now = this.sim.clock.now();
     try {
       request = readApnsRequest(String(headers[':method']), String(headers[':path']), headers, rawHeaders);
       const environment = this.environmentOf(headers, connection);
-      const scoped: ApnsConnection = environment === connection.environment ? connection : { ...connection, environment };
-      const pending = authenticate(scoped, request.authorization, { keyring: this.keyring, permissive: this.options.permissive, now });
+      const scoped: ApnsConnection =
+        environment === connection.environment ? connection : { ...connection, environment };
+      const pending = authenticate(scoped, request.authorization, {
+        keyring: this.keyring,
+        permissive: this.options.permissive,
+        now,
+      });
       const identity = pending instanceof Promise ? await pending : pending;
-      if (scoped !== connection) Object.assign(connection, { boundKeyId: scoped.boundKeyId, currentToken: scoped.currentToken, tokenChangedAt: scoped.tokenChangedAt });
+      if (scoped !== connection)
+        Object.assign(connection, {
+          boundKeyId: scoped.boundKeyId,
+          currentToken: scoped.currentToken,
+          tokenChangedAt: scoped.tokenChangedAt,
+        });
       connection.authenticated = true;
 
       const topic = request.topic ?? (identity.kind === 'certificate' ? identity.topic : undefined);
@@ -183,22 +244,36 @@ export class ApnsServer {
       checkTopicAllowed(identity, topic, bundleId);
 
       const fault = this.faults.pick('apns', { token: request.token, topic });
-      if (fault) { if (await this.applyFault(stream, session, request, fault)) return; }
+      if (fault) {
+        if (await this.applyFault(stream, session, request, fault)) return;
+      }
       // A Shutdown may have hit an earlier stream while this one waited for its token check or its fault's delay.
       if (this.refusedAfterGoaway(stream, session, headers)) return;
 
       const address = this.checkDevice(request.token, environment, bundleId);
       this.checkRate(request.token, now);
 
-      if (body.bytes === 0) throw new ApnsRejection('PayloadEmpty', 'the request body is empty; send a JSON payload with an aps dictionary');
+      if (body.bytes === 0)
+        throw new ApnsRejection(
+          'PayloadEmpty',
+          'the request body is empty; send a JSON payload with an aps dictionary',
+        );
       const limit = pushType === 'voip' ? 5120 : 4096;
-      if (body.bytes > limit) throw new ApnsRejection('PayloadTooLarge', `the payload is ${body.bytes} bytes; the limit for ${pushType} pushes is ${limit}`);
-      if (body.json === undefined) throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
+      if (body.bytes > limit)
+        throw new ApnsRejection(
+          'PayloadTooLarge',
+          `the payload is ${body.bytes} bytes; the limit for ${pushType} pushes is ${limit}`,
+        );
+      if (body.json === undefined)
+        throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
 
       const apnsId = (request.apnsId ?? randomUUID()).toLowerCase();
       const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
       if (push.kind === undefined) {
-        this.sim.record(push as Push, { name: 'dropped', reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet` });
+        this.sim.record(push as Push, {
+          name: 'dropped',
+          reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet`,
+        });
       } else {
         this.sim.router.route(push as Push, address);
       }
@@ -217,46 +292,98 @@ export class ApnsServer {
   private checkDevice(token: string, environment: 'sandbox' | 'production', bundleId: string): TokenAddress {
     const gone = this.sim.registry.uninstalledToken(token);
     if (gone && gone.kind === 'apns') {
-      if (gone.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${gone.environment} environment, this endpoint is ${environment}`);
+      if (gone.environment !== environment)
+        throw new ApnsRejection(
+          'BadDeviceToken',
+          `the token belongs to the ${gone.environment} environment, this endpoint is ${environment}`,
+        );
       throw new ApnsRejection('Unregistered', `${gone.bundleId} was uninstalled from the device`, gone.uninstalledAt);
     }
     const address = this.sim.registry.resolveToken(token);
-    if (!address || address.kind !== 'apns') throw new ApnsRejection('BadDeviceToken', 'no simulated iPhone app has this device token; install and register an app first');
-    if (address.app.environment !== environment) throw new ApnsRejection('BadDeviceToken', `the token belongs to the ${address.app.environment} environment, this endpoint is ${environment}`);
-    if (address.app.bundleId !== bundleId) throw new ApnsRejection('DeviceTokenNotForTopic', `the token belongs to ${address.app.bundleId}, not ${bundleId}`);
+    if (address?.kind !== 'apns')
+      throw new ApnsRejection(
+        'BadDeviceToken',
+        'no simulated iPhone app has this device token; install and register an app first',
+      );
+    if (address.app.environment !== environment)
+      throw new ApnsRejection(
+        'BadDeviceToken',
+        `the token belongs to the ${address.app.environment} environment, this endpoint is ${environment}`,
+      );
+    if (address.app.bundleId !== bundleId)
+      throw new ApnsRejection(
+        'DeviceTokenNotForTopic',
+        `the token belongs to ${address.app.bundleId}, not ${bundleId}`,
+      );
     return address;
   }
 
   private checkRate(token: string, now: number): void {
     const { perToken, windowMs } = this.options.tooManyRequests;
     if (perToken <= 0) return;
-    if (!this.recentByToken.tryTake(token, now, perToken)) throw new ApnsRejection('TooManyRequests', `more than ${perToken} pushes to this device token within ${windowMs} ms`);
+    if (!this.recentByToken.tryTake(token, now, perToken))
+      throw new ApnsRejection(
+        'TooManyRequests',
+        `more than ${perToken} pushes to this device token within ${windowMs} ms`,
+      );
   }
 
   /** Applies a fault; returns true when the stream was handled (answered or dropped). */
-  private async applyFault(stream: ServerHttp2Stream, session: Http2Session, request: ApnsRequestHeaders, fault: FaultRule): Promise<boolean> {
+  private async applyFault(
+    stream: ServerHttp2Stream,
+    session: Http2Session,
+    request: ApnsRequestHeaders,
+    fault: FaultRule,
+  ): Promise<boolean> {
     if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (stream.destroyed) return true;
-    if (fault.drop === 'stream') { stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR); this.noteFault(request, 'stream reset by fault injection'); return true; }
-    if (fault.drop === 'connection') { this.noteFault(request, 'connection closed by fault injection'); session.destroy(); return true; }
+    if (fault.drop === 'stream') {
+      stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      this.noteFault(request, 'stream reset by fault injection');
+      return true;
+    }
+    if (fault.drop === 'connection') {
+      this.noteFault(request, 'connection closed by fault injection');
+      session.destroy();
+      return true;
+    }
     if (fault.reason) {
       const reason = fault.reason as ApnsReason;
-      if (GOAWAY_AFTER_ANSWER.has(reason) && !this.lastStreamIds.has(session) && stream.id !== undefined) this.lastStreamIds.set(session, stream.id);
-      throw new ApnsRejection(reason, `injected fault ${fault.id}`, reason === 'Unregistered' || reason === 'ExpiredToken' ? this.sim.clock.now() : undefined);
+      if (GOAWAY_AFTER_ANSWER.has(reason) && !this.lastStreamIds.has(session) && stream.id !== undefined)
+        this.lastStreamIds.set(session, stream.id);
+      throw new ApnsRejection(
+        reason,
+        `injected fault ${fault.id}`,
+        reason === 'Unregistered' || reason === 'ExpiredToken' ? this.sim.clock.now() : undefined,
+      );
     }
     return false;
   }
 
   private noteFault(request: ApnsRequestHeaders, what: string): void {
-    this.sim.record(this.rejectedPush(request.apnsId ?? randomUUID(), request.token, {}, this.sim.clock.now()), { name: 'rejected', reason: what });
+    this.sim.record(this.rejectedPush(request.apnsId ?? randomUUID(), request.token, {}, this.sim.clock.now()), {
+      name: 'rejected',
+      reason: what,
+    });
   }
 
   private rejectedPush(id: string, token: string, headers: Record<string, string>, now: number): Push {
     return { id, provider: 'apns', token, kind: 'alert', priority: 'high', payload: {}, headers, acceptedAt: now };
   }
 
-  private recordRejection(request: ApnsRequestHeaders | undefined, apnsIdHeader: string | undefined, rejection: ApnsRejection, now: number, body: { json?: Record<string, unknown> }): void {
-    const push = this.rejectedPush((request?.apnsId ?? apnsIdHeader ?? randomUUID()).toLowerCase(), request?.token ?? '', request ? headersOf(request) : {}, now);
+  private recordRejection(
+    request: ApnsRequestHeaders | undefined,
+    apnsIdHeader: string | undefined,
+    rejection: ApnsRejection,
+    now: number,
+    body: { json?: Record<string, unknown> },
+  ): void {
+    const push = this.rejectedPush(
+      (request?.apnsId ?? apnsIdHeader ?? randomUUID()).toLowerCase(),
+      request?.token ?? '',
+      request ? headersOf(request) : {},
+      now,
+    );
     if (body.json) push.payload = body.json;
     this.sim.record(push, { name: 'rejected', reason: `${this.spell(rejection.reason)}: ${rejection.detail}` });
   }
@@ -268,12 +395,27 @@ export class ApnsServer {
     const payload = JSON.stringify(body);
     try {
       const id = apnsId && /^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$/.test(apnsId) ? apnsId : randomUUID();
-      stream.respond({ ':status': rejection.status, 'content-type': 'application/json', 'apns-id': id, 'content-length': Buffer.byteLength(payload) });
+      stream.respond({
+        ':status': rejection.status,
+        'content-type': 'application/json',
+        'apns-id': id,
+        'content-length': Buffer.byteLength(payload),
+      });
       stream.end(payload);
-    } catch { /* the client reset the stream meanwhile */ }
+    } catch {
+      /* the client reset the stream meanwhile */
+    }
   }
 
-  private toPush(id: string, request: ApnsRequestHeaders, topic: string, pushType: string, payload: Record<string, unknown>, environment: string, now: number): Omit<Push, 'kind'> & { kind?: PushKind } {
+  private toPush(
+    id: string,
+    request: ApnsRequestHeaders,
+    topic: string,
+    pushType: string,
+    payload: Record<string, unknown>,
+    environment: string,
+    now: number,
+  ): Omit<Push, 'kind'> & { kind?: PushKind } {
     const notes: string[] = [];
     const aps = (payload.aps ?? {}) as Record<string, unknown>;
     const hasAlert = aps.alert !== undefined || aps.sound !== undefined || aps.badge !== undefined;
@@ -282,16 +424,26 @@ export class ApnsServer {
     if (pushType === 'voip') kind = 'voip';
     else if (pushType === 'background') {
       kind = 'background';
-      if (!contentAvailable) notes.push('apns-push-type background without "content-available": 1 in aps; Apple may not deliver it');
+      if (!contentAvailable)
+        notes.push('apns-push-type background without "content-available": 1 in aps; Apple may not deliver it');
       if (hasAlert) notes.push('a background push may not carry alert, sound or badge; they are ignored');
     } else if (pushType === 'alert') kind = contentAvailable ? 'alert+background' : 'alert';
-    if (!request.pushType) notes.push(`apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`);
+    if (!request.pushType)
+      notes.push(`apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`);
     const priority: PushPriority = request.priority === 10 ? 'high' : request.priority === 5 ? 'normal' : 'low';
     if (kind === 'background' && request.priority === 10) {
-      notes.push('background push sent with apns-priority 10: Apple says "Always use priority 5. Using priority 10 is an error"; observed devices still wake the app (forums 745345), so pushsim delivers it');
+      notes.push(
+        'background push sent with apns-priority 10: Apple says "Always use priority 5. Using priority 10 is an error"; observed devices still wake the app (forums 745345), so pushsim delivers it',
+      );
     }
     const push: Omit<Push, 'kind'> & { kind?: PushKind } = {
-      id, provider: 'apns', token: request.token, priority, payload, acceptedAt: now, headers: { ...headersOf(request), 'apns-topic': topic, 'apns-push-type': pushType, environment },
+      id,
+      provider: 'apns',
+      token: request.token,
+      priority,
+      payload,
+      acceptedAt: now,
+      headers: { ...headersOf(request), 'apns-topic': topic, 'apns-push-type': pushType, environment },
     };
     if (kind) push.kind = kind;
     if (request.expiration !== undefined) push.expiresAt = request.expiration === 0 ? 0 : request.expiration * 1000;
@@ -314,11 +466,16 @@ function headersOf(request: ApnsRequestHeaders): Record<string, string> {
 /** Apple's guidance when apns-push-type is missing: content-available only means background, anything else alert. */
 function inferPushType(payload: Record<string, unknown> | undefined): string {
   const aps = (payload?.aps ?? {}) as Record<string, unknown>;
-  const silent = aps['content-available'] === 1 && aps.alert === undefined && aps.sound === undefined && aps.badge === undefined;
+  const silent =
+    aps['content-available'] === 1 && aps.alert === undefined && aps.sound === undefined && aps.badge === undefined;
   return silent ? 'background' : 'alert';
 }
 
-interface Body { bytes: number; json?: Record<string, unknown>; problem?: string }
+interface Body {
+  bytes: number;
+  json?: Record<string, unknown>;
+  problem?: string;
+}
 
 /** Reads the request body (at most MAX_BODY bytes); checks it is UTF-8 JSON with an object at the top. */
 function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
@@ -326,25 +483,42 @@ function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (value: Body | 'too-large'): void => { if (!done) { done = true; resolve(value); } };
+    const finish = (value: Body | 'too-large'): void => {
+      if (!done) {
+        done = true;
+        resolve(value);
+      }
+    };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) { stream.pause(); finish('too-large'); return; }
+      if (size > MAX_BODY) {
+        stream.pause();
+        finish('too-large');
+        return;
+      }
       chunks.push(chunk);
     });
     stream.on('end', () => {
       const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      if (buffer.length === 0) { finish({ bytes: 0 }); return; }
-      if (!isUtf8(buffer)) { finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' }); return; }
+      if (buffer.length === 0) {
+        finish({ bytes: 0 });
+        return;
+      }
+      if (!isUtf8(buffer)) {
+        finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' });
+        return;
+      }
       const text = buffer.toString('utf8');
       try {
         const json = JSON.parse(text) as unknown;
-        if (json && typeof json === 'object' && !Array.isArray(json)) finish({ bytes: buffer.length, json: json as Record<string, unknown> });
+        if (json && typeof json === 'object' && !Array.isArray(json))
+          finish({ bytes: buffer.length, json: json as Record<string, unknown> });
         else finish({ bytes: buffer.length, problem: 'the payload is not a JSON object' });
-      } catch { finish({ bytes: buffer.length, problem: 'the payload is not valid JSON' }); }
+      } catch {
+        finish({ bytes: buffer.length, problem: 'the payload is not valid JSON' });
+      }
     });
     // 'close' also covers an aborted stream; after 'end' it finds the promise already settled.
     stream.once('close', () => finish({ bytes: size, problem: 'the stream closed before the body ended' }));
   });
 }
-

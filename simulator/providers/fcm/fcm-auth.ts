@@ -17,12 +17,27 @@ export interface ServiceAccountJson {
   universe_domain: string;
 }
 
-interface Account { projectId: string; clientEmail: string; keyId: string; publicKey: KeyObject }
-interface AccessToken { projectId: string; clientEmail: string; expiresAt: number }
+interface Account {
+  projectId: string;
+  clientEmail: string;
+  keyId: string;
+  publicKey: KeyObject;
+}
+interface AccessToken {
+  projectId: string;
+  clientEmail: string;
+  expiresAt: number;
+}
 
-export type GrantResult = { ok: true; body: { access_token: string; expires_in: number; token_type: 'Bearer' } } | { ok: false; status: number; body: { error: string; error_description: string } };
+export type GrantResult =
+  | { ok: true; body: { access_token: string; expires_in: number; token_type: 'Bearer' } }
+  | { ok: false; status: number; body: { error: string; error_description: string } };
 
-const AUDIENCES = ['https://oauth2.googleapis.com/token', 'https://accounts.google.com/o/oauth2/token', 'https://www.googleapis.com/oauth2/v4/token'];
+const AUDIENCES = [
+  'https://oauth2.googleapis.com/token',
+  'https://accounts.google.com/o/oauth2/token',
+  'https://www.googleapis.com/oauth2/v4/token',
+];
 
 export class FcmAuth {
   private readonly accounts = new Map<string, Account>();
@@ -30,15 +45,26 @@ export class FcmAuth {
 
   /** Generates a service account for a project: the JSON firebase-admin's `cert()` takes. */
   createServiceAccount(projectId: string): ServiceAccountJson {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const keyId = randomBytes(20).toString('hex');
     const clientEmail = `pushsim-${randomBytes(3).toString('hex')}@${projectId}.iam.gserviceaccount.com`;
     this.accounts.set(clientEmail, { projectId, clientEmail, keyId, publicKey: createPublicKey(publicKey) });
     return {
-      type: 'service_account', project_id: projectId, private_key_id: keyId, private_key: privateKey, client_email: clientEmail,
-      client_id: String(BigInt(`0x${randomBytes(8).toString('hex')}`)), auth_uri: 'https://accounts.google.com/o/oauth2/auth',
-      token_uri: 'https://oauth2.googleapis.com/token', auth_provider_x509_cert_url: 'https://www.googleapis.com/oauth2/v1/certs',
-      client_x509_cert_url: `https://www.googleapis.com/robot/v1/metadata/x509/${encodeURIComponent(clientEmail)}`, universe_domain: 'googleapis.com',
+      type: 'service_account',
+      project_id: projectId,
+      private_key_id: keyId,
+      private_key: privateKey,
+      client_email: clientEmail,
+      client_id: String(BigInt(`0x${randomBytes(8).toString('hex')}`)),
+      auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+      token_uri: 'https://oauth2.googleapis.com/token',
+      auth_provider_x509_cert_url: 'https://www.googleapis.com/oauth2/v1/certs',
+      client_x509_cert_url: `https://www.googleapis.com/robot/v1/metadata/x509/${encodeURIComponent(clientEmail)}`,
+      universe_domain: 'googleapis.com',
     };
   }
 
@@ -53,21 +79,45 @@ export class FcmAuth {
 
   /** The JWT-bearer grant (RFC 7523) as Google's token endpoint answers it. */
   async grant(form: URLSearchParams, now: number): Promise<GrantResult> {
-    const fail = (error: string, description: string): GrantResult => ({ ok: false, status: 400, body: { error, error_description: description } });
-    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return fail('unsupported_grant_type', 'Invalid grant_type: ' + (form.get('grant_type') ?? ''));
+    const fail = (error: string, description: string): GrantResult => ({
+      ok: false,
+      status: 400,
+      body: { error, error_description: description },
+    });
+    if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer')
+      return fail('unsupported_grant_type', `Invalid grant_type: ${form.get('grant_type') ?? ''}`);
     const assertion = form.get('assertion');
     if (!assertion) return fail('invalid_request', 'Missing required parameter: assertion');
     let claims: { iss?: string; aud?: string | string[]; exp?: number; scope?: string };
-    try { decodeProtectedHeader(assertion); claims = decodeJwt(assertion); } catch { return fail('invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.'); }
+    try {
+      decodeProtectedHeader(assertion);
+      claims = decodeJwt(assertion);
+    } catch {
+      return fail(
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.',
+      );
+    }
     const account = claims.iss ? this.accounts.get(claims.iss) : undefined;
     if (!account) return fail('invalid_grant', 'Invalid grant: account not found');
-    try { await jwtVerify(assertion, account.publicKey, { algorithms: ['RS256'], currentDate: new Date(now), clockTolerance: 300 }); } catch {
+    try {
+      await jwtVerify(assertion, account.publicKey, {
+        algorithms: ['RS256'],
+        currentDate: new Date(now),
+        clockTolerance: 300,
+      });
+    } catch {
       return fail('invalid_grant', 'Invalid JWT Signature.');
     }
     const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.some((a) => a && AUDIENCES.includes(a))) return fail('invalid_grant', 'Invalid JWT: aud is not a Google token endpoint');
+    if (!aud.some((a) => a && AUDIENCES.includes(a)))
+      return fail('invalid_grant', 'Invalid JWT: aud is not a Google token endpoint');
     const accessToken = `ya29.pushsim.${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(accessToken, { projectId: account.projectId, clientEmail: account.clientEmail, expiresAt: now + 3_600_000 });
+    this.tokens.set(accessToken, {
+      projectId: account.projectId,
+      clientEmail: account.clientEmail,
+      expiresAt: now + 3_600_000,
+    });
     return { ok: true, body: { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' } };
   }
 
@@ -81,5 +131,7 @@ export class FcmAuth {
     return { projectId: token.projectId };
   }
 
-  clearTokens(): void { this.tokens.clear(); }
+  clearTokens(): void {
+    this.tokens.clear();
+  }
 }

@@ -15,18 +15,28 @@ export function parseCondition(text: string): Condition {
   const peek = (): string | undefined => tokens[position];
   const take = (expected?: string): string => {
     const token = tokens[position++];
-    if (token === undefined || (expected && token !== expected)) throw new Error(`expected ${expected ?? 'more'} at token ${position} of "${text}"`);
+    if (token === undefined || (expected && token !== expected))
+      throw new Error(`expected ${expected ?? 'more'} at token ${position} of "${text}"`);
     return token;
   };
   const primary = (): Condition => {
     const token = peek();
-    if (token === '!') { take('!'); return { kind: 'not', operand: primary() }; }
-    if (token === '(') { take('('); const inner = expression(); take(')'); return inner; }
+    if (token === '!') {
+      take('!');
+      return { kind: 'not', operand: primary() };
+    }
+    if (token === '(') {
+      take('(');
+      const inner = expression();
+      take(')');
+      return inner;
+    }
     const quoted = take();
     if (!/^['"].*['"]$/.test(quoted)) throw new Error(`expected a quoted topic name, got ${quoted}`);
     const topic = quoted.slice(1, -1);
     if (!TOPIC_NAME.test(topic)) throw new Error(`"${topic}" is not a valid topic name`);
-    take('in'); take('topics');
+    take('in');
+    take('topics');
     return { kind: 'topic', topic };
   };
   // Google: "FCM first evaluates any conditions in parentheses, and then evaluates the expression from left to right."
@@ -45,17 +55,24 @@ export function parseCondition(text: string): Condition {
 
 export function conditionTopics(condition: Condition): string[] {
   switch (condition.kind) {
-    case 'topic': return [condition.topic];
-    case 'not': return conditionTopics(condition.operand);
-    default: return [...conditionTopics(condition.left), ...conditionTopics(condition.right)];
+    case 'topic':
+      return [condition.topic];
+    case 'not':
+      return conditionTopics(condition.operand);
+    default:
+      return [...conditionTopics(condition.left), ...conditionTopics(condition.right)];
   }
 }
 
 export function evaluateCondition(condition: Condition, subscribed: (topic: string) => boolean): boolean {
   switch (condition.kind) {
-    case 'topic': return subscribed(condition.topic);
-    case 'not': return !evaluateCondition(condition.operand, subscribed);
-    case 'and': return evaluateCondition(condition.left, subscribed) && evaluateCondition(condition.right, subscribed);
-    case 'or': return evaluateCondition(condition.left, subscribed) || evaluateCondition(condition.right, subscribed);
+    case 'topic':
+      return subscribed(condition.topic);
+    case 'not':
+      return !evaluateCondition(condition.operand, subscribed);
+    case 'and':
+      return evaluateCondition(condition.left, subscribed) && evaluateCondition(condition.right, subscribed);
+    case 'or':
+      return evaluateCondition(condition.left, subscribed) || evaluateCondition(condition.right, subscribed);
   }
 }

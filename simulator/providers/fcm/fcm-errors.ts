@@ -16,23 +16,41 @@ export const FCM_ERRORS = {
 
 export type FcmErrorCode = keyof typeof FCM_ERRORS;
 export const FCM_ERROR_CODES = Object.keys(FCM_ERRORS) as FcmErrorCode[];
-export function isFcmErrorCode(value: string): value is FcmErrorCode { return value in FCM_ERRORS; }
+export function isFcmErrorCode(value: string): value is FcmErrorCode {
+  return value in FCM_ERRORS;
+}
 
 /** What an FCM fault may answer with: any of FCM's error codes; `token` is a registration token. */
 export const FCM_FAULTS = { isReason: isFcmErrorCode, reasonsPath: '/api/fcm/errors', tokenKind: 'fcm' } as const;
 
-export interface FieldViolation { field: string; description: string }
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
 
 /** An FCM error answer: the code, Google's message, and field violations for INVALID_ARGUMENT. */
 export class FcmError {
-  constructor(readonly code: FcmErrorCode, readonly message: string = FCM_ERRORS[code].message, readonly violations: FieldViolation[] = []) {}
+  constructor(
+    readonly code: FcmErrorCode,
+    readonly message: string = FCM_ERRORS[code].message,
+    readonly violations: FieldViolation[] = [],
+  ) {}
 
-  get status(): number { return FCM_ERRORS[this.code].status; }
+  get status(): number {
+    return FCM_ERRORS[this.code].status;
+  }
 
   body(): object {
-    const details: object[] = [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: this.code }];
-    if (this.violations.length) details.push({ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: this.violations });
-    if (this.code === 'QUOTA_EXCEEDED') details.push({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ subject: 'device', description: this.message }] });
+    const details: object[] = [
+      { '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: this.code },
+    ];
+    if (this.violations.length)
+      details.push({ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: this.violations });
+    if (this.code === 'QUOTA_EXCEEDED')
+      details.push({
+        '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
+        violations: [{ subject: 'device', description: this.message }],
+      });
     return { error: { code: this.status, message: this.message, status: FCM_ERRORS[this.code].rpc, details } };
   }
 }
@@ -46,5 +64,7 @@ export function googleError(status: number, rpc: string, message: string): objec
   return { error: { code: status, message, status: rpc } };
 }
 
-export const MISSING_CREDENTIAL = 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
-export const INVALID_CREDENTIAL = 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+export const MISSING_CREDENTIAL =
+  'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+export const INVALID_CREDENTIAL =
+  'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';

@@ -15,16 +15,41 @@ export const fcmService = {
   title: 'FCM',
   tokenKinds: [FCM_TOKEN_KIND],
   endpoints: [
-    { name: 'fcm', portOption: 'fcmPort', flag: '--fcm-port', env: 'PUSHSIM_FCM_PORT', defaultPort: 4802, description: 'FCM provider port', publicHosts: GOOGLE_HOSTS },
+    {
+      name: 'fcm',
+      portOption: 'fcmPort',
+      flag: '--fcm-port',
+      env: 'PUSHSIM_FCM_PORT',
+      defaultPort: 4802,
+      description: 'FCM provider port',
+      publicHosts: GOOGLE_HOSTS,
+    },
   ],
   settings: [
-    { key: 'permissive', flag: '--fcm-permissive', env: 'PUSHSIM_FCM_PERMISSIVE', description: 'accept any OAuth bearer on FCM (quick starts; off by default)', defaultValue: false },
+    {
+      key: 'permissive',
+      flag: '--fcm-permissive',
+      env: 'PUSHSIM_FCM_PERMISSIVE',
+      description: 'accept any OAuth bearer on FCM (quick starts; off by default)',
+      defaultValue: false,
+    },
   ],
   tlsHostNames: GOOGLE_HOSTS,
-  // Up to 100 non-collapsible messages and 4 collapse keys per device (docs/reference/fcm.md#stored-messages-and-collapse-keys).
-  offlinePolicy: { collapse: 'collapse-key', maxNonCollapsible: 100, maxCollapseKeys: 4, source: ['docs/reference/fcm.md#stored-messages-and-collapse-keys'] },
+  // Up to 100 non-collapsible messages and 4 collapse keys per device
+  // (docs/reference/fcm.md#stored-messages-and-collapse-keys).
+  offlinePolicy: {
+    collapse: 'collapse-key',
+    maxNonCollapsible: 100,
+    maxCollapseKeys: 4,
+    source: ['docs/reference/fcm.md#stored-messages-and-collapse-keys'],
+  },
   faults: FCM_FAULTS,
   rules: [],
   scenarioStep: fcmScenarioStep,
-  create: (context) => new FcmProvider(context.simulation, context.ca, context.faults, { ...context.options, host: context.host, port: context.ports.fcm! }),
+  create: (context) =>
+    new FcmProvider(context.simulation, context.ca, context.faults, {
+      ...context.options,
+      host: context.host,
+      port: context.ports.fcm!,
+    }),
 } as const satisfies ServiceModule<'fcm', FcmServiceOptions, FcmProvider>;

@@ -28,8 +28,19 @@ export interface FcmProviderOptions {
 export const DEFAULT_FCM_PROJECT = 'pushsim-project';
 
 export const fcmServiceAccountSchema = z.object({ projectId: z.string().min(1).optional() }).strict();
-export const fcmProjectSchema = z.object({ id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"'), apnsConfigured: z.boolean().optional() }).strict();
-export const fcmSubscriptionSchema = z.object({ token: z.string().min(1), topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'), project: z.string().optional() }).strict();
+export const fcmProjectSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"'),
+    apnsConfigured: z.boolean().optional(),
+  })
+  .strict();
+export const fcmSubscriptionSchema = z
+  .object({
+    token: z.string().min(1),
+    topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'),
+    project: z.string().optional(),
+  })
+  .strict();
 
 export class FcmProvider implements ServiceInstance {
   readonly name = 'fcm';
@@ -37,7 +48,12 @@ export class FcmProvider implements ServiceInstance {
   readonly topics = new FcmTopics();
   readonly server: FcmServer;
 
-  constructor(private readonly sim: Simulation, ca: CertificateAuthority, private readonly faults: FaultInjector, options: FcmProviderOptions) {
+  constructor(
+    private readonly sim: Simulation,
+    ca: CertificateAuthority,
+    private readonly faults: FaultInjector,
+    options: FcmProviderOptions,
+  ) {
     this.server = new FcmServer(sim, this.auth, this.topics, faults, ca, {
       host: options.host,
       port: options.port,
@@ -49,42 +65,83 @@ export class FcmProvider implements ServiceInstance {
     sim.bus.on('simulator.reset', () => this.reset());
     sim.topicSubscriptions = {
       subscribe: (token, topic) => this.subscribe(token, topic),
-      unsubscribe: (token, topic) => { const app = sim.registry.resolveToken(token)?.app; this.topics.unsubscribe(app?.fcmProject ?? this.server.defaultProject, token, topic); },
+      unsubscribe: (token, topic) => {
+        const app = sim.registry.resolveToken(token)?.app;
+        this.topics.unsubscribe(app?.fcmProject ?? this.server.defaultProject, token, topic);
+      },
     };
   }
 
-  async start(): Promise<EndpointInfo[]> { await this.server.start(); return this.endpoints(); }
-  async stop(): Promise<void> { await this.server.stop(); }
-  reset(): void { this.server.reset(); this.topics.clear(); this.faults.clear('fcm'); }
+  async start(): Promise<EndpointInfo[]> {
+    await this.server.start();
+    return this.endpoints();
+  }
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+  reset(): void {
+    this.server.reset();
+    this.topics.clear();
+    this.faults.clear('fcm');
+  }
 
   endpoints(): EndpointInfo[] {
-    return [{ name: 'fcm', protocol: 'https', url: this.server.url, status: 'listening', description: 'FCM HTTP v1 (POST /v1/projects/<id>/messages:send), OAuth /token, topic management; HTTP/1.1 and HTTP/2' }];
+    return [
+      {
+        name: 'fcm',
+        protocol: 'https',
+        url: this.server.url,
+        status: 'listening',
+        description:
+          'FCM HTTP v1 (POST /v1/projects/<id>/messages:send), OAuth /token, topic management; HTTP/1.1 and HTTP/2',
+      },
+    ];
   }
 
   /** Subscribes an app's FCM token to a topic, as the device SDK's subscribeToTopic does. */
   subscribe(token: string, topic: string, project?: string): void {
     const address = this.sim.registry.resolveToken(token);
-    if (!address || address.kind !== 'fcm') throw new SimulatorError(ErrorCodes.UNKNOWN_TOKEN, 'no installed app owns this FCM token', 'token');
-    if (this.topics.subscribe(project ?? address.app.fcmProject ?? this.server.defaultProject, token, topic) === 'too-many-topics') {
-      throw new SimulatorError(ErrorCodes.TOO_MANY_TOPICS, 'an app instance may subscribe to at most 2000 topics', 'topic');
+    if (address?.kind !== 'fcm')
+      throw new SimulatorError(ErrorCodes.UNKNOWN_TOKEN, 'no installed app owns this FCM token', 'token');
+    if (
+      this.topics.subscribe(project ?? address.app.fcmProject ?? this.server.defaultProject, token, topic) ===
+      'too-many-topics'
+    ) {
+      throw new SimulatorError(
+        ErrorCodes.TOO_MANY_TOPICS,
+        'an app instance may subscribe to at most 2000 topics',
+        'topic',
+      );
     }
   }
 
   routes(): Router {
     const router = Router();
-    router.get('/fcm/errors', (_req, res) => { res.json(FCM_ERRORS); });
-    router.get('/fcm/projects', (_req, res) => { res.json(this.server.options.projects); });
+    router.get('/fcm/errors', (_req, res) => {
+      res.json(FCM_ERRORS);
+    });
+    router.get('/fcm/projects', (_req, res) => {
+      res.json(this.server.options.projects);
+    });
     router.post('/fcm/projects', (req, res) => {
       const body = parseInput(fcmProjectSchema, req.body);
       const existing = this.server.options.projects.find((p) => p.id === body.id);
-      if (existing) Object.assign(existing, body); else this.server.options.projects.push(body);
+      if (existing) Object.assign(existing, body);
+      else this.server.options.projects.push(body);
       res.status(201).json(body);
     });
-    router.get('/fcm/service-accounts', (_req, res) => { res.json(this.auth.listServiceAccounts()); });
+    router.get('/fcm/service-accounts', (_req, res) => {
+      res.json(this.auth.listServiceAccounts());
+    });
     router.post('/fcm/service-accounts', (req, res) => {
       const body = parseInput(fcmServiceAccountSchema, req.body);
       const projectId = body.projectId ?? this.server.defaultProject;
-      if (!this.server.options.projects.some((p) => p.id === projectId)) throw new SimulatorError(ErrorCodes.UNKNOWN_PROJECT, `project ${projectId} is not served; add it with POST /api/fcm/projects`, 'projectId');
+      if (!this.server.options.projects.some((p) => p.id === projectId))
+        throw new SimulatorError(
+          ErrorCodes.UNKNOWN_PROJECT,
+          `project ${projectId} is not served; add it with POST /api/fcm/projects`,
+          'projectId',
+        );
       res.status(201).json(this.auth.createServiceAccount(projectId));
     });
     router.post('/fcm/subscriptions', (req, res) => {

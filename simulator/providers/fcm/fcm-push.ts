@@ -5,7 +5,10 @@ import type { FcmMessage } from './fcm-message.js';
 
 export function androidPush(id: string, token: string, message: FcmMessage, now: number): Push {
   const data = message.android?.data ?? message.data;
-  const notification = message.notification || message.android?.notification ? { ...message.notification, ...message.android?.notification } : undefined;
+  const notification =
+    message.notification || message.android?.notification
+      ? { ...message.notification, ...message.android?.notification }
+      : undefined;
   const kind: PushKind = notification && data ? 'notification+data' : notification ? 'notification' : 'data';
   // Default priority: notification messages HIGH (discovery doc), data messages NORMAL (older docs); unconfirmed:
   // docs/reference/fcm.md#default-priority.
@@ -26,17 +29,37 @@ export function iosPush(id: string, token: string, message: FcmMessage, now: num
   const base = message.apns?.payload ?? {};
   const aps: Record<string, unknown> = { ...((base.aps as Record<string, unknown> | undefined) ?? {}) };
   if (message.notification && aps.alert === undefined) {
-    aps.alert = { ...(message.notification.title ? { title: message.notification.title } : {}), ...(message.notification.body ? { body: message.notification.body } : {}) };
+    aps.alert = {
+      ...(message.notification.title ? { title: message.notification.title } : {}),
+      ...(message.notification.body ? { body: message.notification.body } : {}),
+    };
   }
   const payload: Record<string, unknown> = { ...(message.data ?? {}), ...base, aps };
   const contentAvailable = aps['content-available'] === 1;
   const hasAlert = aps.alert !== undefined || aps.sound !== undefined || aps.badge !== undefined;
   const pushType = headers['apns-push-type'] ?? (contentAvailable && !hasAlert ? 'background' : 'alert');
-  const kind: PushKind = pushType === 'voip' ? 'voip' : pushType === 'background' ? 'background' : contentAvailable ? 'alert+background' : 'alert';
+  const kind: PushKind =
+    pushType === 'voip'
+      ? 'voip'
+      : pushType === 'background'
+        ? 'background'
+        : contentAvailable
+          ? 'alert+background'
+          : 'alert';
   const apnsPriority = headers['apns-priority'] ?? (kind === 'background' ? '5' : '10');
   const priority: PushPriority = apnsPriority === '10' ? 'high' : apnsPriority === '1' ? 'low' : 'normal';
-  const push: Push = { id, provider: 'fcm', token, kind, priority, payload, acceptedAt: now, headers: { ...headers, 'apns-push-type': pushType, 'apns-priority': apnsPriority } };
-  if (headers['apns-expiration'] !== undefined) push.expiresAt = headers['apns-expiration'] === '0' ? 0 : Number(headers['apns-expiration']) * 1000;
+  const push: Push = {
+    id,
+    provider: 'fcm',
+    token,
+    kind,
+    priority,
+    payload,
+    acceptedAt: now,
+    headers: { ...headers, 'apns-push-type': pushType, 'apns-priority': apnsPriority },
+  };
+  if (headers['apns-expiration'] !== undefined)
+    push.expiresAt = headers['apns-expiration'] === '0' ? 0 : Number(headers['apns-expiration']) * 1000;
   if (headers['apns-collapse-id'] !== undefined) push.collapseId = headers['apns-collapse-id'];
   return push;
 }

@@ -1,5 +1,5 @@
-// The scenario's `fcm` step: messages:send on the FCM endpoint with an OAuth token from a service account minted for the
-// run, over HTTP/1.1 keep-alive as firebase-admin's send() does; and the per-run state it keeps.
+// The scenario's `fcm` step: messages:send on the FCM endpoint with an OAuth token from a service account minted for
+// the run, over HTTP/1.1 keep-alive as firebase-admin's send() does; and the per-run state it keeps.
 import https from 'node:https';
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -11,10 +11,27 @@ import type { FcmProvider } from './fcm-provider.js';
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
 const json = z.record(z.string(), z.unknown());
 const repeat = z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last');
-const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
+const as = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush')
+  .optional()
+  .describe('name to refer to this push in expectations');
 
-export const fcmStepSchema = z.object({ app: id.optional().describe('the app it goes to (message.token)'), message: json.describe('the FCM v1 Message (snake_case or lowerCamel)'), validateOnly: z.boolean().optional(), project: z.string().optional().describe('the project in the URL (the default project otherwise)'), auth: z.enum(['token', 'none', 'invalid']).optional().describe('an OAuth token from a service account (default), none, or a bad one'), repeat, as }).strict()
-  .describe('messages:send on the FCM endpoint (message.token defaults to the app\'s FCM token)');
+export const fcmStepSchema = z
+  .object({
+    app: id.optional().describe('the app it goes to (message.token)'),
+    message: json.describe('the FCM v1 Message (snake_case or lowerCamel)'),
+    validateOnly: z.boolean().optional(),
+    project: z.string().optional().describe('the project in the URL (the default project otherwise)'),
+    auth: z
+      .enum(['token', 'none', 'invalid'])
+      .optional()
+      .describe('an OAuth token from a service account (default), none, or a bad one'),
+    repeat,
+    as,
+  })
+  .strict()
+  .describe("messages:send on the FCM endpoint (message.token defaults to the app's FCM token)");
 
 type FcmStep = z.infer<typeof fcmStepSchema>;
 
@@ -23,8 +40,11 @@ let serviceAccountKey: Promise<{ privateKey: string; keyId: string }> | undefine
 
 /** Generates the scenarios' service-account key off the main thread; the runner starts it before the first run. */
 export function prepareScenarioKeys(): Promise<{ privateKey: string; keyId: string }> {
-  serviceAccountKey ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
-    .then(({ privateKey }) => ({ privateKey, keyId: randomBytes(20).toString('hex') }));
+  serviceAccountKey ??= promisify(generateKeyPair)('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).then(({ privateKey }) => ({ privateKey, keyId: randomBytes(20).toString('hex') }));
   return serviceAccountKey;
 }
 
@@ -45,25 +65,46 @@ class FcmScenarioSession {
     if (!this.token) {
       const project = this.provider.server.defaultProject;
       const key = await prepareScenarioKeys();
-      const account = { client_email: `pushsim-scenarios@${project}.iam.gserviceaccount.com`, private_key: key.privateKey, private_key_id: key.keyId };
+      const account = {
+        client_email: `pushsim-scenarios@${project}.iam.gserviceaccount.com`,
+        private_key: key.privateKey,
+        private_key_id: key.keyId,
+      };
       this.provider.auth.addServiceAccount(project, account.client_email, account.private_key, account.private_key_id);
       this.token = await fcmAccessToken(this.ctx.sim.urls.fcm!, this.ctx.sim.caPem, account, this.ctx.sim.clock.now());
     }
     return this.token;
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
 async function runFcmStep(ctx: ScenarioStepContext, spec: FcmStep): Promise<string | undefined> {
   const { sim } = ctx;
   const session = ctx.session('fcm', () => new FcmScenarioSession(ctx));
   const message = { ...spec.message };
-  if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message)) message.token = ctx.tokenOf(spec.app, 'fcm');
-  const bearer = spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'ya29.not-a-token' : await session.bearer();
-  const answer = await sendFcm(sim.urls.fcm!, sim.caPem, bearer, spec.project ?? session.provider.server.defaultProject, { message, ...(spec.validateOnly ? { validate_only: true } : {}) }, session.agent);
-  const pushId = typeof answer.body?.name === 'string' ? (answer.body.name as string).split('/messages/')[1] : undefined;
-  const pushIds = pushId ? sim.ledger.list().filter((e) => e.id === pushId || e.id.startsWith(`${pushId}#`)).map((e) => e.id) : [];
+  if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message))
+    message.token = ctx.tokenOf(spec.app, 'fcm');
+  const bearer =
+    spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'ya29.not-a-token' : await session.bearer();
+  const answer = await sendFcm(
+    sim.urls.fcm!,
+    sim.caPem,
+    bearer,
+    spec.project ?? session.provider.server.defaultProject,
+    { message, ...(spec.validateOnly ? { validate_only: true } : {}) },
+    session.agent,
+  );
+  const pushId =
+    typeof answer.body?.name === 'string' ? (answer.body.name as string).split('/messages/')[1] : undefined;
+  const pushIds = pushId
+    ? sim.ledger
+        .list()
+        .filter((e) => e.id === pushId || e.id.startsWith(`${pushId}#`))
+        .map((e) => e.id)
+    : [];
   ctx.record(spec.as, { pushIds, status: answer.status, ...(answer.errorCode ? { errorCode: answer.errorCode } : {}) });
   return undefined;
 }

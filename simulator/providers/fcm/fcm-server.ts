@@ -1,5 +1,5 @@
-// FCM over HTTPS, HTTP/1.1 (firebase-admin's send) and HTTP/2 (its sendEach) on one port, with the token endpoint and the
-// topic-management APIs: everything firebase-admin and google-auth-library call, answered in Google's shapes.
+// FCM over HTTPS, HTTP/1.1 (firebase-admin's send) and HTTP/2 (its sendEach) on one port, with the token endpoint and
+// the topic-management APIs: everything firebase-admin and google-auth-library call, answered in Google's shapes.
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,14 @@ import type { Simulation } from '../../engine/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import type { FaultInjector } from '../fault-injection.js';
 import { listenTracked, type TrackedListener } from '../tracked-listen.js';
-import { FcmError, googleError, invalidArgument, MISSING_CREDENTIAL, INVALID_CREDENTIAL, type FcmErrorCode } from './fcm-errors.js';
+import {
+  FcmError,
+  googleError,
+  invalidArgument,
+  MISSING_CREDENTIAL,
+  INVALID_CREDENTIAL,
+  type FcmErrorCode,
+} from './fcm-errors.js';
 import { readSendRequest, type FcmMessage } from './fcm-message.js';
 import type { FcmAuth } from './fcm-auth.js';
 import type { FcmTopics } from './fcm-topics.js';
@@ -54,8 +61,12 @@ export class FcmServer {
     readonly options: FcmServerOptions,
   ) {}
 
-  get url(): string { return `https://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`; }
-  get defaultProject(): string { return this.options.projects[0]!.id; }
+  get url(): string {
+    return `https://${this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host}:${this.port}`;
+  }
+  get defaultProject(): string {
+    return this.options.projects[0]!.id;
+  }
 
   async start(): Promise<number> {
     const server = http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, allowHTTP1: true });
@@ -72,25 +83,43 @@ export class FcmServer {
     return this.port;
   }
 
-  async stop(): Promise<void> { await this.listener?.close(); }
+  async stop(): Promise<void> {
+    await this.listener?.close();
+  }
 
-  reset(): void { this.perDevice.clear(); this.projectWindow = new RateWindow(60_000); }
+  reset(): void {
+    this.perDevice.clear();
+    this.projectWindow = new RateWindow(60_000);
+  }
 
   private json(res: Response, status: number, body: object): void {
     if (res.headersSent || (res as { destroyed?: boolean }).destroyed) return;
     const text = JSON.stringify(body);
-    (res as ServerResponse).writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    (res as ServerResponse).writeHead(status, {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   private async handle(req: Request, res: Response): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fcm.googleapis.com');
     const body = await readBody(req);
-    if (body === 'too-large') { this.json(res, 413, googleError(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_BODY} bytes.`)); return; }
+    if (body === 'too-large') {
+      this.json(
+        res,
+        413,
+        googleError(413, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_BODY} bytes.`),
+      );
+      return;
+    }
     const now = this.sim.clock.now();
 
     if (url.pathname === '/token' || url.pathname === '/o/oauth2/token' || url.pathname === '/oauth2/v4/token') {
-      if (req.method !== 'POST') { this.json(res, 405, { error: 'invalid_request', error_description: 'POST only' }); return; }
+      if (req.method !== 'POST') {
+        this.json(res, 405, { error: 'invalid_request', error_description: 'POST only' });
+        return;
+      }
       const result = await this.auth.grant(new URLSearchParams(body.toString('utf8')), now);
       this.json(res, result.ok ? 200 : result.status, result.body);
       return;
@@ -100,32 +129,81 @@ export class FcmServer {
     const subscription = SUBSCRIPTION_PATH.exec(url.pathname);
     const legacyTopics = url.pathname === '/iid/v1:batchAdd' || url.pathname === '/iid/v1:batchRemove';
     if (!send && !subscription && !legacyTopics) {
-      this.json(res, 404, googleError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`));
+      this.json(
+        res,
+        404,
+        googleError(404, 'NOT_FOUND', `The requested URL ${url.pathname} was not found on this server.`),
+      );
       return;
     }
 
-    const credential = this.options.permissive ? { projectId: send?.[1] ?? subscription?.[1] ?? this.defaultProject } : this.auth.verifyBearer(headerOf(req, 'authorization'), now);
-    if (credential === 'missing') { this.json(res, 401, googleError(401, 'UNAUTHENTICATED', MISSING_CREDENTIAL)); return; }
-    if (credential === 'invalid') { this.json(res, 401, googleError(401, 'UNAUTHENTICATED', INVALID_CREDENTIAL)); return; }
+    const credential = this.options.permissive
+      ? { projectId: send?.[1] ?? subscription?.[1] ?? this.defaultProject }
+      : this.auth.verifyBearer(headerOf(req, 'authorization'), now);
+    if (credential === 'missing') {
+      this.json(res, 401, googleError(401, 'UNAUTHENTICATED', MISSING_CREDENTIAL));
+      return;
+    }
+    if (credential === 'invalid') {
+      this.json(res, 401, googleError(401, 'UNAUTHENTICATED', INVALID_CREDENTIAL));
+      return;
+    }
 
-    if (legacyTopics) { this.legacyTopics(res, url.pathname.endsWith('batchAdd'), body, credential.projectId); return; }
+    if (legacyTopics) {
+      this.legacyTopics(res, url.pathname.endsWith('batchAdd'), body, credential.projectId);
+      return;
+    }
     const project = decodeURIComponent((send ?? subscription)![1]!);
     if (!this.options.projects.some((p) => p.id === project) || credential.projectId !== project) {
-      this.json(res, 403, googleError(403, 'PERMISSION_DENIED', `Permission 'cloudmessaging.messages.create' denied on resource '//cloudresourcemanager.googleapis.com/projects/${project}' (or it may not exist).`));
+      this.json(
+        res,
+        403,
+        googleError(
+          403,
+          'PERMISSION_DENIED',
+          `Permission 'cloudmessaging.messages.create' denied on resource '//cloudresourcemanager.googleapis.com/projects/${project}' (or it may not exist).`,
+        ),
+      );
       return;
     }
-    if (subscription) { this.subscription(req, res, project, decodeURIComponent(subscription[2]!), url, subscription[3]); return; }
-    if (req.method !== 'POST') { this.json(res, 405, googleError(405, 'INVALID_ARGUMENT', 'Only POST is allowed for messages:send.')); return; }
+    if (subscription) {
+      this.subscription(req, res, project, decodeURIComponent(subscription[2]!), url, subscription[3]);
+      return;
+    }
+    if (req.method !== 'POST') {
+      this.json(res, 405, googleError(405, 'INVALID_ARGUMENT', 'Only POST is allowed for messages:send.'));
+      return;
+    }
 
     const contentType = headerOf(req, 'content-type') ?? '';
-    if (contentType && !/json/i.test(contentType)) { this.json(res, 400, invalidArgument('body', `Invalid JSON payload received. Unexpected content type "${contentType}"; send application/json.`).body()); return; }
+    if (contentType && !/json/i.test(contentType)) {
+      this.json(
+        res,
+        400,
+        invalidArgument(
+          'body',
+          `Invalid JSON payload received. Unexpected content type "${contentType}"; send application/json.`,
+        ).body(),
+      );
+      return;
+    }
     let parsed: unknown;
     try {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(body);
       parsed = JSON.parse(text);
-      if (depth(parsed) > 32) throw new FcmError('INVALID_ARGUMENT', 'Invalid JSON payload received. The message nests deeper than 32 levels.');
+      if (depth(parsed) > 32)
+        throw new FcmError(
+          'INVALID_ARGUMENT',
+          'Invalid JSON payload received. The message nests deeper than 32 levels.',
+        );
     } catch (error) {
-      const e = error instanceof FcmError ? error : invalidArgument('body', `Invalid JSON payload received. ${error instanceof TypeError ? 'The body is not valid UTF-8.' : `Unexpected token in JSON: ${(error as Error).message}`}`);
+      const e =
+        error instanceof FcmError
+          ? error
+          : invalidArgument(
+              'body',
+              `Invalid JSON payload received. ${error instanceof TypeError ? 'The body is not valid UTF-8.' : `Unexpected token in JSON: ${(error as Error).message}`}`,
+            );
       this.json(res, e.status, e.body());
       return;
     }
@@ -135,7 +213,18 @@ export class FcmServer {
       this.json(res, 200, { name });
     } catch (error) {
       if (!(error instanceof FcmError)) throw error;
-      this.sim.record({ id: `rejected-${randomBytes(6).toString('hex')}`, provider: 'fcm', token: tokenOf(parsed), kind: 'data', priority: 'normal', payload: {}, acceptedAt: now }, { name: 'rejected', reason: `${error.code}: ${error.message}` });
+      this.sim.record(
+        {
+          id: `rejected-${randomBytes(6).toString('hex')}`,
+          provider: 'fcm',
+          token: tokenOf(parsed),
+          kind: 'data',
+          priority: 'normal',
+          payload: {},
+          acceptedAt: now,
+        },
+        { name: 'rejected', reason: `${error.code}: ${error.message}` },
+      );
       this.json(res, error.status, error.body());
     }
   }
@@ -149,17 +238,33 @@ export class FcmServer {
     if ('token' in target) {
       const token = target.token;
       const fault = this.faults.pick('fcm', { token, project });
-      if (fault?.reason) throw new FcmError(fault.reason as FcmErrorCode, `${(new FcmError(fault.reason as FcmErrorCode)).message} (injected fault ${fault.id})`);
-      if (!FCM_TOKEN_SHAPE.test(token)) throw invalidArgument('message.token', 'The registration token is not a valid FCM registration token');
+      if (fault?.reason)
+        throw new FcmError(
+          fault.reason as FcmErrorCode,
+          `${new FcmError(fault.reason as FcmErrorCode).message} (injected fault ${fault.id})`,
+        );
+      if (!FCM_TOKEN_SHAPE.test(token))
+        throw invalidArgument('message.token', 'The registration token is not a valid FCM registration token');
       const gone = this.sim.registry.uninstalledToken(token);
       const address = this.sim.registry.resolveToken(token);
       if (gone || !address || address.kind !== 'fcm') throw new FcmError('UNREGISTERED');
       const app = address.app;
       if ((app.fcmProject ?? this.defaultProject) !== project) throw new FcmError('SENDER_ID_MISMATCH');
-      if (message.android?.restrictedPackageName !== undefined && address.device.platform === 'android' && message.android.restrictedPackageName !== app.bundleId) {
-        throw invalidArgument('message.android.restricted_package_name', `Invalid value at 'message.android.restricted_package_name': the token belongs to ${app.bundleId}`);
+      if (
+        message.android?.restrictedPackageName !== undefined &&
+        address.device.platform === 'android' &&
+        message.android.restrictedPackageName !== app.bundleId
+      ) {
+        throw invalidArgument(
+          'message.android.restricted_package_name',
+          `Invalid value at 'message.android.restricted_package_name': the token belongs to ${app.bundleId}`,
+        );
       }
-      if (address.device.platform === 'ios' && this.options.projects.find((p) => p.id === project)?.apnsConfigured === false) throw new FcmError('THIRD_PARTY_AUTH_ERROR');
+      if (
+        address.device.platform === 'ios' &&
+        this.options.projects.find((p) => p.id === project)?.apnsConfigured === false
+      )
+        throw new FcmError('THIRD_PARTY_AUTH_ERROR');
       if (!validateOnly) this.checkQuota(token, now);
       tokens = [token];
     } else if ('fid' in target) {
@@ -167,16 +272,26 @@ export class FcmServer {
     } else {
       const fault = this.faults.pick('fcm', { project });
       if (fault?.reason) throw new FcmError(fault.reason as FcmErrorCode, `injected fault ${fault.id}`);
-      tokens = 'topic' in target ? this.topics.subscribers(project, target.topic) : this.topics.matching(project, target.parsed);
+      tokens =
+        'topic' in target
+          ? this.topics.subscribers(project, target.topic)
+          : this.topics.matching(project, target.parsed);
     }
     if (validateOnly) return `projects/${project}/messages/fake_message_id`;
     tokens.forEach((token, index) => {
       const address = this.sim.registry.resolveToken(token);
       if (!address) return;
       const pushId = tokens.length === 1 && 'token' in target ? id : `${id}#${index}`;
-      const push = address.device.platform === 'ios' ? iosPush(pushId, token, message, now) : androidPush(pushId, token, message, now);
-      if (!('token' in target)) (push.notes ??= []).push(`fan-out of ${'topic' in target ? `topic "${target.topic}"` : `condition ${target.condition}`} message ${name}`);
-      if (message.webpush) (push.notes ??= []).push('webpush block accepted and recorded (no web clients are simulated)');
+      const push =
+        address.device.platform === 'ios'
+          ? iosPush(pushId, token, message, now)
+          : androidPush(pushId, token, message, now);
+      if (!('token' in target))
+        (push.notes ??= []).push(
+          `fan-out of ${'topic' in target ? `topic "${target.topic}"` : `condition ${target.condition}`} message ${name}`,
+        );
+      if (message.webpush)
+        (push.notes ??= []).push('webpush block accepted and recorded (no web clients are simulated)');
       this.sim.router.route(push, address);
     });
     return name;
@@ -184,21 +299,43 @@ export class FcmServer {
 
   private checkQuota(token: string, now: number): void {
     if (this.projectWindow.count(now) >= this.options.perProjectPerMinute) {
-      throw new FcmError('QUOTA_EXCEEDED', `Quota exceeded for quota metric 'Messages per minute' of the project: ${this.options.perProjectPerMinute}.`);
+      throw new FcmError(
+        'QUOTA_EXCEEDED',
+        `Quota exceeded for quota metric 'Messages per minute' of the project: ${this.options.perProjectPerMinute}.`,
+      );
     }
     if (!this.perDevice.tryTake(token, now, this.options.perDevicePerMinute)) {
-      throw new FcmError('QUOTA_EXCEEDED', `Quota exceeded for quota metric 'Messages sent to one device' : more than ${this.options.perDevicePerMinute} per minute.`);
+      throw new FcmError(
+        'QUOTA_EXCEEDED',
+        `Quota exceeded for quota metric 'Messages sent to one device' : more than ${this.options.perDevicePerMinute} per minute.`,
+      );
     }
     this.projectWindow.tryTake(now, Infinity);
   }
 
-  private subscription(req: Request, res: Response, project: string, token: string, url: URL, topicInPath?: string): void {
+  private subscription(
+    req: Request,
+    res: Response,
+    project: string,
+    token: string,
+    url: URL,
+    topicInPath?: string,
+  ): void {
     const address = this.sim.registry.resolveToken(token);
-    if (!address || address.kind !== 'fcm') { this.json(res, 404, new FcmError('UNREGISTERED').body()); return; }
+    if (address?.kind !== 'fcm') {
+      this.json(res, 404, new FcmError('UNREGISTERED').body());
+      return;
+    }
     if (req.method === 'POST') {
       const topic = url.searchParams.get('topic_name') ?? '';
-      if (!/^[a-zA-Z0-9-_.~%]{1,900}$/.test(topic)) { this.json(res, 400, invalidArgument('topic_name', `Invalid topic name "${topic}"`).body()); return; }
-      if (this.topics.subscribe(project, token, topic) === 'too-many-topics') { this.json(res, 400, new FcmError('INVALID_ARGUMENT', 'TOO_MANY_TOPICS').body()); return; }
+      if (!/^[a-zA-Z0-9-_.~%]{1,900}$/.test(topic)) {
+        this.json(res, 400, invalidArgument('topic_name', `Invalid topic name "${topic}"`).body());
+        return;
+      }
+      if (this.topics.subscribe(project, token, topic) === 'too-many-topics') {
+        this.json(res, 400, new FcmError('INVALID_ARGUMENT', 'TOO_MANY_TOPICS').body());
+        return;
+      }
       this.json(res, 200, {});
       return;
     }
@@ -210,18 +347,32 @@ export class FcmServer {
     this.json(res, 405, googleError(405, 'INVALID_ARGUMENT', 'POST or DELETE only.'));
   }
 
-  /** iid.googleapis.com/iid/v1:batchAdd|batchRemove: `{to: "/topics/x", registration_tokens: [...]}` → per-token results. */
+  /**
+   * iid.googleapis.com/iid/v1:batchAdd|batchRemove: `{to: "/topics/x", registration_tokens: [...]}` → per-token
+   * results.
+   */
   private legacyTopics(res: Response, add: boolean, body: Buffer, project: string): void {
     let request: { to?: unknown; registration_tokens?: unknown };
-    try { request = JSON.parse(body.toString('utf8')) as typeof request; } catch { this.json(res, 400, { error: 'InvalidJSON' }); return; }
+    try {
+      request = JSON.parse(body.toString('utf8')) as typeof request;
+    } catch {
+      this.json(res, 400, { error: 'InvalidJSON' });
+      return;
+    }
     const topic = typeof request.to === 'string' ? request.to.replace(/^\/topics\//, '') : '';
     const tokens = request.registration_tokens;
-    if (!/^[a-zA-Z0-9-_.~%]{1,900}$/.test(topic)) { this.json(res, 400, { error: 'InvalidParameters: to' }); return; }
-    if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > 1000) { this.json(res, 400, { error: 'InvalidParameters: registration_tokens must hold 1 to 1000 tokens' }); return; }
+    if (!/^[a-zA-Z0-9-_.~%]{1,900}$/.test(topic)) {
+      this.json(res, 400, { error: 'InvalidParameters: to' });
+      return;
+    }
+    if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > 1000) {
+      this.json(res, 400, { error: 'InvalidParameters: registration_tokens must hold 1 to 1000 tokens' });
+      return;
+    }
     const results = tokens.map((token: unknown) => {
       if (typeof token !== 'string' || !FCM_TOKEN_SHAPE.test(token)) return { error: 'INVALID_ARGUMENT' };
       const address = this.sim.registry.resolveToken(token);
-      if (!address || address.kind !== 'fcm') return { error: 'NOT_FOUND' };
+      if (address?.kind !== 'fcm') return { error: 'NOT_FOUND' };
       if (add) return this.topics.subscribe(project, token, topic) === 'ok' ? {} : { error: 'TOO_MANY_TOPICS' };
       this.topics.unsubscribe(project, token, topic);
       return {};
@@ -254,11 +405,27 @@ function readBody(req: Request): Promise<Buffer | 'too-large'> {
     let done = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) { if (!done) { done = true; resolve('too-large'); } req.pause(); return; }
+      if (size > MAX_BODY) {
+        if (!done) {
+          done = true;
+          resolve('too-large');
+        }
+        req.pause();
+        return;
+      }
       chunks.push(chunk);
     });
-    req.on('end', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
-    req.on('error', () => { if (!done) { done = true; resolve(Buffer.concat(chunks)); } });
+    req.on('end', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+    req.on('error', () => {
+      if (!done) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
   });
 }
-

@@ -10,9 +10,15 @@ export class FcmTopics {
 
   subscribe(project: string, token: string, topic: string): 'ok' | 'too-many-topics' {
     let byToken = this.subscriptions.get(project);
-    if (!byToken) { byToken = new Map(); this.subscriptions.set(project, byToken); }
+    if (!byToken) {
+      byToken = new Map();
+      this.subscriptions.set(project, byToken);
+    }
     let topics = byToken.get(token);
-    if (!topics) { topics = new Set(); byToken.set(token, topics); }
+    if (!topics) {
+      topics = new Set();
+      byToken.set(token, topics);
+    }
     if (!topics.has(topic) && topics.size >= MAX_TOPICS_PER_APP_INSTANCE) return 'too-many-topics';
     topics.add(topic);
     return 'ok';
@@ -22,7 +28,9 @@ export class FcmTopics {
     return this.subscriptions.get(project)?.get(token)?.delete(topic) ?? false;
   }
 
-  topicsOf(project: string, token: string): string[] { return [...(this.subscriptions.get(project)?.get(token) ?? [])]; }
+  topicsOf(project: string, token: string): string[] {
+    return [...(this.subscriptions.get(project)?.get(token) ?? [])];
+  }
 
   subscribers(project: string, topic: string): string[] {
     const out: string[] = [];
@@ -32,10 +40,15 @@ export class FcmTopics {
 
   matching(project: string, condition: Condition): string[] {
     const out: string[] = [];
-    for (const [token, topics] of this.subscriptions.get(project) ?? []) if (evaluateCondition(condition, (t) => topics.has(t))) out.push(token);
+    for (const [token, topics] of this.subscriptions.get(project) ?? [])
+      if (evaluateCondition(condition, (t) => topics.has(t))) out.push(token);
     return out;
   }
 
-  forgetToken(token: string): void { for (const byToken of this.subscriptions.values()) byToken.delete(token); }
-  clear(): void { this.subscriptions.clear(); }
+  forgetToken(token: string): void {
+    for (const byToken of this.subscriptions.values()) byToken.delete(token);
+  }
+  clear(): void {
+    this.subscriptions.clear();
+  }
 }

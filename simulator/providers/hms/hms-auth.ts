@@ -39,13 +39,25 @@ export class HmsAuth {
     return app;
   }
 
-  app(appId: string): HmsApp | undefined { return this.apps.get(appId); }
-  listApps(): HmsApp[] { return [...this.apps.values()]; }
+  app(appId: string): HmsApp | undefined {
+    return this.apps.get(appId);
+  }
+  listApps(): HmsApp[] {
+    return [...this.apps.values()];
+  }
 
   /** The client-credentials grant as oauth-login.cloud.huawei.com answers it. */
   grant(form: URLSearchParams, now: number): HmsGrantResult {
-    const fail = (subError: number, description: string): HmsGrantResult => ({ ok: false, status: 400, body: { error: 1101, sub_error: subError, error_description: description } });
-    if (form.get('grant_type') !== 'client_credentials') return fail(20001, `unsupported grant_type: ${form.get('grant_type') ?? '(missing)'}; Push Kit uses client_credentials`);
+    const fail = (subError: number, description: string): HmsGrantResult => ({
+      ok: false,
+      status: 400,
+      body: { error: 1101, sub_error: subError, error_description: description },
+    });
+    if (form.get('grant_type') !== 'client_credentials')
+      return fail(
+        20001,
+        `unsupported grant_type: ${form.get('grant_type') ?? '(missing)'}; Push Kit uses client_credentials`,
+      );
     const app = this.apps.get(form.get('client_id') ?? '');
     if (!app) return fail(20001, 'invalid client_id');
     if (form.get('client_secret') !== app.clientSecret) return fail(12304, 'invalid client_secret');
@@ -58,7 +70,11 @@ export class HmsAuth {
    * Whether a request's Authorization header may act for the app in its URL: no header or another app's token is
    * 80200001, an unknown or expired token 80200003 (docs/reference/hms.md#answers-and-result-codes).
    */
-  verifyBearer(authorization: string | undefined, appId: string, now: number): 'ok' | 'missing' | 'expired' | 'other-app' {
+  verifyBearer(
+    authorization: string | undefined,
+    appId: string,
+    now: number,
+  ): 'ok' | 'missing' | 'expired' | 'other-app' {
     const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     if (!match) return 'missing';
     const token = this.tokens.get(match[1]!);
@@ -66,5 +82,7 @@ export class HmsAuth {
     return token.appId === appId && this.apps.has(appId) ? 'ok' : 'other-app';
   }
 
-  clearTokens(): void { this.tokens.clear(); }
+  clearTokens(): void {
+    this.tokens.clear();
+  }
 }

@@ -25,16 +25,26 @@ export const HMS_RESULT_CODES = {
 export type HmsResultCode = keyof typeof HMS_RESULT_CODES;
 export const HMS_SUCCESS: HmsResultCode = '80000000';
 
-export function isHmsErrorCode(value: string): value is HmsResultCode { return value in HMS_RESULT_CODES && value !== HMS_SUCCESS && value !== '80100000'; }
+export function isHmsErrorCode(value: string): value is HmsResultCode {
+  return value in HMS_RESULT_CODES && value !== HMS_SUCCESS && value !== '80100000';
+}
 
-/** What an HMS fault may answer with: any of Push Kit's error codes; `token` is an HMS push token, `project` an app ID. */
+/**
+ * What an HMS fault may answer with: any of Push Kit's error codes; `token` is an HMS push token, `project` an app ID.
+ */
 export const HMS_FAULTS = { isReason: isHmsErrorCode, reasonsPath: '/api/hms/errors', tokenKind: 'hms' } as const;
 
 /** A Push Kit error answer: the code, Huawei's message (or a more precise one naming the field) and the HTTP status. */
 export class HmsError extends Error {
-  constructor(readonly code: HmsResultCode, message: string = HMS_RESULT_CODES[code].msg, readonly status: number = HMS_RESULT_CODES[code].status) {
+  constructor(
+    readonly code: HmsResultCode,
+    message: string = HMS_RESULT_CODES[code].msg,
+    readonly status: number = HMS_RESULT_CODES[code].status,
+  ) {
     super(message);
   }
 
-  body(requestId: string): { code: string; msg: string; requestId: string } { return { code: this.code, msg: this.message, requestId }; }
+  body(requestId: string): { code: string; msg: string; requestId: string } {
+    return { code: this.code, msg: this.message, requestId };
+  }
 }

@@ -16,15 +16,33 @@ export const hmsService = {
   title: 'HMS Push Kit',
   tokenKinds: [HMS_TOKEN_KIND],
   endpoints: [
-    { name: 'hms', portOption: 'hmsPort', flag: '--hms-port', env: 'PUSHSIM_HMS_PORT', defaultPort: 4804, description: 'HMS (Huawei Push Kit) provider port', publicHosts: HUAWEI_HOSTS },
+    {
+      name: 'hms',
+      portOption: 'hmsPort',
+      flag: '--hms-port',
+      env: 'PUSHSIM_HMS_PORT',
+      defaultPort: 4804,
+      description: 'HMS (Huawei Push Kit) provider port',
+      publicHosts: HUAWEI_HOSTS,
+    },
   ],
   settings: [],
   tlsHostNames: HUAWEI_HOSTS,
   // collapse_key: -1 keeps all, 0 the newest, 1–100 the newest per group; the maximum kept is unconfirmed
   // (docs/reference/hms.md#offline-storage-and-collapse_key). 101 keys: 0 and 1–100.
-  offlinePolicy: { collapse: 'collapse-key', maxNonCollapsible: Number.MAX_SAFE_INTEGER, maxCollapseKeys: 101, source: ['docs/reference/hms.md#offline-storage-and-collapse_key'] },
+  offlinePolicy: {
+    collapse: 'collapse-key',
+    maxNonCollapsible: Number.MAX_SAFE_INTEGER,
+    maxCollapseKeys: 101,
+    source: ['docs/reference/hms.md#offline-storage-and-collapse_key'],
+  },
   faults: HMS_FAULTS,
   rules: [],
   scenarioStep: hmsScenarioStep,
-  create: (context) => new HmsProvider(context.simulation, context.ca, context.faults, { ...context.options, host: context.host, port: context.ports.hms! }),
+  create: (context) =>
+    new HmsProvider(context.simulation, context.ca, context.faults, {
+      ...context.options,
+      host: context.host,
+      port: context.ports.hms!,
+    }),
 } as const satisfies ServiceModule<'hms', HmsServiceOptions, HmsProvider>;

@@ -1,5 +1,6 @@
-// The HMS provider: Push Kit's token endpoint, send and topic APIs on one HTTPS port, plus control routes (/api/hms/...)
-// to register apps (their app ID and client secret), list the result codes, subscribe tokens and inject faults.
+// The HMS provider: Push Kit's token endpoint, send and topic APIs on one HTTPS port, plus control routes
+// (/api/hms/...) to register apps (their app ID and client secret), list the result codes, subscribe tokens and inject
+// faults.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
@@ -22,14 +23,31 @@ export interface HmsProviderOptions {
   perAppPerSecond?: number;
 }
 
-export const hmsAppSchema = z.object({
-  appId: z.string().regex(/^\d{6,20}$/, 'an AppGallery Connect app ID: 6–20 digits').optional(),
-  clientSecret: z.string().min(8).max(128).optional(),
-  packageName: z.string().regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'an Android package name like com.example.chat').optional(),
-  highPriorityDataMessages: z.boolean().optional().describe('Huawei granted the high-priority data message permission'),
-  canSend: z.boolean().optional().describe('false: sends answer 80300002'),
-}).strict();
-export const hmsSubscriptionSchema = z.object({ appId: z.string().min(1), token: z.string().min(1), topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}') }).strict();
+export const hmsAppSchema = z
+  .object({
+    appId: z
+      .string()
+      .regex(/^\d{6,20}$/, 'an AppGallery Connect app ID: 6–20 digits')
+      .optional(),
+    clientSecret: z.string().min(8).max(128).optional(),
+    packageName: z
+      .string()
+      .regex(/^[A-Za-z][\w]*(\.[A-Za-z][\w]*)+$/, 'an Android package name like com.example.chat')
+      .optional(),
+    highPriorityDataMessages: z
+      .boolean()
+      .optional()
+      .describe('Huawei granted the high-priority data message permission'),
+    canSend: z.boolean().optional().describe('false: sends answer 80300002'),
+  })
+  .strict();
+export const hmsSubscriptionSchema = z
+  .object({
+    appId: z.string().min(1),
+    token: z.string().min(1),
+    topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/, 'a topic name: [a-zA-Z0-9-_.~%]{1,900}'),
+  })
+  .strict();
 
 export class HmsProvider implements ServiceInstance {
   readonly name = 'hms';
@@ -37,35 +55,83 @@ export class HmsProvider implements ServiceInstance {
   readonly topics = new HmsTopics();
   readonly server: HmsServer;
 
-  constructor(private readonly sim: Simulation, ca: CertificateAuthority, private readonly faults: FaultInjector, options: HmsProviderOptions) {
-    this.server = new HmsServer(sim, this.auth, this.topics, faults, ca, { host: options.host, port: options.port, perAppPerSecond: options.perAppPerSecond ?? 10_000 });
+  constructor(
+    private readonly sim: Simulation,
+    ca: CertificateAuthority,
+    private readonly faults: FaultInjector,
+    options: HmsProviderOptions,
+  ) {
+    this.server = new HmsServer(sim, this.auth, this.topics, faults, ca, {
+      host: options.host,
+      port: options.port,
+      perAppPerSecond: options.perAppPerSecond ?? 10_000,
+    });
     for (const app of options.apps ?? []) this.auth.createApp(app);
     sim.bus.on('simulator.reset', () => this.reset());
   }
 
-  async start(): Promise<EndpointInfo[]> { await this.server.start(); return this.endpoints(); }
-  async stop(): Promise<void> { await this.server.stop(); }
-  reset(): void { this.server.reset(); this.topics.clear(); this.faults.clear('hms'); }
+  async start(): Promise<EndpointInfo[]> {
+    await this.server.start();
+    return this.endpoints();
+  }
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+  reset(): void {
+    this.server.reset();
+    this.topics.clear();
+    this.faults.clear('hms');
+  }
 
   endpoints(): EndpointInfo[] {
-    return [{ name: 'hms', protocol: 'https', url: this.server.url, status: 'listening', description: 'Huawei Push Kit: OAuth POST /oauth2/v3/token, POST /v1/<appId>/messages:send, /v1/<appId>/topic:subscribe|unsubscribe|list' }];
+    return [
+      {
+        name: 'hms',
+        protocol: 'https',
+        url: this.server.url,
+        status: 'listening',
+        description:
+          'Huawei Push Kit: OAuth POST /oauth2/v3/token, POST /v1/<appId>/messages:send, /v1/<appId>/topic:subscribe|unsubscribe|list',
+      },
+    ];
   }
 
   routes(): Router {
     const router = Router();
-    router.get('/hms/errors', (_req, res) => { res.json(HMS_RESULT_CODES); });
-    router.get('/hms/apps', (_req, res) => { res.json(this.auth.listApps()); });
+    router.get('/hms/errors', (_req, res) => {
+      res.json(HMS_RESULT_CODES);
+    });
+    router.get('/hms/apps', (_req, res) => {
+      res.json(this.auth.listApps());
+    });
     router.post('/hms/apps', (req, res) => {
       const body = parseInput(hmsAppSchema, req.body);
-      const app = this.auth.createApp(Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<HmsApp>);
+      const app = this.auth.createApp(
+        Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as Partial<HmsApp>,
+      );
       res.status(201).json({ ...app, clientId: app.appId });
     });
     router.post('/hms/subscriptions', (req, res) => {
       const body = parseInput(hmsSubscriptionSchema, req.body);
       const address = this.sim.registry.resolveToken(body.token);
-      if (address?.kind !== 'hms') throw new SimulatorError(ErrorCodes.UNKNOWN_TOKEN, 'no installed app owns this HMS token (apps on Huawei phones get one)', 'token');
-      if (!this.auth.app(body.appId)) throw new SimulatorError(ErrorCodes.INVALID_INPUT, `no Push Kit app ${body.appId}; register it with POST /api/hms/apps`, 'appId');
-      if (this.topics.subscribe(body.appId, body.token, body.topic, this.sim.clock.now()) === 'too-many-topics') throw new SimulatorError(ErrorCodes.TOO_MANY_TOPICS, 'an app instance may subscribe to at most 2000 topics', 'topic');
+      if (address?.kind !== 'hms')
+        throw new SimulatorError(
+          ErrorCodes.UNKNOWN_TOKEN,
+          'no installed app owns this HMS token (apps on Huawei phones get one)',
+          'token',
+        );
+      if (!this.auth.app(body.appId))
+        throw new SimulatorError(
+          ErrorCodes.INVALID_INPUT,
+          `no Push Kit app ${body.appId}; register it with POST /api/hms/apps`,
+          'appId',
+        );
+      if (this.topics.subscribe(body.appId, body.token, body.topic, this.sim.clock.now()) === 'too-many-topics')
+        throw new SimulatorError(
+          ErrorCodes.TOO_MANY_TOPICS,
+          'an app instance may subscribe to at most 2000 topics',
+          'topic',
+        );
       res.status(201).json(body);
     });
     router.use(faultRoutes('hms', HMS_FAULTS, this.faults));

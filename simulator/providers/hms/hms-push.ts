@@ -4,7 +4,13 @@
 import type { Push } from '../../core/index.js';
 import { HMS_DEFAULT_TTL_S, isNotificationMessage, type HmsMessage } from './hms-message.js';
 
-export function hmsPush(id: string, token: string, message: HmsMessage, now: number, options: { highPriorityDataMessages: boolean }): Push {
+export function hmsPush(
+  id: string,
+  token: string,
+  message: HmsMessage,
+  now: number,
+  options: { highPriorityDataMessages: boolean },
+): Push {
   const notification = isNotificationMessage(message);
   const data = message.android?.data ?? message.data;
   const payload: Record<string, unknown> = {};
@@ -19,7 +25,9 @@ export function hmsPush(id: string, token: string, message: HmsMessage, now: num
   let high = message.android?.urgency === 'HIGH';
   if (high && !notification && !options.highPriorityDataMessages) {
     high = false;
-    notes.push('urgency HIGH without the high-priority data message permission: handled as NORMAL (grant it with POST /api/hms/apps {"highPriorityDataMessages": true})');
+    notes.push(
+      'urgency HIGH without the high-priority data message permission: handled as NORMAL (grant it with POST /api/hms/apps {"highPriorityDataMessages": true})',
+    );
   }
   const headers: Record<string, string> = {};
   if (message.android?.urgency) headers.urgency = message.android.urgency;
@@ -28,8 +36,16 @@ export function hmsPush(id: string, token: string, message: HmsMessage, now: num
   if (message.android?.fastAppTarget) headers.fast_app_target = String(message.android.fastAppTarget);
   if (message.android?.collapseKey !== undefined) headers.collapse_key = String(message.android.collapseKey);
   const push: Push = {
-    id, provider: 'hms', channel: 'hms', token, kind: notification ? 'notification' : 'data', priority: high ? 'high' : 'normal',
-    payload, headers, acceptedAt: now, expiresAt: now + (message.android?.ttlMs ?? HMS_DEFAULT_TTL_S * 1000),
+    id,
+    provider: 'hms',
+    channel: 'hms',
+    token,
+    kind: notification ? 'notification' : 'data',
+    priority: high ? 'high' : 'normal',
+    payload,
+    headers,
+    acceptedAt: now,
+    expiresAt: now + (message.android?.ttlMs ?? HMS_DEFAULT_TTL_S * 1000),
   };
   // -1 (the default) keeps every message while the device is offline: no collapse key.
   const collapseKey = message.android?.collapseKey;

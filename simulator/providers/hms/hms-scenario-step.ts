@@ -8,17 +8,30 @@ import type { HmsApp } from './hms-auth.js';
 import { hmsAccessToken, sendHms } from './hms-sender.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
-const as = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush').optional().describe('name to refer to this push in expectations');
+const as = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like p1 or silentPush')
+  .optional()
+  .describe('name to refer to this push in expectations');
 
-export const hmsStepSchema = z.object({
-  app: id.optional().describe('the app it goes to (message.token defaults to [its HMS token])'),
-  message: z.record(z.string(), z.unknown()).describe('the Push Kit message (snake_case, as Huawei spells it)'),
-  validateOnly: z.boolean().optional(),
-  auth: z.enum(['token', 'none', 'invalid']).optional().describe('an access token of the run\'s Push Kit app (default), none, or a bad one'),
-  highPriorityDataMessages: z.boolean().optional().describe('whether the run\'s Push Kit app holds the high-priority data message permission (default false)'),
-  repeat: z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last'),
-  as,
-}).strict().describe('messages:send on the HMS (Huawei Push Kit) endpoint (message.token defaults to the app\'s HMS token)');
+export const hmsStepSchema = z
+  .object({
+    app: id.optional().describe('the app it goes to (message.token defaults to [its HMS token])'),
+    message: z.record(z.string(), z.unknown()).describe('the Push Kit message (snake_case, as Huawei spells it)'),
+    validateOnly: z.boolean().optional(),
+    auth: z
+      .enum(['token', 'none', 'invalid'])
+      .optional()
+      .describe("an access token of the run's Push Kit app (default), none, or a bad one"),
+    highPriorityDataMessages: z
+      .boolean()
+      .optional()
+      .describe("whether the run's Push Kit app holds the high-priority data message permission (default false)"),
+    repeat: z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last'),
+    as,
+  })
+  .strict()
+  .describe("messages:send on the HMS (Huawei Push Kit) endpoint (message.token defaults to the app's HMS token)");
 
 type HmsStep = z.infer<typeof hmsStepSchema>;
 
@@ -34,11 +47,19 @@ class HmsScenarioSession {
   }
 
   async bearer(): Promise<string> {
-    this.token ??= await hmsAccessToken(this.ctx.sim.urls.hms!, this.ctx.sim.caPem, this.app.appId, this.app.clientSecret, this.agent);
+    this.token ??= await hmsAccessToken(
+      this.ctx.sim.urls.hms!,
+      this.ctx.sim.caPem,
+      this.app.appId,
+      this.app.clientSecret,
+      this.agent,
+    );
     return this.token;
   }
 
-  close(): void { this.agent.destroy(); }
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
 async function runHmsStep(ctx: ScenarioStepContext, spec: HmsStep): Promise<string | undefined> {
@@ -48,14 +69,29 @@ async function runHmsStep(ctx: ScenarioStepContext, spec: HmsStep): Promise<stri
   const message = { ...spec.message };
   if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message)) {
     const token = ctx.tokenOf(spec.app, 'hms');
-    if (!token) return `hms: app ${spec.app} has no HMS token (apps get one on an Android device with manufacturer: huawei)`;
+    if (!token)
+      return `hms: app ${spec.app} has no HMS token (apps get one on an Android device with manufacturer: huawei)`;
     message.token = [token];
   }
-  const bearer = spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'DQEBAnot-a-token' : await session.bearer();
+  const bearer =
+    spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'DQEBAnot-a-token' : await session.bearer();
   for (let i = 0; i < (spec.repeat ?? 1); i++) {
-    const answer = await sendHms(sim.urls.hms!, sim.caPem, bearer, session.app.appId, { validate_only: spec.validateOnly ?? false, message }, session.agent);
-    const requestId = typeof answer.body?.requestId === 'string' ? answer.body.requestId as string : undefined;
-    const pushIds = requestId && (answer.code === '80000000' || answer.code === '80100000') ? sim.ledger.list().filter((e) => e.id === requestId || e.id.startsWith(`${requestId}#`)).map((e) => e.id) : [];
+    const answer = await sendHms(
+      sim.urls.hms!,
+      sim.caPem,
+      bearer,
+      session.app.appId,
+      { validate_only: spec.validateOnly ?? false, message },
+      session.agent,
+    );
+    const requestId = typeof answer.body?.requestId === 'string' ? (answer.body.requestId as string) : undefined;
+    const pushIds =
+      requestId && (answer.code === '80000000' || answer.code === '80100000')
+        ? sim.ledger
+            .list()
+            .filter((e) => e.id === requestId || e.id.startsWith(`${requestId}#`))
+            .map((e) => e.id)
+        : [];
     ctx.record(spec.as, { pushIds, status: answer.status, ...(answer.code ? { errorCode: answer.code } : {}) });
   }
   return undefined;

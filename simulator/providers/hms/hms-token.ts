@@ -13,6 +13,7 @@ export const HMS_TOKEN_SHAPE = /^[A-Za-z0-9+/=_-]{32,512}$/;
 
 export const HMS_TOKEN_KIND: TokenKind = {
   name: 'hms',
-  isWantedBy: (app, device) => device.platform === 'android' && device.manufacturer === 'huawei' && app.sdkProfile !== 'zpns-rn',
+  isWantedBy: (app, device) =>
+    device.platform === 'android' && device.manufacturer === 'huawei' && app.sdkProfile !== 'zpns-rn',
   issue: issueHmsToken,
 };

@@ -11,15 +11,23 @@ export class HmsTopics {
 
   subscribe(appId: string, token: string, topic: string, now: number): 'ok' | 'too-many-topics' {
     let byToken = this.subscriptions.get(appId);
-    if (!byToken) { byToken = new Map(); this.subscriptions.set(appId, byToken); }
+    if (!byToken) {
+      byToken = new Map();
+      this.subscriptions.set(appId, byToken);
+    }
     let topics = byToken.get(token);
-    if (!topics) { topics = new Map(); byToken.set(token, topics); }
+    if (!topics) {
+      topics = new Map();
+      byToken.set(token, topics);
+    }
     if (!topics.has(topic) && topics.size >= HMS_MAX_TOPICS_PER_TOKEN) return 'too-many-topics';
     if (!topics.has(topic)) topics.set(topic, new Date(now).toISOString().slice(0, 10));
     return 'ok';
   }
 
-  unsubscribe(appId: string, token: string, topic: string): void { this.subscriptions.get(appId)?.get(token)?.delete(topic); }
+  unsubscribe(appId: string, token: string, topic: string): void {
+    this.subscriptions.get(appId)?.get(token)?.delete(topic);
+  }
 
   topicsOf(appId: string, token: string): { name: string; addDate: string }[] {
     return [...(this.subscriptions.get(appId)?.get(token) ?? [])].map(([name, addDate]) => ({ name, addDate }));
@@ -30,8 +38,12 @@ export class HmsTopics {
   }
 
   matching(appId: string, condition: Condition): string[] {
-    return [...(this.subscriptions.get(appId) ?? [])].filter(([, topics]) => evaluateCondition(condition, (t) => topics.has(t))).map(([token]) => token);
+    return [...(this.subscriptions.get(appId) ?? [])]
+      .filter(([, topics]) => evaluateCondition(condition, (t) => topics.has(t)))
+      .map(([token]) => token);
   }
 
-  clear(): void { this.subscriptions.clear(); }
+  clear(): void {
+    this.subscriptions.clear();
+  }
 }

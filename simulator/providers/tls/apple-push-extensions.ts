@@ -3,7 +3,9 @@
 // APNCertificate.js read them to refuse a certificate for the wrong environment) and the topic list.
 import forge from 'node-forge';
 
-/** Apple's OIDs under 1.2.840.113635.100.6.3 (apns_erl_util src/apns_cert.erl names them; node-apn reads the first two). */
+/**
+ * Apple's OIDs under 1.2.840.113635.100.6.3 (apns_erl_util src/apns_cert.erl names them; node-apn reads the first two).
+ */
 export const APPLE_PUSH_OIDS = {
   /** "Apple Push Notification service SSL (Sandbox)": the certificate may connect to the development endpoint. */
   development: '1.2.840.113635.100.6.3.1',
@@ -13,7 +15,9 @@ export const APPLE_PUSH_OIDS = {
   topics: '1.2.840.113635.100.6.3.6',
 } as const;
 
-/** Which APNs environments a client certificate is for; `both` is Apple's universal "Apple Push Services" certificate. */
+/**
+ * Which APNs environments a client certificate is for; `both` is Apple's universal "Apple Push Services" certificate.
+ */
 export type ApnsCertificateEnvironment = 'sandbox' | 'production' | 'both';
 
 /** What pushsim reads from a presented client certificate. */
@@ -29,8 +33,10 @@ export interface ApplePushCertificateInfo {
 }
 
 const { asn1 } = forge;
-const utf8String = (value: string): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value));
-const sequence = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+const utf8String = (value: string): forge.asn1.Asn1 =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value));
+const sequence = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
 const NULL_VALUE = String.fromCharCode(0x05, 0x00);
 
 /**
@@ -39,8 +45,14 @@ const NULL_VALUE = String.fromCharCode(0x05, 0x00);
  * TopicUtil.extractApnsTopicsFromCertificate takes the top-level strings as the topics.
  */
 export function encodeTopicsExtension(bundleId: string): string {
-  const entries: [string, string][] = [[bundleId, 'app'], [`${bundleId}.voip`, 'voip'], [`${bundleId}.complication`, 'complication']];
-  return asn1.toDer(sequence(entries.flatMap(([topic, kind]) => [utf8String(topic), sequence([utf8String(kind)])]))).getBytes();
+  const entries: [string, string][] = [
+    [bundleId, 'app'],
+    [`${bundleId}.voip`, 'voip'],
+    [`${bundleId}.complication`, 'complication'],
+  ];
+  return asn1
+    .toDer(sequence(entries.flatMap(([topic, kind]) => [utf8String(topic), sequence([utf8String(kind)])])))
+    .getBytes();
 }
 
 /** The extensions (node-forge form) for a client certificate of `environment` sending to `bundleId`. */
@@ -49,10 +61,13 @@ export function applePushExtensions(bundleId: string, environment: ApnsCertifica
   // critical: a TLS server that does not know Apple's OIDs (OpenSSL's, so Node's) refuses a certificate with an
   // unknown critical extension.
   const extensions: object[] = [];
-  if (environment !== 'production') extensions.push({ id: APPLE_PUSH_OIDS.development, critical: false, value: NULL_VALUE });
-  if (environment !== 'sandbox') extensions.push({ id: APPLE_PUSH_OIDS.production, critical: false, value: NULL_VALUE });
+  if (environment !== 'production')
+    extensions.push({ id: APPLE_PUSH_OIDS.development, critical: false, value: NULL_VALUE });
+  if (environment !== 'sandbox')
+    extensions.push({ id: APPLE_PUSH_OIDS.production, critical: false, value: NULL_VALUE });
   // Single-environment certificates name their topic in the UID only, like Pushy's single-topic test certificate.
-  if (environment === 'both') extensions.push({ id: APPLE_PUSH_OIDS.topics, critical: false, value: encodeTopicsExtension(bundleId) });
+  if (environment === 'both')
+    extensions.push({ id: APPLE_PUSH_OIDS.topics, critical: false, value: encodeTopicsExtension(bundleId) });
   return extensions;
 }
 
@@ -77,13 +92,20 @@ export function readApplePushCertificate(der: Buffer): ApplePushCertificateInfo 
     hasDevelopment: extension(cert, APPLE_PUSH_OIDS.development) !== undefined,
     hasProduction: extension(cert, APPLE_PUSH_OIDS.production) !== undefined,
   };
-  const uid = cert.subject.getField({ type: '0.9.2342.19200300.100.1.1' }) as { value?: string; valueTagClass?: number } | null;
+  const uid = cert.subject.getField({ type: '0.9.2342.19200300.100.1.1' }) as {
+    value?: string;
+    valueTagClass?: number;
+  } | null;
   if (uid?.value) info.uid = uid.valueTagClass === asn1.Type.UTF8 ? forge.util.decodeUtf8(uid.value) : uid.value;
   const ou = cert.subject.getField('OU') as { value?: string } | null;
   if (ou?.value) info.organizationalUnit = ou.value;
   const topics = extension(cert, APPLE_PUSH_OIDS.topics);
   if (topics?.value) {
-    try { info.topics = decodeTopicsExtension(topics.value); } catch { info.topics = []; }
+    try {
+      info.topics = decodeTopicsExtension(topics.value);
+    } catch {
+      info.topics = [];
+    }
   }
   return info;
 }

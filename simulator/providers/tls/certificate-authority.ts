@@ -1,6 +1,7 @@
-// The simulator's own certificate authority: generated on first start (or loaded from the state directory), it issues the
-// server certificate the providers present (localhost, 127.0.0.1 and the public hosts the service modules declare) and
-// APNs client certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or NODE_EXTRA_CA_CERTS.
+// The simulator's own certificate authority: generated on first start (or loaded from the state directory), it issues
+// the server certificate the providers present (localhost, 127.0.0.1 and the public hosts the service modules declare)
+// and APNs client certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or
+// NODE_EXTRA_CA_CERTS.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,10 @@ import { applePushExtensions, type ApnsCertificateEnvironment } from './apple-pu
 export const LOOPBACK_HOSTNAMES = ['localhost'];
 export const SERVER_IPS = ['127.0.0.1', '::1'];
 
-export interface PemPair { cert: string; key: string }
+export interface PemPair {
+  cert: string;
+  key: string;
+}
 
 export interface CertificateAuthority {
   /** The CA certificate, PEM; what clients trust. */
@@ -29,12 +33,18 @@ export interface CertificateAuthority {
 
 function rsaKeyPair(): forge.pki.rsa.KeyPair {
   // Node's native generator is ~10× faster than forge's; forge then only builds and signs certificates.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const forgeKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 
-function serial(): string { return `01${randomBytes(15).toString('hex')}`; }
+function serial(): string {
+  return `01${randomBytes(15).toString('hex')}`;
+}
 
 function newCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
@@ -48,7 +58,10 @@ function newCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pk
 function createCa(): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair } {
   const keys = rsaKeyPair();
   const cert = newCertificate(keys.publicKey, 10);
-  const subject = [{ name: 'commonName', value: 'pushsim local CA' }, { name: 'organizationName', value: 'pushsim' }];
+  const subject = [
+    { name: 'commonName', value: 'pushsim local CA' },
+    { name: 'organizationName', value: 'pushsim' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
@@ -60,7 +73,11 @@ function createCa(): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair 
   return { cert, keys };
 }
 
-function issue(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, subject: forge.pki.CertificateField[], extensions: object[]): PemPair {
+function issue(
+  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  subject: forge.pki.CertificateField[],
+  extensions: object[],
+): PemPair {
   const keys = rsaKeyPair();
   const cert = newCertificate(keys.publicKey, 2);
   cert.setSubject(subject);
@@ -70,13 +87,26 @@ function issue(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
   return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
 }
 
-function serverCertificate(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, hostNames: readonly string[]): PemPair {
-  return issue(ca, [{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'pushsim' }], [
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [...hostNames.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))] },
-  ]);
+function serverCertificate(
+  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  hostNames: readonly string[],
+): PemPair {
+  return issue(
+    ca,
+    [
+      { name: 'commonName', value: 'localhost' },
+      { name: 'organizationName', value: 'pushsim' },
+    ],
+    [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [...hostNames.map((value) => ({ type: 2, value })), ...SERVER_IPS.map((ip) => ({ type: 7, ip }))],
+      },
+    ],
+  );
 }
 
 /** The common names of Apple's certificates (the prefixes apns_erl_util src/apns_cert.erl's APP_ID_RE accepts). */
@@ -86,31 +116,43 @@ const CLIENT_CERTIFICATE_NAMES: Record<ApnsCertificateEnvironment, string> = {
   production: 'Apple Production IOS Push Services',
 };
 
-function authority(ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }, server: PemPair, directory?: string): CertificateAuthority {
+function authority(
+  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  server: PemPair,
+  directory?: string,
+): CertificateAuthority {
   return {
     caPem: forge.pki.certificateToPem(ca.cert),
     server,
     ...(directory ? { directory } : {}),
-    issueClientCertificate: (topic, environment = 'both') => issue(ca, [
-      { name: 'commonName', value: `${CLIENT_CERTIFICATE_NAMES[environment]}: ${topic}` },
-      { type: '0.9.2342.19200300.100.1.1', value: topic }, // UID, where APNs certificates carry the bundle id
-      { name: 'organizationName', value: 'pushsim' },
-    ], [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', clientAuth: true },
-      ...applePushExtensions(topic, environment),
-    ]),
+    issueClientCertificate: (topic, environment = 'both') =>
+      issue(
+        ca,
+        [
+          { name: 'commonName', value: `${CLIENT_CERTIFICATE_NAMES[environment]}: ${topic}` },
+          { type: '0.9.2342.19200300.100.1.1', value: topic }, // UID, where APNs certificates carry the bundle id
+          { name: 'organizationName', value: 'pushsim' },
+        ],
+        [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, critical: true },
+          { name: 'extKeyUsage', clientAuth: true },
+          ...applePushExtensions(topic, environment),
+        ],
+      ),
   };
 }
 
-// A cache, not state: generating a CA costs two RSA keys, so simulators in one process share it per directory and names.
+// A cache, not state: generating a CA costs two RSA keys, so simulators in one process share it per directory and
+// names.
 const inMemory = new Map<string, CertificateAuthority>();
 const memoryCa = new Map<string, { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair }>();
 
 /** Whether a stored server certificate covers every one of the host names. */
 function covers(serverPem: string, hostNames: readonly string[]): boolean {
-  const altNames = forge.pki.certificateFromPem(serverPem).getExtension('subjectAltName') as { altNames?: { value?: string }[] } | null;
+  const altNames = forge.pki.certificateFromPem(serverPem).getExtension('subjectAltName') as {
+    altNames?: { value?: string }[];
+  } | null;
   const names = new Set((altNames?.altNames ?? []).map((n) => n.value));
   return hostNames.every((name) => names.has(name));
 }
@@ -121,19 +163,30 @@ function covers(serverPem: string, hostNames: readonly string[]): boolean {
  * `hostNames` (the services' `tlsHostNames`) and loopback; a stored one that misses a name is reissued by the same CA,
  * so clients that trust the CA keep trusting it.
  */
-export function loadCertificateAuthority(directory?: string, serviceHostNames: readonly string[] = []): CertificateAuthority {
+export function loadCertificateAuthority(
+  directory?: string,
+  serviceHostNames: readonly string[] = [],
+): CertificateAuthority {
   const hostNames = [...new Set([...LOOPBACK_HOSTNAMES, ...serviceHostNames])];
   const cacheKey = `${directory ?? '<memory>'} ${hostNames.join(',')}`;
   const cached = inMemory.get(cacheKey);
   if (cached) return cached;
   let result: CertificateAuthority;
-  const files = directory ? { ca: join(directory, 'ca.pem'), caKey: join(directory, 'ca-key.pem'), server: join(directory, 'server.pem'), serverKey: join(directory, 'server-key.pem') } : undefined;
+  const files = directory
+    ? {
+        ca: join(directory, 'ca.pem'),
+        caKey: join(directory, 'ca-key.pem'),
+        server: join(directory, 'server.pem'),
+        serverKey: join(directory, 'server-key.pem'),
+      }
+    : undefined;
   if (files && existsSync(files.ca) && existsSync(files.caKey)) {
     const cert = forge.pki.certificateFromPem(readFileSync(files.ca, 'utf8'));
     const privateKey = forge.pki.privateKeyFromPem(readFileSync(files.caKey, 'utf8')) as forge.pki.rsa.PrivateKey;
     const ca = { cert, keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) } };
     let server: PemPair | undefined;
-    if (existsSync(files.server) && existsSync(files.serverKey)) server = { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') };
+    if (existsSync(files.server) && existsSync(files.serverKey))
+      server = { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') };
     if (!server || !covers(server.cert, hostNames)) {
       server = serverCertificate(ca, hostNames);
       writeFileSync(files.server, server.cert);
@@ -141,8 +194,9 @@ export function loadCertificateAuthority(directory?: string, serviceHostNames: r
     }
     result = authority(ca, server, directory);
   } else {
-    // Without a directory one CA per process: simulators serving other services get their own server certificate from it.
-    const ca = files ? createCa() : memoryCa.get('<memory>') ?? createCa();
+    // Without a directory one CA per process: simulators serving other services get their own server certificate from
+    // it.
+    const ca = files ? createCa() : (memoryCa.get('<memory>') ?? createCa());
     if (!files) memoryCa.set('<memory>', ca);
     const server = serverCertificate(ca, hostNames);
     result = authority(ca, server, directory);

@@ -1,4 +1,5 @@
-// The ZPNs provider: ZEGO's push strategies, ZIM logins and sends, routed through the one delivery pipeline (APNs, FCM or a vendor channel).
+// The ZPNs provider: ZEGO's push strategies, ZIM logins and sends, routed through the one delivery pipeline (APNs, FCM
+// or a vendor channel).
 export * from './push-strategies.js';
 export * from './zim-config.js';
 export * from './zim-sessions.js';

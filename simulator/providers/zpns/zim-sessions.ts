@@ -32,16 +32,25 @@ export class ZimSessions {
 
   /** `auto` follows the app's state (isZimConnected); `down` keeps the connection down whatever the state. */
   setConnection(appId: string, connection: 'auto' | 'down'): void {
-    if (connection === 'down') this.heldDown.add(appId); else this.heldDown.delete(appId);
+    if (connection === 'down') this.heldDown.add(appId);
+    else this.heldDown.delete(appId);
   }
 
   login(userID: string, appId: string): void {
     const app = this.registry.requireApp(appId);
-    if (app.sdkProfile !== 'zpns-rn') throw new SimulatorError(ErrorCodes.NOT_A_ZPNS_APP, `app ${appId} uses ${app.sdkProfile}; ZIM logins need a zpns-rn app`, 'appId');
+    if (app.sdkProfile !== 'zpns-rn')
+      throw new SimulatorError(
+        ErrorCodes.NOT_A_ZPNS_APP,
+        `app ${appId} uses ${app.sdkProfile}; ZIM logins need a zpns-rn app`,
+        'appId',
+      );
     this.registry.register(appId);
     for (const apps of this.users.values()) apps.delete(appId); // one user per install: login switches users (and unbinds the pushID)
     let apps = this.users.get(userID);
-    if (!apps) { apps = new Set(); this.users.set(userID, apps); }
+    if (!apps) {
+      apps = new Set();
+      this.users.set(userID, apps);
+    }
     apps.add(appId);
   }
 
@@ -65,5 +74,8 @@ export class ZimSessions {
     return [...this.users].map(([userID, apps]) => ({ userID, apps: [...apps] }));
   }
 
-  clear(): void { this.users.clear(); this.heldDown.clear(); }
+  clear(): void {
+    this.users.clear();
+    this.heldDown.clear();
+  }
 }

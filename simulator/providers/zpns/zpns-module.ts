@@ -16,8 +16,14 @@ export const zpnsService = {
   tlsHostNames: [],
   // ZIM keeps offline messages for the receiver's next login; the push it sends meanwhile is stored by the channel
   // (APNs, FCM, a vendor's) under that channel's policy (docs/reference/zpns.md#offline-push-only-when-offline).
-  offlinePolicy: { collapse: 'none', maxNonCollapsible: 0, maxCollapseKeys: 0, source: ['docs/reference/zpns.md#offline-push-only-when-offline'] },
+  offlinePolicy: {
+    collapse: 'none',
+    maxNonCollapsible: 0,
+    maxCollapseKeys: 0,
+    source: ['docs/reference/zpns.md#offline-push-only-when-offline'],
+  },
   rules: [],
   scenarioStep: zimScenarioStep,
-  create: (context) => new ZpnsProvider(context.simulation, { ...context.options, controlUrl: () => context.controlUrl() }),
+  create: (context) =>
+    new ZpnsProvider(context.simulation, { ...context.options, controlUrl: () => context.controlUrl() }),
 } as const satisfies ServiceModule<'zpns', ZpnsServiceOptions, ZpnsProvider>;

@@ -6,11 +6,25 @@ import type { Push, PushKind, PushPriority, FidelityOptions } from '../../core/i
 import type { AppleStrategy, FcmStrategy } from './push-strategies.js';
 import type { ZIMPushConfig } from './zim-config.js';
 
-export interface ZpnsSend { pushConfig: ZIMPushConfig; callID?: string; kind: 'message' | 'call-invite' | 'call-cancel'; fromUserID: string }
+export interface ZpnsSend {
+  pushConfig: ZIMPushConfig;
+  callID?: string;
+  kind: 'message' | 'call-invite' | 'call-cancel';
+  fromUserID: string;
+}
 
-function zegoBlock(): { version: number; zpns_request_id: string } { return { version: 1, zpns_request_id: randomUUID().replace(/-/g, '') }; }
+function zegoBlock(): { version: number; zpns_request_id: string } {
+  return { version: 1, zpns_request_id: randomUUID().replace(/-/g, '') };
+}
 
-export function apnsViaZpns(id: string, token: string, send: ZpnsSend, strategy: AppleStrategy, fidelity: FidelityOptions | undefined, now: number): Push {
+export function apnsViaZpns(
+  id: string,
+  token: string,
+  send: ZpnsSend,
+  strategy: AppleStrategy,
+  fidelity: FidelityOptions | undefined,
+  now: number,
+): Push {
   const { pushConfig } = send;
   const aps: Record<string, unknown> = {};
   let kind: PushKind;
@@ -34,19 +48,52 @@ export function apnsViaZpns(id: string, token: string, send: ZpnsSend, strategy:
   if (fidelity?.zpnsPayloadInAps) aps.payload = pushConfig.payload;
   const payload: Record<string, unknown> = { aps, payload: pushConfig.payload, zego: zegoBlock() };
   if (send.callID) payload.call_id = send.callID;
-  if (kind === 'voip' && pushConfig.voIPConfig) payload.voip = { ...pushConfig.voIPConfig, callerName: pushConfig.title };
-  return { id, provider: 'zpns', token, kind, priority, payload, acceptedAt: now, headers: { 'apns-push-type': strategy.pushType, 'apns-priority': priority === 'normal' ? '5' : '10', resourcesID: pushConfig.resourcesID } };
+  if (kind === 'voip' && pushConfig.voIPConfig)
+    payload.voip = { ...pushConfig.voIPConfig, callerName: pushConfig.title };
+  return {
+    id,
+    provider: 'zpns',
+    token,
+    kind,
+    priority,
+    payload,
+    acceptedAt: now,
+    headers: {
+      'apns-push-type': strategy.pushType,
+      'apns-priority': priority === 'normal' ? '5' : '10',
+      resourcesID: pushConfig.resourcesID,
+    },
+  };
 }
 
 export function fcmViaZpns(id: string, token: string, send: ZpnsSend, strategy: FcmStrategy, now: number): Push {
   const { pushConfig } = send;
-  const data: Record<string, string> = { title: pushConfig.title, body: pushConfig.content, payload: pushConfig.payload, zego: JSON.stringify(zegoBlock()) };
+  const data: Record<string, string> = {
+    title: pushConfig.title,
+    body: pushConfig.content,
+    payload: pushConfig.payload,
+    zego: JSON.stringify(zegoBlock()),
+  };
   if (send.callID) data.call_id = send.callID;
   const payload: Record<string, unknown> = { data };
   let kind: PushKind = 'data';
   if (strategy.messageType === 'notification') {
-    payload.notification = { title: pushConfig.title, body: pushConfig.content, ...(strategy.channelId ? { channelId: strategy.channelId } : {}), ...(strategy.sound ? { sound: strategy.sound } : {}) };
+    payload.notification = {
+      title: pushConfig.title,
+      body: pushConfig.content,
+      ...(strategy.channelId ? { channelId: strategy.channelId } : {}),
+      ...(strategy.sound ? { sound: strategy.sound } : {}),
+    };
     kind = 'notification+data';
   }
-  return { id, provider: 'zpns', token, kind, priority: strategy.priority ?? 'high', payload, acceptedAt: now, headers: { channel: 'fcm', messageType: strategy.messageType, resourcesID: pushConfig.resourcesID } };
+  return {
+    id,
+    provider: 'zpns',
+    token,
+    kind,
+    priority: strategy.priority ?? 'high',
+    payload,
+    acceptedAt: now,
+    headers: { channel: 'fcm', messageType: strategy.messageType, resourcesID: pushConfig.resourcesID },
+  };
 }

@@ -20,14 +20,40 @@ export interface ZpnsProviderOptions {
 }
 
 const vendorSchema = z.record(z.string(), z.unknown());
-export const zpnsStrategySchema = z.object({
-  resourcesID: z.string().min(1).max(32, 'a resourcesID is at most 32 characters'),
-  preset: z.enum(Object.keys(STRATEGY_PRESETS) as [string, ...string[]]).optional(),
-  apple: z.object({ pushType: z.enum(['alert', 'background', 'voip']), sound: z.string().optional(), mutableContent: z.boolean().optional() }).strict().optional(),
-  fcm: z.object({ messageType: z.enum(['data', 'notification']), channelId: z.string().optional(), priority: z.enum(['high', 'normal']).optional(), sound: z.string().optional() }).strict().optional(),
-  huawei: vendorSchema.optional(), xiaomi: vendorSchema.optional(), oppo: vendorSchema.optional(), vivo: vendorSchema.optional(),
-}).strict();
-export const zpnsLoginSchema = z.object({ userID: z.string().min(1).max(32), appId: z.string().min(1), connection: z.enum(['auto', 'down']).optional() }).strict();
+export const zpnsStrategySchema = z
+  .object({
+    resourcesID: z.string().min(1).max(32, 'a resourcesID is at most 32 characters'),
+    preset: z.enum(Object.keys(STRATEGY_PRESETS) as [string, ...string[]]).optional(),
+    apple: z
+      .object({
+        pushType: z.enum(['alert', 'background', 'voip']),
+        sound: z.string().optional(),
+        mutableContent: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    fcm: z
+      .object({
+        messageType: z.enum(['data', 'notification']),
+        channelId: z.string().optional(),
+        priority: z.enum(['high', 'normal']).optional(),
+        sound: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    huawei: vendorSchema.optional(),
+    xiaomi: vendorSchema.optional(),
+    oppo: vendorSchema.optional(),
+    vivo: vendorSchema.optional(),
+  })
+  .strict();
+export const zpnsLoginSchema = z
+  .object({
+    userID: z.string().min(1).max(32),
+    appId: z.string().min(1),
+    connection: z.enum(['auto', 'down']).optional(),
+  })
+  .strict();
 
 export class ZpnsProvider implements ServiceInstance {
   readonly name = 'zpns';
@@ -35,7 +61,10 @@ export class ZpnsProvider implements ServiceInstance {
   readonly sessions: ZimSessions;
   readonly service: ZpnsService;
 
-  constructor(private readonly sim: Simulation, private readonly options: ZpnsProviderOptions) {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly options: ZpnsProviderOptions,
+  ) {
     this.strategies = new PushStrategies(options.strategyLimit ?? DEFAULT_STRATEGY_LIMIT);
     for (const strategy of options.strategies ?? []) this.strategies.set(strategy);
     this.sessions = new ZimSessions(sim.registry);
@@ -43,62 +72,131 @@ export class ZpnsProvider implements ServiceInstance {
     sim.bus.on('simulator.reset', () => this.reset());
   }
 
-  async start(): Promise<EndpointInfo[]> { return this.endpoints(); }
+  async start(): Promise<EndpointInfo[]> {
+    return this.endpoints();
+  }
   async stop(): Promise<void> {}
-  reset(): void { this.sessions.clear(); }
+  reset(): void {
+    this.sessions.clear();
+  }
 
   endpoints(): EndpointInfo[] {
-    return [{ name: 'zpns', protocol: 'http', url: `${this.options.controlUrl()}/api/zpns`, status: 'listening', description: 'ZIM-shaped sends (messages, call invitations) through resourcesID push strategies' }];
+    return [
+      {
+        name: 'zpns',
+        protocol: 'http',
+        url: `${this.options.controlUrl()}/api/zpns`,
+        status: 'listening',
+        description: 'ZIM-shaped sends (messages, call invitations) through resourcesID push strategies',
+      },
+    ];
   }
 
   sendMessage(body: unknown) {
     const input = parseInput(sendMessageSchema, body);
-    if (input.conversationType !== 0) throw new SimulatorError(ErrorCodes.UNSUPPORTED_CONVERSATION, 'only peer conversations (conversationType 0) are simulated so far', 'conversationType');
+    if (input.conversationType !== 0)
+      throw new SimulatorError(
+        ErrorCodes.UNSUPPORTED_CONVERSATION,
+        'only peer conversations (conversationType 0) are simulated so far',
+        'conversationType',
+      );
     const messageID = String(Date.now()) + String(Math.floor(Math.random() * 1e6)).padStart(6, '0');
-    const pushConfig = input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
-    const results = this.service.deliver([input.toConversationID], { pushConfig, kind: 'message', fromUserID: input.fromUserID }, 'peerMessageReceived');
-    return { message: { messageID, conversationID: input.toConversationID, conversationType: input.conversationType, senderUserID: input.fromUserID, ...input.message }, results };
+    const pushConfig =
+      input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
+    const results = this.service.deliver(
+      [input.toConversationID],
+      { pushConfig, kind: 'message', fromUserID: input.fromUserID },
+      'peerMessageReceived',
+    );
+    return {
+      message: {
+        messageID,
+        conversationID: input.toConversationID,
+        conversationType: input.conversationType,
+        senderUserID: input.fromUserID,
+        ...input.message,
+      },
+      results,
+    };
   }
 
   callInvite(body: unknown) {
     const input = parseInput(callInviteSchema, body);
     const callID = randomUUID().replace(/-/g, '').slice(0, 20);
     // ZIM's JS fills pushConfig.payload and resourcesID with '' when absent.
-    const pushConfig = input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
-    const results = this.service.deliver(input.invitees, { pushConfig, callID, kind: 'call-invite', fromUserID: input.fromUserID }, 'callInvitationReceived');
+    const pushConfig =
+      input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
+    const results = this.service.deliver(
+      input.invitees,
+      { pushConfig, callID, kind: 'call-invite', fromUserID: input.fromUserID },
+      'callInvitationReceived',
+    );
     return { callID, timeout: input.config.timeout, mode: input.config.mode, results };
   }
 
   callCancel(body: unknown) {
     const input = parseInput(callCancelSchema, body);
-    const pushConfig = input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
-    const results = this.service.deliver(input.invitees, { pushConfig, callID: input.callID, kind: 'call-cancel', fromUserID: input.fromUserID }, 'callInvitationCancelled');
+    const pushConfig =
+      input.config.pushConfig ?? parseInput(sendMessageSchema.shape.config.shape.pushConfig.unwrap(), {});
+    const results = this.service.deliver(
+      input.invitees,
+      { pushConfig, callID: input.callID, kind: 'call-cancel', fromUserID: input.fromUserID },
+      'callInvitationCancelled',
+    );
     return { callID: input.callID, results };
   }
 
   routes(): Router {
     const router = Router();
-    router.get('/zpns/presets', (_req, res) => { res.json(STRATEGY_PRESETS); });
-    router.get('/zpns/strategies', (_req, res) => { res.json(this.strategies.list()); });
+    router.get('/zpns/presets', (_req, res) => {
+      res.json(STRATEGY_PRESETS);
+    });
+    router.get('/zpns/strategies', (_req, res) => {
+      res.json(this.strategies.list());
+    });
     router.post('/zpns/strategies', (req, res) => {
       const { preset, ...body } = parseInput(zpnsStrategySchema, req.body);
-      res.status(201).json(preset ? this.strategies.fromPreset(body.resourcesID, preset) : this.strategies.set(body as PushStrategy));
+      res
+        .status(201)
+        .json(
+          preset ? this.strategies.fromPreset(body.resourcesID, preset) : this.strategies.set(body as PushStrategy),
+        );
     });
     router.delete('/zpns/strategies/:resourcesID', (req, res) => {
-      if (!this.strategies.remove(req.params.resourcesID)) throw new SimulatorError(ErrorCodes.STRATEGY_NOT_FOUND, `no resourcesID "${req.params.resourcesID}"`, 'resourcesID');
+      if (!this.strategies.remove(req.params.resourcesID))
+        throw new SimulatorError(
+          ErrorCodes.STRATEGY_NOT_FOUND,
+          `no resourcesID "${req.params.resourcesID}"`,
+          'resourcesID',
+        );
       res.status(204).end();
     });
-    router.get('/zpns/users', (_req, res) => { res.json(this.sessions.list()); });
+    router.get('/zpns/users', (_req, res) => {
+      res.json(this.sessions.list());
+    });
     router.post('/zpns/users', (req, res) => {
       const body = parseInput(zpnsLoginSchema, req.body);
       this.sessions.login(body.userID, body.appId);
       this.sessions.setConnection(body.appId, body.connection ?? 'auto');
-      res.status(201).json({ userID: body.userID, appId: body.appId, pushID: this.sim.registry.requireApp(body.appId).tokens?.zpns });
+      res.status(201).json({
+        userID: body.userID,
+        appId: body.appId,
+        pushID: this.sim.registry.requireApp(body.appId).tokens?.zpns,
+      });
     });
-    router.delete('/zpns/users/:userID', (req, res) => { this.sessions.logout(req.params.userID); res.status(204).end(); });
-    router.post('/zpns/messages', (req, res) => { res.status(201).json(this.sendMessage(req.body)); });
-    router.post('/zpns/call-invitations', (req, res) => { res.status(201).json(this.callInvite(req.body)); });
-    router.post('/zpns/call-cancellations', (req, res) => { res.status(201).json(this.callCancel(req.body)); });
+    router.delete('/zpns/users/:userID', (req, res) => {
+      this.sessions.logout(req.params.userID);
+      res.status(204).end();
+    });
+    router.post('/zpns/messages', (req, res) => {
+      res.status(201).json(this.sendMessage(req.body));
+    });
+    router.post('/zpns/call-invitations', (req, res) => {
+      res.status(201).json(this.callInvite(req.body));
+    });
+    router.post('/zpns/call-cancellations', (req, res) => {
+      res.status(201).json(this.callCancel(req.body));
+    });
     return router;
   }
 }
