@@ -4,7 +4,7 @@
 // headless process that runs the entry file without mounting. Deliveries go to the SDK's native side, which calls the
 // app's JS.
 import { JsContext, loadFor, type AppStateStatus } from './js-context.js';
-import { ShimConnection } from './shim-connection.js';
+import { ShimConnection, accessToken } from './shim-connection.js';
 import type { SdkHost } from './sdk-host.js';
 import { installZpnsNativeModule, deliverToZpns, openInZpns, abandonZpnsQueue } from './zpns-native.js';
 import { installRnfbNative, deliverToRnfb, openInRnfb } from './rnfb-native.js';
@@ -19,6 +19,8 @@ export interface AppProcessOptions {
   simulator: string;
   /** An installed app to speak for; or give `device` and `app` to create them. */
   appId?: string;
+  /** The simulator's access token, when it runs with one (`--token`); PUSHSIM_TOKEN by default. */
+  token?: string;
   device?: ShimHello['device'];
   app?: ShimHello['app'];
   /** Imports the app's entry file (index.js), e.g. `() => import('./app/index.js')`. */
@@ -132,7 +134,7 @@ export class AppProcess {
     if (options.appId) hello.appId = options.appId;
     if (options.device) hello.device = options.device;
     if (options.app) hello.app = options.app;
-    const connection = await ShimConnection.connect(shimUrl(options.simulator), hello);
+    const connection = await ShimConnection.connect(shimUrl(options.simulator), hello, options.token ?? accessToken());
     const process = new AppProcess(connection, options);
     if (
       RUNNING_UI.has(connection.welcome.lifecycle) ||
@@ -146,6 +148,10 @@ export class AppProcess {
       );
     }
     return process;
+  }
+
+  private get token(): string | undefined {
+    return this.options.token ?? accessToken();
   }
 
   get appId(): string {
@@ -212,7 +218,10 @@ export class AppProcess {
   async loginZim(userID: string, connection: 'auto' | 'down' = 'auto'): Promise<void> {
     const response = await fetch(`${controlUrl(this.options.simulator)}/api/zpns/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       body: JSON.stringify({ userID, appId: this.appId, connection }),
     });
     if (!response.ok) throw new Error(`[pushsim] ZIM login failed: ${await response.text()}`);
@@ -293,7 +302,8 @@ export class AppProcess {
   }
 
   private dispatchOpened(opened: ShimOpened): void {
-    if (this.sdkProfile === 'zpns-rn') openInZpns(this.current, this.host, opened.pushId, opened.payload);
+    if (this.sdkProfile === 'zpns-rn')
+      openInZpns(this.current, this.host, opened.pushId, opened.payload, opened.channel);
     else if (this.sdkProfile === 'rn-firebase')
       openInRnfb(this.current, this.host, opened.pushId, opened.payload, opened.stateBefore);
     else openInNative(this.current, this.host, opened.pushId, opened.payload);

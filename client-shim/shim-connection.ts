@@ -22,6 +22,11 @@ export interface ShimConnectionEvents {
   close: [];
 }
 
+/** The simulator's access token from the environment (`pushsim exec --serve` hands it to the app's process). */
+export function accessToken(): string | undefined {
+  return (typeof process !== 'undefined' && process.env.PUSHSIM_TOKEN) || undefined;
+}
+
 export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
   private readonly pending = new Map<string, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextRequest = 1;
@@ -46,15 +51,39 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     });
   }
 
-  /** Connects and says which install this is; resolves once the simulator has bound the connection to an app. */
-  static connect(url: string, hello: Omit<ShimHello, 'type' | 'protocol'>): Promise<ShimConnection> {
+  /**
+   * Connects and says which install this is; resolves once the simulator has bound the connection to an app. `token`
+   * is the simulator's access token (PUSHSIM_TOKEN by default), when it runs with one.
+   */
+  static connect(
+    url: string,
+    hello: Omit<ShimHello, 'type' | 'protocol'>,
+    token: string | undefined = accessToken(),
+  ): Promise<ShimConnection> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
       const fail = (error: Error): void => {
         ws.terminate();
         reject(new Error(`[pushsim shim] could not connect to ${url}: ${error.message}`));
       };
       ws.once('error', fail);
+      // A refused upgrade (401 without the token, 403 for a foreign origin) says why in its body.
+      ws.once('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on('end', () => {
+          const message = (() => {
+            try {
+              return (JSON.parse(text) as { error?: { message?: string } }).error?.message;
+            } catch {
+              return undefined;
+            }
+          })();
+          fail(new Error(`the simulator answered ${res.statusCode}${message ? `: ${message}` : ''}`));
+        });
+      });
       ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', protocol: SHIM_PROTOCOL_VERSION, ...hello })));
       ws.once('message', (raw) => {
         ws.off('error', fail);

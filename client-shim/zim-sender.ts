@@ -3,6 +3,8 @@
 // docs/reference/zpns.md#zim-push-configuration), sent to pushsim's ZPNs
 // endpoint. The receiving side is an app logged in with `AppProcess.loginZim(userID)` or POST /api/zpns/users.
 
+import { accessToken } from './shim-connection.js';
+
 /** ZIM's "parameter invalid" error (ZIMErrorCode.ParamInvalid). */
 export const ZIM_PARAM_INVALID = 6000001;
 
@@ -111,9 +113,10 @@ export class ZIMSender {
   }
 
   private async post(path: string, body: unknown): Promise<any> {
+    const token = accessToken();
     const response = await fetch(`${this.api}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
     const json = (await response.json()) as { error?: { message: string } };

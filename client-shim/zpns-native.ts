@@ -20,6 +20,11 @@ interface ZpnsState {
   registerInvoked: boolean;
   unregistered: boolean;
   clickBuffer: { pushId: string; body: Record<string, unknown> }[];
+  /**
+   * Android's one buffered click (RCTZegoZPNsModule.clickedResultMap): a vendor notification tapped before registerPush
+   * in this process; a later tap replaces it.
+   */
+  androidClick?: { pushId: string; body: Record<string, unknown> };
   seqToPush: Map<number, { pushId: string; startedAt: number }>;
   nextSeq: number;
   localBadge: number;
@@ -36,10 +41,22 @@ export function zpnsState(context: JsContext): ZpnsState {
 }
 
 /**
- * Android's native convertPushSourceType: FCM→1 … one lower than the TS enum, so FCM reports 1 (== APNs)
- * (docs/reference/zpns.md#push-source-type-on-android).
+ * Android's native ZPNsConverter.convertPushSourceType: FCM 1, Huawei 2, Xiaomi 3, OPPO 4, vivo 5, ZEGO or other 0 —
+ * one lower than the TS enum ZPNsPushSourceType (APNs 1, FCM 2, Huawei 3, Xiaomi 4, OPPO 5, vivo 6), so FCM reports 1
+ * (== APNs) (docs/reference/zpns.md#push-source-type-on-android).
  */
-const ANDROID_SOURCE_TYPE_FCM = 1;
+const ANDROID_SOURCE_TYPE: Readonly<Record<string, number>> = { fcm: 1, hms: 2, xiaomi: 3, oppo: 4, vivo: 5 };
+
+/** The `pushSourceType` Android reports for a channel; `documented` numbers it as the TS enum does. */
+export function androidSourceType(channel: string | undefined, documented = false): number {
+  const native = ANDROID_SOURCE_TYPE[channel ?? 'fcm'] ?? 0;
+  return documented && native > 0 ? native + 1 : native;
+}
+
+/** Whether the push came through a phone maker's channel (ZPNs's own receiver), not FCM. */
+export function isVendorChannel(channel: string | undefined): boolean {
+  return channel === 'hms' || channel === 'xiaomi' || channel === 'oppo' || channel === 'vivo';
+}
 
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -48,21 +65,29 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-/** The Android message map for an FCM data message: title/content from data, extras as a JSON string, and `event`. */
+/**
+ * The Android message map ZPNs's native side emits (ZPNsPluginEventHandler): `{ event, title, content, extras,
+ * pushSourceType }` with `extras` a JSON string, plus `payload` for notificationClicked only. An FCM data message gives
+ * title/content from its data and the whole data map as extras (ZPNsFCMReceiver); a vendor push gives the
+ * notification's title and content and ZEGO's extras (the sender's payload, ZEGO's block, the call id).
+ */
 export function androidMessageBody(
-  delivery: ShimDeliver,
+  delivery: Pick<ShimDeliver, 'payload' | 'channel'>,
   event: string,
   documentedSourceType = false,
 ): Record<string, unknown> {
-  const data = stringMap((delivery.payload as { data?: unknown }).data);
-  // The documented variant reports FCM as the TS enum says (ZPNsPushSourceType.FCM = 2).
-  return {
-    title: data.title ?? '',
-    content: data.content ?? '',
-    extras: JSON.stringify(data),
-    pushSourceType: documentedSourceType ? 2 : ANDROID_SOURCE_TYPE_FCM,
+  const vendor = isVendorChannel(delivery.channel);
+  const source = vendor ? delivery.payload : (delivery.payload as { data?: unknown }).data;
+  const { title = '', content = '', ...rest } = stringMap(source);
+  const body: Record<string, unknown> = {
     event,
+    title,
+    content,
+    extras: JSON.stringify(vendor ? rest : stringMap(source)),
+    pushSourceType: androidSourceType(vendor ? delivery.channel : 'fcm', documentedSourceType),
   };
+  if (event === 'notificationClicked') body.payload = rest.payload ?? '';
+  return body;
 }
 
 /**
@@ -113,6 +138,8 @@ export function installZpnsNativeModule(context: JsContext, host: SdkHost): void
       if (context.platform === 'ios' && enableIOSVoIP) return new Promise(() => {});
       state.registerInvoked = true;
       state.unregistered = false;
+      // Android's registerPush emits the buffered click at once (posted to the main looper), before registering.
+      if (context.platform === 'android') queueMicrotask(() => flushAndroidClick(context, host));
       return host.register().then(
         (tokens) => {
           if (!context.alive) return;
@@ -256,9 +283,26 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
     return;
   }
 
-  // Android (FCM data messages)
+  // Android: FCM data messages (ZPNsFCMReceiver) and vendor pushes (ZPNsPluginEventHandler), same routing
+  const documented = host.fidelity.zpnsDocumentedSourceType === true;
+  if (callback === 'notificationArrived') {
+    // Only Xiaomi's channel reports an arrival while the app runs (docs/reference/zpns.md#callback-support-by-vendor).
+    const body = androidMessageBody(delivery, 'notificationArrived', documented);
+    const snapshot = structuredClone(body);
+    const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}notificationArrived`, { message: body });
+    host.ack(
+      ran
+        ? { pushId: delivery.pushId, ran: true, callback, message: snapshot }
+        : {
+            pushId: delivery.pushId,
+            ran: false,
+            reason: 'no notificationArrived listener is registered in JS, so the event is lost',
+          },
+    );
+    return;
+  }
   if (callback === 'throughMessageReceived') {
-    const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
+    const body = androidMessageBody(delivery, 'throughMessageReceived', documented);
     const snapshot = structuredClone(body);
     const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}throughMessageReceived`, { message: body });
     host.ack(
@@ -273,7 +317,7 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
     return;
   }
   if (callback === 'setBackgroundMessageHandler') {
-    const body = androidMessageBody(delivery, 'throughMessageReceived', host.fidelity.zpnsDocumentedSourceType);
+    const body = androidMessageBody(delivery, 'throughMessageReceived', documented);
     if (state.backgroundHandlerSet) {
       runHeadlessTask(context, host, delivery.pushId, body);
       return;
@@ -307,28 +351,79 @@ export function deliverToZpns(context: JsContext | undefined, host: SdkHost, del
 }
 
 /**
- * A tap on a displayed notification: iOS raises notificationClicked (buffered until a listener exists); FCM taps raise
- * nothing.
+ * A tap on a displayed notification: iOS raises notificationClicked (buffered until a listener exists); on Android a
+ * Huawei, Xiaomi or OPPO notification raises it (held in one slot until registerPush), vivo's and FCM's raise nothing.
  */
 export function openInZpns(
   context: JsContext | undefined,
   host: SdkHost,
   pushId: string,
   payload: Record<string, unknown>,
+  channel?: ShimDeliver['channel'],
 ): void {
   if (!context) return;
   if (context.platform === 'android') {
-    host.ack({
-      pushId,
-      ran: false,
-      reason:
-        "ZPNs raises no notificationClicked for FCM notifications; the payload is in the launch Activity's intent extras",
-    });
+    if (!isVendorChannel(channel)) {
+      host.ack({
+        pushId,
+        ran: false,
+        reason:
+          "ZPNs raises no notificationClicked for FCM notifications; the payload is in the launch Activity's intent extras",
+      });
+      return;
+    }
+    if (channel === 'vivo') {
+      host.ack({
+        pushId,
+        ran: false,
+        reason:
+          "ZEGO's vendor table gives vivo's click payload through the launch Activity's intent, not notificationClicked",
+      });
+      return;
+    }
+    const state = zpnsState(context);
+    const body = androidMessageBody(
+      { payload, channel },
+      'notificationClicked',
+      host.fidelity.zpnsDocumentedSourceType,
+    );
+    if (state.registerInvoked) {
+      emitAndroidClick(context, host, pushId, body);
+      return;
+    }
+    // RCTZegoZPNsModule.clickedResultMap holds one click until registerPush; a later tap replaces it.
+    const replaced = state.androidClick;
+    state.androidClick = { pushId, body };
+    if (replaced)
+      host.ack({
+        pushId: replaced.pushId,
+        ran: false,
+        reason:
+          "a later tap replaced this click in ZPNs's one-click buffer before registerPush was called, so it is never emitted",
+      });
     return;
   }
   const state = zpnsState(context);
   state.clickBuffer.push({ pushId, body: iosNotificationBody(payload) });
   if (state.registerInvoked) flushClicks(context, host);
+}
+
+function flushAndroidClick(context: JsContext, host: SdkHost): void {
+  const state = zpnsState(context);
+  const click = state.androidClick;
+  if (!click || !context.alive) return;
+  state.androidClick = undefined;
+  emitAndroidClick(context, host, click.pushId, click.body);
+}
+
+function emitAndroidClick(context: JsContext, host: SdkHost, pushId: string, body: Record<string, unknown>): void {
+  const message = structuredClone(body);
+  const ran = context.events.emit(`${ZPNS_EVENT_PREFIX}notificationClicked`, { message: body });
+  host.ack(
+    ran
+      ? { pushId, ran: true, callback: 'notificationClicked', message }
+      : { pushId, ran: false, reason: 'no notificationClicked listener is registered in JS, so the click is lost' },
+  );
 }
 
 /** Messages still in ZPNs's queue when its process dies are lost. */

@@ -2,20 +2,26 @@
 // services it serves, their ports, options and URLs come from the list of service modules (providers/services.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname, networkInterfaces } from 'node:os';
 import { ErrorCodes, SimulatorError, type Clock, type Duration, type Ledger, type Registry } from './core/index.js';
 import { Simulation, type SimulationOptions } from './engine/index.js';
 import {
   createControlApp,
   attachEventFeed,
   attachShimGateway,
+  ControlGuard,
+  isLoopbackHost,
+  routeUpgrades,
   type EndpointInfo,
   type EventFeed,
 } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
+import { SHIM_PATH } from './shim-protocol/index.js';
 import {
   FaultInjector,
   SERVICES,
   loadCertificateAuthority,
+  rulesTableOf,
   tokenKindsOf,
   urlKey,
   type BuiltInServices,
@@ -39,10 +45,24 @@ export type ServiceOptions<M extends readonly ServiceModule[] = BuiltInServices>
   [S in M[number] as S['name']]?: ServiceOptionsOf<S>;
 } & { [P in PortOptionOf<M>]?: number };
 
-/** The Simulation's options, less the token kinds: startSimulator() takes them from its service modules. */
-export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKinds'> {
-  /** Interface to listen on; loopback by default. */
+/** The Simulation's options, less the token kinds and rules: startSimulator() takes them from its service modules. */
+export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKinds' | 'rules'> {
+  /**
+   * Interface to listen on; loopback by default. Any other (`0.0.0.0`, a LAN address) needs `token` or
+   * `insecurePublic: true`: the control plane mints keys and drives every device.
+   */
   host?: string;
+  /**
+   * Access token every control-plane call must carry (`Authorization: Bearer <token>`; ws: `?token=`); none by
+   * default.
+   */
+  token?: string;
+  /** Serve a non-loopback `host` without a token, knowingly (`--insecure-public`). */
+  insecurePublic?: boolean;
+  /** More Host header names the control plane answers (a proxy's, a container's); loopback names always. */
+  allowedHosts?: readonly string[];
+  /** Browser origins allowed to call the control plane (CORS); none by default, `*` for any. */
+  corsOrigins?: readonly string[];
   /** Control plane (REST, ws feed, dashboard) port; 4800 by default, 0 for any free port. */
   controlPort?: number;
   /** Where the CA and server certificate are kept; in memory for this process when absent. */
@@ -133,15 +153,36 @@ function listen(server: Server, port: number, host: string, what: string, flag: 
   });
 }
 
+const isWildcardHost = (host: string): boolean => host === '0.0.0.0' || host === '::' || host === '[::]';
+
+/** What a client on the network calls this machine: its host name and addresses (a wildcard bind answers them all). */
+function machineHostNames(): string[] {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
+  return [hostname(), ...addresses];
+}
+
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 export async function startSimulator<const M extends readonly ServiceModule[] = BuiltInServices>(
   options: SimulatorOptions<M> = {},
 ): Promise<SimulatorHandle<M>> {
   const host = options.host ?? '127.0.0.1';
+  const token = options.token || undefined;
+  if (!isLoopbackHost(host) && token === undefined && !options.insecurePublic)
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `refusing to serve the control plane on ${host} without an access token: anyone who can reach it could drive the simulator and mint keys. Give --token <secret> (or PUSHSIM_TOKEN, startSimulator({ token })), or --insecure-public to serve it open anyway`,
+      'host',
+    );
+  const guard = new ControlGuard({
+    ...(token !== undefined ? { token } : {}),
+    host,
+    allowedHosts: [...(options.allowedHosts ?? []), ...(isWildcardHost(host) ? machineHostNames() : [])],
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+  });
   const modules = (options.services ?? SERVICES) as unknown as M;
   const byName = options as Record<string, unknown>;
-  const simulation = new Simulation({ ...options, tokenKinds: tokenKindsOf(modules) });
+  const simulation = new Simulation({ ...options, tokenKinds: tokenKindsOf(modules), rules: rulesTableOf(modules) });
   const anyPort = options.controlPort === 0;
   const ca: CertificateAuthority = loadCertificateAuthority(
     options.stateDir,
@@ -176,6 +217,8 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     version: PUSHSIM_VERSION,
     caPem: ca.caPem,
     routers: running.map((r) => r.instance.routes()),
+    services: running.map((r) => r.module),
+    guard,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
@@ -203,8 +246,16 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
       );
     throw error;
   }
-  const feed: EventFeed = attachEventFeed(server, simulation);
-  const shims = attachShimGateway(server, simulation);
+  const feed: EventFeed = attachEventFeed(simulation);
+  const shims = attachShimGateway(simulation);
+  routeUpgrades(
+    server,
+    guard,
+    new Map([
+      ['/api/events', feed.upgrade],
+      [SHIM_PATH, shims.upgrade],
+    ]),
+  );
 
   const base = `http://${urlHost(host)}:${port}`;
   const urls: Record<string, string> = {

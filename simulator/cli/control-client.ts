@@ -27,30 +27,59 @@ export function controlBase(url: string): string {
   return url.replace(/\/+$/, '').replace(/\/api$/, '');
 }
 
-export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
+/**
+ * The access token of the pushsim to call: `--token`, else PUSHSIM_TOKEN (which `pushsim exec --serve` also hands to
+ * its child); undefined when it runs without one.
+ */
+export function controlToken(flag?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return flag || env.PUSHSIM_TOKEN || undefined;
+}
+
+/** The Authorization header a control call carries when pushsim runs with a token. */
+export function authHeaders(token: string | undefined = controlToken()): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+function withAuth(init: RequestInit | undefined, token: string | undefined): RequestInit {
+  return { ...init, headers: { ...authHeaders(token), ...(init?.headers as Record<string, string> | undefined) } };
+}
+
+export async function getJson<T>(
+  url: string,
+  init?: RequestInit,
+  token: string | undefined = controlToken(),
+): Promise<T> {
+  const response = await fetch(url, withAuth(init, token));
   const text = await response.text();
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${text}`);
   return JSON.parse(text) as T;
 }
 
-const postJson = <T>(url: string, body: unknown): Promise<T> =>
-  getJson<T>(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+const postJson = <T>(url: string, body: unknown, token: string | undefined): Promise<T> =>
+  getJson<T>(
+    url,
+    { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+    token,
+  );
 
-export async function fetchCa(control: string): Promise<string> {
-  const response = await fetch(`${control}/api/ca.pem`);
+export async function fetchCa(control: string, token: string | undefined = controlToken()): Promise<string> {
+  const response = await fetch(`${control}/api/ca.pem`, withAuth(undefined, token));
   if (!response.ok) throw new Error(`GET ${control}/api/ca.pem answered ${response.status}`);
   return response.text();
 }
 
-export async function endpointUrl(control: string, name: string): Promise<string | undefined> {
-  const endpoints = await getJson<{ name: string; url: string }[]>(`${control}/api/endpoints`);
+export async function endpointUrl(
+  control: string,
+  name: string,
+  token: string | undefined = controlToken(),
+): Promise<string | undefined> {
+  const endpoints = await getJson<{ name: string; url: string }[]>(`${control}/api/endpoints`, undefined, token);
   return endpoints.find((e) => e.name === name)?.url;
 }
 
 /** Mints a key on the simulator (POST /api/apns/keys), so tokens signed with it are accepted there. */
-export function mintApnsKey(control: string): Promise<SigningKey> {
-  return postJson<SigningKey>(`${control}/api/apns/keys`, {});
+export function mintApnsKey(control: string, token: string | undefined = controlToken()): Promise<SigningKey> {
+  return postJson<SigningKey>(`${control}/api/apns/keys`, {}, token);
 }
 
 /** The key of `--key file.p8 --key-id … --team-id …`, or undefined when --key is absent. */
@@ -69,8 +98,12 @@ export function readSigningKey(flags: { key?: string; keyId?: string; teamId?: s
 /**
  * Mints a service account on the simulator (POST /api/fcm/service-accounts), for the project given or its default one.
  */
-export function mintServiceAccount(control: string, projectId?: string): Promise<ServiceAccountJson> {
-  return postJson<ServiceAccountJson>(`${control}/api/fcm/service-accounts`, projectId ? { projectId } : {});
+export function mintServiceAccount(
+  control: string,
+  projectId?: string,
+  token: string | undefined = controlToken(),
+): Promise<ServiceAccountJson> {
+  return postJson<ServiceAccountJson>(`${control}/api/fcm/service-accounts`, projectId ? { projectId } : {}, token);
 }
 
 /**

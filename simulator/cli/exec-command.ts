@@ -9,14 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { startSimulator, type SimulatorHandle } from '../start-simulator.js';
 import type { CliOutput } from './cli-output.js';
-import { controlBase, defaultControlUrl, fetchCa, unreachableMessage } from './control-client.js';
+import { controlBase, controlToken, defaultControlUrl, fetchCa, unreachableMessage } from './control-client.js';
 import { addServeOptions, givenServeFlags, resolveServeOptions } from './serve-options.js';
 import { isRunByNpm, whenParentExits } from './parent-watch.js';
 
-type ExecFlags = Record<string, unknown> & { control: string; serve?: boolean };
+type ExecFlags = Record<string, unknown> & { control: string; serve?: boolean; token?: string };
 
 /** Runs the command with the redirect's environment; resolves with the exit code a shell would report for it. */
-async function runRedirected(command: string[], control: string, ca: string, output: CliOutput): Promise<number> {
+async function runRedirected(
+  command: string[],
+  control: string,
+  token: string | undefined,
+  ca: string,
+  output: CliOutput,
+): Promise<number> {
   const caDir = mkdtempSync(join(tmpdir(), 'pushsim-exec-'));
   const caFile = join(caDir, 'ca.pem');
   writeFileSync(caFile, ca);
@@ -24,6 +30,8 @@ async function runRedirected(command: string[], control: string, ca: string, out
   const env = {
     ...process.env,
     PUSHSIM_URL: control,
+    // The child's control calls (client shim, pushsim CLI) carry the token the simulator wants.
+    ...(token ? { PUSHSIM_TOKEN: token } : {}),
     NODE_EXTRA_CA_CERTS: caFile,
     NODE_OPTIONS:
       `${process.env.NODE_OPTIONS ?? ''} --import ${register.includes(' ') ? `"${register}"` : register}`.trim(),
@@ -87,6 +95,7 @@ export function execCommand(output: CliOutput, setExitCode: (code: number) => vo
       let sim: SimulatorHandle | undefined;
       let control: string;
       let ca: string;
+      let token: string | undefined;
       if (flags.serve) {
         let options: ReturnType<typeof resolveServeOptions>;
         try {
@@ -105,12 +114,14 @@ export function execCommand(output: CliOutput, setExitCode: (code: number) => vo
         }
         control = sim.urls.control;
         ca = sim.caPem;
+        token = options.token;
         // stderr: the command's stdout stays its own.
         output.err(`pushsim exec: simulator on ${sim.urls.api} (PUSHSIM_URL) until ${commandLine[0]} exits`);
       } else {
         control = controlBase(flags.control);
+        token = controlToken(flags.token);
         try {
-          ca = await fetchCa(control);
+          ca = await fetchCa(control, token);
         } catch (error) {
           output.err(`pushsim exec: ${unreachableMessage(control, error) ?? (error as Error).message}`);
           setExitCode(2);
@@ -118,7 +129,7 @@ export function execCommand(output: CliOutput, setExitCode: (code: number) => vo
         }
       }
       try {
-        setExitCode(await runRedirected(commandLine, control, ca, output));
+        setExitCode(await runRedirected(commandLine, control, token, ca, output));
       } finally {
         await sim?.close();
       }

@@ -2,15 +2,26 @@
 import { Command, CommanderError } from 'commander';
 import { PUSHSIM_VERSION } from '../package-version.js';
 import { streamOutput, type CliOutput } from './cli-output.js';
-import { serveCommand } from './serve-command.js';
-import { rulesCommand } from './rules-command.js';
-import { pushCommand } from './push-command.js';
-import { execCommand } from './exec-command.js';
-import { runCommand } from './run-command.js';
-import { schemaCommand } from './schema-command.js';
-import { tokenCommand } from './token-command.js';
 
-export function buildCli(output: CliOutput, setExitCode: (code: number) => void): Command {
+type SetExitCode = (code: number) => void;
+
+/**
+ * Each command's module, imported when the command line names it: `pushsim serve` then loads neither the scenario
+ * runner nor YAML nor the other commands (issue 14: start-up). Help and unknown commands load them all.
+ */
+const COMMANDS: Record<string, (output: CliOutput, setExitCode: SetExitCode) => Promise<Command>> = {
+  serve: async (output, setExitCode) => (await import('./serve-command.js')).serveCommand(output, setExitCode),
+  rules: async (output) => (await import('./rules-command.js')).rulesCommand(output),
+  push: async (output, setExitCode) => (await import('./push-command.js')).pushCommand(output, setExitCode),
+  exec: async (output, setExitCode) => (await import('./exec-command.js')).execCommand(output, setExitCode),
+  token: async (output, setExitCode) => (await import('./token-command.js')).tokenCommand(output, setExitCode),
+  run: async (output, setExitCode) =>
+    (await import('./run-command.js')).runCommand(output, setExitCode, Boolean(process.stdout.isTTY)),
+  schema: async (output) => (await import('./schema-command.js')).schemaCommand(output),
+};
+
+/** The program with the commands `argv` needs: the one it names, or every one (help, version, a typo). */
+export async function buildCli(output: CliOutput, setExitCode: SetExitCode, argv: string[] = []): Promise<Command> {
   const program = new Command('pushsim')
     .description(
       'A local simulator of APNs, FCM and ZEGO ZPNs: which callback of your app fires when this push arrives in this app state',
@@ -19,13 +30,9 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
     .showHelpAfterError('(run pushsim --help for usage)')
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) })
     .exitOverride();
-  program.addCommand(serveCommand(output, setExitCode));
-  program.addCommand(rulesCommand(output));
-  program.addCommand(pushCommand(output, setExitCode));
-  program.addCommand(execCommand(output, setExitCode));
-  program.addCommand(tokenCommand(output, setExitCode));
-  program.addCommand(runCommand(output, setExitCode, Boolean(process.stdout.isTTY)));
-  program.addCommand(schemaCommand(output));
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  const commands = await Promise.all(named.map((name) => COMMANDS[name]!(output, setExitCode)));
+  for (const command of commands) program.addCommand(command);
   for (const command of program.commands)
     command
       .exitOverride()
@@ -36,10 +43,14 @@ export function buildCli(output: CliOutput, setExitCode: (code: number) => void)
 /** Runs the CLI; resolves with the exit code for commands that finish (serve keeps running until a signal). */
 export async function runCli(argv: string[], output: CliOutput = streamOutput()): Promise<number | undefined> {
   let exitCode: number | undefined;
-  const program = buildCli(output, (code) => {
-    exitCode = code;
-    process.exitCode = code;
-  });
+  const program = await buildCli(
+    output,
+    (code) => {
+      exitCode = code;
+      process.exitCode = code;
+    },
+    argv,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -1,6 +1,7 @@
 // `pushsim rules`: prints the delivery rules table as JSON or Markdown (the source of docs/delivery-rules.md).
 import { Command } from 'commander';
 import { renderRulesMarkdown, rulesTable } from '../delivery/index.js';
+import { SERVICES, rulesTableOf } from '../providers/index.js';
 import type { CliOutput } from './cli-output.js';
 
 export function rulesCommand(output: CliOutput): Command {
@@ -8,6 +9,8 @@ export function rulesCommand(output: CliOutput): Command {
     .description('print the delivery rules table that decides which callback fires')
     .option('--markdown', 'print as Markdown (as in docs/delivery-rules.md) instead of JSON')
     .action((flags: { markdown?: boolean }) => {
-      output.out(flags.markdown ? renderRulesMarkdown() : JSON.stringify(rulesTable(), null, 2));
+      // The table of the built-in services, as `pushsim serve` decides by.
+      const table = rulesTableOf(SERVICES);
+      output.out(flags.markdown ? renderRulesMarkdown(table) : JSON.stringify(rulesTable(table), null, 2));
     });
 }

@@ -9,6 +9,7 @@ import { PUSHSIM_VERSION } from '../package-version.js';
 import { addServeOptions, resolveServeOptions } from './serve-options.js';
 import { isRunByNpm, whenParentExits } from './parent-watch.js';
 import type { CliOutput } from './cli-output.js';
+import { isLoopbackHost } from '../control/index.js';
 
 /** What --ready-file holds once every endpoint listens. */
 export interface ReadyFile {
@@ -36,6 +37,19 @@ function writeWhole(path: string, text: string): void {
 function fileProblem(flag: string, path: string, error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return `${flag}: cannot write ${path} (${e.code === 'EISDIR' ? 'it is a directory' : (e.code ?? e.message)})`;
+}
+
+/** What the banner says about who can reach the control plane. */
+function securityLine(options: ReturnType<typeof resolveServeOptions>): string {
+  const host = options.host ?? '127.0.0.1';
+  const where = isLoopbackHost(host)
+    ? `loopback only (${host})`
+    : `the network on ${host}: anyone who can reach this machine`;
+  if (options.token)
+    return `Control plane: ${where}; every call must carry the access token (Authorization: Bearer …, ws ?token=…)`;
+  if (!isLoopbackHost(host))
+    return `WARNING: --insecure-public: the control plane is open to ${where} can drive the simulator and mint keys; give --token to require one`;
+  return `Control plane: ${where}, no access token (give --token to require one); browser pages of other origins are refused`;
 }
 
 export function serveCommand(output: CliOutput, setExitCode: (code: number) => void): Command {
@@ -109,6 +123,7 @@ export function serveCommand(output: CliOutput, setExitCode: (code: number) => v
     output.out(
       `Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`,
     );
+    output.out(securityLine(options));
     output.out('Press Ctrl+C to stop.');
     let isStopping = false;
     const stop = (why: string): void => {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
+import { parseDuration } from '../core/index.js';
 
 export interface ServeOption {
   /** Dotted path into SimulatorOptions (`apns.permissive`), or `virtualClock`. */
@@ -39,6 +40,13 @@ function integer(raw: string): number {
   return value;
 }
 
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 function providerPortDefault(defaultPort: number): string {
   return `${defaultPort}, or a free port when --port is 0`;
 }
@@ -53,6 +61,42 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
       description: 'interface to listen on',
       defaultValue: '127.0.0.1',
       parse: (raw) => raw,
+    },
+    {
+      key: 'token',
+      flag: '--token <token>',
+      env: 'PUSHSIM_TOKEN',
+      description:
+        'access token every control call must carry (Authorization: Bearer <token>; ws ?token=); required with a non-loopback --host',
+      defaultValue: undefined,
+      defaultLabel: 'none',
+      parse: (raw) => raw,
+    },
+    {
+      key: 'insecurePublic',
+      flag: '--insecure-public',
+      env: 'PUSHSIM_INSECURE_PUBLIC',
+      description: 'serve a non-loopback --host without a token (anyone who reaches it drives the simulator)',
+      defaultValue: false,
+      parse: bool,
+    },
+    {
+      key: 'allowedHosts',
+      flag: '--allowed-host <names>',
+      env: 'PUSHSIM_ALLOWED_HOSTS',
+      description: 'comma-separated Host names the control plane answers besides loopback and --host',
+      defaultValue: undefined,
+      defaultLabel: 'none',
+      parse: list,
+    },
+    {
+      key: 'corsOrigins',
+      flag: '--cors-origin <origins>',
+      env: 'PUSHSIM_CORS_ORIGINS',
+      description: 'comma-separated browser origins allowed to call the control plane (CORS; * for any)',
+      defaultValue: undefined,
+      defaultLabel: 'none',
+      parse: list,
     },
     {
       key: 'controlPort',
@@ -106,6 +150,30 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
       parse: integer,
     },
     {
+      key: 'ledgerLimit',
+      flag: '--ledger-limit <n>',
+      env: 'PUSHSIM_LEDGER_LIMIT',
+      description: 'most pushes the ledger keeps, the oldest forgotten first (0 keeps only the push in flight)',
+      defaultValue: 100_000,
+      parse: (raw) => {
+        const value = integer(raw);
+        if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes`);
+        return value;
+      },
+    },
+    {
+      key: 'ledgerMaxAge',
+      flag: '--ledger-max-age <duration>',
+      env: 'PUSHSIM_LEDGER_MAX_AGE',
+      description: 'forget pushes accepted longer ago than this (e.g. 10m, 1h, or ms)',
+      defaultValue: undefined,
+      defaultLabel: 'no age limit',
+      parse: (raw) => {
+        parseDuration(raw);
+        return /^\d+$/.test(raw) ? Number(raw) : raw;
+      },
+    },
+    {
       key: 'virtualClock',
       flag: '--virtual-clock',
       env: 'PUSHSIM_VIRTUAL_CLOCK',
@@ -144,7 +212,10 @@ export function addServeOptions(command: Command, table: readonly ServeOption[] 
 export function givenServeFlags(flags: Record<string, unknown>): string[] {
   return [
     ...(flags.config !== undefined ? ['--config'] : []),
-    ...SERVE_OPTIONS.filter((o) => flags[flagAttribute(o)] !== undefined).map((o) => o.flag.split(' ')[0]!),
+    // --token is also the token of the pushsim at --control, so it applies without --serve too.
+    ...SERVE_OPTIONS.filter((o) => o.key !== 'token' && flags[flagAttribute(o)] !== undefined).map(
+      (o) => o.flag.split(' ')[0]!,
+    ),
   ];
 }
 

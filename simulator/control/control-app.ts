@@ -1,13 +1,16 @@
 // Builds the control plane as an express app without listening, so tests can drive it in-process or on a port.
 import express, { type Express, type Router } from 'express';
-import { ErrorCodes } from '../core/index.js';
+import { ErrorCodes, jsonBudgetProblem } from '../core/index.js';
+import type { IncomingMessage } from 'node:http';
+import { ControlGuard, readsAsJson } from './control-guard.js';
 import type { Simulation } from '../engine/index.js';
 import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
 import { pushesRoutes } from './pushes-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
-import { errorHandler, sendError } from './http-errors.js';
+import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import type { ServiceModule } from '../providers/index.js';
 
 export interface ControlAppOptions {
   endpoints: () => EndpointInfo[];
@@ -16,13 +19,36 @@ export interface ControlAppOptions {
   caPem?: string;
   /** Routes of the service modules (keys, faults, certificates), mounted under /api. */
   routers?: Router[];
+  /** The service modules whose routes those are, for GET /api/openapi.json (the built-in services by default). */
+  services?: readonly ServiceModule[];
+  /** Host, Origin, token and content-type checks (control-guard.ts); loopback-only, no token, by default. */
+  guard?: ControlGuard;
 }
 
 export function createControlApp(sim: Simulation, options: ControlAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '1mb', strict: true, type: () => true }));
+  app.use((options.guard ?? new ControlGuard()).middleware());
+  app.use(
+    express.json({
+      limit: '1mb',
+      strict: true,
+      type: (req) => readsAsJson(req as IncomingMessage),
+      // Refused here, before any route stores it: a body deep enough to overflow JSON.stringify would break every read
+      // route (GET /api/pushes) that later writes it back out.
+      verify: (_req, _res, buffer) => {
+        if (buffer.length === 0) return;
+        const problem = jsonBudgetProblem(safeParse(buffer));
+        // A plain error with a type: body-parser writes the raw body over the error's `body` member.
+        if (problem)
+          throw Object.assign(
+            new Error(`the request body ${problem}; send a flatter body (no route needs that much nesting)`),
+            { type: JSON_TOO_DEEP_TYPE },
+          );
+      },
+    }),
+  );
   // Built on first request: a few ms of schema conversion that most simulators (one per test) never need.
   let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
   // The banner prints …/api as the control URL, so /api itself says where to go.
@@ -47,7 +73,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
     });
   });
   app.get('/api/openapi.json', (req, res) => {
-    openApi ??= buildOpenApiDocument(options.version);
+    openApi ??= buildOpenApiDocument(options.version, options.services);
     res.json({ ...openApi, servers: [{ url: `${req.protocol}://${req.get('host') ?? 'localhost'}` }] });
   });
   app.use('/api', serviceRoutes(sim, options.endpoints, options.version));
@@ -83,4 +109,13 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   });
   app.use(errorHandler);
   return app;
+}
+
+/** The body parsed for the budget check; a body that is not JSON is left to the parser's own error. */
+function safeParse(buffer: Buffer): unknown {
+  try {
+    return JSON.parse(buffer.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

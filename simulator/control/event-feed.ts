@@ -1,28 +1,51 @@
 // The live event feed at ws://…/api/events: every simulator event as one JSON message `{ type, at, data }`. Devices,
 // apps and ledger entries in `data` go out as the public model (views.ts), as the REST API returns them.
-import type { Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Simulation } from '../engine/index.js';
 import type { Device, InstalledApp, LedgerEntry, SimulatorEvents } from '../core/index.js';
 import { appView, deviceView, entryView } from './views.js';
 
 export interface EventFeed {
+  /** Takes a ws upgrade the control server routed here (control-guard.ts routeUpgrades checked it). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
   readonly clients: number;
 }
 
-export function attachEventFeed(server: Server, sim: Simulation, path = '/api/events'): EventFeed {
-  const wss = new WebSocketServer({ noServer: true });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+export interface EventFeedOptions {
+  /**
+   * Bytes a subscriber may have waiting in its socket before it is dropped (close 1008 with the reason): a client that
+   * stops reading costs at most this much, never memory without bound. 4 MiB by default.
+   */
+  maxBufferedBytes?: number;
+}
+
+/** The feed only sends; what a client may send it (nothing it reads) is capped at this. */
+const MAX_CLIENT_FRAME = 4 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+export function attachEventFeed(sim: Simulation, options: EventFeedOptions = {}): EventFeed {
+  const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
   // Subscribed only while someone watches, so an unwatched simulator builds no events it would throw away.
   let unsubscribe: (() => void) | undefined;
   const forward = <K extends keyof SimulatorEvents>(type: K, data: SimulatorEvents[K]): void => {
     const message = JSON.stringify({ type, at: sim.clock.now(), data: publicData(sim, data) });
-    for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(message);
+    for (const client of wss.clients) {
+      if (client.readyState !== WebSocket.OPEN) continue;
+      if (client.bufferedAmount + message.length > maxBuffered) {
+        // Closing sends the reason after what is already queued; a client that never reads is cut off by ws's close
+        // timeout. Nothing more is queued for it either way.
+        client.close(
+          1008,
+          `dropped: more than ${maxBuffered} bytes of events waiting unread; read the feed as fast as it is written`,
+        );
+        continue;
+      }
+      client.send(message);
+    }
   };
   wss.on('connection', (ws) => {
     unsubscribe ??= sim.bus.onAny(forward);
@@ -36,6 +59,7 @@ export function attachEventFeed(server: Server, sim: Simulation, path = '/api/ev
     ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
   });
   return {
+    upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
     get clients() {
       return wss.clients.size;
     },

@@ -14,6 +14,9 @@ export function sendError(
   res.status(status).json(new SimulatorError(code, message, field).toJSON());
 }
 
+/** The `type` of the error the JSON budget check (control-app.ts) throws from the body parser. */
+export const JSON_TOO_DEEP_TYPE = 'pushsim.json.too.deep';
+
 export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   if (res.headersSent) return;
   if (error instanceof SimulatorError) {
@@ -21,6 +24,10 @@ export const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
     return;
   }
   const e = error as { type?: string; status?: number; message?: string };
+  if (e.type === JSON_TOO_DEEP_TYPE) {
+    sendError(res, ErrorCodes.JSON_TOO_DEEP, e.message ?? 'the request body nests too deeply');
+    return;
+  }
   if (e.type === 'entity.parse.failed') {
     sendError(
       res,

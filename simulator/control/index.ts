@@ -1,5 +1,6 @@
 // The control plane: REST API, ws event feed (and later the dashboard), all over one Simulation.
 export * from './control-app.js';
+export * from './control-guard.js';
 export * from './event-feed.js';
 export type { EndpointInfo } from './service-routes.js';
 export * from './shim-gateway.js';

@@ -1,8 +1,10 @@
-// The control API as an OpenAPI 3.1 document, built from the route table and the zod schemas the routes validate with
-// (served at GET /api/openapi.json; docs/control-api.md renders it).
+// The control API as an OpenAPI 3.1 document, built from the route table (the core's routes and those the service
+// modules document) and the zod schemas the routes validate with (served at GET /api/openapi.json; docs/control-api.md
+// renders it for the built-in services).
 import { z } from 'zod';
 import { ErrorSchema, modelJsonSchemas, modelRegistry } from '../model/index.js';
-import { CONTROL_ROUTES, type RouteDescriptor, type RouteTag } from './openapi-routes.js';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
+import { controlRoutes, routeSections, type RouteDescriptor, type RouteTag } from './openapi-routes.js';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -23,17 +25,6 @@ export interface OpenApiOperation {
   requestBody?: { required: boolean; content: { 'application/json': { schema: JsonSchema; example?: unknown } } };
   responses: Record<string, unknown>;
 }
-
-export const TAGS: Record<RouteTag, string> = {
-  service: 'The simulator itself: health, endpoints, rules, error codes, clock, chaos, reset, the CA, live feeds',
-  devices: 'Simulated phones and their conditions',
-  apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
-  pushes: 'The simulator-native send and the ledger of every push and its fate',
-  apns: 'APNs: signing keys, client certificates, fault injection',
-  fcm: 'FCM: projects, service accounts, topics, fault injection',
-  zpns: 'ZEGO ZPNs: push strategies (resourcesID), ZIM users, messages and call invitations',
-  hms: 'Huawei Push Kit (HMS): apps and their client secrets, topics, result codes, fault injection',
-};
 
 /** pushsim's error answer, inlined (no references) so it compiles on its own. */
 function errorSchema(): JsonSchema {
@@ -132,12 +123,16 @@ function responses(route: RouteDescriptor): Record<string, unknown> {
   return answers;
 }
 
-export function buildOpenApiDocument(
-  version: string,
-  routes: readonly RouteDescriptor[] = CONTROL_ROUTES,
-): OpenApiDocument {
+/** `APNs, FCM and ZPNs`: the titles of the modules that document routes. */
+function titles(modules: readonly ServiceModule[]): string {
+  const names = modules.filter((m) => m.controlRoutes).map((m) => m.title);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'no');
+}
+
+/** The document of a control plane serving `modules` (the built-in services by default). */
+export function buildOpenApiDocument(version: string, modules: readonly ServiceModule[] = SERVICES): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of routes) {
+  for (const route of controlRoutes(modules)) {
     const operation: OpenApiOperation = {
       operationId: operationId(route),
       tags: [route.tag],
@@ -176,12 +171,12 @@ export function buildOpenApiDocument(
       title: 'pushsim control API',
       version,
       description:
-        'Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the APNs, FCM and ZPNs providers. ' +
+        `Drive the simulator: devices, apps and their lifecycles, pushes and their fates, and the ${titles(modules)} providers. ` +
         'Request bodies are JSON (any content-type is read as JSON); unknown fields are refused so typos do not pass silently. ' +
         'Every error is `{ "error": { "code", "message", "field"? } }`, its code one of the catalogue (`GET /api/errors`).',
       license: { name: 'MIT', identifier: 'MIT' },
     },
-    tags: (Object.entries(TAGS) as [RouteTag, string][]).map(([name, description]) => ({ name, description })),
+    tags: routeSections(modules).map(({ tag, description }) => ({ name: tag, description })),
     paths,
     components: {
       schemas: { ...modelJsonSchemas(), Error: errorSchema() },

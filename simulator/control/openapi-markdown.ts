@@ -2,12 +2,12 @@
 // fields (flattened to dotted names) and an example body.
 import {
   buildOpenApiDocument,
-  TAGS,
   type JsonSchema,
   type OpenApiDocument,
   type OpenApiOperation,
 } from './openapi-document.js';
-import type { RouteTag } from './openapi-routes.js';
+import { routeSections, type RouteTag } from './openapi-routes.js';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { errorCatalogue } from '../core/index.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -182,7 +182,11 @@ function renderOperation(method: string, path: string, op: OpenApiOperation): st
   return out;
 }
 
-export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenApiDocument('')): string {
+/** docs/control-api.md for a control plane serving `modules` (the built-in services by default). */
+export function renderControlApiMarkdown(
+  modules: readonly ServiceModule[] = SERVICES,
+  document: OpenApiDocument = buildOpenApiDocument('', modules),
+): string {
   const out: string[] = [
     '# Control API',
     '',
@@ -221,18 +225,13 @@ export function renderControlApiMarkdown(document: OpenApiDocument = buildOpenAp
       byTag.get(tag)!.push([method, path, op]);
     }
   }
-  const tags = (Object.keys(TAGS) as RouteTag[]).filter((t) => byTag.has(t));
-  for (const tag of tags)
+  const sections = routeSections(modules).filter((section) => byTag.has(section.tag));
+  for (const { tag } of sections)
     for (const [method, path, op] of byTag.get(tag)!)
       out.push(`| ${method.toUpperCase()} | [${code(path)}](#${anchor(method, path)}) | ${cell(op.summary)} |`);
   out.push('');
-  for (const tag of tags) {
-    out.push(
-      `## ${tag === 'apns' || tag === 'fcm' || tag === 'zpns' || tag === 'hms' ? tag.toUpperCase() : tag[0]!.toUpperCase() + tag.slice(1)}`,
-      '',
-      `${TAGS[tag]}.`,
-      '',
-    );
+  for (const { tag, title, description } of sections) {
+    out.push(`## ${title}`, '', `${description}.`, '');
     for (const [method, path, op] of byTag.get(tag)!) out.push(...renderOperation(method, path, op));
   }
   out.push(...renderModel(document));

@@ -1,17 +1,10 @@
 // Every route of the control API as data: method, path, summary, the zod schema of its body and query, its answers.
-// GET /api/openapi.json and docs/control-api.md are built from this table; test/integration/openapi.test.ts fails when
-// express serves a route the table lacks, or the table lists one express does not serve.
+// The core's routes are here; each service module documents its own (ServiceModule.controlRoutes), tagged with its
+// name. GET /api/openapi.json and docs/control-api.md are built from controlRoutes(modules);
+// test/integration/openapi.test.ts fails when express serves a route the table lacks, or the table lists one express
+// does not serve.
 import { z } from 'zod';
-import {
-  callCancelSchema,
-  callInviteSchema,
-  sendMessageSchema,
-  zpnsLoginSchema,
-  zpnsStrategySchema,
-} from '../providers/zpns/index.js';
-import { apnsCertificateSchema, apnsKeySchema, faultSchema } from '../providers/apns/index.js';
-import { fcmProjectSchema, fcmServiceAccountSchema, fcmSubscriptionSchema } from '../providers/fcm/index.js';
-import { hmsAppSchema, hmsSubscriptionSchema } from '../providers/hms/index.js';
+import { SERVICES, type ControlRouteDoc, type ServiceModule } from '../providers/index.js';
 import {
   advanceClockSchema,
   chaosSchema,
@@ -44,30 +37,52 @@ import {
   SentPushSchema,
 } from '../model/index.js';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type RouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'apns' | 'fcm' | 'zpns' | 'hms';
+export type HttpMethod = ControlRouteDoc['method'];
+/** The core's sections, then one per service module, named as the module (`apns`, `fcm`). */
+export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes';
+export type RouteTag = CoreRouteTag | (string & {});
 
-export interface RouteDescriptor {
-  method: HttpMethod;
-  /** Under /api, in express's spelling (`/devices/:id`). */
-  path: string;
-  tag: RouteTag;
-  summary: string;
-  description?: string;
-  /** What each `:param` of the path names. */
-  params?: Record<string, string>;
-  body?: z.ZodType;
-  /** A body the route accepts, shown in the docs (and sent by the tests). */
-  example?: unknown;
-  query?: z.ZodObject;
-  /** The model schema of the success answer (simulator/model/), or `[schema]` for a list of them. */
-  response?: z.ZodType | readonly [z.ZodType];
-  /** Success answers by status; every route may also answer pushsim's error shape. */
-  responses: Record<number, string>;
-  /** The success answer's media type when it is not JSON. */
-  produces?: string;
+export interface RouteDescriptor extends ControlRouteDoc {
+  readonly tag: RouteTag;
   /** A WebSocket endpoint (GET with Upgrade), served beside express rather than by it. */
-  websocket?: boolean;
+  readonly websocket?: boolean;
+}
+
+/** The core's sections and what each holds. */
+export const CORE_TAGS: Record<CoreRouteTag, string> = {
+  service: 'The simulator itself: health, endpoints, rules, error codes, clock, chaos, reset, the CA, live feeds',
+  devices: 'Simulated phones and their conditions',
+  apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
+  pushes: 'The simulator-native send and the ledger of every push and its fate',
+};
+
+/** A section of the docs: its tag, heading and line. */
+export interface RouteSection {
+  tag: RouteTag;
+  title: string;
+  description: string;
+}
+
+/** The core's sections, then each module's that documents routes, in the modules' order. */
+export function routeSections(modules: readonly ServiceModule[] = SERVICES): RouteSection[] {
+  return [
+    ...(Object.entries(CORE_TAGS) as [CoreRouteTag, string][]).map(([tag, description]) => ({
+      tag,
+      title: tag[0]!.toUpperCase() + tag.slice(1),
+      description,
+    })),
+    ...modules.flatMap((m) =>
+      m.controlRoutes ? [{ tag: m.name, title: m.title, description: m.controlRoutes.description }] : [],
+    ),
+  ];
+}
+
+/** Every route of a control plane serving these modules: the core's, then each module's, tagged with its name. */
+export function controlRoutes(modules: readonly ServiceModule[] = SERVICES): RouteDescriptor[] {
+  return [
+    ...CORE_ROUTES,
+    ...modules.flatMap((m) => (m.controlRoutes?.routes ?? []).map((route) => ({ ...route, tag: m.name }))),
+  ];
 }
 
 // GET /api/apps reads its one filter without a schema.
@@ -78,7 +93,7 @@ const appsQuerySchema = z
 const DEVICE = { id: 'the device id' };
 const APP = { id: 'the app (install) id' };
 
-export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
+export const CORE_ROUTES: readonly RouteDescriptor[] = [
   {
     method: 'get',
     path: '/',
@@ -177,7 +192,6 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     response: ResetSchema,
     responses: { 200: '`{ status: "reset", now }`' },
   },
-
   {
     method: 'post',
     path: '/devices',
@@ -253,7 +267,6 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     response: [AppSchema],
     responses: { 200: 'a list of apps', 404: 'no such device' },
   },
-
   {
     method: 'get',
     path: '/apps',
@@ -333,7 +346,6 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     params: APP,
     responses: { 204: 'uninstalled', 404: 'no such app' },
   },
-
   {
     method: 'post',
     path: '/pushes',
@@ -366,7 +378,6 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     response: LedgerEntrySchema,
     responses: { 200: 'the ledger entry', 404: 'no such push' },
   },
-
   {
     method: 'get',
     path: '/events',
@@ -386,7 +397,6 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     description: 'The protocol is docs/shim-protocol.md.',
     responses: { 101: 'switching to the WebSocket protocol' },
   },
-
   {
     method: 'get',
     path: '/ca.pem',
@@ -394,304 +404,5 @@ export const CONTROL_ROUTES: readonly RouteDescriptor[] = [
     summary: "The CA certificate (PEM) that clients of the services' TLS endpoints trust",
     produces: 'application/x-pem-file',
     responses: { 200: 'the CA certificate' },
-  },
-  {
-    method: 'get',
-    path: '/apns/reasons',
-    tag: 'apns',
-    summary: "Apple's reasons and their HTTP statuses",
-    responses: { 200: 'reason → status' },
-  },
-  {
-    method: 'get',
-    path: '/apns/keys',
-    tag: 'apns',
-    summary: 'The registered signing keys (without private keys)',
-    responses: { 200: 'a list of keys' },
-  },
-  {
-    method: 'post',
-    path: '/apns/keys',
-    tag: 'apns',
-    summary: 'Mint a signing key (.p8), or register an existing one',
-    body: apnsKeySchema,
-    example: {},
-    responses: { 201: 'a minted key `{ teamId, keyId, environment, p8 }`, or the registered key' },
-  },
-  {
-    method: 'delete',
-    path: '/apns/keys/:keyId',
-    tag: 'apns',
-    summary: 'Remove a signing key',
-    params: { keyId: 'the key id' },
-    responses: { 204: 'removed', 404: 'no such key' },
-  },
-  {
-    method: 'post',
-    path: '/apns/certificates',
-    tag: 'apns',
-    summary: 'Issue a client certificate for certificate-based auth',
-    body: apnsCertificateSchema,
-    example: { topic: 'com.example.chat' },
-    responses: { 201: 'the certificate and its key (PEM)' },
-  },
-  {
-    method: 'get',
-    path: '/apns/faults',
-    tag: 'apns',
-    summary: 'The injected APNs faults',
-    responses: { 200: 'a list of fault rules' },
-  },
-  {
-    method: 'post',
-    path: '/apns/faults',
-    tag: 'apns',
-    summary: 'Inject a fault: answer a reason, delay, or drop the stream or connection',
-    body: faultSchema,
-    example: { token: '<device token>', reason: 'Shutdown', times: 1 },
-    responses: { 201: 'the fault rule with its id' },
-  },
-  {
-    method: 'delete',
-    path: '/apns/faults/:id',
-    tag: 'apns',
-    summary: 'Remove one APNs fault',
-    params: { id: 'the fault id' },
-    responses: { 204: 'removed', 404: 'no such fault' },
-  },
-  {
-    method: 'delete',
-    path: '/apns/faults',
-    tag: 'apns',
-    summary: 'Remove every APNs fault',
-    responses: { 204: 'removed' },
-  },
-
-  {
-    method: 'get',
-    path: '/fcm/errors',
-    tag: 'fcm',
-    summary: "FCM's error codes and their HTTP statuses",
-    responses: { 200: 'the error table' },
-  },
-  {
-    method: 'get',
-    path: '/fcm/projects',
-    tag: 'fcm',
-    summary: 'The Firebase projects served',
-    responses: { 200: 'a list of projects' },
-  },
-  {
-    method: 'post',
-    path: '/fcm/projects',
-    tag: 'fcm',
-    summary: 'Serve a Firebase project (or change one)',
-    body: fcmProjectSchema,
-    example: { id: 'my-project-123' },
-    responses: { 201: 'the project' },
-  },
-  {
-    method: 'get',
-    path: '/fcm/service-accounts',
-    tag: 'fcm',
-    summary: 'The service accounts issued',
-    responses: { 200: 'a list of service accounts' },
-  },
-  {
-    method: 'post',
-    path: '/fcm/service-accounts',
-    tag: 'fcm',
-    summary: 'Issue a service-account JSON for firebase-admin (GOOGLE_APPLICATION_CREDENTIALS)',
-    body: fcmServiceAccountSchema,
-    example: { projectId: 'pushsim-project' },
-    responses: { 201: 'the service-account JSON', 404: 'the project is not served' },
-  },
-  {
-    method: 'post',
-    path: '/fcm/subscriptions',
-    tag: 'fcm',
-    summary: "Subscribe an app's FCM token to a topic",
-    body: fcmSubscriptionSchema,
-    example: { token: '<an FCM token>', topic: 'news' },
-    responses: { 201: '`{ token, topic }`', 404: 'no app owns the token' },
-  },
-  {
-    method: 'get',
-    path: '/fcm/faults',
-    tag: 'fcm',
-    summary: 'The injected FCM faults',
-    responses: { 200: 'a list of fault rules' },
-  },
-  {
-    method: 'post',
-    path: '/fcm/faults',
-    tag: 'fcm',
-    summary: 'Inject a fault: answer an error code, delay, or drop the stream or connection',
-    body: faultSchema,
-    example: { probability: 0.1, reason: 'UNAVAILABLE' },
-    responses: { 201: 'the fault rule with its id' },
-  },
-  {
-    method: 'delete',
-    path: '/fcm/faults',
-    tag: 'fcm',
-    summary: 'Remove every FCM fault',
-    responses: { 204: 'removed' },
-  },
-
-  {
-    method: 'get',
-    path: '/hms/errors',
-    tag: 'hms',
-    summary: "Push Kit's result codes and their HTTP statuses",
-    responses: { 200: 'code → { status, msg }' },
-  },
-  {
-    method: 'get',
-    path: '/hms/apps',
-    tag: 'hms',
-    summary: 'The Push Kit apps registered',
-    responses: { 200: 'a list of apps with their client secrets' },
-  },
-  {
-    method: 'post',
-    path: '/hms/apps',
-    tag: 'hms',
-    summary: 'Register a Push Kit app: its app ID (the OAuth client_id) and client secret for POST /oauth2/v3/token',
-    body: hmsAppSchema,
-    example: { packageName: 'com.example.chat' },
-    responses: { 201: '`{ appId, clientId, clientSecret, packageName?, highPriorityDataMessages, canSend }`' },
-  },
-  {
-    method: 'post',
-    path: '/hms/subscriptions',
-    tag: 'hms',
-    summary: "Subscribe an app's HMS token to a topic, as the device SDK's subscribe does",
-    body: hmsSubscriptionSchema,
-    example: { appId: '<a Push Kit app ID>', token: '<an HMS token>', topic: 'news' },
-    responses: { 201: '`{ appId, token, topic }`', 404: 'no app owns the token' },
-  },
-  {
-    method: 'get',
-    path: '/hms/faults',
-    tag: 'hms',
-    summary: 'The injected HMS faults',
-    responses: { 200: 'a list of fault rules' },
-  },
-  {
-    method: 'post',
-    path: '/hms/faults',
-    tag: 'hms',
-    summary: 'Inject a fault: answer a result code, delay, or drop the stream or connection (`project` is the app ID)',
-    body: faultSchema,
-    example: { reason: '80300002' },
-    responses: { 201: 'the fault rule with its id' },
-  },
-  {
-    method: 'delete',
-    path: '/hms/faults/:id',
-    tag: 'hms',
-    summary: 'Remove one HMS fault',
-    params: { id: 'the fault id' },
-    responses: { 204: 'removed', 404: 'no such fault' },
-  },
-  {
-    method: 'delete',
-    path: '/hms/faults',
-    tag: 'hms',
-    summary: 'Remove every HMS fault',
-    responses: { 204: 'removed' },
-  },
-
-  {
-    method: 'get',
-    path: '/zpns/presets',
-    tag: 'zpns',
-    summary: 'The push-strategy presets',
-    responses: { 200: 'preset → strategy' },
-  },
-  {
-    method: 'get',
-    path: '/zpns/strategies',
-    tag: 'zpns',
-    summary: 'The declared push strategies (resourcesIDs)',
-    responses: { 200: 'a list of strategies' },
-  },
-  {
-    method: 'post',
-    path: '/zpns/strategies',
-    tag: 'zpns',
-    summary: 'Declare a push strategy (resourcesID), from a preset or spelled out',
-    body: zpnsStrategySchema,
-    example: { resourcesID: 'silent', preset: 'silent' },
-    responses: { 201: 'the strategy' },
-  },
-  {
-    method: 'delete',
-    path: '/zpns/strategies/:resourcesID',
-    tag: 'zpns',
-    summary: 'Remove a push strategy',
-    params: { resourcesID: 'the resourcesID' },
-    responses: { 204: 'removed', 404: 'no such resourcesID' },
-  },
-  {
-    method: 'get',
-    path: '/zpns/users',
-    tag: 'zpns',
-    summary: 'The logged-in ZIM users and their connections',
-    responses: { 200: 'a list of sessions' },
-  },
-  {
-    method: 'post',
-    path: '/zpns/users',
-    tag: 'zpns',
-    summary: "Log an app's ZIM user in (connection `down`: offline, so sends become pushes)",
-    body: zpnsLoginSchema,
-    example: { userID: 'bob', appId: 'chat', connection: 'down' },
-    responses: { 201: '`{ userID, appId, pushID }`', 404: 'no such app' },
-  },
-  {
-    method: 'delete',
-    path: '/zpns/users/:userID',
-    tag: 'zpns',
-    summary: 'Log a ZIM user out',
-    params: { userID: 'the ZIM user id' },
-    responses: { 204: 'logged out' },
-  },
-  {
-    method: 'post',
-    path: '/zpns/messages',
-    tag: 'zpns',
-    summary: "Send a ZIM message, as ZIM's sendMessage (peer conversations)",
-    body: sendMessageSchema,
-    example: {
-      fromUserID: 'alice',
-      toConversationID: 'bob',
-      message: { type: 1, message: 'sync' },
-      config: { priority: 2, pushConfig: { resourcesID: 'silent', payload: '{"sync":"inbox"}' } },
-    },
-    responses: { 201: '`{ message, results }`: the message and, per receiver, in-app or push and its fate' },
-  },
-  {
-    method: 'post',
-    path: '/zpns/call-invitations',
-    tag: 'zpns',
-    summary: "Send a call invitation, as ZIM's callInvite (timeout 90, mode 0 by default)",
-    body: callInviteSchema,
-    example: {
-      fromUserID: 'alice',
-      invitees: ['bob'],
-      config: { pushConfig: { resourcesID: 'voip', title: 'alice' } },
-    },
-    responses: { 201: '`{ callID, timeout, mode, results }`' },
-  },
-  {
-    method: 'post',
-    path: '/zpns/call-cancellations',
-    tag: 'zpns',
-    summary: "Cancel a call invitation, as ZIM's callCancel",
-    body: callCancelSchema,
-    example: { fromUserID: 'alice', callID: '<the callID>', invitees: ['bob'] },
-    responses: { 201: '`{ callID, results }`' },
   },
 ];

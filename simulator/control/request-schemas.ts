@@ -1,8 +1,8 @@
 // Schemas of every control-plane request body and query; unknown fields are errors so typos do not pass silently.
 import { z } from 'zod';
-import { SDK_PROFILES, FATE_NAMES } from '../core/index.js';
+import { FATE_NAMES } from '../core/index.js';
+import { NewAppSchema, NewDeviceConditionsSchema, NewDeviceSchema } from '../model/index.js';
 
-const platform = z.enum(['ios', 'android']);
 const durationValue = z.union([
   z.number().nonnegative(),
   z
@@ -13,69 +13,35 @@ const durationValue = z.union([
     ),
 ]);
 
-export const conditionsSchema = z
-  .object({
-    online: z.boolean(),
-    lowPowerMode: z.boolean(),
-    backgroundAppRefresh: z.boolean(),
-    doze: z.boolean(),
-    standbyBucket: z.enum(['active', 'working_set', 'frequent', 'rare', 'restricted']),
-    notificationPermission: z.enum(['granted', 'denied', 'notDetermined']),
-    hasGoogleServices: z.boolean(),
-    screenLocked: z.boolean(),
-    debuggerAttached: z.boolean(),
-  })
-  .partial()
-  .strict();
+/** Node's timers hold at most 2^31 − 1 ms (24.8 days); a longer delay would fire at once (TimeoutOverflowWarning). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-export const createDeviceSchema = z
-  .object({
-    platform,
-    manufacturer: z.enum(['apple', 'google', 'samsung', 'huawei', 'xiaomi', 'oppo', 'vivo']).optional(),
-    osVersion: z.string().min(1).max(32).optional(),
-    name: z.string().min(1).max(100).optional(),
-    conditions: conditionsSchema.optional(),
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"')
-      .optional(),
-  })
-  .strict();
+function durationMs(value: unknown): number {
+  if (typeof value === 'number') return value;
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(value) : null;
+  // Not a duration at all: the union's own issue says so; this check then stays quiet.
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : 0;
+}
 
-export const installAppSchema = z
-  .object({
-    bundleId: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'a bundle id or package name like "com.example.app"')
-      .max(155),
-    sdkProfile: z.enum(SDK_PROFILES as [string, ...string[]]),
-    sdkVersion: z
-      .string()
-      .regex(/^\d+(\.\d+){0,3}([-+][\w.]+)?$/, 'a version like "2.8.3"')
-      .optional(),
-    environment: z.enum(['sandbox', 'production']).optional(),
-    fcmProject: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'a Firebase project id like "my-project-123"')
-      .optional(),
-    register: z.boolean().optional(),
-    state: z.string().min(1).optional(),
-    suspendAfter: durationValue.optional(),
-    handlerTime: z.union([durationValue, z.literal('never')]).optional(),
-    fidelity: z
-      .object({
-        zpnsDocumentedAndroidBackground: z.boolean().optional(),
-        zpnsDocumentedSourceType: z.boolean().optional(),
-        zpnsPayloadInAps: z.boolean().optional(),
-      })
-      .strict()
-      .optional(),
-    id: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"')
-      .optional(),
-  })
-  .strict();
+/** A duration the simulator waits out on a timer: at most MAX_TIMER_MS, refused above with the field named. */
+function timerDuration(field: string) {
+  return durationValue.refine((value) => Number.isFinite(durationMs(value)) && durationMs(value) <= MAX_TIMER_MS, {
+    message: `${field} is longer than the simulator can wait (at most ${MAX_TIMER_MS} ms, about 24.8 days, "24d"); give a shorter duration`,
+  });
+}
+
+export const conditionsSchema = NewDeviceConditionsSchema;
+
+/** The shim's hello creates devices with the same schema (model/requests.ts). */
+export const createDeviceSchema = NewDeviceSchema;
+
+export const installAppSchema = NewAppSchema.extend({
+  register: z.boolean().optional(),
+  state: z.string().min(1).optional(),
+  suspendAfter: timerDuration('suspendAfter').optional(),
+  handlerTime: z.union([timerDuration('handlerTime'), z.literal('never')]).optional(),
+}).strict();
 
 export const lifecycleEventSchema = z.object({ event: z.string().min(1) }).strict();
 export const setStateSchema = z.object({ state: z.string().min(1) }).strict();

@@ -31,7 +31,7 @@ export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], 
     res.json(errorCatalogue());
   });
   router.get('/rules', (_req, res) => {
-    res.json(rulesTableView(rulesTable()));
+    res.json(rulesTableView(rulesTable(sim.rules)));
   });
   router.get('/lifecycle', (_req, res) => {
     res.json({

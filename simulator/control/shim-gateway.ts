@@ -1,13 +1,14 @@
 // The simulator side of the client-shim transport: ws at /api/shim, one connection per app install.
 // Protocol: simulator/shim-protocol/ and docs/shim-protocol.md. Every message is checked against its schema there, and
 // every failure answers pushsim's error shape `{ code, message, field? }` with a code of the catalogue.
-import type { Server } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { ErrorCodes, SimulatorError, parseInput, type ErrorBody, type Push } from '../core/index.js';
+import { ErrorCodes, SimulatorError, jsonBudgetProblem, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
 import {
   SHIM_CLIENT_MESSAGES,
-  SHIM_PATH,
   SHIM_PROTOCOL_VERSION,
   type ShimClientMessage,
   type ShimHello,
@@ -15,18 +16,24 @@ import {
 } from '../shim-protocol/index.js';
 
 export interface ShimGateway {
+  /** Takes a ws upgrade to SHIM_PATH the control server routed here (control-guard.ts routeUpgrades checked it). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
   readonly connections: number;
 }
 
-export function attachShimGateway(server: Server, sim: Simulation): ShimGateway {
+/** The connection that speaks for an app, and the secret its welcome gave: only that secret takes the app over. */
+interface Holder {
+  ws: WebSocket;
+  secret: string;
+}
+
+export function attachShimGateway(sim: Simulation): ShimGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== SHIM_PATH) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-  wss.on('connection', (ws) => serveShim(ws, sim));
+  const holders = new Map<string, Holder>();
+  wss.on('connection', (ws) => serveShim(ws, sim, holders));
   return {
+    upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
     get connections() {
       return wss.clients.size;
     },
@@ -100,7 +107,45 @@ function bindApp(sim: Simulation, hello: ShimHello): string {
   return sim.installApp({ deviceId: device.id, register: false, ...hello.app }).id;
 }
 
-function serveShim(ws: WebSocket, sim: Simulation): void {
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * This connection may speak for the app: nobody else holds it, or the hello carries the holder's takeover secret (the
+ * same app reconnecting), in which case the old connection is closed with a reason instead of left silently deaf.
+ */
+function claim(holders: Map<string, Holder>, appId: string, ws: WebSocket, secret: string | undefined): string {
+  const holder = holders.get(appId);
+  if (holder && holder.ws !== ws && holder.ws.readyState === WebSocket.OPEN) {
+    if (!sameSecret(secret, holder.secret))
+      throw new SimulatorError(
+        ErrorCodes.TAKEOVER_REFUSED,
+        `another shim connection speaks for app ${appId}; close it first, or send the takeoverSecret its welcome gave`,
+        'takeoverSecret',
+      );
+    holder.ws.close(4001, 'another connection took this app over with its takeover secret');
+  }
+  const next = randomBytes(18).toString('base64url');
+  holders.set(appId, { ws, secret: next });
+  return next;
+}
+
+/** A push another app was delivered: refused, so one shim cannot settle or tap another app's pushes. */
+function requireOwnPush(sim: Simulation, appId: string, pushId: string): void {
+  const entry = sim.ledger.get(pushId);
+  if (entry && entry.appId !== appId)
+    throw new SimulatorError(
+      ErrorCodes.NOT_YOUR_PUSH,
+      `push ${pushId} was not delivered to app ${appId}, the app this connection speaks for`,
+      'pushId',
+    );
+}
+
+function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>): void {
   let appId: string | undefined;
   const connection: AppConnection = {
     deliver: (delivery: Delivery) => {
@@ -118,6 +163,7 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
         ...(outcome.wake ? { wake: outcome.wake } : {}),
         state: delivery.state,
         provider: push.provider,
+        ...(push.channel ? { channel: push.channel } : {}),
         sentAt: push.acceptedAt,
       });
     },
@@ -131,6 +177,7 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
         payload: push.payload,
         stateBefore,
         provider: push.provider,
+        ...(push.channel ? { channel: push.channel } : {}),
       }),
   };
 
@@ -150,12 +197,23 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
       send(ws, { type: 'error', code: ErrorCodes.INVALID_JSON, message: 'every shim message must be one JSON object' });
       return;
     }
+    const overBudget = jsonBudgetProblem(parsed);
+    if (overBudget) {
+      send(ws, {
+        type: 'error',
+        code: ErrorCodes.JSON_TOO_DEEP,
+        message: `the shim message ${overBudget}; send a flatter message`,
+      });
+      return;
+    }
     try {
       const message = readMessage(parsed);
       if (message.type === 'hello') {
         if (appId)
           throw new SimulatorError(ErrorCodes.ALREADY_BOUND, `this connection already speaks for ${appId}`, 'type');
-        appId = bindApp(sim, message);
+        const bound = bindApp(sim, message);
+        const takeoverSecret = claim(holders, bound, ws, message.takeoverSecret);
+        appId = bound;
         sim.router.attach(appId, connection);
         const app = sim.registry.requireApp(appId);
         const device = sim.registry.requireDevice(app.deviceId);
@@ -172,6 +230,7 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
           tokens: app.tokens ?? {},
           fidelity: app.fidelity ?? {},
           now: sim.clock.now(),
+          takeoverSecret,
         });
         return;
       }
@@ -195,12 +254,17 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
           reply(message.requestId, () => ({ now: sim.clock.now() }));
           break;
         case 'tap':
-          reply(message.requestId, () => ({ stateBefore: sim.tap(bound, message.pushId) }));
+          reply(message.requestId, () => {
+            requireOwnPush(sim, bound, message.pushId);
+            return { stateBefore: sim.tap(bound, message.pushId) };
+          });
           break;
         case 'ack':
+          requireOwnPush(sim, bound, message.pushId);
           sim.router.acknowledge(bound, message);
           break;
         case 'complete':
+          requireOwnPush(sim, bound, message.pushId);
           sim.router.complete(bound, message);
           break;
         case 'subscribe':
@@ -239,7 +303,9 @@ function serveShim(ws: WebSocket, sim: Simulation): void {
     }
   });
   const drop = (): void => {
-    if (appId) sim.router.detach(appId, connection, 'the client shim disconnected');
+    if (!appId) return;
+    if (holders.get(appId)?.ws === ws) holders.delete(appId);
+    sim.router.detach(appId, connection, 'the client shim disconnected');
   };
   ws.on('close', drop);
   ws.on('error', () => ws.terminate());

@@ -36,6 +36,26 @@ export const ERROR_CATALOGUE = {
     meaning: 'the HTTP request itself could not be read',
     fix: 'check the request line and headers; the message says what the parser refused',
   },
+  JSON_TOO_DEEP: {
+    status: 400,
+    meaning: 'the JSON body (or shim message) nests deeper than 64 levels or holds more than 100,000 values',
+    fix: 'flatten the body; no push or request of any service needs that much nesting',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    meaning: 'the body is not sent as JSON (content-type: application/json)',
+    fix: 'send the body with content-type: application/json (curl --json, fetch with that header)',
+  },
+  UNAUTHORIZED: {
+    status: 401,
+    meaning: 'this pushsim runs with an access token and the request did not carry it',
+    fix: 'send Authorization: Bearer <token> (ws: ?token=<token>); the token is the --token / PUSHSIM_TOKEN pushsim was started with',
+  },
+  FORBIDDEN_ORIGIN: {
+    status: 403,
+    meaning: 'a browser page of another origin (or a request for another host name) tried to reach the control plane',
+    fix: 'call the control plane from the command line, Node or the same origin; allow an origin with --cors-origin, a host name with --allowed-host',
+  },
   NOT_FOUND: {
     status: 404,
     meaning: 'no route serves this method and path',
@@ -247,6 +267,16 @@ export const ERROR_CATALOGUE = {
     status: 409,
     meaning: 'the shim connection already speaks for an app',
     fix: 'open another connection for another app',
+  },
+  TAKEOVER_REFUSED: {
+    status: 409,
+    meaning: 'another shim connection speaks for this app, and the hello did not carry its takeover secret',
+    fix: 'close the other connection first, or send the takeoverSecret its welcome gave',
+  },
+  NOT_YOUR_PUSH: {
+    status: 403,
+    meaning: 'the push is not one delivered to the app this shim connection speaks for',
+    fix: 'ack, complete or tap only pushes this connection was delivered',
   },
   NOT_BOUND: { status: 409, meaning: 'the shim connection has not sent its hello yet', fix: 'send hello first' },
 } as const satisfies Record<string, ErrorCodeSpec>;

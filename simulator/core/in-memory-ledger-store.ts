@@ -42,7 +42,14 @@ class InMemoryLedger implements Ledger {
   constructor(private readonly limit: number) {}
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
-    const fate: Fate = { ...first, at: push.acceptedAt };
+    // Field by field, not `{ ...first, at }`: a spread gives each fate a hidden class of its own (issue 14).
+    const fate: Fate = { name: first.name, at: push.acceptedAt };
+    if (first.callback !== undefined) fate.callback = first.callback;
+    if (first.platformCallback !== undefined) fate.platformCallback = first.platformCallback;
+    if (first.displayed !== undefined) fate.displayed = first.displayed;
+    if (first.reason !== undefined) fate.reason = first.reason;
+    if (first.ruleIds !== undefined) fate.ruleIds = first.ruleIds;
+    if (first.ruleId !== undefined) fate.ruleId = first.ruleId;
     const entry: EntryRecord = {
       id: push.id,
       provider: push.provider,
@@ -56,7 +63,7 @@ class InMemoryLedger implements Ledger {
     };
     if (!this.entries.has(push.id)) this.order.push(push.id);
     this.entries.set(push.id, entry);
-    this.evictOldest();
+    this.evictOldest(push.id);
     for (const observer of this.observers) observer.opened?.(entry);
     return entry;
   }
@@ -132,9 +139,15 @@ class InMemoryLedger implements Ledger {
     };
   }
 
-  private evictOldest(): void {
-    while (this.entries.size > this.limit && this.head < this.order.length)
+  /**
+   * Never the push just opened: with `ledgerLimit: 0` the push in flight stays until the next one arrives, so the
+   * pipeline can still settle it (evicting it at once made every push a 500).
+   */
+  private evictOldest(opened: string): void {
+    while (this.entries.size > Math.max(this.limit, 1) && this.head < this.order.length) {
+      if (this.order[this.head] === opened) break;
       this.entries.delete(this.order[this.head++]!);
+    }
     if (this.head > 4096 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.base += this.head;

@@ -108,6 +108,10 @@ export interface Ledger {
 export interface LedgerContext {
   /** Most entries kept; the oldest go first (SimulationOptions.ledgerLimit, 100,000 by default). */
   readonly limit: number;
+  /** Entries accepted longer ago than this many ms are evicted (SimulationOptions.ledgerMaxAge); 0 or absent = no age limit. */
+  readonly maxAgeMs?: number;
+  /** The simulation clock's time, for the age limit. */
+  readonly now?: () => number;
 }
 
 /** Builds a ledger store; SimulationOptions.ledger takes one (createInMemoryLedger by default). */

@@ -1,10 +1,10 @@
 // decideDelivery: the pure heart of pushsim. From push kind, priority, platform, SDK and app state it says which
 // callback runs, whether the system shows anything, whether the app wakes, or why nothing happens.
 import type { Channel, DeviceConditions, FidelityOptions, PushKind, PushPriority, SdkProfile } from '../core/index.js';
-import { IOS_PUSH_KINDS, ANDROID_PUSH_KINDS, VENDOR_CHANNELS } from '../core/index.js';
+import { IOS_PUSH_KINDS, ANDROID_PUSH_KINDS } from '../core/index.js';
 import { DELIVERY_CONDITIONS, type DeliverySituation, type DeliveryConditionName } from './delivery-conditions.js';
 import { PLATFORM_CHANNEL, PLATFORM_RULES, type PlatformCallback, type PlatformRule } from './platform-rules.js';
-import { matchVendorRule } from './vendor-rules.js';
+import { matchVendorRule, VENDOR_RULES, type VendorRule } from './vendor-rules.js';
 import { stageRule } from './stages.js';
 import { SDK_RULES, type SdkConditionName, type SdkRule } from './sdk-rules.js';
 import { isVersionBelow } from './sdk-version.js';
@@ -92,6 +92,8 @@ const [KIND_MISMATCH, NO_ROW, NOTIFICATIONS_BLOCKED] = DECIDE_RULES as [
   (typeof DECIDE_RULES)[0],
 ];
 
+const PLATFORM_CHANNELS: ReadonlySet<Channel> = new Set(Object.values(PLATFORM_CHANNEL));
+
 export function channelOf(input: Pick<DeliveryInput, 'channel' | 'platform'>): Channel {
   return input.channel ?? PLATFORM_CHANNEL[input.platform];
 }
@@ -152,7 +154,14 @@ export function matchSdkRule(
   );
 }
 
-export function decideDelivery(input: DeliveryInput): Outcome {
+/**
+ * What happens to the push. `vendor` is the simulation's composed vendor-channel rows (RulesTable.vendor: the services'
+ * channel rows, then the core's); the core's alone by default.
+ */
+export function decideDelivery(
+  input: DeliveryInput,
+  rules: { readonly vendor: readonly VendorRule[] } = { vendor: VENDOR_RULES },
+): Outcome {
   const kinds = input.platform === 'ios' ? IOS_PUSH_KINDS : ANDROID_PUSH_KINDS;
   const channel = channelOf(input);
   if (!kinds.includes(input.kind)) {
@@ -166,7 +175,8 @@ export function decideDelivery(input: DeliveryInput): Outcome {
     };
   }
   const situation = situationOf(input);
-  if (VENDOR_CHANNELS.includes(channel)) return decideVendorDelivery(channel, situation, input.sdkProfile);
+  // A channel other than the platforms' own (a maker's, a service's) is decided by the channel rows.
+  if (!PLATFORM_CHANNELS.has(channel)) return decideVendorDelivery(channel, situation, input.sdkProfile, rules.vendor);
   const rule = matchPlatformRule(situation, channel);
   if (!rule) {
     return {
@@ -239,9 +249,17 @@ function blockDisplayWithoutPermission(outcome: Outcome, situation: DeliverySitu
   }
 }
 
-/** A vendor channel's row names the ZPNs event the app hears directly: there is no separate SDK row. */
-function decideVendorDelivery(channel: Channel, situation: DeliverySituation, sdkProfile: SdkProfile): Outcome {
-  const rule = matchVendorRule(channel, situation.kind, situation.state, sdkProfile, situation.priority);
+/**
+ * A vendor channel's row names the event the app hears directly (a ZPNs event, or the service SDK's callback for a
+ * service's own row, which tells SDK profiles apart with `profiles`): there is no separate SDK row.
+ */
+function decideVendorDelivery(
+  channel: Channel,
+  situation: DeliverySituation,
+  sdkProfile: SdkProfile,
+  rows: readonly VendorRule[],
+): Outcome {
+  const rule = matchVendorRule(channel, situation.kind, situation.state, sdkProfile, situation.priority, rows);
   if (!rule) {
     return {
       fate: 'dropped',

@@ -1,11 +1,11 @@
 // What a push service holds for a device that is offline, under each channel's storage policy: the `store.*` rows of
-// the offline stage. APNs keeps one notification per app, the newest (docs/reference/apns.md#offline-storage); FCM
-// keeps up to 100 non-collapsible messages and one per collapse key
-// (docs/reference/fcm.md#stored-messages-and-collapse-keys); a vendor channel keeps the newest (pushsim's choice,
-// docs/reference/zpns.md#unconfirmed).
+// the offline stage, from the simulation's composed table (a service module's `store` rows for its channel, then the
+// core's). APNs keeps one notification per app, the newest (docs/reference/apns.md#offline-storage); FCM keeps up to
+// 100 non-collapsible messages and one per collapse key (docs/reference/fcm.md#stored-messages-and-collapse-keys); a
+// vendor channel keeps the newest (pushsim's choice, docs/reference/zpns.md#unconfirmed).
 import type { Channel, Push } from '../core/index.js';
 import { STORE_RULES, type EvictionFacts } from './pipeline-rules.js';
-import { firstRule } from './stages.js';
+import { firstRule, type StageRule } from './stages.js';
 
 export interface Eviction {
   pushId: string;
@@ -21,6 +21,9 @@ interface Held {
 
 export class OfflineStore {
   private readonly held = new Map<string, Held[]>();
+
+  /** `rows`: the eviction rows of the simulation's table (RulesTable.store); the core's alone by default. */
+  constructor(private readonly rows: readonly StageRule<EvictionFacts>[] = STORE_RULES) {}
 
   /** Holds a push for an app; returns the pushes the channel's policy discards to make room. */
   hold(appId: string, push: Push, channel: Channel): Eviction[] {
@@ -39,7 +42,7 @@ export class OfflineStore {
       ?.push.collapseId;
     const kept: Held[] = [];
     for (const entry of queue) {
-      const rule = entry.channel === channel ? firstRule(STORE_RULES, facts(entry.push), channel) : undefined;
+      const rule = entry.channel === channel ? firstRule(this.rows, facts(entry.push), channel) : undefined;
       const evicts =
         rule !== undefined && (rule.id !== 'store.fcm.collapse-key-limit' || entry.push.collapseId === oldestKey);
       if (!evicts) {

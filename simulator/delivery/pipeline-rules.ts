@@ -1,7 +1,7 @@
-// The rows of the pipeline's stages around `decide`: what the service, the device and pushsim's shim do to a push
-// before and after the platform and SDK rows. Each stage finds its row with firstRule(); GET /api/rules lists them all.
+// The delivery core's rows of the pipeline's stages around `decide`: what the service, the device and pushsim's shim do
+// to a push before and after the platform and SDK rows. Each stage finds its row with firstRule() in the simulation's
+// composed table (rules-table.ts), where a service module's own `accept` and `store` rows join these.
 import type { Channel, Push, PushKind } from '../core/index.js';
-import { VENDOR_CHANNELS } from '../core/index.js';
 import { stageRule } from './stages.js';
 
 const APNS = 'docs/reference/apns.md';
@@ -9,7 +9,6 @@ const FCM = 'docs/reference/fcm.md';
 const ANDROID = 'docs/reference/android.md';
 const ZPNS = 'docs/reference/zpns.md';
 const SHIM = 'docs/shim-protocol.md';
-const HMS = 'docs/reference/hms.md';
 
 // ── accept: what a provider records without routing ───────────────────────────────────────────────────────
 export interface AcceptFacts {
@@ -46,16 +45,6 @@ export const ACCEPT_RULES = [
     when: (f) => f.provider === 'fcm' && f.fate === 'rejected',
     outcome: { fate: 'rejected' },
     source: [`${FCM}#errors`],
-  }),
-  stageRule<AcceptFacts>({
-    id: 'hms.wire.rejected',
-    stage: 'accept',
-    channels: ['hms'],
-    condition:
-      "Push Kit refused the request; the `{code, msg, requestId}` answer and its result code (80300007, 80200003, 80100003…) are Huawei's own.",
-    when: (f) => f.provider === 'hms' && f.fate === 'rejected',
-    outcome: { fate: 'rejected' },
-    source: [`${HMS}#answers-and-result-codes`],
   }),
 ];
 
@@ -195,32 +184,9 @@ export const STORE_RULES = [
     source: [`${APNS}#offline-storage`],
   }),
   stageRule<EvictionFacts>({
-    id: 'store.hms.collapse-key-newest',
-    stage: 'offline',
-    channels: ['hms'],
-    condition:
-      "Push Kit with collapse_key 0 keeps only the app's newest message while the device is offline: it replaces every message held.",
-    when: (f) => f.newer.collapseId === '0',
-    outcome: {
-      fate: 'collapsed',
-      reason: "collapse_key 0: Push Kit caches only the app's newest message for an offline device",
-    },
-    source: [`${HMS}#offline-storage-and-collapse_key`],
-  }),
-  stageRule<EvictionFacts>({
-    id: 'store.hms.collapse-key',
-    stage: 'offline',
-    channels: ['hms'],
-    condition:
-      'Push Kit with collapse_key 1–100 keeps the newest message of each group: a newer one of the same group replaces the one held (-1, the default, keeps all).',
-    when: (f) => f.newer.collapseId !== undefined && f.older.collapseId === f.newer.collapseId,
-    outcome: { fate: 'collapsed', reason: 'replaced by a newer message with the same collapse_key' },
-    source: [`${HMS}#offline-storage-and-collapse_key`],
-  }),
-  stageRule<EvictionFacts>({
     id: 'store.vendor.newest-only',
     stage: 'offline',
-    channels: VENDOR_CHANNELS.filter((c) => c !== 'hms'),
+    channels: ['xiaomi', 'oppo', 'vivo'],
     condition: 'A vendor channel (Xiaomi, OPPO, vivo) keeps the newest push per app while the device is offline.',
     when: () => true,
     outcome: {

@@ -1,8 +1,8 @@
-// Renders the rules table as Markdown for docs/delivery-rules.md (regenerate with `npm run docs:rules`).
+// Renders a composed rules table as Markdown: docs/delivery-rules.md is the built-in services' (regenerate with
+// `npm run docs:rules`).
 import { PLATFORM_RULES } from './platform-rules.js';
 import { SDK_RULES } from './sdk-rules.js';
-import { VENDOR_RULES } from './vendor-rules.js';
-import { ruleRows } from './rules-table.js';
+import type { RulesTable } from './rules-table.js';
 import { STAGES } from './stages.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -15,12 +15,12 @@ const conditions = (when: Record<string, boolean | undefined> | undefined): stri
 const flags = (row: { unconfirmed?: boolean; origin?: string }): string =>
   `${row.unconfirmed ? ' *(unconfirmed)*' : ''}${row.origin === 'simulator' ? " *(pushsim's own machinery)*" : ''}`;
 
-export function renderRulesMarkdown(): string {
-  const rows = ruleRows();
+export function renderRulesMarkdown(table: RulesTable): string {
+  const { rows } = table;
   const lines: string[] = [
     '# Delivery rules',
     '',
-    '<!-- Generated from the rules table (simulator/delivery: pipeline-rules.ts, decide-delivery.ts, platform-rules.ts, vendor-rules.ts, sdk-rules.ts) by `npm run docs:rules`; a test fails when this file is stale. -->',
+    "<!-- Generated from the rules table of the built-in services (simulator/delivery: pipeline-rules.ts, decide-delivery.ts, platform-rules.ts, vendor-rules.ts, sdk-rules.ts; each service module's `rules`) by `npm run docs:rules`; a test fails when this file is stale. -->",
     '',
     'Every push goes through the same pipeline of stages, and every stage that decides a fate does it by a row of this',
     'table. Each fate in the ledger carries the ids of the rows that decided it (`fate.ruleIds`), in the order the',
@@ -73,12 +73,12 @@ export function renderRulesMarkdown(): string {
       '',
       '### Vendor rules',
       '',
-      "ZPNs on an Android phone without Google services, through the maker's channel; the outcome names the ZPNs event.",
+      "A channel other than APNs and FCM: ZPNs on an Android phone without Google services, through the maker's channel (the outcome names the ZPNs event), and a service's own rows for apps on its SDK, matched first.",
       '',
-      '| id | channels | push kinds | app states | outcome | summary | source |',
-      '|---|---|---|---|---|---|---|',
+      '| id | channels | SDK profiles | priorities | push kinds | app states | outcome | summary | source |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
-    for (const rule of VENDOR_RULES) {
+    for (const rule of table.vendor) {
       const o = rule.outcome;
       const outcome = [
         o.fate,
@@ -90,7 +90,7 @@ export function renderRulesMarkdown(): string {
         .filter(Boolean)
         .join('; ');
       lines.push(
-        `| \`${rule.id}\` | ${rule.channels.join(', ')} | ${rule.kinds.join(', ')} | ${rule.states.join(', ')} | ${cell(outcome)} | ${cell(rule.summary)}${rule.unconfirmed ? ' *(unconfirmed)*' : ''} | ${cell(rule.source.join('; '))} |`,
+        `| \`${rule.id}\` | ${rule.channels.join(', ')} | ${rule.profiles?.join(', ') ?? 'any'} | ${rule.priorities?.join(', ') ?? 'any'} | ${rule.kinds.join(', ')} | ${rule.states.join(', ')} | ${cell(outcome)} | ${cell(rule.summary)}${rule.unconfirmed ? ' *(unconfirmed)*' : ''} | ${cell(rule.source.join('; '))} |`,
       );
     }
     lines.push(

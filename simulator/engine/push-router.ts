@@ -13,7 +13,13 @@ import type {
   TokenAddress,
 } from '../core/index.js';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
-import { UNINSTALL_RULES, firstRule, type Outcome, type SilentPushThrottle } from '../delivery/index.js';
+import {
+  UNINSTALL_RULES,
+  firstRule,
+  type Outcome,
+  type RulesTable,
+  type SilentPushThrottle,
+} from '../delivery/index.js';
 import { topState } from '../lifecycle/index.js';
 import type { LifecycleDriver } from './lifecycle-driver.js';
 import type { AppConnection, DeliveryAck, HandlerCompletion } from './app-connection.js';
@@ -42,7 +48,7 @@ export interface RouteResult {
 export class PushRouter {
   private readonly ctx: PipelineContext;
   private readonly expiry: ExpiryStage;
-  private readonly offline = new OfflineHold();
+  private readonly offline: OfflineHold;
   private readonly throttling = new ThrottleStage();
   private readonly defer = new DeferStage();
   private readonly waking: WakeStage;
@@ -55,8 +61,10 @@ export class PushRouter {
     clock: Clock,
     lifecycle: LifecycleDriver,
     private readonly bus: EventBus<SimulatorEvents>,
+    rules: RulesTable,
   ) {
-    this.ctx = { registry, ledger, clock, lifecycle, bus };
+    this.ctx = { registry, ledger, clock, lifecycle, bus, rules };
+    this.offline = new OfflineHold(rules);
     this.expiry = new ExpiryStage(this.ctx);
     this.waking = new WakeStage(this.ctx);
     this.handOver = new HandOverStage(ledger);
@@ -221,7 +229,7 @@ export class PushRouter {
     const now = this.ctx.clock.now();
     if (this.throttling.apply(flight, now, this.settle, (text) => this.ctx.ledger.note(push.id, now, text)))
       return undefined;
-    const outcome = decide(flight);
+    const outcome = decide(flight, this.ctx.rules);
     const ruleIds = [...flight.via, ...outcome.ruleIds];
     const fate = fateOf(outcome);
     if (outcome.fate === 'deferred') {

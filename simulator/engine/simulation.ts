@@ -6,7 +6,7 @@ import {
   ErrorCodes,
   SimulatorError,
   createClock,
-  createInMemoryLedger,
+  createCompactLedger,
   createInMemoryRegistry,
   parseDuration,
   type Ledger,
@@ -31,7 +31,7 @@ import {
   type Duration,
 } from '../core/index.js';
 import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
-import { ACCEPT_RULES, firstRule, type ThrottleSettings } from '../delivery/index.js';
+import { CORE_RULES, firstRule, type RulesTable, type ThrottleSettings } from '../delivery/index.js';
 import { LifecycleDriver } from './lifecycle-driver.js';
 import { PushRouter, type RouteResult } from './push-router.js';
 
@@ -40,14 +40,21 @@ export interface SimulationOptions {
   clock?: 'real' | 'virtual' | Clock;
   /** Start time of a virtual clock, ms since epoch. */
   startAt?: number;
-  /** Most ledger entries kept; the oldest go first. */
+  /** Most ledger entries kept; the oldest go first (100,000 by default; 0 keeps only the push in flight). */
   ledgerLimit?: number;
+  /** Ledger entries accepted longer ago than this are evicted (`10m`, `1h`, or ms); no age limit by default. */
+  ledgerMaxAge?: Duration;
   /** The registry store (devices, apps, tokens); the in-memory one by default. */
   registry?: RegistryFactory;
-  /** The ledger store (pushes, fates, history), built with `ledgerLimit`; the in-memory one by default. */
+  /** The ledger store (pushes, fates, history), built with `ledgerLimit` and `ledgerMaxAge`; the compact one by default. */
   ledger?: LedgerFactory;
   /** The token kinds the registry issues; startSimulator() passes its modules' (DEFAULT_TOKEN_KINDS when absent). */
   tokenKinds?: readonly TokenKind[];
+  /**
+   * The rules table the stages decide by: startSimulator() passes the core's rows composed with its modules'
+   * (rulesTableOf); the core's alone (CORE_RULES) when absent.
+   */
+  rules?: RulesTable;
   /** iOS background time for a push wake (Apple: 30 s). */
   backgroundBudgetMs?: number;
   /** Apple's silent-push budget per app; `{ perWindow: 0 }` turns it off. */
@@ -96,14 +103,14 @@ export interface SendInput {
 
 export class Simulation {
   /** Observers given to the ledger of every Simulation built from then on (observeEveryLedger). */
-  private static readonly everyLedger = new Set<LedgerObserver>();
+  private static readonly everyLedger = new Set<(simulation: Simulation) => LedgerObserver>();
 
   /**
-   * Subscribes `observer` to the ledger of every Simulation constructed from now on, until the returned function is
-   * called: for a test harness that checks every fate a suite records, whatever store backs it
-   * (test/setup/fate-rule-ids.ts).
+   * Subscribes the observer `observer(simulation)` returns to the ledger of every Simulation constructed from now on,
+   * until the returned function is called: for a test harness that checks every fate a suite records against that
+   * simulation's rules table, whatever store backs it (test/setup/fate-rule-ids.ts).
    */
-  static observeEveryLedger(observer: LedgerObserver): () => void {
+  static observeEveryLedger(observer: (simulation: Simulation) => LedgerObserver): () => void {
     Simulation.everyLedger.add(observer);
     return () => {
       Simulation.everyLedger.delete(observer);
@@ -116,6 +123,8 @@ export class Simulation {
   readonly ledger: Ledger;
   readonly lifecycle: LifecycleDriver;
   readonly router: PushRouter;
+  /** The rules table its stages decide by; GET /api/rules serves it and every fate names rows of it. */
+  readonly rules: RulesTable;
   /** Topic subscriptions as the device SDK makes them (set by the FCM provider when it runs). */
   topicSubscriptions?: {
     subscribe(token: string, topic: string): void;
@@ -128,13 +137,18 @@ export class Simulation {
     const now = (): number => this.clock.now();
     const tokenKinds = options.tokenKinds ? { tokenKinds: options.tokenKinds } : {};
     this.registry = (options.registry ?? createInMemoryRegistry)({ bus: this.bus, now, ...tokenKinds });
-    this.ledger = (options.ledger ?? createInMemoryLedger)({ limit: options.ledgerLimit ?? 100_000 });
+    this.ledger = (options.ledger ?? createCompactLedger)({
+      limit: options.ledgerLimit ?? 100_000,
+      maxAgeMs: options.ledgerMaxAge === undefined ? 0 : parseDuration(options.ledgerMaxAge),
+      now,
+    });
     this.ledger.subscribe(ledgerToBus(this.bus));
-    for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer);
+    this.rules = options.rules ?? CORE_RULES;
+    for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer(this));
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, {
       backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS,
     });
-    this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus);
+    this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus, this.rules);
     if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
     if (options.chaos) this.router.configureChaos(options.chaos);
   }
@@ -214,13 +228,14 @@ export class Simulation {
   /**
    * Records a push that is not routed to a device: a provider's rejection (fate `rejected` with the service's reason), or an
    * accepted push whose kind pushsim does not deliver (fate `dropped` with the reason). A fate without `ruleIds` gets the
-   * accept-stage row for its provider and fate (`apns.wire.rejected`, `fcm.wire.rejected`, `apns.push-type.not-modelled`).
+   * accept-stage row of the table for its provider and fate (`apns.wire.rejected`, `apns.push-type.not-modelled`, or a
+   * service module's own `accept` row).
    */
   record(push: Push, fate: Omit<Fate, 'at'>): void {
     const address = this.registry.resolveToken(push.token);
     const ruleIds =
       fate.ruleIds ??
-      [firstRule(ACCEPT_RULES, { provider: push.provider, fate: fate.name })?.id].filter(
+      [firstRule(this.rules.accept, { provider: push.provider, fate: fate.name })?.id].filter(
         (id): id is string => id !== undefined,
       );
     this.ledger.open(

@@ -14,6 +14,7 @@ export * from './error.js';
 export * from './service.js';
 export * from './platform-callbacks.js';
 export * from './sdk-version.js';
+export * from './requests.js';
 export { modelRegistry } from './registry.js';
 
 /**

@@ -1,11 +1,12 @@
-// The one interface a push service (APNs, FCM, ZPNs; next HMS, Web Push) implements: everything the rest of the
+// The one interface a push service (each one listed in services.ts; next Web Push) implements: everything the rest of the
 // simulator needs from it, declared as data on one object, so startSimulator, the CLI's flags, /api/endpoints, the
-// redirect, the CA and the scenario schema are built from the list of modules (services.ts) instead of being written
-// out per service.
+// redirect, the CA, the scenario schema, the rules table and the control API's docs are built from the list of modules
+// (services.ts) instead of being written out per service.
 import type { Router } from 'express';
-import type { ZodType } from 'zod';
+import type { ZodObject, ZodType } from 'zod';
 import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
+import { composeRulesTable, type RulesTable, type ServiceRules } from '../delivery/index.js';
 import type { EndpointInfo } from '../model/index.js';
 import type { CertificateAuthority } from './tls/certificate-authority.js';
 import type { FaultInjector } from './fault-injection.js';
@@ -37,21 +38,6 @@ export interface ServiceSetting {
   readonly defaultValue: boolean;
 }
 
-/**
- * What the service keeps for a device that is offline and how newer pushes replace older ones. The offline-hold stage
- * may read it; until then the router applies the same numbers from its own `store.*` rows.
- */
-export interface OfflinePolicy {
-  /** `newest`: one push per app, a newer one replaces it; `collapse-key`: keep up to a limit, one per collapse key. */
-  readonly collapse: 'newest' | 'collapse-key' | 'none';
-  /** Most pushes without a collapse key held per app (1 for `newest`). */
-  readonly maxNonCollapsible: number;
-  /** Most distinct collapse keys held per app (0 when the service has no collapse keys). */
-  readonly maxCollapseKeys: number;
-  /** Where the numbers come from (docs/reference/... or a vendor URL). */
-  readonly source: readonly string[];
-}
-
 /** The errors a fault may answer with, and how a fault picks its pushes. */
 export interface FaultCatalogue {
   /** Whether a reason / error code is one the service answers with. */
@@ -62,13 +48,33 @@ export interface FaultCatalogue {
   readonly tokenKind: string;
 }
 
-/** A row the service contributes to the rules table; filled in as the rules table moves into the pipeline's stages. */
-export interface ServiceRuleRow {
-  readonly id: string;
-  readonly stage: string;
-  readonly condition: string;
-  readonly outcome: string;
-  readonly source: readonly string[];
+/** One control route of the service, as GET /api/openapi.json and docs/control-api.md describe it. */
+export interface ControlRouteDoc {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Under /api, in express's spelling (`/apns/keys/:keyId`). */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  /** What each `:param` of the path names. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** The zod schema the route checks its body with, and a body it accepts (shown in the docs, sent by the tests). */
+  readonly body?: ZodType;
+  readonly example?: unknown;
+  readonly query?: ZodObject;
+  /** The model schema of the success answer (simulator/model/), or `[schema]` for a list of them. */
+  readonly response?: ZodType | readonly [ZodType];
+  /** Success answers by status; every route may also answer pushsim's error shape. */
+  readonly responses: Readonly<Record<number, string>>;
+  /** The success answer's media type when it is not JSON. */
+  readonly produces?: string;
+}
+
+/** The routes ServiceInstance.routes() mounts under /api, documented: they are the service's section of the docs. */
+export interface ControlRoutesDoc {
+  /** The section's one line (`APNs: signing keys, client certificates, fault injection`). */
+  readonly description: string;
+  /** Every route routes() serves (test/integration/openapi.test.ts fails on one missing or one too many). */
+  readonly routes: readonly ControlRouteDoc[];
 }
 
 /** The simulator a scenario step runs against: the handle startSimulator() returns, as far as a step needs it. */
@@ -168,10 +174,16 @@ export interface ServiceModule<
    * pass).
    */
   readonly tlsHostNames: readonly string[];
-  readonly offlinePolicy: OfflinePolicy;
   /** Faults that may be injected into its answers; absent when it has none. */
   readonly faults?: FaultCatalogue;
-  readonly rules: readonly ServiceRuleRow[];
+  /**
+   * Its rows of the rules table, by the stage table that reads them: its wire rejections (`accept`), what its channel
+   * keeps for an offline device (`store`: the offline policy, as rows fates can name), what the device does with a push
+   * on its channel (`channel`). A simulation composes them with the delivery core's rows (rulesTableOf).
+   */
+  readonly rules: ServiceRules;
+  /** Its control routes' docs (routes() serves them); absent when routes() serves none. */
+  readonly controlRoutes?: ControlRoutesDoc;
   /**
    * The scenario step that sends through its wire protocol (the sender the step and `pushsim push` use lives beside
    * it).
@@ -188,6 +200,11 @@ export type ServiceInstanceOf<M> = M extends ServiceModule<string, unknown, infe
 /** `apns-production` → `apnsProduction`: an endpoint's key in the handle's `urls`. */
 export function urlKey(endpointName: string): string {
   return endpointName.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The rules table of a simulation serving these modules: the delivery core's rows and each module's `rules`. */
+export function rulesTableOf(modules: readonly ServiceModule[]): RulesTable {
+  return composeRulesTable(modules.map((module) => module.rules));
 }
 
 /** Every token kind of the modules, once each. */

@@ -235,7 +235,7 @@ async function executeIsolated(
   // The pipeline's invariant, checked on every run: each fate a push had names the rules-table rows that decided it.
   for (const entry of ledger) {
     for (const fate of entry.history) {
-      const problem = fateRuleIdProblem(fate);
+      const problem = fateRuleIdProblem(fate, sim.simulation.rules.knownIds);
       if (!problem) continue;
       failures.push({ step: 0, line: 0, kind: 'rules', message: `push ${entry.id}: ${problem}` });
       status = status === 'passed' ? 'failed' : status;

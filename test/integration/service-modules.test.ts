@@ -1,6 +1,7 @@
 // A service is one module: a toy "echo" service declared in this file, plugged into startSimulator() and the CLI's
-// table next to the built-in ones, without a line changed elsewhere; and the built-in list drives what used to be
-// written out per service (endpoints, URLs, flags, the redirect's targets, the CA's names, the scenario steps).
+// table next to the built-in ones, without a line changed elsewhere, with its own rules-table row and its own route
+// docs; and the built-in list drives what used to be written out per service (endpoints, URLs, flags, the redirect's
+// targets, the CA's names, the scenario steps, the rules table, the control API's docs).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { X509Certificate } from 'node:crypto';
@@ -8,13 +9,18 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startSimulator } from '../../simulator/index.js';
-import { SERVICES, type ServiceModule, type ServiceInstance } from '../../simulator/providers/index.js';
+import { SERVICES, urlKey, type ServiceModule, type ServiceInstance } from '../../simulator/providers/index.js';
+import { stageRule, type AcceptFacts } from '../../simulator/delivery/index.js';
 import { SERVE_OPTIONS, resolveServeOptions, serveOptionsFor } from '../../simulator/cli/serve-options.js';
 import { targetsFromEndpoints } from '../../simulator/redirect/index.js';
 import { STEP_KINDS, stepSchemas } from '../../simulator/scenario/scenario-schema.js';
 import type { Simulation } from '../../simulator/engine/index.js';
+import type { Push } from '../../simulator/core/index.js';
 
-/** POST /echo/<token> with a JSON body hands that body to the simulation as a data push; answers with the push id. */
+/**
+ * POST /echo/<token> with a JSON body hands that body to the simulation as a data push and answers with the push id;
+ * a body with `"refuse": true` is refused on the wire (400), recorded by the accept stage under echo's own row.
+ */
 class EchoInstance implements ServiceInstance {
   private readonly server = createServer((req, res) => {
     let body = '';
@@ -23,16 +29,28 @@ class EchoInstance implements ServiceInstance {
     });
     req.on('end', () => {
       const token = decodeURIComponent((req.url ?? '').replace(/^\/echo\//, ''));
-      const { entry } = this.simulation.send({
-        token,
-        kind: 'data',
-        provider: 'echo',
-        payload: JSON.parse(body || '{}') as Record<string, unknown>,
-      });
+      const payload = JSON.parse(body || '{}') as Record<string, unknown>;
+      if (payload.refuse === true) {
+        const push: Push = {
+          id: `echo-refused-${++this.refused}`,
+          provider: 'echo',
+          token,
+          kind: 'data',
+          priority: 'normal',
+          payload,
+          acceptedAt: this.simulation.clock.now(),
+        };
+        // No ruleIds: the accept stage finds the row for provider `echo` and fate `rejected` in the composed table.
+        this.simulation.record(push, { name: 'rejected', reason: 'EchoRefused' });
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ id: push.id }));
+        return;
+      }
+      const { entry } = this.simulation.send({ token, kind: 'data', provider: 'echo', payload });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: entry.id }));
     });
   });
   received = 0;
+  private refused = 0;
   constructor(
     private readonly simulation: Simulation,
     private readonly host: string,
@@ -88,8 +106,24 @@ const echoService = {
     { key: 'loud', flag: '--echo-loud', env: 'PUSHSIM_ECHO_LOUD', description: 'echo louder', defaultValue: false },
   ],
   tlsHostNames: ['push.echo.example'],
-  offlinePolicy: { collapse: 'newest', maxNonCollapsible: 1, maxCollapseKeys: 0, source: ['this test'] },
-  rules: [],
+  rules: {
+    accept: [
+      stageRule<AcceptFacts>({
+        id: 'echo.wire.refused',
+        stage: 'accept',
+        condition: 'The echo service refused the request (a body with "refuse": true).',
+        when: (f) => f.provider === 'echo' && f.fate === 'rejected',
+        outcome: { fate: 'rejected', reason: 'EchoRefused' },
+        source: ['test/integration/service-modules.test.ts'],
+      }),
+    ],
+  },
+  controlRoutes: {
+    description: 'Echo: how many pushes it took',
+    routes: [
+      { method: 'get', path: '/echo/stats', summary: 'How many pushes echo took', responses: { 200: 'counts' } },
+    ],
+  },
   scenarioStep: {
     kind: 'echo',
     schema: z.object({ app: z.string() }).strict().describe('an echo'),
@@ -145,6 +179,59 @@ describe('a service module declared outside the simulator', () => {
     expect(echo.ledger.get(answer.id)!.fate.name).not.toBe('rejected');
   });
 
+  test('brings its own rules row: GET /api/rules lists it, and a push it refuses names it on its ledger entry', async () => {
+    const echo = await start(
+      startSimulator({ controlPort: 0, clock: 'virtual', services: [...SERVICES, echoService] }),
+    );
+    const rules = (await (await fetch(`${echo.urls.api}/rules`)).json()) as {
+      stages: { name: string; rules: { id: string; source: string[] }[] }[];
+    };
+    const accept = rules.stages.find((stage) => stage.name === 'accept')!.rules;
+    expect(accept.find((row) => row.id === 'echo.wire.refused')).toMatchObject({
+      source: ['test/integration/service-modules.test.ts'],
+    });
+
+    const device = echo.simulation.createDevice({ platform: 'android' });
+    const token = echo.simulation.installApp({
+      deviceId: device.id,
+      bundleId: 'com.example.echo',
+      sdkProfile: 'native-android',
+    }).tokens!.echo!;
+    const refused = await fetch(`${echo.urls.echo}/echo/${token}`, {
+      method: 'POST',
+      body: JSON.stringify({ refuse: true }),
+    });
+    expect(refused.status).toBe(400);
+    const { id } = (await refused.json()) as { id: string };
+    const entry = (await (await fetch(`${echo.urls.api}/pushes/${id}`)).json()) as {
+      provider: string;
+      fate: { name: string; ruleIds: string[] };
+    };
+    expect(entry).toMatchObject({ provider: 'echo', fate: { name: 'rejected', ruleIds: ['echo.wire.refused'] } });
+    expect(echo.simulation.rules.knownIds.has('echo.wire.refused')).toBe(true);
+  });
+
+  test('a simulator without the module does not list its row', async () => {
+    const sim = await start(startSimulator({ controlPort: 0, clock: 'virtual' }));
+    expect(sim.simulation.rules.knownIds.has('echo.wire.refused')).toBe(false);
+    // Each built-in module's rows are there.
+    for (const { name, rules } of SERVICES as readonly ServiceModule[])
+      for (const row of [...(rules.accept ?? []), ...(rules.store ?? []), ...(rules.channel ?? [])])
+        expect(sim.simulation.rules.knownIds.has(row.id), `${name}: ${row.id}`).toBe(true);
+  });
+
+  test("documents its own control routes: GET /api/openapi.json has /api/echo/stats in the module's section", async () => {
+    const echo = await start(
+      startSimulator({ controlPort: 0, clock: 'virtual', services: [...SERVICES, echoService] }),
+    );
+    const doc = (await (await fetch(`${echo.urls.api}/openapi.json`)).json()) as {
+      tags: { name: string; description: string }[];
+      paths: Record<string, Record<string, { tags: string[]; summary: string }>>;
+    };
+    expect(doc.tags).toContainEqual({ name: 'echo', description: 'Echo: how many pushes it took' });
+    expect(doc.paths['/api/echo/stats']?.get).toMatchObject({ tags: ['echo'], summary: 'How many pushes echo took' });
+  });
+
   test('gets rows in the serve table: its port flag, env and setting, resolved into startSimulator() options', () => {
     const table = serveOptionsFor([...SERVICES, echoService]);
     expect(table.find((o) => o.key === 'echoPort')).toMatchObject({
@@ -165,37 +252,41 @@ describe('a service module declared outside the simulator', () => {
 });
 
 describe('the built-in services list', () => {
-  test('drives the serve table: the same flags and env names as before', () => {
-    expect(SERVE_OPTIONS.map((o) => `${o.key} ${o.flag} ${o.env}`)).toEqual([
-      'host --host <host> PUSHSIM_HOST',
-      'controlPort --port <port> PUSHSIM_PORT',
-      'apnsPort --apns-port <port> PUSHSIM_APNS_PORT',
-      'apnsProductionPort --apns-production-port <port> PUSHSIM_APNS_PRODUCTION_PORT',
-      'fcmPort --fcm-port <port> PUSHSIM_FCM_PORT',
-      'hmsPort --hms-port <port> PUSHSIM_HMS_PORT',
-      'apns.h2c --apns-h2c PUSHSIM_APNS_H2C',
-      'apns.permissive --apns-permissive PUSHSIM_APNS_PERMISSIVE',
-      'fcm.permissive --fcm-permissive PUSHSIM_FCM_PERMISSIVE',
-      'stateDir --state-dir <dir> PUSHSIM_STATE_DIR',
-      'faultSeed --fault-seed <n> PUSHSIM_FAULT_SEED',
-      'virtualClock --virtual-clock PUSHSIM_VIRTUAL_CLOCK',
-    ]);
+  test("drives the serve table: a port flag per endpoint and a flag per setting, in the services' order", () => {
+    const rows = SERVE_OPTIONS.map((o) => `${o.key} ${o.flag} ${o.env}`);
+    const ports = SERVICES.flatMap((s) => s.endpoints.map((e) => `${e.portOption} ${e.flag} <port> ${e.env}`));
+    const settings = SERVICES.flatMap((s) =>
+      s.settings.map((setting) => `${s.name}.${setting.key} ${setting.flag} ${setting.env}`),
+    );
+    const own = new Set([...ports, ...settings]);
+    expect(rows.filter((row) => own.has(row))).toEqual([...ports, ...settings]);
+    // The simulator's own flags are still there, spelled as before.
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        'host --host <host> PUSHSIM_HOST',
+        'controlPort --port <port> PUSHSIM_PORT',
+        'apnsPort --apns-port <port> PUSHSIM_APNS_PORT',
+        'stateDir --state-dir <dir> PUSHSIM_STATE_DIR',
+        'faultSeed --fault-seed <n> PUSHSIM_FAULT_SEED',
+        'ledgerLimit --ledger-limit <n> PUSHSIM_LEDGER_LIMIT',
+        'ledgerMaxAge --ledger-max-age <duration> PUSHSIM_LEDGER_MAX_AGE',
+        'virtualClock --virtual-clock PUSHSIM_VIRTUAL_CLOCK',
+      ]),
+    );
   });
 
   test('drives the redirect targets and the names the server certificate covers', async () => {
     const sim = await start(startSimulator({ controlPort: 0 }));
     const targets = targetsFromEndpoints(sim.endpoints);
     const port = (url: string) => Number(new URL(url).port);
-    expect(Object.fromEntries(Object.entries(targets).map(([host, t]) => [host, t.port]))).toEqual({
-      'api.sandbox.push.apple.com': port(sim.urls.apns),
-      'api.development.push.apple.com': port(sim.urls.apns),
-      'api.push.apple.com': port(sim.urls.apnsProduction),
-      'fcm.googleapis.com': port(sim.urls.fcm),
-      'oauth2.googleapis.com': port(sim.urls.fcm),
-      'iid.googleapis.com': port(sim.urls.fcm),
-      'push-api.cloud.huawei.com': port(sim.urls.hms),
-      'oauth-login.cloud.huawei.com': port(sim.urls.hms),
-    });
+    const urls = sim.urls as unknown as Record<string, string>;
+    expect(Object.fromEntries(Object.entries(targets).map(([host, t]) => [host, t.port]))).toEqual(
+      Object.fromEntries(
+        SERVICES.flatMap((s) => s.endpoints.flatMap((e) => e.publicHosts.map((h) => [h, port(urls[urlKey(e.name)]!)]))),
+      ),
+    );
+    // The sandbox and production hosts go to their own ports.
+    expect(targets['api.push.apple.com']?.port).toBe(port(sim.urls.apnsProduction));
     const served = await new Promise<string>((resolve, reject) => {
       import('node:tls').then((tls) => {
         const socket = tls.connect(

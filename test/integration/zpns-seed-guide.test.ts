@@ -6,6 +6,7 @@ import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { AppProcess, ZIMSender, ZIMError } from '../../client-shim/index.js';
 import { appLog, clearAppLog } from '../fixtures/app-log.js';
 
+const JSON_HEADERS = { 'content-type': 'application/json' };
 let sim: SimulatorHandle;
 let zim: ZIMSender;
 const apps: AppProcess[] = [];
@@ -32,7 +33,11 @@ beforeEach(async () => {
     ['alert', 'alert'],
     ['voip', 'voip'],
   ] as const) {
-    await fetch(`${sim.urls.api}/zpns/strategies`, { method: 'POST', body: JSON.stringify({ resourcesID, preset }) });
+    await fetch(`${sim.urls.api}/zpns/strategies`, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ resourcesID, preset }),
+    });
   }
 });
 
@@ -165,6 +170,7 @@ describe('it fires the listener in foreground, background and suspended states, 
 test('APNs treats it as low priority and does not guarantee arrival: a seeded chaos run drops some and says which', async () => {
   await fetch(`${sim.urls.api}/chaos`, {
     method: 'PUT',
+    headers: JSON_HEADERS,
     body: JSON.stringify({ backgroundDropProbability: 0.5, seed: 7 }),
   });
   try {
@@ -185,13 +191,18 @@ test('APNs treats it as low priority and does not guarantee arrival: a seeded ch
     // The same seed replays the same run.
     await fetch(`${sim.urls.api}/chaos`, {
       method: 'PUT',
+      headers: JSON_HEADERS,
       body: JSON.stringify({ backgroundDropProbability: 0.5, seed: 7 }),
     });
     const replay: string[] = [];
     for (let i = 0; i < 8; i++) replay.push((await sendSilent(app)).fate.name);
     expect(replay).toEqual(fates);
   } finally {
-    await fetch(`${sim.urls.api}/chaos`, { method: 'PUT', body: JSON.stringify({ backgroundDropProbability: 0 }) });
+    await fetch(`${sim.urls.api}/chaos`, {
+      method: 'PUT',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ backgroundDropProbability: 0 }),
+    });
     sim.simulation.router.throttle.configure({ perWindow: 3 });
   }
 });
@@ -225,6 +236,7 @@ describe('it works on iOS and on Android with Google services only', () => {
   test('on a Xiaomi phone without Google services the silent strategy has no through messages', async () => {
     await fetch(`${sim.urls.api}/zpns/strategies`, {
       method: 'POST',
+      headers: JSON_HEADERS,
       body: JSON.stringify({ resourcesID: 'silent', fcm: { messageType: 'data' }, xiaomi: {} }),
     });
     const app = await bob('android', {
@@ -255,6 +267,7 @@ test("a resourcesID may carry only the iOS silent strategy; an Android receiver 
   sim.reset();
   await fetch(`${sim.urls.api}/zpns/strategies`, {
     method: 'POST',
+    headers: JSON_HEADERS,
     body: JSON.stringify({ resourcesID: 'silent-ios-only', preset: 'silent-ios' }),
   });
   const pixel = await bob('android', { connection: 'down' });
@@ -338,6 +351,7 @@ describe('call invitations', () => {
     });
     await fetch(`${sim.urls.api}/zpns/users`, {
       method: 'POST',
+      headers: JSON_HEADERS,
       body: JSON.stringify({ userID: 'carol', appId: iphone.id }),
     });
     const call = await zim.callInvite(['carol'], {
@@ -364,6 +378,7 @@ describe('call invitations', () => {
     });
     await fetch(`${sim.urls.api}/zpns/users`, {
       method: 'POST',
+      headers: JSON_HEADERS,
       body: JSON.stringify({ userID: 'dave', appId: pixel.id }),
     });
     const call = await zim.callInvite(['dave'], {

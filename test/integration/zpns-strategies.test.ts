@@ -18,7 +18,11 @@ beforeEach(async () => {
 });
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${sim.urls.api}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${sim.urls.api}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 

@@ -1,5 +1,7 @@
-// Each row of the pipeline's stages (simulator/delivery/pipeline-rules.ts, DECIDE_RULES) against a Simulation on a
-// virtual clock: the case the row matches, and the nearest case it must not match. Every test names the row's source.
+// Each row of the delivery core's pipeline stages (simulator/delivery/pipeline-rules.ts, DECIDE_RULES) against a
+// Simulation on a virtual clock with the built-in services' table: the case the row matches, and the nearest case it
+// must not match. Every test names the row's source. A service's own rows are tested with the service
+// (test/unit/hms-rules.test.ts).
 import { describe, expect, test } from 'vitest';
 import { Simulation, type AppConnection } from '../../simulator/engine/index.js';
 import {
@@ -8,10 +10,12 @@ import {
   ZPNS_CHANNEL_RULES,
   decideDelivery,
   firstRule,
-  knownRuleIds,
-  ruleRows,
+  CORE_RULES,
+  composeRulesTable,
   fateRuleIdProblem,
+  stageRule,
 } from '../../simulator/delivery/index.js';
+import { SERVICES, rulesTableOf } from '../../simulator/providers/index.js';
 import {
   defaultConditions,
   type Channel,
@@ -20,7 +24,9 @@ import {
   type PushKind,
 } from '../../simulator/core/index.js';
 
-const sim = (): Simulation => new Simulation({ clock: 'virtual', startAt: 1_000_000 });
+/** The built-in services' table, as startSimulator() composes it. */
+const TABLE = rulesTableOf(SERVICES);
+const sim = (): Simulation => new Simulation({ clock: 'virtual', startAt: 1_000_000, rules: TABLE });
 
 function setup(
   platform: 'ios' | 'android',
@@ -53,10 +59,7 @@ const fakeShim = (): AppConnection & { delivered: string[] } => {
     },
   };
 };
-const sourceOf = (id: string): string =>
-  ruleRows()
-    .find((r) => r.id === id)!
-    .source.join('; ');
+const sourceOf = (id: string): string => TABLE.rows.find((r) => r.id === id)!.source.join('; ');
 
 function vendorPush(s: Simulation, token: string, id: string, channel: Channel): Push {
   return {
@@ -69,29 +72,6 @@ function vendorPush(s: Simulation, token: string, id: string, channel: Channel):
     payload: { title: 't', content: 'c' },
     acceptedAt: s.clock.now(),
   };
-}
-
-/** Push Kit messages with these collapse keys (undefined = -1) to an offline Huawei phone; the id of the first. */
-function hmsHeld(keys: (string | undefined)[]): { s: Simulation; pushId: string } {
-  const { s, app } = setup('android', { online: false, hasGoogleServices: false }, 'background', 'huawei');
-  const address = { app, device: s.registry.requireDevice(app.deviceId), kind: 'hms' as const };
-  keys.forEach((key, i) => {
-    s.router.route(
-      {
-        id: `h${i}`,
-        provider: 'hms',
-        channel: 'hms',
-        token: 'hms',
-        kind: 'data',
-        priority: 'normal',
-        payload: { data: 'x' },
-        acceptedAt: s.clock.now(),
-        ...(key !== undefined ? { collapseId: key } : {}),
-      },
-      address,
-    );
-  });
-  return { s, pushId: 'h0' };
 }
 
 interface Case {
@@ -512,45 +492,6 @@ const CASES: Record<string, Case> = {
       return { s, pushId: 'r' };
     },
   },
-  'hms.wire.rejected': {
-    matches: () => {
-      const s = sim();
-      const push: Push = {
-        id: 'r',
-        provider: 'hms',
-        channel: 'hms',
-        token: 't',
-        kind: 'data',
-        priority: 'normal',
-        payload: {},
-        acceptedAt: 0,
-      };
-      s.record(push, { name: 'rejected', reason: '80300007: All the tokens are invalid' });
-      return { s, pushId: 'r' };
-    },
-    near: () => {
-      const s = sim();
-      const push: Push = {
-        id: 'r',
-        provider: 'fcm',
-        token: 't',
-        kind: 'data',
-        priority: 'high',
-        payload: {},
-        acceptedAt: 0,
-      };
-      s.record(push, { name: 'rejected', reason: 'UNREGISTERED' });
-      return { s, pushId: 'r' };
-    },
-  },
-  'store.hms.collapse-key-newest': {
-    matches: () => hmsHeld(['3', undefined, '0']),
-    near: () => hmsHeld(['3', undefined, '4']),
-  },
-  'store.hms.collapse-key': {
-    matches: () => hmsHeld(['5', '5']),
-    near: () => hmsHeld([undefined, undefined, '5']),
-  },
   'apns.push-type.not-modelled': {
     matches: () => {
       const s = sim();
@@ -694,17 +635,39 @@ describe('a channel in every decision', () => {
 
 describe('the invariant: every fate names rows that GET /api/rules lists', () => {
   test('a fate without row ids, or with an id the table does not list, is reported', () => {
-    expect(fateRuleIdProblem({ name: 'dropped' })).toMatch(/names no rules-table row/);
-    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['no-rule'] })).toMatch(
+    expect(fateRuleIdProblem({ name: 'dropped' }, TABLE.knownIds)).toMatch(/names no rules-table row/);
+    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['no-rule'] }, TABLE.knownIds)).toMatch(
       /"no-rule", which GET \/api\/rules does not list/,
     );
-    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['pipeline.token.unknown'] })).toBeUndefined();
+    expect(fateRuleIdProblem({ name: 'dropped', ruleIds: ['pipeline.token.unknown'] }, TABLE.knownIds)).toBeUndefined();
+    // A service's row is known to the table of a simulation that serves it, not to the core's alone.
+    const own = composeRulesTable([
+      {
+        accept: [
+          stageRule({
+            id: 'toy.wire.rejected',
+            stage: 'accept',
+            condition: 'the toy service refused the request',
+            when: (f: { provider: string; fate: string }) => f.provider === 'toy' && f.fate === 'rejected',
+            outcome: { fate: 'rejected' },
+            source: ['this test'],
+          }),
+        ],
+      },
+    ]);
+    expect(fateRuleIdProblem({ name: 'rejected', ruleIds: ['toy.wire.rejected'] }, own.knownIds)).toBeUndefined();
+    expect(fateRuleIdProblem({ name: 'rejected', ruleIds: ['toy.wire.rejected'] }, CORE_RULES.knownIds)).toMatch(
+      /does not list/,
+    );
+    expect(() => composeRulesTable([{ accept: [{ ...own.accept[0]!, id: 'apns.wire.rejected' }] }])).toThrow(
+      /two rules-table rows have the id "apns.wire.rejected"/,
+    );
   });
 
   test('row ids are unique, and every row of a stage but decide is a pipeline row with a code predicate', () => {
-    const rows = ruleRows();
+    const rows = TABLE.rows;
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
-    expect(knownRuleIds().size).toBe(rows.length);
+    expect(TABLE.knownIds.size).toBe(rows.length);
     for (const rule of [...PIPELINE_RULES, ...DECIDE_RULES]) expect(typeof rule.when).toBe('function');
   });
 

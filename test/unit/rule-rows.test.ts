@@ -23,6 +23,10 @@ import {
   type PushPriority,
 } from '../../simulator/core/index.js';
 import { lifecycleStates } from '../../simulator/lifecycle/index.js';
+import { SERVICES, rulesTableOf } from '../../simulator/providers/index.js';
+
+/** The built-in services' table: the core's rows and each module's, as startSimulator() composes it. */
+const TABLE = rulesTableOf(SERVICES);
 
 type Platform = 'ios' | 'android';
 /** The columns a kind × state row shares, whichever table it sits in. */
@@ -61,7 +65,7 @@ const isRow = (value: unknown): value is Row =>
   value !== null &&
   Array.isArray((value as Row).kinds) &&
   Array.isArray((value as Row).states);
-const TABLES: [string, Row[]][] = Object.entries(rulesTable() as Record<string, unknown>).filter(
+const TABLES: [string, Row[]][] = Object.entries(rulesTable(TABLE) as Record<string, unknown>).filter(
   (entry): entry is [string, Row[]] => Array.isArray(entry[1]) && entry[1].length > 0 && entry[1].every(isRow),
 );
 
@@ -132,16 +136,19 @@ const claims = (row: Row, platform: Platform, c: Case): boolean =>
   channelsOf(row).includes(c.channel);
 
 const decide = (platform: Platform, c: Case, setting: Setting) =>
-  decideDelivery({
-    platform,
-    kind: c.kind,
-    state: c.state,
-    priority: setting.priority,
-    conditions: setting.conditions,
-    sdkProfile: PROFILE[platform],
-    sdkVersion: VERSION[platform],
-    ...(c.channel ? { channel: c.channel } : {}),
-  } as DeliveryInput);
+  decideDelivery(
+    {
+      platform,
+      kind: c.kind,
+      state: c.state,
+      priority: setting.priority,
+      conditions: setting.conditions,
+      sdkProfile: PROFILE[platform],
+      sdkVersion: VERSION[platform],
+      ...(c.channel ? { channel: c.channel } : {}),
+    } as DeliveryInput,
+    TABLE,
+  );
 
 const article = (word: string): string => (/^[aeiou]/i.test(word) ? `an ${word}` : `a ${word}`);
 const label = (c: Case): string => `${c.kind} × ${c.state}${c.channel ? ` on ${c.channel}` : ''}`;

@@ -1,11 +1,16 @@
-// The offline stage: the service stores pushes for an offline device under the channel's policy (OfflineStore), and
+// The offline stage: the service stores pushes for an offline device under the channel's policy (OfflineStore, with
+// the eviction rows of the simulation's table: a service module's `store` rows for its channel, then the core's), and
 // hands them back when the device comes online.
 import type { Push } from '../../core/index.js';
-import { OFFLINE_RULES, OfflineStore, firstRule } from '../../delivery/index.js';
+import { OFFLINE_RULES, OfflineStore, firstRule, type RulesTable } from '../../delivery/index.js';
 import type { InFlightPush, Settle } from './pipeline-context.js';
 
 export class OfflineHold {
-  private readonly store = new OfflineStore();
+  private readonly store: OfflineStore;
+
+  constructor(rules: RulesTable) {
+    this.store = new OfflineStore(rules.store);
+  }
 
   /** Stores the push when the device is offline (settling the pushes the policy evicts); true when it did. */
   hold(flight: InFlightPush, settle: Settle): boolean {

@@ -1,5 +1,5 @@
 // What every stage of the delivery pipeline may reach: the registry, the ledger, the clock, the lifecycles, the bus,
-// and the one way to give a push a fate (settle.ts).
+// the simulation's rules table, and the one way to give a push a fate (settle.ts).
 import type {
   Channel,
   Clock,
@@ -12,6 +12,7 @@ import type {
   Registry,
   SimulatorEvents,
 } from '../../core/index.js';
+import type { RulesTable } from '../../delivery/index.js';
 import type { LifecycleDriver } from '../lifecycle-driver.js';
 
 export interface PipelineContext {
@@ -20,6 +21,8 @@ export interface PipelineContext {
   clock: Clock;
   lifecycle: LifecycleDriver;
   bus: EventBus<SimulatorEvents>;
+  /** The simulation's composed rules table: the core's rows and its service modules'. */
+  rules: RulesTable;
 }
 
 /** A fate before the settle stage stamps its time and the ids of the rows that decided it. */

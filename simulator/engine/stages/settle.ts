@@ -8,7 +8,14 @@ import type { DecidedFate, PipelineContext } from './pipeline-context.js';
 export function createSettle(ctx: PipelineContext, onSettled: (pushId: string, fate: Fate) => void) {
   return (pushId: string, fate: DecidedFate, ruleIds: readonly string[]): void => {
     const ids = [...ruleIds];
-    const settled: Fate = { ...fate, at: ctx.clock.now(), ruleIds: ids, ruleId: ids.join(' → ') };
+    // Built field by field, not as `{ ...fate, at }`: a spread gives each fate a hidden class of its own (issue 14).
+    const settled: Fate = { name: fate.name, at: ctx.clock.now() };
+    if (fate.callback !== undefined) settled.callback = fate.callback;
+    if (fate.platformCallback !== undefined) settled.platformCallback = fate.platformCallback;
+    if (fate.displayed !== undefined) settled.displayed = fate.displayed;
+    if (fate.reason !== undefined) settled.reason = fate.reason;
+    settled.ruleIds = ids;
+    settled.ruleId = ids.join(' → ');
     onSettled(pushId, settled);
     ctx.ledger.settle(pushId, settled);
   };

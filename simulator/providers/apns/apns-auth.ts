@@ -115,12 +115,22 @@ export function authenticate(
   });
 }
 
+/** How far ahead of the simulator's clock a token's iat may be. */
+const TOKEN_FUTURE_SKEW_MS = 10 * 60_000;
+
 function checkToken(
   connection: ApnsConnection,
   token: string,
   verified: VerifiedToken,
   options: AuthOptions,
 ): ApnsIdentity {
+  // A token "issued" later than now is no token Apple accepts (InvalidProviderToken). The margin covers a virtual clock,
+  // which starts at real time and does not move with it, against tokens a client signs on the real clock.
+  if (!Number.isFinite(verified.issuedAt) || verified.issuedAt > options.now + TOKEN_FUTURE_SKEW_MS)
+    throw new ApnsRejection(
+      'InvalidProviderToken',
+      `the token's iat (${Number.isFinite(verified.issuedAt) ? new Date(verified.issuedAt).toISOString() : 'out of range'}) is in the future; sign it with the current time in seconds`,
+    );
   if (options.now - verified.issuedAt > TOKEN_MAX_AGE_MS)
     throw new ApnsRejection(
       'ExpiredProviderToken',

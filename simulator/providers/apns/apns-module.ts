@@ -2,6 +2,7 @@
 // hosts a backend dials, what APNs keeps for an offline device, its fault catalogue and the scenario's `apns` step.
 import { APNS_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
+import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
 import { ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
@@ -52,15 +53,11 @@ export const apnsService = {
     },
   ],
   tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS],
-  // APNs keeps one notification per app for an offline device, the newest (docs/reference/apns.md#offline-storage).
-  offlinePolicy: {
-    collapse: 'newest',
-    maxNonCollapsible: 1,
-    maxCollapseKeys: 0,
-    source: ['docs/reference/apns.md#offline-storage'],
-  },
   faults: APNS_FAULTS,
-  rules: [],
+  // Its rows (apns.*, store.apns.newest-only: one notification per app for an offline device) are the delivery core's:
+  // the platform rows are written for the platforms' own channels.
+  rules: {},
+  controlRoutes: APNS_CONTROL_ROUTES,
   scenarioStep: apnsScenarioStep,
   create: (context) =>
     new ApnsProvider(context.simulation, context.ca, context.faults, {

@@ -107,12 +107,10 @@ export function readApnsRequest(
 
   const collapseId = header(headers, 'apns-collapse-id');
   if (collapseId !== undefined) {
-    if (Buffer.byteLength(collapseId, 'utf8') > 64)
-      throw new ApnsRejection(
-        'BadCollapseId',
-        `apns-collapse-id is ${Buffer.byteLength(collapseId, 'utf8')} bytes; the limit is 64`,
-      );
-    request.collapseId = collapseId;
+    // node:http2 hands header values over latin1-decoded, one char per octet: the length is the bytes on the wire.
+    if (collapseId.length > 64)
+      throw new ApnsRejection('BadCollapseId', `apns-collapse-id is ${collapseId.length} bytes; the limit is 64`);
+    request.collapseId = Buffer.from(collapseId, 'latin1').toString('utf8');
   }
 
   // Apple: "Don't make assumptions about device token size" — hex of at least 64 digits, as today's tokens are.

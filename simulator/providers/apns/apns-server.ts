@@ -7,6 +7,7 @@ import type { TLSSocket } from 'node:tls';
 import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
 import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/index.js';
+import { jsonBudgetProblem } from '../../core/index.js';
 import type { CertificateAuthority } from '../tls/certificate-authority.js';
 import type { FaultInjector, FaultRule } from '../fault-injection.js';
 import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
@@ -47,6 +48,8 @@ export class ApnsServer {
   private readonly lastStreamIds = new WeakMap<Http2Session, number>();
   private listener: TrackedListener | undefined;
   private readonly recentByToken: KeyedRateWindows;
+  /** apns-id (when the sender gives none) and apns-unique-id: one randomUUID per server, a counter per push. */
+  private readonly ids = new UuidSequence();
   port = 0;
 
   constructor(
@@ -267,7 +270,7 @@ export class ApnsServer {
       if (body.json === undefined)
         throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
 
-      const apnsId = (request.apnsId ?? randomUUID()).toLowerCase();
+      const apnsId = request.apnsId?.toLowerCase() ?? this.ids.next();
       const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
       if (push.kind === undefined) {
         this.sim.record(push as Push, {
@@ -279,7 +282,7 @@ export class ApnsServer {
       }
       connection.pushes++;
       const responseHeaders: Record<string, string | number> = { ':status': 200, 'apns-id': request.apnsId ?? apnsId };
-      if (environment === 'sandbox') responseHeaders['apns-unique-id'] = randomUUID();
+      if (environment === 'sandbox') responseHeaders['apns-unique-id'] = this.ids.next();
       if (!stream.destroyed) stream.respond(responseHeaders, { endStream: true });
     } catch (error) {
       if (!(error instanceof ApnsRejection)) throw error;
@@ -443,7 +446,7 @@ export class ApnsServer {
       priority,
       payload,
       acceptedAt: now,
-      headers: { ...headersOf(request), 'apns-topic': topic, 'apns-push-type': pushType, environment },
+      headers: pushHeadersOf(request, topic, pushType, environment),
     };
     if (kind) push.kind = kind;
     if (request.expiration !== undefined) push.expiresAt = request.expiration === 0 ? 0 : request.expiration * 1000;
@@ -461,6 +464,36 @@ function headersOf(request: ApnsRequestHeaders): Record<string, string> {
   if (request.expiration !== undefined) headers['apns-expiration'] = String(request.expiration);
   if (request.collapseId) headers['apns-collapse-id'] = request.collapseId;
   return headers;
+}
+
+/**
+ * The headers kept on an accepted push: the request's, with the topic and push type as used and the environment. Set
+ * in place rather than spread over headersOf's object (one object per push, not two; issue 14).
+ */
+function pushHeadersOf(
+  request: ApnsRequestHeaders,
+  topic: string,
+  pushType: string,
+  environment: string,
+): Record<string, string> {
+  const headers = headersOf(request);
+  headers['apns-topic'] = topic;
+  headers['apns-push-type'] = pushType;
+  headers.environment = environment;
+  return headers;
+}
+
+/**
+ * UUID-shaped ids without a randomUUID per push: a random UUID's first 24 characters (version and variant included)
+ * and a 12-hex-digit counter. Unique per server; Apple's own are random, which no client can tell from these.
+ */
+class UuidSequence {
+  private readonly prefix = randomUUID().slice(0, 24);
+  private count = 0;
+  next(): string {
+    this.count = (this.count + 1) % 0x1000000000000;
+    return this.prefix + this.count.toString(16).padStart(12, '0');
+  }
 }
 
 /** Apple's guidance when apns-push-type is missing: content-available only means background, anything else alert. */
@@ -511,7 +544,10 @@ function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
       const text = buffer.toString('utf8');
       try {
         const json = JSON.parse(text) as unknown;
-        if (json && typeof json === 'object' && !Array.isArray(json))
+        // Over the JSON budget: answered (413 by its size, or PayloadEmpty) without keeping what cannot be written back.
+        const overBudget = jsonBudgetProblem(json);
+        if (overBudget) finish({ bytes: buffer.length, problem: `the payload ${overBudget}` });
+        else if (json && typeof json === 'object' && !Array.isArray(json))
           finish({ bytes: buffer.length, json: json as Record<string, unknown> });
         else finish({ bytes: buffer.length, problem: 'the payload is not a JSON object' });
       } catch {

@@ -99,6 +99,13 @@ function stringMap(value: unknown, at: string): Record<string, string> {
   const out: Record<string, string> = {};
   let index = 0;
   for (const [key, v] of Object.entries(value)) {
+    // Assigned below, `__proto__` would set the map's prototype instead of adding a key: refused as Google's parser does.
+    if (key === '__proto__')
+      throw invalidArgument(
+        at,
+        `Invalid data payload key: ${key}`,
+        `Invalid data payload key: ${key}. The key is reserved.`,
+      );
     if (typeof v !== 'string') {
       throw invalidArgument(
         `${at}[${index}].value`,

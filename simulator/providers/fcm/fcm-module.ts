@@ -2,6 +2,7 @@
 // the Google hosts a backend dials, what FCM keeps for an offline device, its fault catalogue and the `fcm` step.
 import { FCM_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
+import { FCM_CONTROL_ROUTES } from './fcm-control-routes.js';
 import { FcmProvider, type FcmProviderOptions } from './fcm-provider.js';
 import { FCM_FAULTS } from './fcm-errors.js';
 import { fcmScenarioStep } from './fcm-scenario-step.js';
@@ -35,16 +36,11 @@ export const fcmService = {
     },
   ],
   tlsHostNames: GOOGLE_HOSTS,
-  // Up to 100 non-collapsible messages and 4 collapse keys per device
-  // (docs/reference/fcm.md#stored-messages-and-collapse-keys).
-  offlinePolicy: {
-    collapse: 'collapse-key',
-    maxNonCollapsible: 100,
-    maxCollapseKeys: 4,
-    source: ['docs/reference/fcm.md#stored-messages-and-collapse-keys'],
-  },
   faults: FCM_FAULTS,
-  rules: [],
+  // Its rows (fcm.*, store.fcm.*: 100 non-collapsible messages and 4 collapse keys per device) are the delivery core's:
+  // the platform rows are written for the platforms' own channels.
+  rules: {},
+  controlRoutes: FCM_CONTROL_ROUTES,
   scenarioStep: fcmScenarioStep,
   create: (context) =>
     new FcmProvider(context.simulation, context.ca, context.faults, {

@@ -153,7 +153,25 @@ export class FcmServer {
       this.legacyTopics(res, url.pathname.endsWith('batchAdd'), body, credential.projectId);
       return;
     }
-    const project = decodeURIComponent((send ?? subscription)![1]!);
+    const project = decodePathSegment((send ?? subscription)![1]!);
+    const subscribedToken = subscription ? decodePathSegment(subscription[2]!) : '';
+    const topicInPath = subscription?.[3] === undefined ? undefined : decodePathSegment(subscription[3]);
+    if (
+      project === undefined ||
+      subscribedToken === undefined ||
+      (subscription?.[3] !== undefined && topicInPath === undefined)
+    ) {
+      this.json(
+        res,
+        400,
+        googleError(
+          400,
+          'INVALID_ARGUMENT',
+          `Invalid request: the path ${url.pathname} has malformed percent-encoding.`,
+        ),
+      );
+      return;
+    }
     if (!this.options.projects.some((p) => p.id === project) || credential.projectId !== project) {
       this.json(
         res,
@@ -167,7 +185,7 @@ export class FcmServer {
       return;
     }
     if (subscription) {
-      this.subscription(req, res, project, decodeURIComponent(subscription[2]!), url, subscription[3]);
+      this.subscription(req, res, project, subscribedToken, url, topicInPath);
       return;
     }
     if (req.method !== 'POST') {
@@ -340,7 +358,7 @@ export class FcmServer {
       return;
     }
     if (req.method === 'DELETE') {
-      this.topics.unsubscribe(project, token, decodeURIComponent(topicInPath ?? ''));
+      this.topics.unsubscribe(project, token, topicInPath ?? '');
       this.json(res, 200, {});
       return;
     }
@@ -356,6 +374,10 @@ export class FcmServer {
     try {
       request = JSON.parse(body.toString('utf8')) as typeof request;
     } catch {
+      this.json(res, 400, { error: 'InvalidJSON' });
+      return;
+    }
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
       this.json(res, 400, { error: 'InvalidJSON' });
       return;
     }
@@ -378,6 +400,15 @@ export class FcmServer {
       return {};
     });
     this.json(res, 200, { results });
+  }
+}
+
+/** A path segment percent-decoded; undefined when its encoding is malformed (`%zz`), which Google answers 400. */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,11 +1,13 @@
 // HMS as a service module: Huawei Push Kit's server API (OAuth client credentials, messages:send, topics) on one HTTPS
 // port, its push tokens for apps on Huawei phones, the Huawei hosts a backend dials, what Push Kit keeps for an offline
-// device, its fault catalogue and the `hms` step. Its delivery rows are the `hms` rows of the one rules table.
+// device (its `store` rows), its rows of the rules table (hms-rules.ts), its control routes' docs and the `hms` step.
 import type { ServiceModule } from '../service-module.js';
 import { HmsProvider, type HmsProviderOptions } from './hms-provider.js';
 import { HMS_FAULTS } from './hms-errors.js';
 import { HMS_TOKEN_KIND } from './hms-token.js';
 import { hmsScenarioStep } from './hms-scenario-step.js';
+import { HMS_RULES } from './hms-rules.js';
+import { HMS_CONTROL_ROUTES } from './hms-control-routes.js';
 
 export type HmsServiceOptions = Omit<HmsProviderOptions, 'host' | 'port'>;
 
@@ -28,16 +30,9 @@ export const hmsService = {
   ],
   settings: [],
   tlsHostNames: HUAWEI_HOSTS,
-  // collapse_key: -1 keeps all, 0 the newest, 1–100 the newest per group; the maximum kept is unconfirmed
-  // (docs/reference/hms.md#offline-storage-and-collapse_key). 101 keys: 0 and 1–100.
-  offlinePolicy: {
-    collapse: 'collapse-key',
-    maxNonCollapsible: Number.MAX_SAFE_INTEGER,
-    maxCollapseKeys: 101,
-    source: ['docs/reference/hms.md#offline-storage-and-collapse_key'],
-  },
   faults: HMS_FAULTS,
-  rules: [],
+  rules: HMS_RULES,
+  controlRoutes: HMS_CONTROL_ROUTES,
   scenarioStep: hmsScenarioStep,
   create: (context) =>
     new HmsProvider(context.simulation, context.ca, context.faults, {

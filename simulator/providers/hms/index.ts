@@ -8,5 +8,7 @@ export * from './hms-push.js';
 export * from './hms-server.js';
 export * from './hms-provider.js';
 export * from './hms-sender.js';
+export * from './hms-rules.js';
+export * from './hms-control-routes.js';
 export * from './hms-module.js';
 export * from './hms-scenario-step.js';

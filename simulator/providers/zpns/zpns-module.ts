@@ -2,6 +2,7 @@
 // pushIDs, and the scenario's `zim` step. Its offline pushes go out through APNs and FCM, whose policies apply.
 import { ZPNS_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
+import { ZPNS_CONTROL_ROUTES } from './zpns-control-routes.js';
 import { ZpnsProvider, type ZpnsProviderOptions } from './zpns-provider.js';
 import { zimScenarioStep } from './zim-scenario-step.js';
 
@@ -14,15 +15,10 @@ export const zpnsService = {
   endpoints: [],
   settings: [],
   tlsHostNames: [],
-  // ZIM keeps offline messages for the receiver's next login; the push it sends meanwhile is stored by the channel
-  // (APNs, FCM, a vendor's) under that channel's policy (docs/reference/zpns.md#offline-push-only-when-offline).
-  offlinePolicy: {
-    collapse: 'none',
-    maxNonCollapsible: 0,
-    maxCollapseKeys: 0,
-    source: ['docs/reference/zpns.md#offline-push-only-when-offline'],
-  },
-  rules: [],
+  // ZIM keeps offline messages for the receiver's next login; the push it sends meanwhile is stored by the channel it
+  // goes out on (APNs, FCM, a vendor's) under that channel's rows (docs/reference/zpns.md#offline-push-only-when-offline).
+  rules: {},
+  controlRoutes: ZPNS_CONTROL_ROUTES,
   scenarioStep: zimScenarioStep,
   create: (context) =>
     new ZpnsProvider(context.simulation, { ...context.options, controlUrl: () => context.controlUrl() }),

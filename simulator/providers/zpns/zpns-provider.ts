@@ -78,6 +78,7 @@ export class ZpnsProvider implements ServiceInstance {
   async stop(): Promise<void> {}
   reset(): void {
     this.sessions.clear();
+    this.service.reset();
   }
 
   endpoints(): EndpointInfo[] {

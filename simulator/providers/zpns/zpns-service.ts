@@ -5,8 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
 import type { Channel, Device, InstalledApp, Push } from '../../core/index.js';
-import { ZPNS_CHANNEL_RULES, firstRule } from '../../delivery/index.js';
-import type { PushStrategies, PushStrategy, AppleStrategy, FcmStrategy, Vendor } from './push-strategies.js';
+import { ZPNS_CHANNEL_RULES, firstRule, isQuotaExempt, vendorQuotaRule } from '../../delivery/index.js';
+import type {
+  PushStrategies,
+  PushStrategy,
+  AppleStrategy,
+  FcmStrategy,
+  Vendor,
+  VendorStrategy,
+} from './push-strategies.js';
 import { VENDORS, STRATEGY_PRESETS } from './push-strategies.js';
 import type { ZimSessions } from './zim-sessions.js';
 import { apnsViaZpns, fcmViaZpns, type ZpnsSend } from './zpns-payload.js';
@@ -27,8 +34,12 @@ export interface ReceiverResult {
 }
 
 const DEFAULT_STRATEGY = STRATEGY_PRESETS.alert!;
+const DAY_MS = 86_400_000;
 
 export class ZpnsService {
+  /** Limited-class messages each app got through its vendor channel, by app and clock day (the vendors' daily quotas). */
+  private readonly quotaUsed = new Map<string, number>();
+
   constructor(
     private readonly sim: Simulation,
     private readonly strategies: PushStrategies,
@@ -130,10 +141,14 @@ export class ZpnsService {
       kind: silent ? 'data' : 'notification',
       priority: 'high',
       acceptedAt: now,
+      // What ZEGO's server hands the vendor: title and content for the notification, and the extras ZPNs's receiver
+      // passes on (the sender's payload, ZEGO's block, the call id), as in the FCM data message
+      // (docs/reference/zpns.md#payload-as-delivered).
       payload: {
         title: send.pushConfig.title,
         content: send.pushConfig.content,
         payload: send.pushConfig.payload,
+        zego: JSON.stringify({ version: 1, zpns_request_id: id.replace(/-/g, '') }),
         ...(send.callID ? { call_id: send.callID } : {}),
       },
       headers: { channel: vendor ?? 'none', resourcesID: send.pushConfig.resourcesID },
@@ -145,8 +160,32 @@ export class ZpnsService {
     }
     // The vendor channel's push goes through the same pipeline as APNs and FCM: store, wake, lifecycle, the app's JS.
     push.channel = VENDOR_CHANNEL[vendor];
+    const overQuota = this.takeQuota(app, push, configured ? strategy[vendor] : undefined, now);
+    if (overQuota) {
+      this.sim.record(push, { name: 'dropped', reason: overQuota.outcome.reason!, ruleIds: [overQuota.id] });
+      return { userID, appId: app.id, delivery: 'offline-push', pushId: id, channel: vendor };
+    }
     this.sim.router.route(push, { app, device, kind: 'zpns' });
     return { userID, appId: app.id, delivery: 'offline-push', pushId: id, channel: vendor };
+  }
+
+  /**
+   * Counts a push against its vendor's daily quota for the limited (non-IM) class; the quota row when the app already
+   * had its share today (docs/reference/vendors.md#daily-limits-for-non-im-messages).
+   */
+  private takeQuota(app: InstalledApp, push: Push, vendorStrategy: VendorStrategy | undefined, now: number) {
+    const rule = push.channel ? vendorQuotaRule(push.channel) : undefined;
+    if (!rule?.kinds.includes(push.kind) || isQuotaExempt(rule.quota, vendorStrategy)) return undefined;
+    const key = `${app.id}\u0000${push.channel}\u0000${Math.floor(now / DAY_MS)}`;
+    const used = this.quotaUsed.get(key) ?? 0;
+    if (used >= rule.quota.perDevicePerDay) return rule;
+    this.quotaUsed.set(key, used + 1);
+    return undefined;
+  }
+
+  /** Forgets the quota counts (the simulator's reset). */
+  reset(): void {
+    this.quotaUsed.clear();
   }
 
   private strategyFor(resourcesID: string): { strategy: Partial<PushStrategy>; notes: string[] } {

@@ -1,0 +1,73 @@
+// The docs of the /api/fcm control routes (fcm-provider.ts serves them): the FCM section of
+// GET /api/openapi.json and docs/control-api.md, read from the module (controlRoutes).
+import type { ControlRoutesDoc } from '../service-module.js';
+import { faultSchema } from '../fault-injection.js';
+import { fcmProjectSchema, fcmServiceAccountSchema, fcmSubscriptionSchema } from './fcm-provider.js';
+
+export const FCM_CONTROL_ROUTES: ControlRoutesDoc = {
+  description: 'FCM: projects, service accounts, topics, fault injection',
+  routes: [
+    {
+      method: 'get',
+      path: '/fcm/errors',
+      summary: "FCM's error codes and their HTTP statuses",
+      responses: { 200: 'the error table' },
+    },
+    {
+      method: 'get',
+      path: '/fcm/projects',
+      summary: 'The Firebase projects served',
+      responses: { 200: 'a list of projects' },
+    },
+    {
+      method: 'post',
+      path: '/fcm/projects',
+      summary: 'Serve a Firebase project (or change one)',
+      body: fcmProjectSchema,
+      example: { id: 'my-project-123' },
+      responses: { 201: 'the project' },
+    },
+    {
+      method: 'get',
+      path: '/fcm/service-accounts',
+      summary: 'The service accounts issued',
+      responses: { 200: 'a list of service accounts' },
+    },
+    {
+      method: 'post',
+      path: '/fcm/service-accounts',
+      summary: 'Issue a service-account JSON for firebase-admin (GOOGLE_APPLICATION_CREDENTIALS)',
+      body: fcmServiceAccountSchema,
+      example: { projectId: 'pushsim-project' },
+      responses: { 201: 'the service-account JSON', 404: 'the project is not served' },
+    },
+    {
+      method: 'post',
+      path: '/fcm/subscriptions',
+      summary: "Subscribe an app's FCM token to a topic",
+      body: fcmSubscriptionSchema,
+      example: { token: '<an FCM token>', topic: 'news' },
+      responses: { 201: '`{ token, topic }`', 404: 'no app owns the token' },
+    },
+    {
+      method: 'get',
+      path: '/fcm/faults',
+      summary: 'The injected FCM faults',
+      responses: { 200: 'a list of fault rules' },
+    },
+    {
+      method: 'post',
+      path: '/fcm/faults',
+      summary: 'Inject a fault: answer an error code, delay, or drop the stream or connection',
+      body: faultSchema,
+      example: { probability: 0.1, reason: 'UNAVAILABLE' },
+      responses: { 201: 'the fault rule with its id' },
+    },
+    {
+      method: 'delete',
+      path: '/fcm/faults',
+      summary: 'Remove every FCM fault',
+      responses: { 204: 'removed' },
+    },
+  ],
+};
