@@ -209,9 +209,11 @@ if (wanted('registry')) {
   };
   const b = [];
   const p = [];
+  const batch = [];
   for (let i = 0; i < PAIRS; i++) {
     b.push(run('baseline'));
     p.push(run('pushsim'));
+    batch.push(run('pushsim-batch'));
   }
   const bytes = (xs) => median(xs.map((x) => x.bytesPerApp));
   const ms = (xs) => median(xs.map((x) => x.ms));
@@ -233,6 +235,15 @@ if (wanted('registry')) {
     `${(ms(p) / ms(b)).toFixed(1)}×`,
     '≤ 3 s',
     ms(p) <= 3000,
+  );
+  row(
+    'registry',
+    `installing ${n} apps in batches of 10,000 (installApps, POST /api/apps/batch)`,
+    `${(ms(b) / 1000).toFixed(2)} s (filling that Map)`,
+    `${(ms(batch) / 1000).toFixed(2)} s`,
+    `${(ms(batch) / ms(b)).toFixed(1)}×`,
+    '≤ 3 s',
+    ms(batch) <= 3000,
   );
 }
 

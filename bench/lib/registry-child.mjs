@@ -1,6 +1,7 @@
 // One measurement of installing COUNT apps, for `npm run bench`: the baseline (a Map of COUNT token strings, filled the
-// same way) or pushsim's registry (a device and a registered native-ios/native-android app each). Prints one JSON line
-// {ms, bytesPerApp}. Run with --expose-gc: node --expose-gc bench/lib/registry-child.mjs <baseline|pushsim> [COUNT]
+// same way) or pushsim's registry (a device and a registered native-ios/native-android app each, one call each or in
+// batches of installApps). Prints one JSON line {ms, bytesPerApp}. Run with --expose-gc:
+// node --expose-gc bench/lib/registry-child.mjs <baseline|pushsim|pushsim-batch> [COUNT]
 import { Simulation } from '../../dist/simulator/engine/index.js';
 
 const [which, countArg] = process.argv.slice(2);
@@ -20,6 +21,18 @@ if (which === 'baseline') {
   // What a registry of tokens costs at the least: one map entry per token, the token a fresh string.
   kept = new Map();
   for (let i = 0; i < COUNT; i++) kept.set(i.toString(16).padStart(64, '0'), i);
+} else if (which === 'pushsim-batch') {
+  // The bulk path (Simulation.installApps, POST /api/apps/batch): the same apps, each on a device of its own.
+  kept = new Simulation({ clock: 'virtual' });
+  const ios = { device: { platform: 'ios' }, bundleId: 'com.example.load', sdkProfile: 'native-ios' };
+  const android = { device: { platform: 'android' }, bundleId: 'com.example.load', sdkProfile: 'native-android' };
+  const BATCH = 10_000;
+  for (let i = 0; i < COUNT; i += BATCH) {
+    const batch = [];
+    for (let j = i; j < Math.min(COUNT, i + BATCH); j++) batch.push(j % 2 ? android : ios);
+    kept.installApps(batch);
+  }
+  if (kept.registry.appCount !== COUNT) throw new Error('not every app was installed');
 } else {
   kept = new Simulation({ clock: 'virtual' });
   for (let i = 0; i < COUNT; i++) {

@@ -28,8 +28,9 @@ export function controlBase(url: string): string {
 }
 
 /**
- * The access token of the pushsim to call: `--token`, else PUSHSIM_TOKEN (which `pushsim exec --serve` also hands to
- * its child); undefined when it runs without one.
+ * The access token of the pushsim to call: the flag (`--token` of `exec`; `--access-token` of `push` and `token`, whose
+ * `--token` is a device token), else PUSHSIM_TOKEN (which `pushsim exec --serve` also hands to its child); undefined
+ * when it runs without one.
  */
 export function controlToken(flag?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return flag || env.PUSHSIM_TOKEN || undefined;

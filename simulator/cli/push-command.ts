@@ -6,6 +6,7 @@ import { sendApns } from '../senders/index.js';
 import type { CliOutput } from './cli-output.js';
 import {
   controlBase,
+  controlToken,
   defaultControlUrl,
   endpointUrl,
   fetchCa,
@@ -17,6 +18,7 @@ import {
 
 interface PushFlags {
   control: string;
+  accessToken?: string;
   url?: string;
   production?: boolean;
   token?: string;
@@ -64,6 +66,10 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
       'pushsim control URL (for the CA, the token lookup and a minted key; env PUSHSIM_URL)',
       defaultControlUrl(),
     )
+    .option(
+      '--access-token <token>',
+      "the access token of the pushsim at --control, when it runs with one (env PUSHSIM_TOKEN; --token is the push's device token)",
+    )
     .option('--url <url>', 'APNs endpoint (default: the one pushsim lists for the environment)')
     .option('--production', 'send to the production endpoint')
     .option('--token <hex>', 'device token (default: the token of the installed app whose bundle id is the topic)')
@@ -81,6 +87,7 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
     .action(async (file: string | undefined, flags: PushFlags) => {
       try {
         const control = controlBase(flags.control);
+        const access = controlToken(flags.accessToken);
         const { payload, bundle } = readPayload(file, flags.payload);
         const topic = flags.topic ?? bundle;
         if (!topic)
@@ -93,6 +100,8 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
         if (!token) {
           const apps = await getJson<{ bundleId: string; platform: string; tokens: { apns?: string } }[]>(
             `${control}/api/apps`,
+            undefined,
+            access,
           );
           token = apps.find((a) => a.bundleId === bundleId && a.tokens.apns)?.tokens.apns;
           if (!token)
@@ -100,12 +109,12 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
               `no installed iOS app with bundle id ${bundleId} has an APNs token; install one or pass --token`,
             );
         }
-        const url = flags.url ?? (await endpointUrl(control, flags.production ? 'apns-production' : 'apns'));
+        const url = flags.url ?? (await endpointUrl(control, flags.production ? 'apns-production' : 'apns', access));
         if (!url) throw new Error('pushsim lists no APNs endpoint; pass --url');
-        const ca = flags.ca ? readFileSync(flags.ca, 'utf8') : await fetchCa(control);
+        const ca = flags.ca ? readFileSync(flags.ca, 'utf8') : await fetchCa(control, access);
         let key = readSigningKey(flags);
         if (!key) {
-          key = await mintApnsKey(control);
+          key = await mintApnsKey(control, access);
           output.err(`pushsim: signed with a newly minted key ${key.keyId} (team ${key.teamId})`);
         }
         const headers: Record<string, string> = { 'apns-topic': topic };
@@ -121,6 +130,8 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
         if (answer.status === 200 && answer.apnsId) {
           const entry = await getJson<{ fate: { name: string; callback?: string; reason?: string } }>(
             `${control}/api/pushes/${answer.apnsId}`,
+            undefined,
+            access,
           ).catch(() => undefined);
           if (entry)
             output.out(

@@ -4,9 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { renderJunit } from '../scenario/junit-reporter.js';
-import { ledgerLines } from '../scenario/ledger-lines.js';
-import type { CaseResult } from '../scenario/scenario-executor.js';
+import { renderJunit, ledgerLines, type CaseResult } from '../scenario/index.js';
 import type { CliOutput } from './cli-output.js';
 
 interface RunFlags {

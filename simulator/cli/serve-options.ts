@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
-import { parseDuration } from '../core/index.js';
+import { MAX_TIMER_DELAY_MS, parseDuration } from '../core/index.js';
 
 export interface ServeOption {
   /** Dotted path into SimulatorOptions (`apns.permissive`), or `virtualClock`. */
@@ -45,6 +45,27 @@ function list(raw: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+}
+
+/** A duration flag's value in ms (`30s`, `1h`, `250ms`, or ms), within what a timer can wait. */
+function timerDuration(raw: string): number {
+  const ms = parseDuration(/^\d+$/.test(raw) ? Number(raw) : raw);
+  if (ms > MAX_TIMER_DELAY_MS)
+    throw new Error(`"${raw}" is longer than a timer can wait (at most ${MAX_TIMER_DELAY_MS} ms, about 24 days)`);
+  return ms;
+}
+
+/** 3600000 → `1h`, 10000 → `10s`: the largest unit that divides the duration. */
+function durationLabel(ms: number): string {
+  if (ms === 0) return '0 (off)';
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 function providerPortDefault(defaultPort: number): string {
@@ -123,14 +144,26 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
     ),
     ...services.flatMap((service) =>
       service.settings.map(
-        (setting): ServeOption => ({
-          key: `${service.name}.${setting.key}`,
-          flag: setting.flag,
-          env: setting.env,
-          description: setting.description,
-          defaultValue: setting.defaultValue,
-          parse: bool,
-        }),
+        (setting): ServeOption =>
+          setting.kind === 'duration'
+            ? {
+                key: `${service.name}.${setting.key}`,
+                flag: setting.flag,
+                env: setting.env,
+                description: setting.description,
+                // The service applies its default, so a config file's value is not overridden by the table's.
+                defaultValue: undefined,
+                defaultLabel: durationLabel(setting.defaultMs),
+                parse: timerDuration,
+              }
+            : {
+                key: `${service.name}.${setting.key}`,
+                flag: setting.flag,
+                env: setting.env,
+                description: setting.description,
+                defaultValue: setting.defaultValue,
+                parse: bool,
+              },
       ),
     ),
     {

@@ -7,6 +7,7 @@ import type { ServiceAccountJson } from '../providers/fcm/index.js';
 import type { CliOutput } from './cli-output.js';
 import {
   controlBase,
+  controlToken,
   defaultControlUrl,
   endpointUrl,
   fetchCa,
@@ -18,6 +19,7 @@ import {
 
 interface TokenFlags {
   control: string;
+  accessToken?: string;
   key?: string;
   keyId?: string;
   teamId?: string;
@@ -50,6 +52,10 @@ export function tokenCommand(output: CliOutput, setExitCode: (code: number) => v
     )
     .option('--control <url>', 'pushsim control URL (env PUSHSIM_URL)', defaultControlUrl())
     .option(
+      '--access-token <token>',
+      'the access token of the pushsim at --control, when it runs with one (env PUSHSIM_TOKEN)',
+    )
+    .option(
       '--key <file.p8>',
       'sign with this key, one pushsim knows (config apns.keys or POST /api/apns/keys); default: pushsim mints one',
     )
@@ -64,20 +70,21 @@ export function tokenCommand(output: CliOutput, setExitCode: (code: number) => v
     .action(async (flags: TokenFlags) => {
       try {
         const control = controlBase(flags.control);
+        const access = controlToken(flags.accessToken);
         if (flags.fcm) {
           if (flags.key) throw new Error('--key signs APNs tokens; with --fcm pass --service-account');
-          const [fcmUrl, ca] = await Promise.all([endpointUrl(control, 'fcm'), fetchCa(control)]);
+          const [fcmUrl, ca] = await Promise.all([endpointUrl(control, 'fcm', access), fetchCa(control, access)]);
           if (!fcmUrl) throw new Error(`pushsim at ${control} serves no FCM endpoint`);
           const account = flags.serviceAccount
             ? readServiceAccount(flags.serviceAccount)
-            : await mintServiceAccount(control, flags.project);
+            : await mintServiceAccount(control, flags.project, access);
           if (!flags.serviceAccount)
             output.err(`pushsim: minted service account ${account.client_email} (project ${account.project_id})`);
           output.out(await fcmAccessToken(fcmUrl, ca, account));
         } else {
           let key = readSigningKey(flags);
           if (!key) {
-            key = await mintApnsKey(control);
+            key = await mintApnsKey(control, access);
             output.err(`pushsim: minted key ${key.keyId} (team ${key.teamId}); the token is valid for an hour`);
           }
           output.out(signProviderToken(key));

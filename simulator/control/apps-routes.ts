@@ -1,13 +1,14 @@
-// REST resources for installed apps: install, list, get, register (issue tokens), lifecycle events, state, completion,
-// uninstall.
+// REST resources for installed apps: install (one, or a batch), list, get, register (issue tokens), lifecycle events,
+// state, completion, uninstall.
 import { Router } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { parseDuration, type SdkProfile } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { parseInput } from '../core/index.js';
 import {
   completeHandlerSchema,
-  type installAppSchema,
+  createDeviceSchema,
+  installAppSchema,
   lifecycleEventSchema,
   setStateSchema,
   tapSchema,
@@ -15,15 +16,44 @@ import {
 import type { AppStateChangeModel, AppTapModel, AppTransitionModel, RegistrationModel } from '../model/index.js';
 import { appView } from './views.js';
 
-export function installApp(sim: Simulation, deviceId: string, body: z.infer<typeof installAppSchema>) {
+/** Most apps one POST /api/apps/batch installs (a load test installs more in several; JSON bodies stop at 1 MB). */
+export const MAX_BATCH_APPS = 10_000;
+
+/**
+ * POST /api/apps/batch: apps to install at once, each on a device that exists (`deviceId`) or on a new one (`device`,
+ * POST /api/devices's body).
+ */
+export const installAppsSchema = z
+  .object({
+    apps: z
+      .array(
+        installAppSchema
+          .extend({
+            deviceId: z.string().min(1).optional().describe('the device to install on'),
+            device: createDeviceSchema.optional().describe('a new device to create for this app'),
+          })
+          .refine((entry) => (entry.deviceId === undefined) !== (entry.device === undefined), {
+            message: 'give either deviceId (a device that exists) or device (a new one to create), not both',
+          }),
+      )
+      .min(1)
+      .max(MAX_BATCH_APPS, `install at most ${MAX_BATCH_APPS} apps per request; send the rest in another`),
+  })
+  .strict();
+
+/** The control API's install fields as Simulation's: durations in ms, `never` as -1. */
+function installInput(body: z.infer<typeof installAppSchema>) {
   const { suspendAfter, handlerTime, sdkProfile, ...rest } = body;
-  return sim.installApp({
+  return {
     ...rest,
-    deviceId,
     sdkProfile: sdkProfile as SdkProfile,
     ...(suspendAfter !== undefined ? { suspendAfterMs: parseDuration(suspendAfter) } : {}),
     ...(handlerTime !== undefined ? { handlerTimeMs: handlerTime === 'never' ? -1 : parseDuration(handlerTime) } : {}),
-  } as Parameters<Simulation['installApp']>[0]);
+  };
+}
+
+export function installApp(sim: Simulation, deviceId: string, body: z.infer<typeof installAppSchema>) {
+  return sim.installApp({ ...installInput(body), deviceId } as Parameters<Simulation['installApp']>[0]);
 }
 
 export function appsRoutes(sim: Simulation): Router {
@@ -32,6 +62,17 @@ export function appsRoutes(sim: Simulation): Router {
     const device = typeof req.query.device === 'string' ? req.query.device : undefined;
     if (device) sim.registry.requireDevice(device);
     res.json(sim.registry.listApps(device).map((a) => appView(sim, a)));
+  });
+  router.post('/apps/batch', (req, res) => {
+    const { apps } = parseInput(installAppsSchema, req.body);
+    const installed = sim.installApps(
+      apps.map(({ deviceId, device, ...body }) => ({
+        ...installInput(body),
+        ...(deviceId !== undefined ? { deviceId } : {}),
+        ...(device !== undefined ? { device } : {}),
+      })) as Parameters<Simulation['installApps']>[0],
+    );
+    res.status(201).json(installed.map((app) => appView(sim, app)));
   });
   router.get('/apps/:id', (req, res) => {
     res.json(appView(sim, sim.registry.requireApp(req.params.id)));

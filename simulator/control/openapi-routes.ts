@@ -36,6 +36,7 @@ import {
   RulesTableSchema,
   SentPushSchema,
 } from '../model/index.js';
+import { installAppsSchema, MAX_BATCH_APPS } from './apps-routes.js';
 
 export type HttpMethod = ControlRouteDoc['method'];
 /** The core's sections, then one per service module, named as the module (`apns`, `fcm`). */
@@ -275,6 +276,25 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     query: appsQuerySchema,
     response: [AppSchema],
     responses: { 200: 'a list of apps with state, tokens and held pushes', 404: 'the `device` filter names no device' },
+  },
+  {
+    method: 'post',
+    path: '/apps/batch',
+    tag: 'apps',
+    summary: `Install up to ${MAX_BATCH_APPS.toLocaleString('en')} apps at once, each on a device that exists or a new one; all or none`,
+    body: installAppsSchema,
+    example: {
+      apps: [
+        { device: { platform: 'ios' }, bundleId: 'com.example.load', sdkProfile: 'native-ios' },
+        { device: { platform: 'android' }, bundleId: 'com.example.chat', sdkProfile: 'zpns-rn', state: 'background' },
+      ],
+    },
+    response: [AppSchema],
+    responses: {
+      201: 'the apps with their tokens, in the order given',
+      400: 'an entry is invalid (the error names it: `apps[3].bundleId`); nothing was installed',
+      404: 'an entry names no device; nothing was installed',
+    },
   },
   {
     method: 'get',

@@ -31,7 +31,16 @@ interface Holder {
 export function attachShimGateway(sim: Simulation): ShimGateway {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   const holders = new Map<string, Holder>();
-  wss.on('connection', (ws) => serveShim(ws, sim, holders));
+  /** Each bound connection's way to forget its app: a reset removes every app, and app ids are issued afresh. */
+  const unbinders = new Set<() => void>();
+  // Reset forgets the takeover secrets with the apps they guarded: otherwise the first app of the next test (app ids
+  // start again at app-1) would be refused as "taken" by a connection of the last one, and that stale connection would
+  // speak for the new app. A connection bound before the reset must send hello again.
+  const offReset = sim.bus.on('simulator.reset', () => {
+    holders.clear();
+    for (const unbind of unbinders) unbind();
+  });
+  wss.on('connection', (ws) => serveShim(ws, sim, holders, unbinders));
   return {
     upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
     get connections() {
@@ -39,6 +48,7 @@ export function attachShimGateway(sim: Simulation): ShimGateway {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        offReset();
         for (const c of wss.clients) c.terminate();
         wss.close(() => resolve());
       }),
@@ -145,8 +155,12 @@ function requireOwnPush(sim: Simulation, appId: string, pushId: string): void {
     );
 }
 
-function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>): void {
+function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>, unbinders: Set<() => void>): void {
   let appId: string | undefined;
+  const unbind = (): void => {
+    appId = undefined;
+  };
+  unbinders.add(unbind);
   const connection: AppConnection = {
     deliver: (delivery: Delivery) => {
       const { push, outcome } = delivery;
@@ -303,6 +317,7 @@ function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>)
     }
   });
   const drop = (): void => {
+    unbinders.delete(unbind);
     if (!appId) return;
     if (holders.get(appId)?.ws === ws) holders.delete(appId);
     sim.router.detach(appId, connection, 'the client shim disconnected');

@@ -36,6 +36,7 @@ export function conditionsView(c: DeviceConditions): DeviceConditionsModel {
     standbyBucket: c.standbyBucket,
     notificationPermission: c.notificationPermission,
     hasGoogleServices: c.hasGoogleServices,
+    hasHmsCore: c.hasHmsCore,
     screenLocked: c.screenLocked,
     debuggerAttached: c.debuggerAttached,
   };

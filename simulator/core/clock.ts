@@ -21,32 +21,58 @@ export interface Clock {
   nextTimerAt?(): number | undefined;
 }
 
+/** The longest delay Node's setTimeout honours (2^31 − 1 ms, ~24.8 days); a longer one fires at once. */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/** The host's timers, injectable so the chunking of long delays can be tested without waiting. */
+export interface TimerHost<T = unknown> {
+  set(callback: () => void, delayMs: number): T;
+  clear(timer: T): void;
+  now(): number;
+}
+
+const NODE_TIMERS: TimerHost<NodeJS.Timeout> = {
+  set: (callback, delayMs) => setTimeout(callback, delayMs).unref(),
+  clear: (timer) => clearTimeout(timer),
+  now: () => Date.now(),
+};
+
 export class RealClock implements Clock {
   readonly kind = 'real' as const;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<number, unknown>();
   private nextId = 1;
+  constructor(private readonly host: TimerHost = NODE_TIMERS) {}
   now(): number {
-    return Date.now();
+    return this.host.now();
   }
+  /**
+   * Node fires a timer above MAX_TIMER_DELAY_MS at once (TimeoutOverflowWarning), so a 30-day TTL would expire at
+   * once: a long delay is armed in chunks of at most that, each re-armed for what is left of the due time.
+   */
   setTimer(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    const timeout = setTimeout(
-      () => {
-        this.timers.delete(id);
-        callback();
-      },
-      Math.max(0, delayMs),
-    );
-    timeout.unref();
-    this.timers.set(id, timeout);
+    const dueAt = this.host.now() + Math.max(0, delayMs);
+    const arm = (wait: number): void => {
+      this.timers.set(
+        id,
+        this.host.set(() => {
+          const left = dueAt - this.host.now();
+          if (left > 0 && wait === MAX_TIMER_DELAY_MS) {
+            arm(Math.min(left, MAX_TIMER_DELAY_MS));
+            return;
+          }
+          this.timers.delete(id);
+          callback();
+        }, wait),
+      );
+    };
+    arm(Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS));
     return { id };
   }
   clearTimer(handle: TimerHandle): void {
-    const timeout = this.timers.get(handle.id);
-    if (timeout) {
-      clearTimeout(timeout);
-      this.timers.delete(handle.id);
-    }
+    if (!this.timers.has(handle.id)) return;
+    this.host.clear(this.timers.get(handle.id));
+    this.timers.delete(handle.id);
   }
   async advance(_by?: Duration): Promise<number> {
     throw new SimulatorError(

@@ -202,9 +202,8 @@ class CompactLedger implements Ledger {
     }
     this.records.set(push.id, record);
     this.evict(record);
-    if (this.observers.length === 0) return entryOf(record);
     const entry = entryOf(record);
-    for (const observer of this.observers) observer.opened?.(entry);
+    for (const observer of this.observers) if (observer.isListening?.() !== false) observer.opened?.(entry);
     return entry;
   }
 
@@ -214,9 +213,9 @@ class CompactLedger implements Ledger {
     if (record.last) (record.middle ??= []).push(record.last, record.lastAt);
     record.last = this.shapeOf(fate);
     record.lastAt = fate.at;
-    if (this.observers.length === 0) return;
-    const entry = entryOf(record);
-    for (const observer of this.observers) observer.settled?.(entry, fate);
+    let entry: LedgerEntry | undefined;
+    for (const observer of this.observers)
+      if (observer.settled && observer.isListening?.() !== false) observer.settled((entry ??= entryOf(record)), fate);
   }
 
   note(id: string, at: number, note: string): void {

@@ -22,6 +22,11 @@ export interface DeviceConditions {
   notificationPermission: NotificationPermission;
   /** Google Play services present (FCM works only with them). */
   hasGoogleServices: boolean;
+  /**
+   * HMS Core (the Huawei Mobile Services APK) present; Huawei Push Kit, and so ZPNs's Huawei channel, works only with
+   * it (docs/reference/hms.md#hms-core-on-the-phone). Defaults to true on a Huawei phone, false on any other.
+   */
+  hasHmsCore: boolean;
   /** Keyguard locked; FCM and ZPNs count a locked screen as background. */
   screenLocked: boolean;
   /**
@@ -45,7 +50,8 @@ export interface Device {
   createdAt: number;
 }
 
-export function defaultConditions(platform: Platform): DeviceConditions {
+/** A new device's conditions; the maker decides whether HMS Core is there (Huawei ships it, no other maker does). */
+export function defaultConditions(platform: Platform, manufacturer?: Manufacturer): DeviceConditions {
   return {
     online: true,
     lowPowerMode: false,
@@ -54,6 +60,7 @@ export function defaultConditions(platform: Platform): DeviceConditions {
     standbyBucket: 'active',
     notificationPermission: 'granted',
     hasGoogleServices: platform === 'android',
+    hasHmsCore: platform === 'android' && manufacturer === 'huawei',
     screenLocked: false,
     debuggerAttached: false,
   };

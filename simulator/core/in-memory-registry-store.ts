@@ -1,7 +1,22 @@
-// The in-memory registry store, the default behind the Registry interface: devices, apps and tokens in Maps, one
-// string per token (the token → app index holds no object per token, so memory stays small).
-import { DEFAULT_OS_VERSION, defaultConditions, type Device, type DeviceConditions } from './device.js';
-import type { AppTokens, InstalledApp, SdkProfile, UninstalledToken } from './installed-app.js';
+// The in-memory registry store, the default behind the Registry interface: one fixed-shape record per device and per
+// app, one Map by id for each, and one token → app index holding the token string and nothing else per token. A load
+// test installs a million apps, so what an app costs is counted: no per-app arrays, Maps or closures (bench/README.md).
+import {
+  DEFAULT_OS_VERSION,
+  defaultConditions,
+  type Device,
+  type DeviceConditions,
+  type Manufacturer,
+  type Platform,
+} from './device.js';
+import type {
+  AppTokens,
+  ApnsEnvironment,
+  FidelityOptions,
+  InstalledApp,
+  SdkProfile,
+  UninstalledToken,
+} from './installed-app.js';
 import { DEFAULT_TOKEN_KINDS, type TokenKind } from './token-issuer.js';
 import { ErrorCodes } from './error-codes.js';
 import { SimulatorError } from './simulator-error.js';
@@ -17,18 +32,105 @@ const DEFAULT_SDK_VERSION: Record<SdkProfile, string> = {
   'rn-firebase': '26.4.0',
 };
 
-const DEFAULT_CONDITIONS = {
-  ios: Object.freeze(defaultConditions('ios')),
-  android: Object.freeze(defaultConditions('android')),
-};
+/** Devices on default conditions share one frozen object per platform and maker; setConditions gives a device its own. */
+const sharedConditions = new Map<string, DeviceConditions>();
+function defaultConditionsOf(platform: Platform, manufacturer: Manufacturer | undefined): DeviceConditions {
+  const key = `${platform}/${manufacturer ?? ''}`;
+  let conditions = sharedConditions.get(key);
+  if (!conditions) sharedConditions.set(key, (conditions = Object.freeze(defaultConditions(platform, manufacturer))));
+  return conditions;
+}
 const DEFAULT_DEVICE_NAME = { ios: 'iPhone', android: 'Pixel' } as const;
 
+/**
+ * A device as the store keeps it: every member of Device present from construction (undefined when absent), so all
+ * devices share one hidden class, and the ids of its apps in a private field (not part of what a reader sees).
+ */
+class DeviceRecord implements Device {
+  id: string;
+  platform: Platform;
+  manufacturer?: Manufacturer;
+  osVersion: string;
+  name: string;
+  conditions: DeviceConditions;
+  createdAt: number;
+  /** Its apps in install order: undefined, one id (most devices hold one app), or an array once it holds more. */
+  #apps: string | string[] | undefined = undefined;
+
+  constructor(id: string, input: CreateDeviceInput, createdAt: number) {
+    this.id = id;
+    this.platform = input.platform;
+    if (input.manufacturer) this.manufacturer = input.manufacturer;
+    this.osVersion = input.osVersion ?? DEFAULT_OS_VERSION[input.platform];
+    this.name = input.name ?? DEFAULT_DEVICE_NAME[input.platform];
+    this.conditions = input.conditions
+      ? { ...defaultConditions(input.platform, input.manufacturer), ...input.conditions }
+      : defaultConditionsOf(input.platform, input.manufacturer);
+    this.createdAt = createdAt;
+  }
+
+  appIds(): readonly string[] {
+    const apps = this.#apps;
+    return apps === undefined ? [] : typeof apps === 'string' ? [apps] : apps;
+  }
+
+  addApp(appId: string): void {
+    const apps = this.#apps;
+    if (apps === undefined) this.#apps = appId;
+    else if (typeof apps === 'string') this.#apps = [apps, appId];
+    else apps.push(appId);
+  }
+
+  removeApp(appId: string): void {
+    const apps = this.#apps;
+    if (apps === appId) this.#apps = undefined;
+    else if (Array.isArray(apps)) {
+      const at = apps.indexOf(appId);
+      if (at >= 0) apps.splice(at, 1);
+      if (apps.length === 1) this.#apps = apps[0];
+    }
+  }
+}
+
+/** An app as the store keeps it: every member of InstalledApp present from construction, so all apps share one shape. */
+class AppRecord implements InstalledApp {
+  id: string;
+  deviceId: string;
+  bundleId: string;
+  sdkProfile: SdkProfile;
+  sdkVersion: string;
+  environment: ApnsEnvironment;
+  fcmProject?: string;
+  lifecycle: string;
+  stoppedBecause?: string;
+  tokens?: AppTokens;
+  registrationErrors?: Record<string, string>;
+  installedAt: number;
+  suspendAfterMs?: number;
+  handlerTimeMs?: number;
+  fidelity?: FidelityOptions;
+
+  constructor(id: string, input: InstallAppInput, installedAt: number) {
+    this.id = id;
+    this.deviceId = input.deviceId;
+    this.bundleId = input.bundleId;
+    this.sdkProfile = input.sdkProfile;
+    this.sdkVersion = input.sdkVersion ?? DEFAULT_SDK_VERSION[input.sdkProfile];
+    this.environment = input.environment ?? 'sandbox';
+    if (input.fcmProject !== undefined) this.fcmProject = input.fcmProject;
+    this.lifecycle = input.initialLifecycle;
+    this.installedAt = installedAt;
+    if (input.suspendAfterMs !== undefined) this.suspendAfterMs = input.suspendAfterMs;
+    if (input.handlerTimeMs !== undefined) this.handlerTimeMs = input.handlerTimeMs;
+    if (input.fidelity) this.fidelity = input.fidelity;
+  }
+}
+
 class InMemoryRegistry implements Registry {
-  private readonly devices = new Map<string, Device>();
-  private readonly apps = new Map<string, InstalledApp>();
-  private readonly appsByDevice = new Map<string, string[]>();
-  /** Token → owning app id (the app's own `tokens` say which kind it is: no object per token, memory stays small). */
-  private readonly tokens = new Map<string, string>();
+  private readonly devices = new Map<string, DeviceRecord>();
+  private readonly apps = new Map<string, AppRecord>();
+  /** Token → the app holding it (the app's own `tokens` say which kind it is: no object per token). */
+  private readonly tokens = new Map<string, AppRecord>();
   private readonly uninstalled = new Map<string, UninstalledToken>();
   private nextDevice = 1;
   private nextApp = 1;
@@ -50,20 +152,9 @@ class InMemoryRegistry implements Registry {
         `a device with id "${id}" already exists; choose another id or leave it out`,
         'id',
       );
-    const device: Device = {
-      id,
-      platform: input.platform,
-      osVersion: input.osVersion ?? DEFAULT_OS_VERSION[input.platform],
-      name: input.name ?? DEFAULT_DEVICE_NAME[input.platform],
-      // Devices on default conditions share one frozen object; setConditions gives a device its own copy.
-      conditions: input.conditions
-        ? { ...defaultConditions(input.platform), ...input.conditions }
-        : DEFAULT_CONDITIONS[input.platform],
-      createdAt: this.now(),
-    };
-    if (input.manufacturer) device.manufacturer = input.manufacturer;
+    const device = new DeviceRecord(id, input, this.now());
     this.devices.set(id, device);
-    this.bus.emit('device.created', { device });
+    if (this.bus.hasListeners('device.created')) this.bus.emit('device.created', { device });
     return device;
   }
 
@@ -72,6 +163,10 @@ class InMemoryRegistry implements Registry {
   }
 
   requireDevice(id: string): Device {
+    return this.deviceRecord(id);
+  }
+
+  private deviceRecord(id: string): DeviceRecord {
     const device = this.devices.get(id);
     if (!device)
       throw new SimulatorError(
@@ -87,22 +182,21 @@ class InMemoryRegistry implements Registry {
   }
 
   setConditions(deviceId: string, changed: Partial<DeviceConditions>): Device {
-    const device = this.requireDevice(deviceId);
+    const device = this.deviceRecord(deviceId);
     device.conditions = { ...device.conditions, ...changed };
     this.bus.emit('device.conditions-changed', { deviceId, conditions: device.conditions, changed });
     return device;
   }
 
   removeDevice(deviceId: string): void {
-    this.requireDevice(deviceId);
-    for (const appId of [...(this.appsByDevice.get(deviceId) ?? [])]) this.uninstall(appId);
+    const device = this.deviceRecord(deviceId);
+    for (const appId of [...device.appIds()]) this.uninstall(appId);
     this.devices.delete(deviceId);
-    this.appsByDevice.delete(deviceId);
     this.bus.emit('device.removed', { deviceId });
   }
 
   install(input: InstallAppInput): InstalledApp {
-    const device = this.requireDevice(input.deviceId);
+    const device = this.deviceRecord(input.deviceId);
     const id = input.id ?? `app-${this.nextApp++}`;
     if (this.apps.has(id))
       throw new SimulatorError(
@@ -110,32 +204,20 @@ class InMemoryRegistry implements Registry {
         `an app with id "${id}" already exists; choose another id or leave it out`,
         'id',
       );
-    const onDevice = this.appsByDevice.get(device.id) ?? [];
-    if (onDevice.some((appId) => this.apps.get(appId)!.bundleId === input.bundleId)) {
-      throw new SimulatorError(
-        ErrorCodes.APP_ALREADY_INSTALLED,
-        `"${input.bundleId}" is already installed on ${device.id}; uninstall it first`,
-        'bundleId',
-      );
+    for (const appId of device.appIds()) {
+      if (this.apps.get(appId)!.bundleId === input.bundleId)
+        throw new SimulatorError(
+          ErrorCodes.APP_ALREADY_INSTALLED,
+          `"${input.bundleId}" is already installed on ${device.id}; uninstall it first`,
+          'bundleId',
+        );
     }
-    const app: InstalledApp = {
-      id,
-      deviceId: device.id,
-      bundleId: input.bundleId,
-      sdkProfile: input.sdkProfile,
-      sdkVersion: input.sdkVersion ?? DEFAULT_SDK_VERSION[input.sdkProfile],
-      environment: input.environment ?? 'sandbox',
-      lifecycle: input.initialLifecycle,
-      installedAt: this.now(),
-    };
-    if (input.suspendAfterMs !== undefined) app.suspendAfterMs = input.suspendAfterMs;
-    if (input.handlerTimeMs !== undefined) app.handlerTimeMs = input.handlerTimeMs;
-    if (input.fcmProject !== undefined) app.fcmProject = input.fcmProject;
-    if (input.fidelity) app.fidelity = input.fidelity;
+    const app = new AppRecord(id, input, this.now());
+    // The device's id, not the input's string: one string per device however many inputs named it.
+    app.deviceId = device.id;
     this.apps.set(id, app);
-    onDevice.push(id);
-    this.appsByDevice.set(device.id, onDevice);
-    this.bus.emit('app.installed', { app });
+    device.addApp(id);
+    if (this.bus.hasListeners('app.installed')) this.bus.emit('app.installed', { app });
     return app;
   }
 
@@ -144,6 +226,10 @@ class InMemoryRegistry implements Registry {
   }
 
   requireApp(id: string): InstalledApp {
+    return this.appRecord(id);
+  }
+
+  private appRecord(id: string): AppRecord {
     const app = this.apps.get(id);
     if (!app)
       throw new SimulatorError(ErrorCodes.APP_NOT_FOUND, `no app "${id}"; list apps with GET /api/apps`, 'appId');
@@ -152,7 +238,8 @@ class InMemoryRegistry implements Registry {
 
   listApps(deviceId?: string): InstalledApp[] {
     if (deviceId === undefined) return [...this.apps.values()];
-    return (this.appsByDevice.get(deviceId) ?? []).map((id) => this.apps.get(id)!);
+    const device = this.devices.get(deviceId);
+    return device ? device.appIds().map((id) => this.apps.get(id)!) : [];
   }
 
   get appCount(): number {
@@ -160,45 +247,51 @@ class InMemoryRegistry implements Registry {
   }
 
   register(appId: string): AppTokens {
-    const app = this.requireApp(appId);
-    const device = this.requireDevice(app.deviceId);
-    const wanted = this.tokenKinds.filter((kind) => kind.isWantedBy(app, device));
-    const errors: Record<string, string> = {};
-    const missing = wanted.filter((kind) => {
-      if (app.tokens?.[kind.name]) return false;
+    const app = this.appRecord(appId);
+    const device = this.deviceRecord(app.deviceId);
+    let tokens: AppTokens | undefined;
+    let errors: Record<string, string> | undefined;
+    for (const kind of this.tokenKinds) {
+      if (app.tokens?.[kind.name] || !kind.isWantedBy(app, device)) continue;
       const error = kind.unavailable?.(app, device);
-      if (error) errors[kind.name] = error;
-      return !error;
-    });
-    if (app.tokens && missing.length === 0) return app.tokens;
-    const tokens: AppTokens = { ...app.tokens };
-    for (const kind of missing) tokens[kind.name] = kind.issue();
+      if (error) (errors ??= {})[kind.name] = error;
+      else (tokens ??= { ...app.tokens })[kind.name] = kind.issue();
+    }
+    if (!tokens && app.tokens) return app.tokens;
+    tokens ??= {};
+    app.registrationErrors = errors;
     app.tokens = tokens;
-    if (Object.keys(errors).length > 0) app.registrationErrors = errors;
-    else delete app.registrationErrors;
-    for (const token of Object.values(tokens)) if (token) this.tokens.set(token, app.id);
-    this.bus.emit('token.issued', { appId, tokens });
+    for (const kind in tokens) {
+      const token = tokens[kind];
+      if (token) this.tokens.set(token, app);
+    }
+    if (this.bus.hasListeners('token.issued')) this.bus.emit('token.issued', { appId, tokens });
     return tokens;
   }
 
   assignToken(appId: string, kind: string, token: string): void {
-    const app = this.requireApp(appId);
+    const app = this.appRecord(appId);
     const owner = this.tokens.get(token);
-    if (owner && owner !== appId)
-      throw new SimulatorError(ErrorCodes.TOKEN_IN_USE, `token is already assigned to ${owner}`, 'token');
+    if (owner && owner.id !== appId)
+      throw new SimulatorError(ErrorCodes.TOKEN_IN_USE, `token is already assigned to ${owner.id}`, 'token');
     const tokens = app.tokens ?? {};
     if (tokens[kind]) this.tokens.delete(tokens[kind]!);
     tokens[kind] = token;
     app.tokens = tokens;
-    this.tokens.set(token, app.id);
+    this.tokens.set(token, app);
     this.bus.emit('token.issued', { appId, tokens });
   }
 
   resolveToken(token: string): TokenAddress | undefined {
-    const appId = this.tokens.get(token);
-    if (!appId) return undefined;
-    const app = this.apps.get(appId)!;
-    const kind = Object.entries(app.tokens!).find(([, value]) => value === token)![0];
+    const app = this.tokens.get(token);
+    if (!app) return undefined;
+    const tokens = app.tokens!;
+    let kind = '';
+    for (const name in tokens)
+      if (tokens[name] === token) {
+        kind = name;
+        break;
+      }
     return { app, device: this.devices.get(app.deviceId)!, kind };
   }
 
@@ -207,9 +300,10 @@ class InMemoryRegistry implements Registry {
   }
 
   uninstall(appId: string): InstalledApp {
-    const app = this.requireApp(appId);
+    const app = this.appRecord(appId);
     const at = this.now();
     for (const [kind, token] of Object.entries(app.tokens ?? {}) as [string, string][]) {
+      if (!token) continue;
       this.tokens.delete(token);
       this.uninstalled.set(token, {
         kind,
@@ -220,23 +314,20 @@ class InMemoryRegistry implements Registry {
       });
     }
     this.apps.delete(appId);
-    const onDevice = this.appsByDevice.get(app.deviceId);
-    if (onDevice) onDevice.splice(onDevice.indexOf(appId), 1);
+    this.devices.get(app.deviceId)?.removeApp(appId);
     this.bus.emit('app.uninstalled', { appId, deviceId: app.deviceId, bundleId: app.bundleId });
     return app;
   }
 
   setLifecycle(appId: string, lifecycle: string, stoppedBecause?: string): void {
-    const app = this.requireApp(appId);
+    const app = this.appRecord(appId);
     app.lifecycle = lifecycle;
-    if (stoppedBecause === undefined) delete app.stoppedBecause;
-    else app.stoppedBecause = stoppedBecause;
+    app.stoppedBecause = stoppedBecause;
   }
 
   clear(): void {
     this.devices.clear();
     this.apps.clear();
-    this.appsByDevice.clear();
     this.tokens.clear();
     this.uninstalled.clear();
     this.nextDevice = 1;

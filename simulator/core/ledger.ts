@@ -66,6 +66,11 @@ export interface LedgerObserver {
   settled?(entry: LedgerEntry, fate: Fate): void;
   noted?(id: string, note: LedgerNote): void;
   received?(id: string, receipt: LedgerReceipt): void;
+  /**
+   * Whether it wants `opened` and `settled` now; a store builds no entry for an observer that says no (the push path
+   * builds none when nobody reads the bus's `push.*` events). Always, when absent.
+   */
+  isListening?(): boolean;
 }
 
 /**

@@ -8,6 +8,7 @@ const APNS = 'docs/reference/apns.md';
 const FCM = 'docs/reference/fcm.md';
 const ANDROID = 'docs/reference/android.md';
 const ZPNS = 'docs/reference/zpns.md';
+const HMS = 'docs/reference/hms.md';
 const SHIM = 'docs/shim-protocol.md';
 
 // ── accept: what a provider records without routing ───────────────────────────────────────────────────────
@@ -76,6 +77,8 @@ export interface ZpnsChannelFacts {
   zimConnected: boolean;
   platform: string;
   hasGoogleServices: boolean;
+  /** HMS Core on the phone; absent counts as present (the Huawei channel needs it). */
+  hasHmsCore?: boolean;
   vendor?: string;
 }
 export const ZPNS_CHANNEL_RULES = [
@@ -100,6 +103,24 @@ export const ZPNS_CHANNEL_RULES = [
         'the device has no Google services and is not a Huawei, Xiaomi, OPPO or vivo phone, so ZEGO has no push channel to it (FCM needs Google services)',
     },
     source: [`${ZPNS}#callback-support-by-vendor`, `${FCM}#google-play-services-requirement`],
+  }),
+  stageRule<ZpnsChannelFacts>({
+    id: 'zpns.no-channel.no-hms-core',
+    stage: 'resolve',
+    condition:
+      'A Huawei phone without HMS Core and without Google services: the Huawei channel needs HMS Core and FCM needs Google services, so ZEGO has no way to it.',
+    when: (f) =>
+      !f.zimConnected &&
+      f.platform === 'android' &&
+      !f.hasGoogleServices &&
+      f.vendor === 'huawei' &&
+      f.hasHmsCore === false,
+    outcome: {
+      fate: 'dropped',
+      reason:
+        'the Huawei phone has no HMS Core (so no Huawei channel) and no Google services (so no FCM): ZEGO has no push channel to it',
+    },
+    source: [`${HMS}#hms-core-on-the-phone`, `${FCM}#google-play-services-requirement`],
   }),
 ];
 

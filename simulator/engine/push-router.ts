@@ -29,16 +29,18 @@ import {
   type InFlightPush,
   type PipelineContext,
   type Settle,
-} from './stages/pipeline-context.js';
-import { resolveToken } from './stages/resolve-token.js';
-import { ExpiryStage } from './stages/expiry.js';
-import { OfflineHold } from './stages/offline-hold.js';
-import { ThrottleStage } from './stages/throttle.js';
-import { decide } from './stages/decide.js';
-import { DeferStage } from './stages/defer.js';
-import { WakeStage } from './stages/wake.js';
-import { HandOverStage } from './stages/hand-over.js';
-import { ackFate, createSettle, idsOf } from './stages/settle.js';
+  resolveToken,
+  ExpiryStage,
+  OfflineHold,
+  ThrottleStage,
+  decide,
+  DeferStage,
+  WakeStage,
+  HandOverStage,
+  ackFate,
+  createSettle,
+  idsOf,
+} from './stages/index.js';
 
 export interface RouteResult {
   entry: LedgerEntry;
@@ -92,8 +94,17 @@ export class PushRouter {
     const { entry: opened, address } = resolveToken(this.ctx, push, resolved);
     if (!address) return { entry: opened };
     const outcome = this.attempt(push, address.app.id, []);
-    const entry = this.ctx.ledger.get(push.id) ?? opened;
-    return outcome ? { entry, outcome } : { entry };
+    // Read when asked for: the wire providers answer from the outcome and never read it, so most pushes build none.
+    const ledger = this.ctx.ledger;
+    let entry: LedgerEntry | undefined;
+    const result = {
+      get entry(): LedgerEntry {
+        entry ??= ledger.get(push.id) ?? opened;
+        return entry;
+      },
+    } as RouteResult;
+    if (outcome) result.outcome = outcome;
+    return result;
   }
 
   configureChaos(chaos: { backgroundDropProbability: number; seed?: number }): void {

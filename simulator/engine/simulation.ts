@@ -85,6 +85,13 @@ export interface InstallInput {
   id?: string;
 }
 
+/** One app of a batch (Simulation.installApps): on a device that exists (`deviceId`) or on a new one (`device`). */
+export interface BatchInstallInput extends Omit<InstallInput, 'deviceId'> {
+  deviceId?: string;
+  /** A device to create for this app (a load test's one phone per app); give this or `deviceId`. */
+  device?: CreateDeviceInput;
+}
+
 export interface SendInput {
   token: string;
   kind: PushKind;
@@ -185,6 +192,43 @@ export class Simulation {
     return this.registry.requireApp(app.id);
   }
 
+  /**
+   * Installs a batch of apps, each as installApp would, creating the devices entries ask for: all of them, or none when
+   * one is refused (what was installed is removed again, and the error names the entry: `apps[3].bundleId`).
+   */
+  installApps(inputs: readonly BatchInstallInput[]): InstalledApp[] {
+    const installed: InstalledApp[] = [];
+    const created: string[] = [];
+    let at = 0;
+    try {
+      for (; at < inputs.length; at++) {
+        const { device, deviceId, ...input } = inputs[at]!;
+        if ((device === undefined) === (deviceId === undefined))
+          throw new SimulatorError(
+            ErrorCodes.INVALID_INPUT,
+            'give either deviceId (a device that exists) or device (a new one to create), not both',
+            'deviceId',
+          );
+        let id = deviceId;
+        if (device) {
+          id = this.registry.createDevice(device).id;
+          created.push(id);
+        }
+        installed.push(this.installApp({ ...input, deviceId: id! }));
+      }
+    } catch (error) {
+      for (const app of installed) this.uninstallApp(app.id);
+      for (const id of created) this.removeDevice(id);
+      if (!(error instanceof SimulatorError)) throw error;
+      throw new SimulatorError(
+        error.code,
+        `apps[${at}]: ${error.message}`,
+        `apps[${at}]${error.field ? `.${error.field}` : ''}`,
+      );
+    }
+    return installed;
+  }
+
   uninstallApp(appId: string): InstalledApp {
     this.router.forgetApp(appId);
     this.lifecycle.forget(appId);
@@ -280,6 +324,8 @@ function ledgerToBus(bus: EventBus<SimulatorEvents>): LedgerObserver {
     },
     noted: (id, { at, note }) => bus.emit('push.note', { id, at, note }),
     received: (id, receipt) => bus.emit('push.received', { id, receipt }),
+    // The store then builds no entry for a push nobody watches (the dashboard, the ws feed and tests do).
+    isListening: () => bus.hasListeners('push.accepted') || bus.hasListeners('push.fate'),
   };
 }
 

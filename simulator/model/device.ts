@@ -21,6 +21,11 @@ export const DeviceConditionsSchema = named(
       'notification permission (iOS authorization, Android 13+ POST_NOTIFICATIONS)',
     ),
     hasGoogleServices: z.boolean().describe('Google Play services present (FCM works only with them)'),
+    hasHmsCore: z
+      .boolean()
+      .describe(
+        'HMS Core present (Huawei Push Kit works only with it); by default true on a Huawei phone, false on any other',
+      ),
     screenLocked: z.boolean().describe('keyguard locked; FCM and ZPNs count a locked screen as background'),
     debuggerAttached: z.boolean().describe('Xcode debugger attached; Apple disables the silent-push throttle then'),
   }),

@@ -22,6 +22,7 @@ export const NewDeviceConditionsSchema = z
     standbyBucket: standbyBucketSchema,
     notificationPermission: notificationPermissionSchema,
     hasGoogleServices: z.boolean(),
+    hasHmsCore: z.boolean(),
     screenLocked: z.boolean(),
     debuggerAttached: z.boolean(),
   })

@@ -28,14 +28,34 @@ export interface WireEndpoint {
   readonly publicHosts: readonly string[];
 }
 
-/** A setting of the service a `pushsim serve` flag sets: `--apns-h2c` → `apns.h2c`. */
-export interface ServiceSetting {
+/**
+ * A setting of the service a `pushsim serve` flag sets: a switch (`--apns-h2c` → `apns.h2c`) or a duration
+ * (`--apns-idle-timeout 30m` → `apns.idleTimeoutMs`).
+ */
+export type ServiceSetting = BooleanServiceSetting | DurationServiceSetting;
+
+interface ServiceSettingBase {
   /** The key inside the service's option object (`h2c` → `SimulatorOptions.apns.h2c`). */
   readonly key: string;
+  /** The flag as --help shows it: `--apns-h2c`, or with its value `--apns-idle-timeout <duration>`. */
   readonly flag: string;
   readonly env: string;
   readonly description: string;
+}
+
+/** An on/off switch: the flag alone turns it on. */
+export interface BooleanServiceSetting extends ServiceSettingBase {
+  readonly kind?: 'boolean';
   readonly defaultValue: boolean;
+}
+
+/**
+ * A duration in milliseconds (`30s`, `1h`, `250ms` or a number of ms on the command line), at most what a timer can
+ * wait (2^31 − 1 ms); the service applies `defaultMs` when none is given.
+ */
+export interface DurationServiceSetting extends ServiceSettingBase {
+  readonly kind: 'duration';
+  readonly defaultMs: number;
 }
 
 /** The errors a fault may answer with, and how a fault picks its pushes. */

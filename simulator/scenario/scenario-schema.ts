@@ -30,13 +30,16 @@ export const deviceSchema = z
         standbyBucket: z.enum(['active', 'working_set', 'frequent', 'rare', 'restricted']),
         notificationPermission: z.enum(['granted', 'denied', 'notDetermined']),
         hasGoogleServices: z.boolean(),
+        hasHmsCore: z.boolean().describe('HMS Core present (default: true on a Huawei phone, false on any other)'),
         screenLocked: z.boolean(),
         debuggerAttached: z.boolean(),
       })
       .partial()
       .strict()
       .optional()
-      .describe('device conditions (defaults: online, permission granted, Google services on Android)'),
+      .describe(
+        'device conditions (defaults: online, permission granted, Google services on Android, HMS Core on a Huawei phone)',
+      ),
   })
   .strict()
   .describe('A simulated phone');

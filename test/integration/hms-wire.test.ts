@@ -379,6 +379,60 @@ describe('delivery to a Huawei phone, by the hms rows (docs/reference/hms.md#dat
     ).toBeUndefined();
   });
 
+  test('a Huawei phone without HMS Core gets no HMS token: registration fails with 907135003, as getToken() does', async () => {
+    const device = await fetch(`${sim.urls.api}/devices`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ platform: 'android', manufacturer: 'huawei', conditions: { hasHmsCore: false } }),
+    });
+    const created = (await device.json()) as { id: string; conditions: { hasHmsCore: boolean } };
+    expect(created.conditions.hasHmsCore).toBe(false);
+    const installed = await fetch(`${sim.urls.api}/devices/${created.id}/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ bundleId: 'com.example.chat', sdkProfile: 'native-android' }),
+    });
+    const body = (await installed.json()) as { tokens: Record<string, string>; registrationErrors?: object };
+    expect(body.tokens.hms).toBeUndefined();
+    expect(body.tokens.fcm).toBeDefined();
+    expect(body.registrationErrors).toEqual({ hms: '907135003' });
+  });
+
+  test("HMS Core defaults to present on a Huawei phone only; installed on another maker's phone it gets a token", () => {
+    const mate = sim.simulation.createDevice({ platform: 'android', manufacturer: 'huawei' });
+    const pixel = sim.simulation.createDevice({ platform: 'android', manufacturer: 'google' });
+    expect(mate.conditions.hasHmsCore).toBe(true);
+    expect(pixel.conditions.hasHmsCore).toBe(false);
+    const xiaomi = sim.simulation.createDevice({
+      platform: 'android',
+      manufacturer: 'xiaomi',
+      conditions: { hasHmsCore: true },
+    });
+    const app = sim.simulation.installApp({
+      deviceId: xiaomi.id,
+      bundleId: 'com.example.chat',
+      sdkProfile: 'native-android',
+    });
+    expect(app.tokens!.hms).toMatch(/^IQAAAACy0/);
+  });
+
+  test('HMS Core installed later: registering again issues the token', () => {
+    const device = sim.simulation.createDevice({
+      platform: 'android',
+      manufacturer: 'huawei',
+      conditions: { hasHmsCore: false },
+    });
+    const app = sim.simulation.installApp({
+      deviceId: device.id,
+      bundleId: 'com.example.chat',
+      sdkProfile: 'native-android',
+    });
+    expect(app.registrationErrors).toEqual({ hms: '907135003' });
+    sim.simulation.registry.setConditions(device.id, { hasHmsCore: true });
+    expect(sim.simulation.registry.register(app.id).hms).toMatch(/^IQAAAACy0/);
+    expect(sim.simulation.registry.requireApp(app.id).registrationErrors).toBeUndefined();
+  });
+
   test('a data message to a running app goes to HmsMessageService.onMessageReceived', async () => {
     const phone = huaweiPhone('background');
     const answer = await send(through(phone.tokens!.hms!));

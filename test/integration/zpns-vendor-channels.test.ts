@@ -48,10 +48,20 @@ beforeEach(async () => {
     });
 });
 
-async function phone(maker: Maker, options: { fidelity?: Record<string, boolean> } = {}) {
+async function phone(
+  maker: Maker,
+  options: {
+    fidelity?: Record<string, boolean>;
+    conditions?: { hasGoogleServices?: boolean; hasHmsCore?: boolean };
+  } = {},
+) {
   const app = await AppProcess.start({
     simulator: sim.urls.control,
-    device: { platform: 'android', manufacturer: maker, conditions: { hasGoogleServices: false } },
+    device: {
+      platform: 'android',
+      manufacturer: maker,
+      conditions: { hasGoogleServices: false, ...options.conditions },
+    },
     app: {
       bundleId: 'com.example.chat',
       sdkProfile: 'zpns-rn',
@@ -299,4 +309,26 @@ describe("the vendors' daily limits for pushes not in an IM class", () => {
       expect((await send(app, 'unclassified')).fate.name).not.toBe('dropped');
     },
   );
+});
+
+describe('a Huawei phone without HMS Core has no Huawei channel (docs/reference/hms.md#hms-core-on-the-phone)', () => {
+  test('without Google services either, the offline push is dropped: ZEGO has no channel to it', async () => {
+    const app = await phone('huawei', { conditions: { hasHmsCore: false } });
+    const entry = await send(app, 'chat');
+    expect(ran()).toEqual([]);
+    expect(entry.fate).toMatchObject({
+      name: 'dropped',
+      ruleIds: ['zpns.no-channel.no-hms-core'],
+      reason: expect.stringMatching(/no HMS Core/),
+    });
+  });
+
+  test('with Google services, ZPNs sends through FCM instead', async () => {
+    const app = await phone('huawei', { conditions: { hasHmsCore: false, hasGoogleServices: true } });
+    await app.moveToBackground();
+    const entry = await send(app, 'chat');
+    expect(entry.push.channel ?? 'fcm').toBe('fcm');
+    expect(entry.fate.ruleIds).not.toContain('zpns.no-channel.no-hms-core');
+    expect(entry.fate.displayed).toBe(true);
+  });
 });

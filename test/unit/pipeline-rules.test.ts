@@ -14,6 +14,7 @@ import {
   composeRulesTable,
   fateRuleIdProblem,
   stageRule,
+  type ZpnsChannelFacts,
 } from '../../simulator/delivery/index.js';
 import { SERVICES, rulesTableOf } from '../../simulator/providers/index.js';
 import {
@@ -538,12 +539,8 @@ describe('rows decided by predicate alone', () => {
   const CASES_ZPNS: Record<
     string,
     {
-      matches: Parameters<
-        typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>
-      >[1];
-      near: Parameters<
-        typeof firstRule<{ zimConnected: boolean; platform: string; hasGoogleServices: boolean; vendor?: string }>
-      >[1];
+      matches: Parameters<typeof firstRule<ZpnsChannelFacts>>[1];
+      near: Parameters<typeof firstRule<ZpnsChannelFacts>>[1];
     }
   > = {
     'zim.in-app.delivered': {
@@ -553,6 +550,16 @@ describe('rows decided by predicate alone', () => {
     'zpns.no-channel': {
       matches: { zimConnected: false, platform: 'android', hasGoogleServices: false },
       near: { zimConnected: false, platform: 'android', hasGoogleServices: false, vendor: 'huawei' },
+    },
+    'zpns.no-channel.no-hms-core': {
+      matches: {
+        zimConnected: false,
+        platform: 'android',
+        hasGoogleServices: false,
+        vendor: 'huawei',
+        hasHmsCore: false,
+      },
+      near: { zimConnected: false, platform: 'android', hasGoogleServices: true, vendor: 'huawei', hasHmsCore: false },
     },
   };
   test.each(Object.keys(CASES_ZPNS).map((id) => [id, sourceOf(id)] as const))('%s (source: %s)', (id) => {
@@ -676,6 +683,7 @@ describe('the invariant: every fate names rows that GET /api/rules lists', () =>
       ...Object.keys(CASES),
       'zim.in-app.delivered',
       'zpns.no-channel',
+      'zpns.no-channel.no-hms-core',
       ...DECIDE_RULES.map((r) => r.id),
     ]);
     expect([...PIPELINE_RULES, ...DECIDE_RULES].map((r) => r.id).filter((id) => !tested.has(id))).toEqual([]);

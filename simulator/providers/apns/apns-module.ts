@@ -3,7 +3,7 @@
 import { APNS_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
 import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
-import { ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
+import { APNS_TRANSPORT_TIMEOUTS, ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
 
@@ -50,6 +50,39 @@ export const apnsService = {
       env: 'PUSHSIM_APNS_PERMISSIVE',
       description: 'accept any bearer token (quick starts; off by default)',
       defaultValue: false,
+    },
+    // Transport timeouts (docs/apns-fidelity.md#transport): what a client that stops talking may hold.
+    {
+      kind: 'duration',
+      key: 'idleTimeoutMs',
+      flag: '--apns-idle-timeout <duration>',
+      env: 'PUSHSIM_APNS_IDLE_TIMEOUT',
+      description: 'close an APNs connection idle this long, with GOAWAY {"reason":"IdleTimeout"} (0 = never)',
+      defaultMs: APNS_TRANSPORT_TIMEOUTS.idleTimeoutMs,
+    },
+    {
+      kind: 'duration',
+      key: 'handshakeTimeoutMs',
+      flag: '--apns-handshake-timeout <duration>',
+      env: 'PUSHSIM_APNS_HANDSHAKE_TIMEOUT',
+      description: "abort an APNs TLS handshake not done within this (0 = Node's 120 s)",
+      defaultMs: APNS_TRANSPORT_TIMEOUTS.handshakeTimeoutMs,
+    },
+    {
+      kind: 'duration',
+      key: 'prefaceTimeoutMs',
+      flag: '--apns-preface-timeout <duration>',
+      env: 'PUSHSIM_APNS_PREFACE_TIMEOUT',
+      description: 'close an APNs connection that sends no HTTP/2 preface within this (0 = never)',
+      defaultMs: APNS_TRANSPORT_TIMEOUTS.prefaceTimeoutMs,
+    },
+    {
+      kind: 'duration',
+      key: 'streamTimeoutMs',
+      flag: '--apns-stream-timeout <duration>',
+      env: 'PUSHSIM_APNS_STREAM_TIMEOUT',
+      description: 'reset an APNs stream (RST_STREAM CANCEL) whose body has not ended within this (0 = never)',
+      defaultMs: APNS_TRANSPORT_TIMEOUTS.streamTimeoutMs,
     },
   ],
   tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS],

@@ -22,7 +22,14 @@ export interface ApnsProviderOptions {
   h2c?: boolean;
   permissive?: boolean;
   keys?: ApnsKeyConfig[];
+  /** A connection without a frame for this long gets GOAWAY {"reason":"IdleTimeout"} and is closed; 0 = never. */
   idleTimeoutMs?: number;
+  /** A TLS handshake not done within this is aborted; 0 = Node's own 120 s. */
+  handshakeTimeoutMs?: number;
+  /** A connection whose client sends no HTTP/2 preface within this (after TLS) is closed; 0 = never. */
+  prefaceTimeoutMs?: number;
+  /** A stream whose request body has not ended this long after its headers is reset (RST_STREAM CANCEL); 0 = never. */
+  streamTimeoutMs?: number;
   tooManyRequests?: { perToken: number; windowMs: number };
   reasonSpelling?: Partial<Record<ApnsReason, string>>;
   maxConcurrentStreams?: number;
@@ -48,6 +55,31 @@ export const apnsCertificateSchema = z
   .object({ topic: z.string().min(1), environment: z.enum(['sandbox', 'production', 'both']).default('both') })
   .strict();
 
+/**
+ * The transport timeouts' defaults. Idle: an hour (Apple: keep connections open, they are closed when idle for long; no
+ * figure). The others guard the port against clients that never finish (issue 13, item 5): Apple gives no figures.
+ */
+export const APNS_TRANSPORT_TIMEOUTS = {
+  idleTimeoutMs: 60 * 60 * 1000,
+  handshakeTimeoutMs: 10_000,
+  prefaceTimeoutMs: 10_000,
+  streamTimeoutMs: 10_000,
+} as const;
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
+function timeoutOption(options: ApnsProviderOptions, key: keyof typeof APNS_TRANSPORT_TIMEOUTS): number {
+  const value = options[key] ?? APNS_TRANSPORT_TIMEOUTS[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `apns.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
+      `apns.${key}`,
+    );
+  return value;
+}
+
 /** Kept here for the importers of the APNs index; the schema lives with the fault injector. */
 export { faultSchema } from '../fault-injection.js';
 
@@ -68,7 +100,10 @@ export class ApnsProvider implements ServiceInstance {
       host: options.host,
       h2c: options.h2c ?? false,
       permissive: options.permissive ?? false,
-      idleTimeoutMs: options.idleTimeoutMs ?? 60 * 60 * 1000,
+      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
+      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
+      prefaceTimeoutMs: timeoutOption(options, 'prefaceTimeoutMs'),
+      streamTimeoutMs: timeoutOption(options, 'streamTimeoutMs'),
       tooManyRequests: options.tooManyRequests ?? { perToken: 100, windowMs: 1000 },
       reasonSpelling: options.reasonSpelling ?? {},
       maxConcurrentStreams: options.maxConcurrentStreams ?? 1500,

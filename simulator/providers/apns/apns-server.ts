@@ -26,6 +26,12 @@ export interface ApnsServerOptions {
   permissive: boolean;
   /** Close a connection idle this long with GOAWAY {"reason":"IdleTimeout"}; 0 = never. */
   idleTimeoutMs: number;
+  /** Abort a TLS handshake not done within this; 0 = Node's own 120 s. */
+  handshakeTimeoutMs: number;
+  /** Close a connection that sends no HTTP/2 preface within this; 0 = never. */
+  prefaceTimeoutMs: number;
+  /** Reset a stream whose body has not ended this long after its headers; 0 = never. */
+  streamTimeoutMs: number;
   /** More than this many pushes to one device token within `windowMs` is TooManyRequests; 0 = off. */
   tooManyRequests: { perToken: number; windowMs: number };
   /** Apple's spelling for reasons whose spelling is uncertain (BadEnvironmentKeyIdInToken). */
@@ -78,6 +84,7 @@ export class ApnsServer {
           rejectUnauthorized: false,
           allowHTTP1: false,
           settings,
+          ...(this.options.handshakeTimeoutMs > 0 ? { handshakeTimeout: this.options.handshakeTimeoutMs } : {}),
         });
     if (!this.options.h2c) {
       // Clients that speak HTTP/2 without ALPN (Pushy's default): take the socket as h2 anyway
@@ -103,7 +110,9 @@ export class ApnsServer {
     );
     server.on('sessionError', () => {});
     server.on('error', () => {});
-    this.listener = await listenTracked(server, this.options.port, this.options.host);
+    this.listener = await listenTracked(server, this.options.port, this.options.host, {
+      prefaceMs: this.options.prefaceTimeoutMs,
+    });
     this.port = this.listener.port;
     return this.port;
   }
@@ -188,6 +197,22 @@ export class ApnsServer {
     return true;
   }
 
+  /**
+   * A stream whose body did not end in time: reset (RST_STREAM CANCEL) and noted in the ledger. Apple documents no
+   * answer for an unfinished request (its reasons table has no 408), so pushsim answers none rather than invent one
+   * (docs/apns-fidelity.md#transport).
+   */
+  private resetHalfOpen(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    if (stream.destroyed || stream.closed) return;
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    const token = String(headers[':path'] ?? '').replace(/^\/3\/device\//, '');
+    const apnsId = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : randomUUID();
+    this.sim.record(this.rejectedPush(apnsId, token, {}, this.sim.clock.now()), {
+      name: 'rejected',
+      reason: `stream reset (CANCEL): the request body did not end within ${this.options.streamTimeoutMs} ms of its headers (apns.streamTimeoutMs); send the whole body`,
+    });
+  }
+
   private spell(reason: ApnsReason): string {
     return this.options.reasonSpelling[reason] ?? reason;
   }
@@ -206,7 +231,7 @@ export class ApnsServer {
     const session = stream.session!;
     const connection = this.connections.get(session)!;
     const apnsIdHeader = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : undefined;
-    const body = await readBody(stream);
+    const body = await readBody(stream, this.options.streamTimeoutMs, () => this.resetHalfOpen(stream, headers));
     if (stream.destroyed || stream.closed) return;
     if (this.refusedAfterGoaway(stream, session, headers)) return;
     if (body === 'too-large') {
@@ -510,13 +535,18 @@ interface Body {
   problem?: string;
 }
 
-/** Reads the request body (at most MAX_BODY bytes); checks it is UTF-8 JSON with an object at the top. */
-function readBody(stream: ServerHttp2Stream): Promise<Body | 'too-large'> {
+/**
+ * Reads the request body (at most MAX_BODY bytes); checks it is UTF-8 JSON with an object at the top. A body that has
+ * not ended `timeoutMs` after the headers (0 = no limit) calls `onTimeout`, which resets the stream.
+ */
+function readBody(stream: ServerHttp2Stream, timeoutMs: number, onTimeout: () => void): Promise<Body | 'too-large'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    const timer = timeoutMs > 0 ? setTimeout(onTimeout, timeoutMs).unref() : undefined;
     const finish = (value: Body | 'too-large'): void => {
+      if (timer) clearTimeout(timer);
       if (!done) {
         done = true;
         resolve(value);

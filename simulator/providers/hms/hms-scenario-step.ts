@@ -27,6 +27,28 @@ export const hmsStepSchema = z
       .boolean()
       .optional()
       .describe("whether the run's Push Kit app holds the high-priority data message permission (default false)"),
+    canSend: z
+      .boolean()
+      .optional()
+      .describe(
+        "whether the run's Push Kit app may send at all (default true; false is an app Huawei stopped: 80300002)",
+      ),
+    alsoTo: z
+      .array(z.string())
+      .max(1000)
+      .optional()
+      .describe(
+        "tokens sent to after the app's own (message.token defaulted); a bad one makes a partial success, 80100000",
+      ),
+    padTo: z
+      .number()
+      .int()
+      .min(1)
+      .max(65_536)
+      .optional()
+      .describe(
+        'pad message.data with spaces until the message without its tokens is this many bytes (4097: 80300008)',
+      ),
     repeat: z.number().int().min(1).max(10_000).optional().describe('send this many times; `as` names the last'),
     as,
   })
@@ -62,17 +84,29 @@ class HmsScenarioSession {
   }
 }
 
+/** Pads `data` so the message as Push Kit measures it (without `token`) is `bytes` long; spaces are one byte in JSON. */
+function padMessage(message: Record<string, unknown>, bytes: number): void {
+  if (typeof message.data !== 'string') message.data = '';
+  const { token: _token, ...content } = message;
+  const missing = bytes - Buffer.byteLength(JSON.stringify(content));
+  if (missing > 0) message.data = `${message.data as string}${' '.repeat(missing)}`;
+}
+
 async function runHmsStep(ctx: ScenarioStepContext, spec: HmsStep): Promise<string | undefined> {
   const { sim } = ctx;
   const session = ctx.session('hms', () => new HmsScenarioSession(ctx));
   if (spec.highPriorityDataMessages !== undefined) session.app.highPriorityDataMessages = spec.highPriorityDataMessages;
+  if (spec.canSend !== undefined) session.app.canSend = spec.canSend;
   const message = { ...spec.message };
   if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message)) {
     const token = ctx.tokenOf(spec.app, 'hms');
     if (!token)
       return `hms: app ${spec.app} has no HMS token (apps get one on an Android device with manufacturer: huawei)`;
-    message.token = [token];
+    message.token = [token, ...(spec.alsoTo ?? [])];
+  } else if (spec.alsoTo) {
+    return "hms: alsoTo adds tokens after the app's own; give app and leave message.token, topic and condition out";
   }
+  if (spec.padTo !== undefined) padMessage(message, spec.padTo);
   const bearer =
     spec.auth === 'none' ? undefined : spec.auth === 'invalid' ? 'DQEBAnot-a-token' : await session.bearer();
   for (let i = 0; i < (spec.repeat ?? 1); i++) {

@@ -74,6 +74,7 @@ export class ZpnsService {
       zimConnected: this.sessions.isConnected(app, device),
       platform: device.platform,
       hasGoogleServices: device.conditions.hasGoogleServices,
+      hasHmsCore: device.conditions.hasHmsCore,
       ...(vendor ? { vendor } : {}),
     });
     if (channel?.id === 'zim.in-app.delivered') {
@@ -154,7 +155,8 @@ export class ZpnsService {
       headers: { channel: vendor ?? 'none', resourcesID: send.pushConfig.resourcesID },
       notes,
     };
-    if (!vendor || channel?.id === 'zpns.no-channel') {
+    // Past the in-app branch a channel row that matched is a no-channel row (no vendor, or Huawei without HMS Core).
+    if (!vendor || channel) {
       this.sim.record(push, { name: 'dropped', reason: channel!.outcome.reason!, ruleIds: [channel!.id] });
       return { userID, appId: app.id, delivery: 'offline-push', pushId: id };
     }

@@ -1,0 +1,345 @@
+// Soak: N minutes of mixed traffic at a set rate against a pushsim in its own process — APNs over HTTP/2 (TLS, a JWT
+// from a key minted on the control API), FCM messages:send over HTTP/2 (an OAuth token from a minted service account)
+// and POST /api/pushes — with resets, killed connections and uninstalls under way (issue 13). Before every reset and
+// at the end it checks the ledger invariant: every push answered 2xx has exactly one current fate and a history that
+// starts with `accepted` (GET /api/pushes/:id; the newest are all read, older ones sampled, since the ledger evicts
+// past its limit). Prints the server's RSS at start, peak and end.
+// `npm run bench:soak` (after `npm run build`); `-- --minutes 1 --rate 2000`. Exit code 1 when the invariant broke.
+import http2 from 'node:http2';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i < 0 ? fallback : Number(args[i + 1]);
+};
+
+if (args[0] === '--serve') await serve();
+else await soak();
+
+/** The server process: a pushsim on free ports; answers `stats` on stdin with its memory. */
+async function serve() {
+  const { startSimulator } = await import('../dist/simulator/index.js');
+  const sim = await startSimulator({
+    controlPort: 0,
+    // The load spreads over a few hundred apps; Apple's and Google's per-device limits would refuse most of it.
+    silentPushThrottle: { perWindow: 0 },
+    apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } },
+    fcm: { perDevicePerMinute: 1e9, perProjectPerMinute: 1e9 },
+  });
+  console.log(JSON.stringify({ urls: sim.urls, caPem: sim.caPem }));
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'stats') continue;
+    globalThis.gc?.();
+    console.log(JSON.stringify({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+  }
+  await sim.close();
+  process.exit(0);
+}
+
+async function soak() {
+  const minutes = option('--minutes', 10);
+  const rate = option('--rate', 5000);
+  const appsPerPlatform = option('--apps', 150);
+  const durationMs = minutes * 60_000;
+
+  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  const nextLine = () => new Promise((resolve) => waiting.push(resolve));
+  const { urls, caPem } = await nextLine();
+  const stats = () => {
+    child.stdin.write('stats\n');
+    return nextLine();
+  };
+
+  const api = urls.api;
+  const call = async (method, path, body) => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  };
+  const must = async (method, path, body) => {
+    const answer = await call(method, path, body);
+    if (answer.status >= 300)
+      throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
+    return answer.json;
+  };
+
+  // Credentials, minted the way a user would, and an FCM access token from the service account.
+  const { signProviderToken } = await import('../dist/simulator/senders/apns-sender.js');
+  const { fcmAccessToken } = await import('../dist/simulator/senders/fcm-sender.js');
+  let jwt;
+  let fcmToken;
+  let fcmProject;
+  const mintCredentials = async () => {
+    const key = await must('POST', '/apns/keys', {});
+    jwt = signProviderToken(key);
+    const account = await must('POST', '/fcm/service-accounts', {});
+    fcmProject = account.project_id;
+    fcmToken = await fcmAccessToken(urls.fcm, caPem, account);
+  };
+
+  /** The installed apps: [{ id, deviceId, platform, token }]. */
+  let apps = [];
+  let serial = 0;
+  const installOne = async (platform) => {
+    const device = await must('POST', '/devices', { platform });
+    const app = await must('POST', `/devices/${device.id}/apps`, {
+      bundleId: 'com.example.soak',
+      sdkProfile: platform === 'ios' ? 'native-ios' : 'native-android',
+      state: platform === 'ios' ? 'active' : 'foreground',
+      id: `soak-${++serial}`,
+    });
+    return { id: app.id, deviceId: device.id, platform, token: platform === 'ios' ? app.tokens.apns : app.tokens.fcm };
+  };
+  const setUp = async () => {
+    await mintCredentials();
+    apps = await Promise.all([...Array(appsPerPlatform)].flatMap(() => [installOne('ios'), installOne('android')]));
+  };
+
+  let apnsSession;
+  let fcmSession;
+  const connect = (url) => {
+    const session = http2.connect(url, { ca: caPem });
+    session.on('error', () => {});
+    return session;
+  };
+  const reconnect = () => {
+    apnsSession?.destroy();
+    fcmSession?.destroy();
+    apnsSession = connect(urls.apns);
+    fcmSession = connect(urls.fcm);
+  };
+
+  const h2 = (session, headers, body) =>
+    new Promise((resolve) => {
+      let stream;
+      try {
+        stream = session.request({ ':method': 'POST', ...headers });
+      } catch {
+        resolve({ status: 0 });
+        return;
+      }
+      let status = 0;
+      let responseHeaders = {};
+      const chunks = [];
+      stream.on('response', (h) => {
+        status = Number(h[':status']);
+        responseHeaders = h;
+      });
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => resolve({ status, headers: responseHeaders, text: Buffer.concat(chunks).toString() }));
+      stream.on('error', () => resolve({ status: 0 }));
+      // A killed connection closes its streams, with or without an error; an answer already read has resolved.
+      stream.on('close', () => resolve({ status: 0 }));
+      stream.end(body);
+    });
+
+  const counts = { sent: 0, ok: 0, apns: 0, fcm: 0, native: 0, killed: 0, goneToken: 0, otherStatus: {} };
+  /** Ids of pushes answered 2xx since the last reset, oldest first. */
+  let accepted = [];
+  const sendOne = async () => {
+    const app = apps[Math.floor(Math.random() * apps.length)];
+    if (!app) return;
+    const route = Math.random();
+    counts.sent++;
+    let status;
+    let id;
+    if (route < 0.25) {
+      counts.native++;
+      const answer = await call('POST', '/pushes', {
+        token: app.token,
+        kind: app.platform === 'ios' ? 'alert' : 'data',
+        payload: app.platform === 'ios' ? { aps: { alert: 'soak' } } : { data: { n: String(counts.sent) } },
+      }).catch(() => ({ status: 0 }));
+      status = answer.status;
+      id = answer.json?.id;
+    } else if (app.platform === 'ios') {
+      counts.apns++;
+      const answer = await h2(
+        apnsSession,
+        {
+          ':path': `/3/device/${app.token}`,
+          authorization: `bearer ${jwt}`,
+          'apns-topic': 'com.example.soak',
+          'apns-push-type': 'alert',
+        },
+        JSON.stringify({ aps: { alert: { title: 'soak', body: String(counts.sent) } } }),
+      );
+      status = answer.status;
+      id = answer.headers?.['apns-id'];
+    } else {
+      counts.fcm++;
+      const answer = await h2(
+        fcmSession,
+        {
+          ':path': `/v1/projects/${fcmProject}/messages:send`,
+          authorization: `Bearer ${fcmToken}`,
+          'content-type': 'application/json',
+        },
+        JSON.stringify({
+          message: { token: app.token, data: { n: String(counts.sent) }, android: { priority: 'high' } },
+        }),
+      );
+      status = answer.status;
+      if (status === 200) id = JSON.parse(answer.text).name.split('/messages/')[1];
+    }
+    if (status >= 200 && status < 300 && id) {
+      counts.ok++;
+      accepted.push(id);
+    } else if (status === 0) counts.killed++;
+    else if (status === 410 || status === 404) counts.goneToken++;
+    else counts.otherStatus[status] = (counts.otherStatus[status] ?? 0) + 1;
+  };
+
+  const invariant = { checked: 0, broken: 0, evicted: 0, examples: [] };
+  /** Reads the newest `newest` accepted ids all, and a sample of the older ones (which the ledger may have evicted). */
+  const checkInvariant = async () => {
+    const newest = accepted.slice(-5000);
+    const older = accepted.slice(0, -5000);
+    const sample = [...newest];
+    for (let i = 0; i < Math.min(1000, older.length); i++) sample.push(older[Math.floor(Math.random() * older.length)]);
+    for (let i = 0; i < sample.length; i += 50) {
+      await Promise.all(
+        sample.slice(i, i + 50).map(async (id, j) => {
+          const answer = await call('GET', `/pushes/${encodeURIComponent(id)}`);
+          const isNewest = i + j < newest.length;
+          if (answer.status === 404 && !isNewest) {
+            invariant.evicted++;
+            return;
+          }
+          invariant.checked++;
+          const entry = answer.json;
+          const history = entry?.history ?? [];
+          const good =
+            answer.status === 200 &&
+            entry.fate &&
+            !Array.isArray(entry.fate) &&
+            typeof entry.fate.name === 'string' &&
+            history[0]?.name === 'accepted' &&
+            history.at(-1)?.name === entry.fate.name;
+          if (!good) {
+            invariant.broken++;
+            if (invariant.examples.length < 5)
+              invariant.examples.push({
+                id,
+                status: answer.status,
+                fate: entry?.fate,
+                history: history.map((h) => h.name),
+              });
+          }
+        }),
+      );
+    }
+  };
+
+  await setUp();
+  reconnect();
+  const start = await stats();
+  let peak = start.rss;
+  console.log(`soak: ${minutes} min at ${rate} pushes/s, ${apps.length} apps; server RSS at start ${mb(start.rss)}`);
+
+  const startedAt = Date.now();
+  let inFlight = 0;
+  const maxInFlight = 2000;
+  let paused = false;
+  let sentSoFar = 0;
+  let nextChaos = startedAt + 1000;
+  let nextReset = startedAt + 30_000;
+  let lastReport = startedAt;
+  let sentAtLastReport = 0;
+  let resets = 0;
+  let uninstalls = 0;
+  let kills = 0;
+
+  while (Date.now() - startedAt < durationMs) {
+    const now = Date.now();
+    if (!paused) {
+      // Send what the rate allows by now, within the in-flight bound.
+      const due = Math.floor(((now - startedAt) / 1000) * rate) - sentSoFar;
+      for (let i = 0; i < due && inFlight < maxInFlight; i++) {
+        sentSoFar++;
+        inFlight++;
+        sendOne().finally(() => inFlight--);
+      }
+      if (sentSoFar < Math.floor(((now - startedAt) / 1000) * rate) - rate)
+        sentSoFar = Math.floor(((now - startedAt) / 1000) * rate) - rate; // do not build an unbounded backlog
+    }
+    if (now >= nextChaos) {
+      nextChaos = now + 1000;
+      // Every second: one app uninstalled and another installed in its place; every 5 s the connections killed.
+      const index = Math.floor(Math.random() * apps.length);
+      const gone = apps[index];
+      apps[index] = undefined;
+      call('DELETE', `/apps/${gone.id}`)
+        .then(() => installOne(gone.platform))
+        .then((fresh) => {
+          apps[index] = fresh;
+        })
+        .catch(() => {});
+      uninstalls++;
+      if (uninstalls % 5 === 0) {
+        reconnect();
+        kills++;
+      }
+    }
+    if (now >= nextReset) {
+      // A reset forgets every push: drain, check this epoch's pushes, then reset and set the apps up again.
+      paused = true;
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await checkInvariant();
+      await must('POST', '/reset');
+      accepted = [];
+      await setUp();
+      reconnect();
+      resets++;
+      paused = false;
+      nextReset = Date.now() + 30_000;
+    }
+    if (now - lastReport >= 10_000) {
+      const { rss } = await stats();
+      peak = Math.max(peak, rss);
+      const done = counts.sent - sentAtLastReport;
+      console.log(
+        `  ${((now - startedAt) / 1000).toFixed(0)} s: ${counts.sent} sent, ${(done / ((now - lastReport) / 1000)).toFixed(0)}/s, RSS ${mb(rss)}`,
+      );
+      lastReport = now;
+      sentAtLastReport = counts.sent;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (inFlight >= maxInFlight || paused) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const elapsed = (Date.now() - startedAt) / 1000;
+  await checkInvariant();
+  apnsSession.destroy();
+  fcmSession.destroy();
+  const end = await stats();
+  peak = Math.max(peak, end.rss, end.maxRss);
+
+  console.log(
+    `pushes: ${counts.sent} sent in ${elapsed.toFixed(0)} s (${(counts.sent / elapsed).toFixed(0)}/s; target ${rate}/s): ${counts.ok} answered 2xx (APNs ${counts.apns}, FCM ${counts.fcm}, POST /api/pushes ${counts.native} sent), ${counts.goneToken} to uninstalled tokens (410/404), ${counts.killed} cut by killed connections, other ${JSON.stringify(counts.otherStatus)}`,
+  );
+  console.log(`chaos: ${resets} resets, ${kills} killed connection pairs, ${uninstalls} uninstalls`);
+  console.log(
+    `invariant: ${invariant.checked} pushes read, ${invariant.broken} broken, ${invariant.evicted} evicted (older than the ledger window) — ${invariant.broken === 0 ? 'holds' : 'BROKEN'}`,
+  );
+  for (const example of invariant.examples) console.log(`  ${JSON.stringify(example)}`);
+  console.log(`server RSS: start ${mb(start.rss)}, peak ${mb(peak)}, end ${mb(end.rss)}`);
+  child.stdin.end();
+  await new Promise((resolve) => child.once('exit', resolve));
+  process.exitCode = invariant.broken === 0 ? 0 : 1;
+}
+
+function mb(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
