@@ -28,6 +28,8 @@ async function serve() {
     silentPushThrottle: { perWindow: 0 },
     apns: { tooManyRequests: { perToken: 0, windowMs: 1000 } },
     fcm: { perDevicePerMinute: 1e9, perProjectPerMinute: 1e9 },
+    // --ledger-limit: a smaller window shows RSS falling back once entries leave it.
+    ...(process.env.SOAK_LEDGER_LIMIT ? { ledgerLimit: Number(process.env.SOAK_LEDGER_LIMIT) } : {}),
   });
   console.log(JSON.stringify({ urls: sim.urls, caPem: sim.caPem }));
   for await (const line of createInterface({ input: process.stdin })) {
@@ -45,7 +47,9 @@ async function soak() {
   const appsPerPlatform = option('--apps', 150);
   const durationMs = minutes * 60_000;
 
+  const ledgerLimit = option('--ledger-limit', 0);
   const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--serve'], {
+    env: { ...process.env, ...(ledgerLimit ? { SOAK_LEDGER_LIMIT: String(ledgerLimit) } : {}) },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -325,6 +329,9 @@ async function soak() {
   fcmSession.destroy();
   const end = await stats();
   peak = Math.max(peak, end.rss, end.maxRss);
+  // Every entry leaves the ledger: RSS should come back near where it started (issue 13, "RSS returns").
+  await must('POST', '/reset');
+  const emptied = await stats();
 
   console.log(
     `pushes: ${counts.sent} sent in ${elapsed.toFixed(0)} s (${(counts.sent / elapsed).toFixed(0)}/s; target ${rate}/s): ${counts.ok} answered 2xx (APNs ${counts.apns}, FCM ${counts.fcm}, POST /api/pushes ${counts.native} sent), ${counts.goneToken} to uninstalled tokens (410/404), ${counts.killed} cut by killed connections, other ${JSON.stringify(counts.otherStatus)}`,
@@ -334,7 +341,9 @@ async function soak() {
     `invariant: ${invariant.checked} pushes read, ${invariant.broken} broken, ${invariant.evicted} evicted (older than the ledger window) — ${invariant.broken === 0 ? 'holds' : 'BROKEN'}`,
   );
   for (const example of invariant.examples) console.log(`  ${JSON.stringify(example)}`);
-  console.log(`server RSS: start ${mb(start.rss)}, peak ${mb(peak)}, end ${mb(end.rss)}`);
+  console.log(
+    `server RSS: start ${mb(start.rss)}, peak ${mb(peak)}, end ${mb(end.rss)}, after the ledger empties ${mb(emptied.rss)}`,
+  );
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));
   process.exitCode = invariant.broken === 0 ? 0 : 1;

@@ -20,6 +20,7 @@ import type { FcmAuth } from './fcm-auth.js';
 import type { FcmTopics } from './fcm-topics.js';
 import { androidPush, iosPush } from './fcm-push.js';
 import { RateWindow, KeyedRateWindows } from '../rate-window.js';
+import { readCappedBody } from '../request-body.js';
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -104,7 +105,7 @@ export class FcmServer {
 
   private async handle(req: Request, res: Response): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://fcm.googleapis.com');
-    const body = await readBody(req);
+    const body = await readCappedBody(req, MAX_BODY);
     if (body === 'too-large') {
       this.json(
         res,
@@ -427,36 +428,4 @@ function depth(value: unknown, level = 0): number {
   let max = level;
   for (const child of Object.values(value)) max = Math.max(max, depth(child, level + 1));
   return max;
-}
-
-function readBody(req: Request): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        if (!done) {
-          done = true;
-          resolve('too-large');
-        }
-        req.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    req.on('error', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-  });
 }

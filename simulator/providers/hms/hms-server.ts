@@ -14,6 +14,7 @@ import { hmsPush } from './hms-push.js';
 import { HMS_TOKEN_SHAPE } from './hms-token.js';
 import type { HmsAuth, HmsApp } from './hms-auth.js';
 import type { HmsTopics } from './hms-topics.js';
+import { readCappedBody } from '../request-body.js';
 
 type Request = IncomingMessage | Http2ServerRequest;
 type Response = ServerResponse | Http2ServerResponse;
@@ -90,7 +91,7 @@ export class HmsServer {
 
   private async handle(req: Request, res: Response): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://push-api.cloud.huawei.com');
-    const body = await readBody(req);
+    const body = await readCappedBody(req, MAX_BODY);
     const now = this.sim.clock.now();
     if (url.pathname === '/oauth2/v3/token') {
       if (req.method !== 'POST') {
@@ -333,36 +334,4 @@ function headerOf(req: Request, name: string): string | undefined {
 function firstToken(parsed: unknown): string {
   const tokens = (parsed as { message?: { token?: unknown } } | undefined)?.message?.token;
   return Array.isArray(tokens) && typeof tokens[0] === 'string' ? tokens[0] : '';
-}
-
-function readBody(req: Request): Promise<Buffer | 'too-large'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        if (!done) {
-          done = true;
-          resolve('too-large');
-        }
-        req.pause();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-    req.on('error', () => {
-      if (!done) {
-        done = true;
-        resolve(Buffer.concat(chunks));
-      }
-    });
-  });
 }
