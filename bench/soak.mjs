@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -33,9 +34,27 @@ async function serve() {
   });
   console.log(JSON.stringify({ urls: sim.urls, caPem: sim.caPem }));
   for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'snapshot') {
+      // `SOAK_SNAPSHOTS=1`: a heap snapshot at start, peak and after the reset, to diff in DevTools (Memory tab).
+      globalThis.gc?.();
+      console.log(JSON.stringify({ file: v8.writeHeapSnapshot() }));
+      continue;
+    }
     if (line !== 'stats') continue;
     globalThis.gc?.();
-    console.log(JSON.stringify({ rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 }));
+    const memory = process.memoryUsage();
+    const heap = v8.getHeapStatistics();
+    console.log(
+      JSON.stringify({
+        rss: memory.rss,
+        maxRss: process.resourceUsage().maxRSS * 1024,
+        heapUsed: memory.heapUsed,
+        heapTotal: heap.total_heap_size,
+        external: memory.external,
+        arrayBuffers: memory.arrayBuffers,
+        mallocedMemory: heap.malloced_memory,
+      }),
+    );
   }
   await sim.close();
   process.exit(0);
@@ -248,8 +267,15 @@ async function soak() {
 
   await setUp();
   reconnect();
+  const snapshot = async () => {
+    if (!process.env.SOAK_SNAPSHOTS) return;
+    child.stdin.write('snapshot\n');
+    console.log(`  heap snapshot: ${(await nextLine()).file}`);
+  };
   const start = await stats();
   let peak = start.rss;
+  let peakHeap = start.heapUsed;
+  await snapshot();
   console.log(`soak: ${minutes} min at ${rate} pushes/s, ${apps.length} apps; server RSS at start ${mb(start.rss)}`);
 
   const startedAt = Date.now();
@@ -310,11 +336,12 @@ async function soak() {
       nextReset = Date.now() + 30_000;
     }
     if (now - lastReport >= 10_000) {
-      const { rss } = await stats();
+      const { rss, heapUsed } = await stats();
       peak = Math.max(peak, rss);
+      peakHeap = Math.max(peakHeap, heapUsed);
       const done = counts.sent - sentAtLastReport;
       console.log(
-        `  ${((now - startedAt) / 1000).toFixed(0)} s: ${counts.sent} sent, ${(done / ((now - lastReport) / 1000)).toFixed(0)}/s, RSS ${mb(rss)}`,
+        `  ${((now - startedAt) / 1000).toFixed(0)} s: ${counts.sent} sent, ${(done / ((now - lastReport) / 1000)).toFixed(0)}/s, RSS ${mb(rss)}, heap used ${mb(heapUsed)}`,
       );
       lastReport = now;
       sentAtLastReport = counts.sent;
@@ -329,9 +356,12 @@ async function soak() {
   fcmSession.destroy();
   const end = await stats();
   peak = Math.max(peak, end.rss, end.maxRss);
+  peakHeap = Math.max(peakHeap, end.heapUsed);
+  await snapshot();
   // Every entry leaves the ledger: RSS should come back near where it started (issue 13, "RSS returns").
   await must('POST', '/reset');
   const emptied = await stats();
+  await snapshot();
 
   console.log(
     `pushes: ${counts.sent} sent in ${elapsed.toFixed(0)} s (${(counts.sent / elapsed).toFixed(0)}/s; target ${rate}/s): ${counts.ok} answered 2xx (APNs ${counts.apns}, FCM ${counts.fcm}, POST /api/pushes ${counts.native} sent), ${counts.goneToken} to uninstalled tokens (410/404), ${counts.killed} cut by killed connections, other ${JSON.stringify(counts.otherStatus)}`,
@@ -343,6 +373,10 @@ async function soak() {
   for (const example of invariant.examples) console.log(`  ${JSON.stringify(example)}`);
   console.log(
     `server RSS: start ${mb(start.rss)}, peak ${mb(peak)}, end ${mb(end.rss)}, after the ledger empties ${mb(emptied.rss)}`,
+  );
+  // heapUsed after a full GC is what the simulator still holds; RSS above it is memory V8 and malloc keep for reuse.
+  console.log(
+    `server heap used (after GC): start ${mb(start.heapUsed)}, peak ${mb(peakHeap)}, end ${mb(end.heapUsed)}, after the ledger empties ${mb(emptied.heapUsed)} (heap total ${mb(emptied.heapTotal)}, malloced ${mb(emptied.mallocedMemory)}, external ${mb(emptied.external)})`,
   );
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));

@@ -57,7 +57,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
     res.json({
       name: 'pushsim',
       version: options.version,
-      description: 'control API of the APNs, FCM and ZPNs simulator',
+      description: 'control API of the push-service simulator (APNs, FCM, Huawei Push Kit, ZPNs)',
       links: {
         health: `${base}/health`,
         endpoints: `${base}/endpoints`,

@@ -179,6 +179,8 @@ class CompactLedger implements Ledger {
   private readonly shapes = new Interned<FateShape>();
   private readonly strings = new Interned<string>();
   private readonly headerSets = new Interned<Readonly<Record<string, string>>>();
+  /** Records dropped since the interned tables were last emptied; see `drop`. */
+  private droppedSinceInterned = 0;
 
   constructor(
     private readonly limit: number,
@@ -279,9 +281,7 @@ class CompactLedger implements Ledger {
     this.base += this.order.length;
     this.order = [];
     this.head = 0;
-    this.shapes.clear();
-    this.strings.clear();
-    this.headerSets.clear();
+    this.clearInterned();
   }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.
@@ -350,6 +350,18 @@ class CompactLedger implements Ledger {
   private drop(record: PushRecord | undefined): void {
     if (record && this.records.get(record.id) === record) this.records.delete(record.id);
     this.order[this.head++] = undefined;
+    // Once a whole window has left (or the ledger is empty), the tables hold mostly values of evicted pushes (tokens of
+    // uninstalled apps, reasons naming them): start them again, so they shrink with the ledger instead of staying full.
+    // Records still held keep their own references; only sharing with later pushes is lost.
+    if (++this.droppedSinceInterned >= Math.max(this.limit, INTERN_CAP) || this.records.size === 0)
+      this.clearInterned();
+  }
+
+  private clearInterned(): void {
+    this.shapes.clear();
+    this.strings.clear();
+    this.headerSets.clear();
+    this.droppedSinceInterned = 0;
   }
 
   private compact(): void {

@@ -3,4 +3,4 @@
 export * from './service-module.js';
 export * from './services.js';
 export * from './fault-injection.js';
-export { loadCertificateAuthority, type CertificateAuthority, type PemPair } from './tls/certificate-authority.js';
+export { loadCertificateAuthority, type CertificateAuthority, type PemPair } from './tls/index.js';

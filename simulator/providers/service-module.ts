@@ -8,7 +8,7 @@ import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { composeRulesTable, type RulesTable, type ServiceRules } from '../delivery/index.js';
 import type { EndpointInfo } from '../model/index.js';
-import type { CertificateAuthority } from './tls/certificate-authority.js';
+import type { CertificateAuthority } from './tls/index.js';
 import type { FaultInjector } from './fault-injection.js';
 
 /** One listening wire endpoint a service declares: its port option, flag, environment variable and default port. */
@@ -145,6 +145,46 @@ export interface ScenarioStep {
   run(ctx: ScenarioStepContext, spec: never): Promise<string | undefined>;
 }
 
+/**
+ * How `pushsim push --service <name>` sends over the service's wire: the CLI finds the device token (`--token`, else
+ * the token of this kind of the app `--package` names), the endpoint and the CA; the sender gets its credentials
+ * (minted on the simulator unless its flags give them), sends, and names the pushes whose fates the CLI prints.
+ */
+export interface CliSender {
+  /** The flags only this service's send reads, as commander spells them (`--app-id <id>`), with their --help line. */
+  readonly flags: readonly { readonly flag: string; readonly description: string }[];
+  /** The `--payload` when none is given. */
+  readonly defaultPayload: Readonly<Record<string, unknown>>;
+  send(request: CliSendRequest): Promise<CliSendResult>;
+}
+
+/** One `pushsim push --service <name>`, as its sender sees it. */
+export interface CliSendRequest {
+  /** The service's endpoint: `--url`, else the one pushsim lists under the service's first endpoint name. */
+  readonly url: string;
+  readonly ca: string;
+  /** `--payload`, or the sender's `defaultPayload`. */
+  readonly payload: Record<string, unknown>;
+  readonly token: string;
+  /** The app `--package` named (absent with `--token`): its package and, for FCM, its Firebase project. */
+  readonly app?: { readonly bundleId: string; readonly fcmProject?: string };
+  /** This service's own flags, by commander's camelCase key (`--app-id` → `appId`). */
+  readonly flags: Readonly<Record<string, string | undefined>>;
+  /** POSTs JSON to the running pushsim's control API (`/api/<path>`), with `--access-token`. */
+  controlPost<T>(path: string, body: unknown): Promise<T>;
+  /** A line for stderr (what was minted). */
+  note(line: string): void;
+}
+
+export interface CliSendResult {
+  /** The answer as the CLI prints it: the HTTP status and the body. */
+  readonly status: number;
+  readonly body: string;
+  readonly isAccepted: boolean;
+  /** Ledger ids of the pushes the send made (none for a fan-out: those are in GET /api/pushes). */
+  readonly pushIds: readonly string[];
+}
+
 /** What a service gets when the simulator starts it. */
 export interface ServiceContext<Options> {
   readonly simulation: Simulation;
@@ -209,6 +249,8 @@ export interface ServiceModule<
    * it).
    */
   readonly scenarioStep?: ScenarioStep;
+  /** How `pushsim push --service <name>` sends through it; absent when the CLI cannot (APNs has its own path). */
+  readonly cliSender?: CliSender;
   create(context: ServiceContext<Options>): Instance;
 }
 

@@ -5,7 +5,7 @@
 import type { TLSSocket } from 'node:tls';
 import { ApnsRejection } from './apns-reasons.js';
 import type { ApnsKey, ApnsKeyring, VerifiedToken } from './apns-keys.js';
-import { APPLE_PUSH_OIDS, readApplePushCertificate } from '../tls/apple-push-extensions.js';
+import { APPLE_PUSH_OIDS, readApplePushCertificate } from '../tls/index.js';
 
 export const TOKEN_MAX_AGE_MS = 60 * 60 * 1000;
 export const TOKEN_MIN_REFRESH_MS = 20 * 60 * 1000;

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../core/index.js';
 import { sendApns, signProviderToken } from '../../senders/index.js';
-import { loadCertificateAuthority } from '../tls/certificate-authority.js';
+import { loadCertificateAuthority } from '../tls/index.js';
 import type { ScenarioStep, ScenarioStepContext } from '../service-module.js';
 import type { ApnsProvider } from './apns-provider.js';
 

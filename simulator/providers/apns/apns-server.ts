@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
 import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/index.js';
 import { jsonBudgetProblem } from '../../core/index.js';
-import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { CertificateAuthority } from '../tls/index.js';
 import type { FaultInjector, FaultRule } from '../fault-injection.js';
 import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
 import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHeaders } from './apns-request.js';
@@ -112,6 +112,8 @@ export class ApnsServer {
     server.on('error', () => {});
     this.listener = await listenTracked(server, this.options.port, this.options.host, {
       prefaceMs: this.options.prefaceTimeoutMs,
+      idleMs: this.options.idleTimeoutMs,
+      onIdle: (session) => this.goaway(session, 'IdleTimeout'),
     });
     this.port = this.listener.port;
     return this.port;
@@ -145,8 +147,6 @@ export class ApnsServer {
     const certificate = readClientCertificate(session.socket as TLSSocket);
     if (certificate) connection.certificate = certificate;
     this.connections.set(session, connection);
-    if (this.options.idleTimeoutMs > 0)
-      session.setTimeout(this.options.idleTimeoutMs, () => this.goaway(session, 'IdleTimeout'));
   }
 
   /** GOAWAY with a JSON reason; lastStreamId 0 lets nghttp2 name the last stream it processed. */

@@ -1,11 +1,13 @@
 // FCM as a service module: Google's HTTP v1 API, OAuth and topic management on one HTTPS port, its registration tokens,
-// the Google hosts a backend dials, what FCM keeps for an offline device, its fault catalogue and the `fcm` step.
+// the Google hosts a backend dials, what FCM keeps for an offline device, its fault catalogue, the `fcm` step and
+// `pushsim push --service fcm`.
 import { FCM_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
 import { FCM_CONTROL_ROUTES } from './fcm-control-routes.js';
 import { FcmProvider, type FcmProviderOptions } from './fcm-provider.js';
 import { FCM_FAULTS } from './fcm-errors.js';
 import { fcmScenarioStep } from './fcm-scenario-step.js';
+import { fcmCliSender } from './fcm-cli-sender.js';
 
 export type FcmServiceOptions = Omit<FcmProviderOptions, 'host' | 'port'>;
 
@@ -42,6 +44,7 @@ export const fcmService = {
   rules: {},
   controlRoutes: FCM_CONTROL_ROUTES,
   scenarioStep: fcmScenarioStep,
+  cliSender: fcmCliSender,
   create: (context) =>
     new FcmProvider(context.simulation, context.ca, context.faults, {
       ...context.options,

@@ -6,7 +6,7 @@ import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../model/index.js';
 import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
 import type { ServiceInstance } from '../service-module.js';
-import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { CertificateAuthority } from '../tls/index.js';
 import { faultRoutes, type FaultInjector } from '../fault-injection.js';
 import { FCM_FAULTS } from './fcm-errors.js';
 import { FcmAuth } from './fcm-auth.js';

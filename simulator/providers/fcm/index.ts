@@ -9,3 +9,4 @@ export * from './fcm-server.js';
 export * from './fcm-provider.js';
 export * from './fcm-module.js';
 export * from './fcm-scenario-step.js';
+export * from './fcm-cli-sender.js';

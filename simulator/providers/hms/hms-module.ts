@@ -1,6 +1,7 @@
 // HMS as a service module: Huawei Push Kit's server API (OAuth client credentials, messages:send, topics) on one HTTPS
 // port, its push tokens for apps on Huawei phones, the Huawei hosts a backend dials, what Push Kit keeps for an offline
-// device (its `store` rows), its rows of the rules table (hms-rules.ts), its control routes' docs and the `hms` step.
+// device (its `store` rows), its rows of the rules table (hms-rules.ts), its control routes' docs, the `hms` step and
+// `pushsim push --service hms`.
 import type { ServiceModule } from '../service-module.js';
 import { HmsProvider, type HmsProviderOptions } from './hms-provider.js';
 import { HMS_FAULTS } from './hms-errors.js';
@@ -8,6 +9,7 @@ import { HMS_TOKEN_KIND } from './hms-token.js';
 import { hmsScenarioStep } from './hms-scenario-step.js';
 import { HMS_RULES } from './hms-rules.js';
 import { HMS_CONTROL_ROUTES } from './hms-control-routes.js';
+import { hmsCliSender } from './hms-cli-sender.js';
 
 export type HmsServiceOptions = Omit<HmsProviderOptions, 'host' | 'port'>;
 
@@ -34,6 +36,7 @@ export const hmsService = {
   rules: HMS_RULES,
   controlRoutes: HMS_CONTROL_ROUTES,
   scenarioStep: hmsScenarioStep,
+  cliSender: hmsCliSender,
   create: (context) =>
     new HmsProvider(context.simulation, context.ca, context.faults, {
       ...context.options,

@@ -4,7 +4,7 @@ import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:h
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomInt } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
-import type { CertificateAuthority } from '../tls/certificate-authority.js';
+import type { CertificateAuthority } from '../tls/index.js';
 import type { FaultInjector } from '../fault-injection.js';
 import { listenTracked, type TrackedListener } from '../tracked-listen.js';
 import { KeyedRateWindows } from '../rate-window.js';

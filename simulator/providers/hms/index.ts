@@ -12,3 +12,4 @@ export * from './hms-rules.js';
 export * from './hms-control-routes.js';
 export * from './hms-module.js';
 export * from './hms-scenario-step.js';
+export * from './hms-cli-sender.js';
