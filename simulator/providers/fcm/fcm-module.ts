@@ -4,7 +4,7 @@
 import { FCM_TOKEN_KIND } from '../../core/index.js';
 import type { ServiceModule } from '../service-module.js';
 import { FCM_CONTROL_ROUTES } from './fcm-control-routes.js';
-import { FcmProvider, type FcmProviderOptions } from './fcm-provider.js';
+import { FCM_TRANSPORT_TIMEOUTS, FcmProvider, type FcmProviderOptions } from './fcm-provider.js';
 import { FCM_FAULTS } from './fcm-errors.js';
 import { fcmScenarioStep } from './fcm-scenario-step.js';
 import { fcmCliSender } from './fcm-cli-sender.js';
@@ -35,6 +35,23 @@ export const fcmService = {
       env: 'PUSHSIM_FCM_PERMISSIVE',
       description: 'accept any OAuth bearer on FCM (quick starts; off by default)',
       defaultValue: false,
+    },
+    // Transport timeouts (docs/fcm-fidelity.md): what a client that stops talking may hold.
+    {
+      kind: 'duration',
+      key: 'idleTimeoutMs',
+      flag: '--fcm-idle-timeout <duration>',
+      env: 'PUSHSIM_FCM_IDLE_TIMEOUT',
+      description: 'close an FCM connection idle this long (HTTP/2: GOAWAY; HTTP/1.1 keep-alive too) (0 = never)',
+      defaultMs: FCM_TRANSPORT_TIMEOUTS.idleTimeoutMs,
+    },
+    {
+      kind: 'duration',
+      key: 'handshakeTimeoutMs',
+      flag: '--fcm-handshake-timeout <duration>',
+      env: 'PUSHSIM_FCM_HANDSHAKE_TIMEOUT',
+      description: "abort an FCM TLS handshake not done within this (0 = Node's 120 s)",
+      defaultMs: FCM_TRANSPORT_TIMEOUTS.handshakeTimeoutMs,
     },
   ],
   tlsHostNames: GOOGLE_HOSTS,

@@ -23,6 +23,34 @@ export interface FcmProviderOptions {
   permissive?: boolean;
   perDevicePerMinute?: number;
   perProjectPerMinute?: number;
+  /** An idle HTTP/2 connection gets GOAWAY (NO_ERROR) and is closed, an idle HTTP/1.1 keep-alive one is closed; 0 = never. */
+  idleTimeoutMs?: number;
+  /** A TLS handshake not done within this is aborted; 0 = Node's own 120 s. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * The transport timeouts' defaults: what a client that stops talking may hold (issue 13). Google publishes no idle or
+ * handshake figure; the handshake matches APNs' 10 s, and idle is 10 minutes for HTTP/2 sessions and HTTP/1.1
+ * keep-alive connections alike.
+ */
+export const FCM_TRANSPORT_TIMEOUTS = {
+  idleTimeoutMs: 10 * 60 * 1000,
+  handshakeTimeoutMs: 10_000,
+} as const;
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
+function timeoutOption(options: FcmProviderOptions, key: keyof typeof FCM_TRANSPORT_TIMEOUTS): number {
+  const value = options[key] ?? FCM_TRANSPORT_TIMEOUTS[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `fcm.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
+      `fcm.${key}`,
+    );
+  return value;
 }
 
 export const DEFAULT_FCM_PROJECT = 'pushsim-project';
@@ -61,6 +89,8 @@ export class FcmProvider implements ServiceInstance {
       permissive: options.permissive ?? false,
       perDevicePerMinute: options.perDevicePerMinute ?? 240,
       perProjectPerMinute: options.perProjectPerMinute ?? 600_000,
+      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
+      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
     });
     sim.bus.on('simulator.reset', () => this.reset());
     sim.topicSubscriptions = {

@@ -40,6 +40,13 @@ export interface FcmServerOptions {
   perDevicePerMinute: number;
   /** Messages per project per minute (600,000). */
   perProjectPerMinute: number;
+  /**
+   * An HTTP/2 connection on which no stream has opened or closed for this long gets GOAWAY (NO_ERROR) and is closed, and
+   * an HTTP/1.1 keep-alive connection idle this long between requests is closed; 0 = never.
+   */
+  idleTimeoutMs: number;
+  /** Abort a TLS handshake not done within this; 0 = Node's own 120 s. */
+  handshakeTimeoutMs: number;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -70,7 +77,15 @@ export class FcmServer {
   }
 
   async start(): Promise<number> {
-    const server = http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, allowHTTP1: true });
+    const server = http2.createSecureServer({
+      key: this.ca.server.key,
+      cert: this.ca.server.cert,
+      allowHTTP1: true,
+      ...(this.options.handshakeTimeoutMs > 0 ? { handshakeTimeout: this.options.handshakeTimeoutMs } : {}),
+    });
+    // HTTP/1.1 keep-alive connections (Node's HTTP/1 handling reads the server's keepAliveTimeout; an Http2SecureServer
+    // leaves it unset, so one held its socket for ever); HTTP/2 sessions get the listener's idle timeout below.
+    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = this.options.idleTimeoutMs;
     server.on('request', (req: Request, res: Response) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('[pushsim] FCM: internal error handling a request:', error);
@@ -79,7 +94,9 @@ export class FcmServer {
     });
     server.on('sessionError', () => {});
     server.on('error', () => {});
-    this.listener = await listenTracked(server, this.options.port, this.options.host);
+    this.listener = await listenTracked(server, this.options.port, this.options.host, {
+      idleMs: this.options.idleTimeoutMs,
+    });
     this.port = this.listener.port;
     return this.port;
   }

@@ -3,7 +3,7 @@
 // device (its `store` rows), its rows of the rules table (hms-rules.ts), its control routes' docs, the `hms` step and
 // `pushsim push --service hms`.
 import type { ServiceModule } from '../service-module.js';
-import { HmsProvider, type HmsProviderOptions } from './hms-provider.js';
+import { HMS_TRANSPORT_TIMEOUTS, HmsProvider, type HmsProviderOptions } from './hms-provider.js';
 import { HMS_FAULTS } from './hms-errors.js';
 import { HMS_TOKEN_KIND } from './hms-token.js';
 import { hmsScenarioStep } from './hms-scenario-step.js';
@@ -30,7 +30,25 @@ export const hmsService = {
       publicHosts: HUAWEI_HOSTS,
     },
   ],
-  settings: [],
+  settings: [
+    // Transport timeouts (as FCM's, docs/fcm-fidelity.md): what a client that stops talking may hold.
+    {
+      kind: 'duration',
+      key: 'idleTimeoutMs',
+      flag: '--hms-idle-timeout <duration>',
+      env: 'PUSHSIM_HMS_IDLE_TIMEOUT',
+      description: 'close an HMS connection idle this long (HTTP/2: GOAWAY; HTTP/1.1 keep-alive too) (0 = never)',
+      defaultMs: HMS_TRANSPORT_TIMEOUTS.idleTimeoutMs,
+    },
+    {
+      kind: 'duration',
+      key: 'handshakeTimeoutMs',
+      flag: '--hms-handshake-timeout <duration>',
+      env: 'PUSHSIM_HMS_HANDSHAKE_TIMEOUT',
+      description: "abort an HMS TLS handshake not done within this (0 = Node's 120 s)",
+      defaultMs: HMS_TRANSPORT_TIMEOUTS.handshakeTimeoutMs,
+    },
+  ],
   tlsHostNames: HUAWEI_HOSTS,
   faults: HMS_FAULTS,
   rules: HMS_RULES,

@@ -21,6 +21,34 @@ export interface HmsProviderOptions {
   apps?: (Partial<HmsApp> & { appId: string; clientSecret: string })[];
   /** Sends per app per second before flow control (default 10,000). */
   perAppPerSecond?: number;
+  /** An idle HTTP/2 connection gets GOAWAY (NO_ERROR) and is closed, an idle HTTP/1.1 keep-alive one is closed; 0 = never. */
+  idleTimeoutMs?: number;
+  /** A TLS handshake not done within this is aborted; 0 = Node's own 120 s. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * The transport timeouts' defaults: what a client that stops talking may hold (issue 13). Huawei publishes no idle or
+ * handshake figure; the handshake matches APNs' 10 s, and idle is 10 minutes for HTTP/2 sessions and HTTP/1.1
+ * keep-alive connections alike.
+ */
+export const HMS_TRANSPORT_TIMEOUTS = {
+  idleTimeoutMs: 10 * 60 * 1000,
+  handshakeTimeoutMs: 10_000,
+} as const;
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
+function timeoutOption(options: HmsProviderOptions, key: keyof typeof HMS_TRANSPORT_TIMEOUTS): number {
+  const value = options[key] ?? HMS_TRANSPORT_TIMEOUTS[key];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `hms.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
+      `hms.${key}`,
+    );
+  return value;
 }
 
 export const hmsAppSchema = z
@@ -65,6 +93,8 @@ export class HmsProvider implements ServiceInstance {
       host: options.host,
       port: options.port,
       perAppPerSecond: options.perAppPerSecond ?? 10_000,
+      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
+      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
     });
     for (const app of options.apps ?? []) this.auth.createApp(app);
     sim.bus.on('simulator.reset', () => this.reset());

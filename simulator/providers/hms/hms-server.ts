@@ -24,6 +24,13 @@ export interface HmsServerOptions {
   port: number;
   /** Sends per app per second before flow control answers 503 (docs/reference/hms.md#flow-control). */
   perAppPerSecond: number;
+  /**
+   * An HTTP/2 connection on which no stream has opened or closed for this long gets GOAWAY (NO_ERROR) and is closed, and
+   * an HTTP/1.1 keep-alive connection idle this long between requests is closed; 0 = never.
+   */
+  idleTimeoutMs: number;
+  /** Abort a TLS handshake not done within this; 0 = Node's own 120 s. */
+  handshakeTimeoutMs: number;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -49,7 +56,15 @@ export class HmsServer {
   }
 
   async start(): Promise<number> {
-    const server = http2.createSecureServer({ key: this.ca.server.key, cert: this.ca.server.cert, allowHTTP1: true });
+    const server = http2.createSecureServer({
+      key: this.ca.server.key,
+      cert: this.ca.server.cert,
+      allowHTTP1: true,
+      ...(this.options.handshakeTimeoutMs > 0 ? { handshakeTimeout: this.options.handshakeTimeoutMs } : {}),
+    });
+    // HTTP/1.1 keep-alive connections (Node's HTTP/1 handling reads the server's keepAliveTimeout; an Http2SecureServer
+    // leaves it unset, so one held its socket for ever); HTTP/2 sessions get the listener's idle timeout below.
+    (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = this.options.idleTimeoutMs;
     server.on('request', (req: Request, res: Response) => {
       this.handle(req, res).catch((error: unknown) => {
         console.error('[pushsim] HMS: internal error handling a request:', error);
@@ -58,7 +73,9 @@ export class HmsServer {
     });
     server.on('sessionError', () => {});
     server.on('error', () => {});
-    this.listener = await listenTracked(server, this.options.port, this.options.host);
+    this.listener = await listenTracked(server, this.options.port, this.options.host, {
+      idleMs: this.options.idleTimeoutMs,
+    });
     this.port = this.listener.port;
     return this.port;
   }
