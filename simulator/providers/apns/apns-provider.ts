@@ -12,6 +12,7 @@ import { APNS_FAULTS } from './apns-reasons.js';
 import { ApnsKeyring, type ApnsKeyConfig } from './apns-keys.js';
 import { ApnsServer, type ApnsServerOptions } from './apns-server.js';
 import { APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
+import { transportTimeout } from '../transport-timeouts.js';
 
 export interface ApnsProviderOptions {
   host: string;
@@ -66,20 +67,6 @@ export const APNS_TRANSPORT_TIMEOUTS = {
   streamTimeoutMs: 10_000,
 } as const;
 
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
-function timeoutOption(options: ApnsProviderOptions, key: keyof typeof APNS_TRANSPORT_TIMEOUTS): number {
-  const value = options[key] ?? APNS_TRANSPORT_TIMEOUTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
-    throw new SimulatorError(
-      ErrorCodes.INVALID_INPUT,
-      `apns.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
-      `apns.${key}`,
-    );
-  return value;
-}
-
 /** Kept here for the importers of the APNs index; the schema lives with the fault injector. */
 export { faultSchema } from '../fault-injection.js';
 
@@ -100,10 +87,10 @@ export class ApnsProvider implements ServiceInstance {
       host: options.host,
       h2c: options.h2c ?? false,
       permissive: options.permissive ?? false,
-      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
-      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
-      prefaceTimeoutMs: timeoutOption(options, 'prefaceTimeoutMs'),
-      streamTimeoutMs: timeoutOption(options, 'streamTimeoutMs'),
+      idleTimeoutMs: transportTimeout('apns', options, APNS_TRANSPORT_TIMEOUTS, 'idleTimeoutMs'),
+      handshakeTimeoutMs: transportTimeout('apns', options, APNS_TRANSPORT_TIMEOUTS, 'handshakeTimeoutMs'),
+      prefaceTimeoutMs: transportTimeout('apns', options, APNS_TRANSPORT_TIMEOUTS, 'prefaceTimeoutMs'),
+      streamTimeoutMs: transportTimeout('apns', options, APNS_TRANSPORT_TIMEOUTS, 'streamTimeoutMs'),
       tooManyRequests: options.tooManyRequests ?? { perToken: 100, windowMs: 1000 },
       reasonSpelling: options.reasonSpelling ?? {},
       maxConcurrentStreams: options.maxConcurrentStreams ?? 1500,

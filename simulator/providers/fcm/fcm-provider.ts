@@ -13,6 +13,7 @@ import { FcmAuth } from './fcm-auth.js';
 import { FcmTopics } from './fcm-topics.js';
 import { FcmServer, type FcmProjectConfig } from './fcm-server.js';
 import { FCM_ERRORS } from './fcm-errors.js';
+import { transportTimeout } from '../transport-timeouts.js';
 
 export interface FcmProviderOptions {
   host: string;
@@ -38,20 +39,6 @@ export const FCM_TRANSPORT_TIMEOUTS = {
   idleTimeoutMs: 10 * 60 * 1000,
   handshakeTimeoutMs: 10_000,
 } as const;
-
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
-function timeoutOption(options: FcmProviderOptions, key: keyof typeof FCM_TRANSPORT_TIMEOUTS): number {
-  const value = options[key] ?? FCM_TRANSPORT_TIMEOUTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
-    throw new SimulatorError(
-      ErrorCodes.INVALID_INPUT,
-      `fcm.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
-      `fcm.${key}`,
-    );
-  return value;
-}
 
 export const DEFAULT_FCM_PROJECT = 'pushsim-project';
 
@@ -89,8 +76,8 @@ export class FcmProvider implements ServiceInstance {
       permissive: options.permissive ?? false,
       perDevicePerMinute: options.perDevicePerMinute ?? 240,
       perProjectPerMinute: options.perProjectPerMinute ?? 600_000,
-      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
-      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
+      idleTimeoutMs: transportTimeout('fcm', options, FCM_TRANSPORT_TIMEOUTS, 'idleTimeoutMs'),
+      handshakeTimeoutMs: transportTimeout('fcm', options, FCM_TRANSPORT_TIMEOUTS, 'handshakeTimeoutMs'),
     });
     sim.bus.on('simulator.reset', () => this.reset());
     sim.topicSubscriptions = {

@@ -13,6 +13,7 @@ import { HMS_FAULTS, HMS_RESULT_CODES } from './hms-errors.js';
 import { HmsAuth, type HmsApp } from './hms-auth.js';
 import { HmsTopics } from './hms-topics.js';
 import { HmsServer } from './hms-server.js';
+import { transportTimeout } from '../transport-timeouts.js';
 
 export interface HmsProviderOptions {
   host: string;
@@ -36,20 +37,6 @@ export const HMS_TRANSPORT_TIMEOUTS = {
   idleTimeoutMs: 10 * 60 * 1000,
   handshakeTimeoutMs: 10_000,
 } as const;
-
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-/** A timeout option as given, or its default; refused when it is not a duration a timer can wait. */
-function timeoutOption(options: HmsProviderOptions, key: keyof typeof HMS_TRANSPORT_TIMEOUTS): number {
-  const value = options[key] ?? HMS_TRANSPORT_TIMEOUTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS)
-    throw new SimulatorError(
-      ErrorCodes.INVALID_INPUT,
-      `hms.${key} is ${JSON.stringify(value)}; give milliseconds from 0 (off) to ${MAX_TIMEOUT_MS}`,
-      `hms.${key}`,
-    );
-  return value;
-}
 
 export const hmsAppSchema = z
   .object({
@@ -93,8 +80,8 @@ export class HmsProvider implements ServiceInstance {
       host: options.host,
       port: options.port,
       perAppPerSecond: options.perAppPerSecond ?? 10_000,
-      idleTimeoutMs: timeoutOption(options, 'idleTimeoutMs'),
-      handshakeTimeoutMs: timeoutOption(options, 'handshakeTimeoutMs'),
+      idleTimeoutMs: transportTimeout('hms', options, HMS_TRANSPORT_TIMEOUTS, 'idleTimeoutMs'),
+      handshakeTimeoutMs: transportTimeout('hms', options, HMS_TRANSPORT_TIMEOUTS, 'handshakeTimeoutMs'),
     });
     for (const app of options.apps ?? []) this.auth.createApp(app);
     sim.bus.on('simulator.reset', () => this.reset());
