@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import { ErrorCodes, SimulatorError, seededRandom, parseInput } from '../core/index.js';
-import type { FaultCatalogue } from './service-module.js';
+import type { ControlRouteDoc, FaultCatalogue } from './service-module.js';
 
 export interface FaultRule {
   id: string;
@@ -144,4 +144,37 @@ export function faultRoutes(
     res.status(204).end();
   });
   return router;
+}
+
+/** The docs of the routes faultRoutes() serves, so every service documents them the same way. */
+export function faultRouteDocs(
+  service: string,
+  title: string,
+  post: { summary: string; example: Record<string, unknown> },
+  options: { removeOne?: boolean } = {},
+): ControlRouteDoc[] {
+  const path = `/${service}/faults`;
+  return [
+    { method: 'get', path, summary: `The injected ${title} faults`, responses: { 200: 'a list of fault rules' } },
+    {
+      method: 'post',
+      path,
+      summary: post.summary,
+      body: faultSchema,
+      example: post.example,
+      responses: { 201: 'the fault rule with its id' },
+    },
+    ...(options.removeOne === false
+      ? []
+      : [
+          {
+            method: 'delete' as const,
+            path: `${path}/:id`,
+            summary: `Remove one ${title} fault`,
+            params: { id: 'the fault id' },
+            responses: { 204: 'removed', 404: 'no such fault' },
+          },
+        ]),
+    { method: 'delete', path, summary: `Remove every ${title} fault`, responses: { 204: 'removed' } },
+  ];
 }

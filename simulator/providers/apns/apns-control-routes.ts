@@ -1,7 +1,7 @@
 // The docs of the /api/apns control routes (apns-provider.ts serves them): the APNs section of
 // GET /api/openapi.json and docs/control-api.md, read from the module (controlRoutes).
 import type { ControlRoutesDoc } from '../service-module.js';
-import { faultSchema } from '../fault-injection.js';
+import { faultRouteDocs } from '../fault-injection.js';
 import { apnsCertificateSchema, apnsKeySchema } from './apns-provider.js';
 
 export const APNS_CONTROL_ROUTES: ControlRoutesDoc = {
@@ -42,32 +42,9 @@ export const APNS_CONTROL_ROUTES: ControlRoutesDoc = {
       example: { topic: 'com.example.chat' },
       responses: { 201: 'the certificate and its key (PEM)' },
     },
-    {
-      method: 'get',
-      path: '/apns/faults',
-      summary: 'The injected APNs faults',
-      responses: { 200: 'a list of fault rules' },
-    },
-    {
-      method: 'post',
-      path: '/apns/faults',
+    ...faultRouteDocs('apns', 'APNs', {
       summary: 'Inject a fault: answer a reason, delay, or drop the stream or connection',
-      body: faultSchema,
       example: { token: '<device token>', reason: 'Shutdown', times: 1 },
-      responses: { 201: 'the fault rule with its id' },
-    },
-    {
-      method: 'delete',
-      path: '/apns/faults/:id',
-      summary: 'Remove one APNs fault',
-      params: { id: 'the fault id' },
-      responses: { 204: 'removed', 404: 'no such fault' },
-    },
-    {
-      method: 'delete',
-      path: '/apns/faults',
-      summary: 'Remove every APNs fault',
-      responses: { 204: 'removed' },
-    },
+    }),
   ],
 };

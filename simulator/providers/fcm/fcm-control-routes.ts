@@ -1,7 +1,7 @@
 // The docs of the /api/fcm control routes (fcm-provider.ts serves them): the FCM section of
 // GET /api/openapi.json and docs/control-api.md, read from the module (controlRoutes).
 import type { ControlRoutesDoc } from '../service-module.js';
-import { faultSchema } from '../fault-injection.js';
+import { faultRouteDocs } from '../fault-injection.js';
 import { fcmProjectSchema, fcmServiceAccountSchema, fcmSubscriptionSchema } from './fcm-provider.js';
 
 export const FCM_CONTROL_ROUTES: ControlRoutesDoc = {
@@ -49,25 +49,14 @@ export const FCM_CONTROL_ROUTES: ControlRoutesDoc = {
       example: { token: '<an FCM token>', topic: 'news' },
       responses: { 201: '`{ token, topic }`', 404: 'no app owns the token' },
     },
-    {
-      method: 'get',
-      path: '/fcm/faults',
-      summary: 'The injected FCM faults',
-      responses: { 200: 'a list of fault rules' },
-    },
-    {
-      method: 'post',
-      path: '/fcm/faults',
-      summary: 'Inject a fault: answer an error code, delay, or drop the stream or connection',
-      body: faultSchema,
-      example: { probability: 0.1, reason: 'UNAVAILABLE' },
-      responses: { 201: 'the fault rule with its id' },
-    },
-    {
-      method: 'delete',
-      path: '/fcm/faults',
-      summary: 'Remove every FCM fault',
-      responses: { 204: 'removed' },
-    },
+    ...faultRouteDocs(
+      'fcm',
+      'FCM',
+      {
+        summary: 'Inject a fault: answer an error code, delay, or drop the stream or connection',
+        example: { probability: 0.1, reason: 'UNAVAILABLE' },
+      },
+      { removeOne: false },
+    ),
   ],
 };

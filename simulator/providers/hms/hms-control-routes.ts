@@ -1,7 +1,7 @@
 // The docs of the /api/hms control routes (hms-provider.ts serves them): the HMS section of
 // GET /api/openapi.json and docs/control-api.md, read from the module (controlRoutes).
 import type { ControlRoutesDoc } from '../service-module.js';
-import { faultSchema } from '../fault-injection.js';
+import { faultRouteDocs } from '../fault-injection.js';
 import { hmsAppSchema, hmsSubscriptionSchema } from './hms-provider.js';
 
 export const HMS_CONTROL_ROUTES: ControlRoutesDoc = {
@@ -35,33 +35,10 @@ export const HMS_CONTROL_ROUTES: ControlRoutesDoc = {
       example: { appId: '<a Push Kit app ID>', token: '<an HMS token>', topic: 'news' },
       responses: { 201: '`{ appId, token, topic }`', 404: 'no app owns the token' },
     },
-    {
-      method: 'get',
-      path: '/hms/faults',
-      summary: 'The injected HMS faults',
-      responses: { 200: 'a list of fault rules' },
-    },
-    {
-      method: 'post',
-      path: '/hms/faults',
+    ...faultRouteDocs('hms', 'HMS', {
       summary:
         'Inject a fault: answer a result code, delay, or drop the stream or connection (`project` is the app ID)',
-      body: faultSchema,
       example: { reason: '80300002' },
-      responses: { 201: 'the fault rule with its id' },
-    },
-    {
-      method: 'delete',
-      path: '/hms/faults/:id',
-      summary: 'Remove one HMS fault',
-      params: { id: 'the fault id' },
-      responses: { 204: 'removed', 404: 'no such fault' },
-    },
-    {
-      method: 'delete',
-      path: '/hms/faults',
-      summary: 'Remove every HMS fault',
-      responses: { 204: 'removed' },
-    },
+    }),
   ],
 };
