@@ -61,14 +61,15 @@ export function requestJsonSchema(schema: z.ZodType): JsonSchema {
 
 /** `/devices/:id` under /api → `/api/devices/{id}`. */
 export function openApiPath(path: string): string {
-  return `/api${path === '/' ? '' : path}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+  // `:id` and express 5's wildcard `*path` (a path of several segments) are both one OpenAPI path parameter.
+  return `/api${path === '/' ? '' : path}`.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
 }
 
 export function operationId(route: RouteDescriptor): string {
   const words = route.path
     .split('/')
     .filter(Boolean)
-    .map((part) => (part.startsWith(':') ? `by-${part.slice(1)}` : part));
+    .map((part) => (part.startsWith(':') || part.startsWith('*') ? `by-${part.slice(1)}` : part));
   const camel = [route.method, ...(words.length ? words : ['index'])]
     .join('-')
     .replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase());
@@ -77,7 +78,7 @@ export function operationId(route: RouteDescriptor): string {
 
 function parameters(route: RouteDescriptor): OpenApiOperation['parameters'] {
   const list: NonNullable<OpenApiOperation['parameters']> = [];
-  for (const [, name] of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
+  for (const [, name] of route.path.matchAll(/[:*]([A-Za-z0-9_]+)/g)) {
     list.push({
       name: name!,
       in: 'path',

@@ -25,6 +25,7 @@ import {
   AppTransitionSchema,
   ChaosSchema,
   ClockSchema,
+  ClockTimersSchema,
   DeviceSchema,
   EndpointSchema,
   ErrorCodeEntrySchema,
@@ -32,15 +33,17 @@ import {
   LedgerEntrySchema,
   LifecycleSchema,
   RegistrationSchema,
+  ResendSchema,
   ResetSchema,
   RulesTableSchema,
   SentPushSchema,
 } from '../model/index.js';
 import { installAppsSchema, MAX_BATCH_APPS } from './apps-routes.js';
+import { SCENARIO_RUN_ROUTES } from './scenario-runs-routes.js';
 
 export type HttpMethod = ControlRouteDoc['method'];
 /** The core's sections, then one per service module, named as the module (`apns`, `fcm`). */
-export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes';
+export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'scenarios';
 export type RouteTag = CoreRouteTag | (string & {});
 
 export interface RouteDescriptor extends ControlRouteDoc {
@@ -55,6 +58,7 @@ export const CORE_TAGS: Record<CoreRouteTag, string> = {
   devices: 'Simulated phones and their conditions',
   apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
   pushes: 'The simulator-native send and the ledger of every push and its fate',
+  scenarios: 'The scenario library and runs of it, each against a fresh simulator of its own (progress on /api/events)',
 };
 
 /** A section of the docs: its tag, heading and line. */
@@ -145,9 +149,9 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     method: 'get',
     path: '/lifecycle',
     tag: 'service',
-    summary: 'The app lifecycle states and events of each platform',
+    summary: 'The app lifecycle state chart of each platform, generated from its xstate machine',
     response: LifecycleSchema,
-    responses: { 200: '`{ ios: { states, events }, android: { states, events } }`' },
+    responses: { 200: '`{ ios: { states, leaves, initial, events, transitions }, android: { … } }`' },
   },
   {
     method: 'get',
@@ -156,6 +160,14 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     summary: 'The clock: kind, now, pending timers',
     response: ClockSchema,
     responses: { 200: '`{ kind, now, iso, pendingTimers }`' },
+  },
+  {
+    method: 'get',
+    path: '/clock/timers',
+    tag: 'service',
+    summary: 'The timers the clock waits on (background budgets, suspension, held pushes expiring), earliest first',
+    response: ClockTimersSchema,
+    responses: { 200: '`{ timers: [{ id, kind, label, dueAt, inMs, appId?, deviceId?, pushId? }] }`' },
   },
   {
     method: 'post',
@@ -398,6 +410,23 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     response: LedgerEntrySchema,
     responses: { 200: 'the ledger entry', 404: 'no such push' },
   },
+  {
+    method: 'post',
+    path: '/pushes/:id/resend',
+    tag: 'pushes',
+    summary:
+      'Send a push again: the request as the ledger keeps it, under a new id, along the path its service hands accepted pushes on',
+    description:
+      'The wire checks the push passed once (authentication, topic, injected faults, rate) are not run again; the token is, so a resend to an uninstalled app answers as the service would (APNs 410 Unregistered, FCM 404 UNREGISTERED). An apns-expiration or ttl counts from the resend.',
+    params: { id: 'the push id' },
+    response: ResendSchema,
+    responses: {
+      200: "`{ resentFrom, pushId?, status, answer }`: the service's status and answer body",
+      404: 'no such push',
+      409: 'the entry holds no request to send again (the service refused it)',
+    },
+  },
+  ...SCENARIO_RUN_ROUTES,
   {
     method: 'get',
     path: '/events',

@@ -1,4 +1,5 @@
-// The simulator-native send (POST /api/pushes) and the ledger: list pushes with filters, get one with its history.
+// The simulator-native send (POST /api/pushes) and the ledger: list pushes with filters, get one with its history, send
+// one again.
 import { Router } from 'express';
 import {
   ErrorCodes,
@@ -8,7 +9,8 @@ import {
   type PushKind,
   type PushPriority,
 } from '../core/index.js';
-import type { Simulation } from '../engine/index.js';
+import { resendPush, type Simulation } from '../engine/index.js';
+import type { ResendModel } from '../model/index.js';
 import { parseInput } from '../core/index.js';
 import { pushQuerySchema, sendPushSchema } from './request-schemas.js';
 import { entryView, sentPushView } from './views.js';
@@ -74,6 +76,16 @@ export function pushesRoutes(sim: Simulation): Router {
         'id',
       );
     res.json(entryView(entry));
+  });
+  router.post('/pushes/:id/resend', (req, res) => {
+    const result = resendPush(sim, req.params.id);
+    const answer: ResendModel = {
+      resentFrom: result.resentFrom,
+      ...(result.pushId !== undefined ? { pushId: result.pushId } : {}),
+      status: result.status,
+      answer: result.answer,
+    };
+    res.json(answer);
   });
   return router;
 }

@@ -2,9 +2,17 @@
 import { Router } from 'express';
 import type { Simulation } from '../engine/index.js';
 import { rulesTable } from '../delivery/index.js';
-import { lifecycleEvents, lifecycleStates } from '../lifecycle/index.js';
+import { lifecycleChart, type LifecycleChart } from '../lifecycle/index.js';
 import { ErrorCodes, SimulatorError, errorCatalogue, parseInput } from '../core/index.js';
-import type { ChaosModel, ClockModel, EndpointInfo, EndpointModel, HealthModel } from '../model/index.js';
+import type {
+  ChaosModel,
+  ClockModel,
+  ClockTimersModel,
+  EndpointInfo,
+  EndpointModel,
+  HealthModel,
+  LifecycleModel,
+} from '../model/index.js';
 import { rulesTableView } from './views.js';
 import { advanceClockSchema, chaosSchema } from './request-schemas.js';
 
@@ -34,13 +42,30 @@ export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], 
     res.json(rulesTableView(rulesTable(sim.rules)));
   });
   router.get('/lifecycle', (_req, res) => {
-    res.json({
-      ios: { states: lifecycleStates('ios'), events: lifecycleEvents('ios') },
-      android: { states: lifecycleStates('android'), events: lifecycleEvents('android') },
-    });
+    const lifecycle: LifecycleModel = {
+      ios: chartView(lifecycleChart('ios')),
+      android: chartView(lifecycleChart('android')),
+    };
+    res.json(lifecycle);
   });
   router.get('/clock', (_req, res) => {
     res.json(clockView(sim, sim.clock.now()));
+  });
+  router.get('/clock/timers', (_req, res) => {
+    const now = sim.clock.now();
+    const timers: ClockTimersModel = {
+      timers: sim.clock.listTimers().map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        label: t.label,
+        dueAt: new Date(t.dueAt).toISOString(),
+        inMs: Math.max(0, t.dueAt - now),
+        ...(t.appId !== undefined ? { appId: t.appId } : {}),
+        ...(t.deviceId !== undefined ? { deviceId: t.deviceId } : {}),
+        ...(t.pushId !== undefined ? { pushId: t.pushId } : {}),
+      })),
+    };
+    res.json(timers);
   });
   router.post('/clock/advance', async (req, res) => {
     const { by } = parseInput(advanceClockSchema, req.body);
@@ -71,6 +96,22 @@ export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], 
 
 function clockView(sim: Simulation, now: number): ClockModel {
   return { kind: sim.clock.kind, now, iso: new Date(now).toISOString(), pendingTimers: sim.clock.pendingTimers() };
+}
+
+function chartView(chart: LifecycleChart): LifecycleModel['ios'] {
+  return {
+    states: [...chart.states],
+    leaves: [...chart.leaves],
+    initial: chart.initial,
+    events: [...chart.events],
+    transitions: chart.transitions.map((t) => ({
+      from: t.from,
+      event: t.event,
+      to: t.to,
+      ...(t.delay !== undefined ? { delay: t.delay } : {}),
+      ...(t.delayMs !== undefined ? { delayMs: t.delayMs } : {}),
+    })),
+  };
 }
 
 function chaosView(sim: Simulation): ChaosModel {

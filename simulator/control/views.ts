@@ -83,9 +83,14 @@ export function appView(sim: Simulation, app: InstalledApp): AppModel {
           },
         }
       : {}),
+    ...budgetView(sim.lifecycle.budgetEndsAt(app.id)),
     attached: sim.router.isAttached(app.id),
     held: sim.router.heldFor(app.id).map((push) => push.id),
   };
+}
+
+function budgetView(endsAt: number | undefined): { budgetEndsAt?: string } {
+  return endsAt === undefined ? {} : { budgetEndsAt: new Date(endsAt).toISOString() };
 }
 
 export function pushView(push: Push): PushModel {

@@ -7,12 +7,39 @@ export interface TimerHandle {
   readonly id: number;
 }
 
+/**
+ * What a timer is for, given where it is created, so GET /api/clock/timers can say why the simulator waits: `budget`
+ * (iOS background execution time), `suspend` (suspension after backgrounding), `expiry` / `ttl` (a held push's
+ * apns-expiration or FCM ttl), `handler` (a virtual app's handler time), `activity` (another delayed lifecycle
+ * transition), `throttle`; anything else a service names.
+ */
+export interface TimerDescriptor {
+  readonly kind: string;
+  /** One line a person reads: what happens when it fires. */
+  readonly label: string;
+  readonly appId?: string;
+  readonly deviceId?: string;
+  readonly pushId?: string;
+}
+
+/** A timer waiting to fire, as listTimers() reports it. */
+export interface PendingTimer extends TimerDescriptor {
+  readonly id: number;
+  /** When it fires, in clock ms. */
+  readonly dueAt: number;
+}
+
+/** The descriptor of a timer created without one. */
+const UNDESCRIBED: TimerDescriptor = { kind: 'other', label: 'a timer' };
+
 export interface Clock {
   readonly kind: 'real' | 'virtual';
   /** Milliseconds since the UNIX epoch, as Date.now(). */
   now(): number;
-  setTimer(callback: () => void, delayMs: number): TimerHandle;
+  setTimer(callback: () => void, delayMs: number, descriptor?: TimerDescriptor): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /** The timers waiting to fire, earliest first (ties in creation order); fired and cleared ones are gone. */
+  listTimers(): PendingTimer[];
   /** Moves virtual time forward, firing due timers in order; on a real clock it throws. */
   advance(by: Duration): Promise<number>;
   /** Number of timers waiting to fire. */
@@ -40,6 +67,7 @@ const NODE_TIMERS: TimerHost<NodeJS.Timeout> = {
 export class RealClock implements Clock {
   readonly kind = 'real' as const;
   private readonly timers = new Map<number, unknown>();
+  private readonly described = new Map<number, PendingTimer>();
   private nextId = 1;
   constructor(private readonly host: TimerHost = NODE_TIMERS) {}
   now(): number {
@@ -49,9 +77,10 @@ export class RealClock implements Clock {
    * Node fires a timer above MAX_TIMER_DELAY_MS at once (TimeoutOverflowWarning), so a 30-day TTL would expire at
    * once: a long delay is armed in chunks of at most that, each re-armed for what is left of the due time.
    */
-  setTimer(callback: () => void, delayMs: number): TimerHandle {
+  setTimer(callback: () => void, delayMs: number, descriptor: TimerDescriptor = UNDESCRIBED): TimerHandle {
     const id = this.nextId++;
     const dueAt = this.host.now() + Math.max(0, delayMs);
+    this.described.set(id, pendingTimer(id, dueAt, descriptor));
     const arm = (wait: number): void => {
       this.timers.set(
         id,
@@ -62,6 +91,7 @@ export class RealClock implements Clock {
             return;
           }
           this.timers.delete(id);
+          this.described.delete(id);
           callback();
         }, wait),
       );
@@ -73,6 +103,10 @@ export class RealClock implements Clock {
     if (!this.timers.has(handle.id)) return;
     this.host.clear(this.timers.get(handle.id));
     this.timers.delete(handle.id);
+    this.described.delete(handle.id);
+  }
+  listTimers(): PendingTimer[] {
+    return sortedTimers(this.described.values());
   }
   async advance(_by?: Duration): Promise<number> {
     throw new SimulatorError(
@@ -89,6 +123,7 @@ interface VirtualTimer {
   id: number;
   dueAt: number;
   callback: () => void;
+  descriptor: TimerDescriptor;
 }
 
 export class VirtualClock implements Clock {
@@ -106,10 +141,13 @@ export class VirtualClock implements Clock {
   now(): number {
     return this.current;
   }
-  setTimer(callback: () => void, delayMs: number): TimerHandle {
+  setTimer(callback: () => void, delayMs: number, descriptor: TimerDescriptor = UNDESCRIBED): TimerHandle {
     const id = this.nextId++;
-    this.timers.set(id, { id, dueAt: this.current + Math.max(0, delayMs), callback });
+    this.timers.set(id, { id, dueAt: this.current + Math.max(0, delayMs), callback, descriptor });
     return { id };
+  }
+  listTimers(): PendingTimer[] {
+    return sortedTimers([...this.timers.values()].map((t) => pendingTimer(t.id, t.dueAt, t.descriptor)));
   }
   clearTimer(handle: TimerHandle): void {
     this.timers.delete(handle.id);
@@ -152,6 +190,22 @@ export class VirtualClock implements Clock {
     }
     return best;
   }
+}
+
+function pendingTimer(id: number, dueAt: number, d: TimerDescriptor): PendingTimer {
+  return {
+    id,
+    dueAt,
+    kind: d.kind,
+    label: d.label,
+    ...(d.appId !== undefined ? { appId: d.appId } : {}),
+    ...(d.deviceId !== undefined ? { deviceId: d.deviceId } : {}),
+    ...(d.pushId !== undefined ? { pushId: d.pushId } : {}),
+  };
+}
+
+function sortedTimers(timers: Iterable<PendingTimer>): PendingTimer[] {
+  return [...timers].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
 }
 
 async function settleMicrotasks(): Promise<void> {

@@ -139,6 +139,23 @@ export const ERROR_CATALOGUE = {
     meaning: 'the push shows no notification, so there is nothing to tap',
     fix: 'tap a push whose fate is displayed (or delivered with a banner)',
   },
+  PUSH_NOT_RESENDABLE: {
+    status: 409,
+    meaning:
+      'the ledger entry holds no request to send again (the service refused the push, or pushsim does not deliver its type)',
+    fix: 'send the push anew through POST /api/pushes or the service endpoint; resend works for pushes a service took',
+  },
+  // Scenarios run from the control plane (the dashboard)
+  SCENARIO_NOT_FOUND: {
+    status: 404,
+    meaning: "no file of that path is in the package's scenario library",
+    fix: 'list the library with GET /api/scenarios/library and use one of its paths',
+  },
+  SCENARIO_RUN_NOT_FOUND: {
+    status: 404,
+    meaning: 'no scenario run has this id (pushsim keeps the last 50)',
+    fix: 'list runs with GET /api/scenarios/runs, or start one with POST /api/scenarios/runs',
+  },
   // The clock and the control plane
   CLOCK_NOT_VIRTUAL: {
     status: 409,

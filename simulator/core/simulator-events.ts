@@ -20,6 +20,18 @@ export interface SimulatorEvents extends Record<string, unknown> {
   'app.detached': { appId: string; reason: string };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
+  /** A step of a scenario run the control plane started (POST /api/scenarios/runs) has run. */
+  'scenario.progress': {
+    runId: string;
+    scenario: string;
+    /** The step's place, from 1, of `steps`. */
+    step: number;
+    steps: number;
+    title: string;
+    status: 'passed' | 'failed';
+  };
+  /** A scenario run ended. */
+  'scenario.finished': { runId: string; status: 'passed' | 'failed' | 'error' };
 }
 
 export type SimulatorEventName = keyof SimulatorEvents;

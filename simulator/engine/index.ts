@@ -3,3 +3,4 @@ export * from './app-connection.js';
 export * from './lifecycle-driver.js';
 export * from './push-router.js';
 export * from './simulation.js';
+export * from './push-resend.js';

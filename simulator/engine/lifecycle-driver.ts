@@ -1,6 +1,6 @@
 // Applies lifecycle events to apps in the registry and runs their delayed transitions (suspension, the 30 s budget) on
 // the clock.
-import type { Clock, EventBus, Registry, SimulatorEvents, TimerHandle } from '../core/index.js';
+import type { Clock, EventBus, Registry, SimulatorEvents, TimerDescriptor, TimerHandle } from '../core/index.js';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
 import {
   pathToState,
@@ -26,8 +26,14 @@ export interface LifecycleDriverSettings {
   backgroundBudgetMs: number;
 }
 
+/** A delayed transition waiting on the clock: its handle and when it fires. */
+interface ScheduledTransition {
+  handle: TimerHandle;
+  dueAt: number;
+}
+
 export class LifecycleDriver {
-  private readonly timers = new Map<string, Map<string, TimerHandle>>();
+  private readonly timers = new Map<string, Map<string, ScheduledTransition>>();
 
   constructor(
     private readonly registry: Registry,
@@ -118,6 +124,14 @@ export class LifecycleDriver {
     this.cancelAll(appId);
   }
 
+  /** When the app's running background budget (iOS background execution time) ends; undefined when none runs. */
+  budgetEndsAt(appId: string): number | undefined {
+    const perApp = this.timers.get(appId);
+    if (!perApp) return undefined;
+    for (const [id, scheduled] of perApp) if (timerKind(id) === 'budget') return scheduled.dueAt;
+    return undefined;
+  }
+
   private settingsFor(suspendAfterMs: number | undefined) {
     return {
       backgroundBudgetMs: this.settings.backgroundBudgetMs,
@@ -131,22 +145,41 @@ export class LifecycleDriver {
 
   private schedule(appId: string, id: string, delayMs: number, eventType: string): void {
     this.cancel(appId, id);
-    const handle = this.clock.setTimer(() => {
-      this.timers.get(appId)?.delete(id);
-      if (this.registry.app(appId)) this.send(appId, eventType);
-    }, delayMs);
+    const handle = this.clock.setTimer(
+      () => {
+        this.timers.get(appId)?.delete(id);
+        if (this.registry.app(appId)) this.send(appId, eventType);
+      },
+      delayMs,
+      this.describe(appId, id, delayMs),
+    );
     let perApp = this.timers.get(appId);
     if (!perApp) {
       perApp = new Map();
       this.timers.set(appId, perApp);
     }
-    perApp.set(id, handle);
+    perApp.set(id, { handle, dueAt: this.clock.now() + Math.max(0, delayMs) });
+  }
+
+  /** The timer as GET /api/clock/timers lists it: what the machine's delay does to which app. */
+  private describe(appId: string, id: string, delayMs: number): TimerDescriptor {
+    const app = this.registry.app(appId);
+    const kind = timerKind(id);
+    const who = app ? `${app.bundleId} (${appId})` : appId;
+    const seconds = `${Math.round(delayMs / 100) / 10} s`;
+    const label =
+      kind === 'budget'
+        ? `background budget of ${who}: terminated unless its completion handler is called within ${seconds}`
+        : kind === 'suspend'
+          ? `${who} is suspended ${seconds} after moving to the background`
+          : `delayed lifecycle transition of ${who} (${id})`;
+    return { kind, label, appId, ...(app ? { deviceId: app.deviceId } : {}) };
   }
 
   private cancel(appId: string, id: string): void {
-    const handle = this.timers.get(appId)?.get(id);
-    if (handle) {
-      this.clock.clearTimer(handle);
+    const scheduled = this.timers.get(appId)?.get(id);
+    if (scheduled) {
+      this.clock.clearTimer(scheduled.handle);
       this.timers.get(appId)!.delete(id);
     }
   }
@@ -154,7 +187,12 @@ export class LifecycleDriver {
   private cancelAll(appId: string): void {
     const perApp = this.timers.get(appId);
     if (!perApp) return;
-    for (const handle of perApp.values()) this.clock.clearTimer(handle);
+    for (const { handle } of perApp.values()) this.clock.clearTimer(handle);
     this.timers.delete(appId);
   }
+}
+
+/** A delayed transition's kind, from the machine's delay names (ios-app.machine.ts: backgroundBudget, suspendAfter). */
+function timerKind(id: string): 'budget' | 'suspend' | 'activity' {
+  return id.includes('.backgroundBudget.') ? 'budget' : id.includes('.suspendAfter.') ? 'suspend' : 'activity';
 }

@@ -234,7 +234,11 @@ export class PushRouter {
     };
     if (this.expiry.check(flight, this.settle)) return undefined;
     if (this.offline.hold(flight, this.settle)) {
-      this.expiry.arm(push, () => this.offline.remove(app.id, push.id), this.settle);
+      this.expiry.arm(push, () => this.offline.remove(app.id, push.id), this.settle, {
+        appId: app.id,
+        deviceId: device.id,
+        held: 'stored',
+      });
       return undefined;
     }
     const now = this.ctx.clock.now();
@@ -245,7 +249,11 @@ export class PushRouter {
     const fate = fateOf(outcome);
     if (outcome.fate === 'deferred') {
       if (this.defer.hold(flight, ruleIds, fate, this.settle) === 'held')
-        this.expiry.arm(push, () => this.defer.remove(app.id, push.id), this.settle);
+        this.expiry.arm(push, () => this.defer.remove(app.id, push.id), this.settle, {
+          appId: app.id,
+          deviceId: device.id,
+          held: 'deferred',
+        });
       return outcome;
     }
     this.waking.wake(flight, outcome);

@@ -2,3 +2,4 @@
 export * from './ios-app.machine.js';
 export * from './android-app.machine.js';
 export * from './app-lifecycle.js';
+export * from './lifecycle-chart.js';

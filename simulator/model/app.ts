@@ -79,6 +79,12 @@ export const AppSchema = named(
         "a virtual app's handler time before it calls the completion handler; 0 or absent = at once, -1 = never",
       ),
     fidelity: FidelitySchema.optional(),
+    budgetEndsAt: z
+      .string()
+      .optional()
+      .describe(
+        'when the running background budget ends (ISO 8601, clock time): an iOS app woken for a push is terminated then unless it calls its completion handler; absent when none runs',
+      ),
     attached: z.boolean().describe('a client shim is connected for this install'),
     held: z.array(z.string()).describe('ids of pushes held on the device for it (ZPNs queue, throttled silent pushes)'),
   }),

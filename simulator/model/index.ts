@@ -15,6 +15,9 @@ export * from './service.js';
 export * from './platform-callbacks.js';
 export * from './sdk-version.js';
 export * from './requests.js';
+export * from './clock-timer.js';
+export * from './resend.js';
+export * from './scenario-run.js';
 export { modelRegistry } from './registry.js';
 
 /**

@@ -59,14 +59,38 @@ export const ChaosSchema = named(
   }),
 );
 
+const lifecycleTransition = z.strictObject({
+  from: z.string().describe('the leaf state the app is in'),
+  event: z
+    .string()
+    .describe(
+      "the event: a lifecycle event, or xstate's delayed event (`xstate.after.backgroundBudget.ios.background.pushWake`)",
+    ),
+  to: z
+    .string()
+    .describe('the leaf state it goes to (the same for a transition that re-enters, restarting its timers)'),
+  delay: z
+    .string()
+    .optional()
+    .describe("a delayed transition's delay name in the machine (`backgroundBudget`, `suspendAfter`)"),
+  delayMs: z.number().optional().describe("the delay's default length in ms (an app's own suspendAfterMs may differ)"),
+});
+
 const platformLifecycle = z.strictObject({
-  states: z.array(z.string()).describe('every state as a dotted path'),
+  states: z.array(z.string()).describe('every state as a dotted path, parents included'),
+  leaves: z.array(z.string()).describe('the states an app can be in (the leaves of the machine)'),
+  initial: z.string().describe('the state of a freshly installed app'),
   events: z.array(z.string()).describe('every event'),
+  transitions: z
+    .array(lifecycleTransition)
+    .describe(
+      'each transition an app in a leaf state takes, generated from the xstate machine (those a parent state declares are listed on each of its leaves)',
+    ),
 });
 export type LifecycleModel = z.infer<typeof LifecycleSchema>;
 export const LifecycleSchema = named(
   'Lifecycle',
-  'The app lifecycle states and events of each platform',
+  'The app lifecycle state chart of each platform, generated from its xstate machine',
   z.strictObject({ ios: platformLifecycle, android: platformLifecycle }),
 );
 

@@ -7,3 +7,6 @@ export * from './scenario-runner.js';
 export * from './junit-reporter.js';
 export * from './ledger-lines.js';
 export * from './scenario-reference.js';
+export * from './scenario-library.js';
+export * from './scenario-runs.js';
+export * from './step-title.js';

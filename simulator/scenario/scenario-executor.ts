@@ -122,16 +122,19 @@ async function loadAppMain(scenarioFile: string, entry: string): Promise<(api: A
   return main as (api: AppApi) => unknown;
 }
 
-export function executeRun(run: ScenarioRun, options: { seed?: number; stateDir?: string } = {}): Promise<CaseResult> {
+export interface ExecuteOptions {
+  seed?: number;
+  stateDir?: string;
+  /** Told after each step with the failure it met (undefined = passed): the dashboard's live progress. */
+  onStep?: (step: ScenarioStep, problem: string | undefined) => void;
+}
+
+export function executeRun(run: ScenarioRun, options: ExecuteOptions = {}): Promise<CaseResult> {
   const output: string[] = [];
   return withAppOutput(output, () => executeIsolated(run, options, output));
 }
 
-async function executeIsolated(
-  run: ScenarioRun,
-  options: { seed?: number; stateDir?: string },
-  output: string[],
-): Promise<CaseResult> {
+async function executeIsolated(run: ScenarioRun, options: ExecuteOptions, output: string[]): Promise<CaseResult> {
   const started = performance.now();
   const seed = options.seed ?? 1;
   const settings = run.scenario.settings ?? {};
@@ -214,6 +217,7 @@ async function executeIsolated(
         failures.push({ step: step.index + 1, line: step.line, kind: step.kind, message: problem });
         if (status === 'passed') status = 'failed';
       }
+      options.onStep?.(step, problem);
       if (status === 'error') break;
     }
   } catch (error) {

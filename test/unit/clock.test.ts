@@ -64,3 +64,45 @@ describe('VirtualClock', () => {
 test('a real clock refuses to advance and says how to get a virtual one', async () => {
   await expect(new RealClock().advance('1s')).rejects.toThrow(/virtual/);
 });
+
+describe('listTimers', () => {
+  test('lists pending timers with their descriptors, earliest first; fired and cleared ones leave the list', async () => {
+    const clock = new VirtualClock(0);
+    clock.setTimer(() => {}, 30, { kind: 'budget', label: 'budget of chat', appId: 'chat', deviceId: 'iphone' });
+    const ttl = clock.setTimer(() => {}, 10, { kind: 'ttl', label: 'push p1 expires', pushId: 'p1' });
+    clock.setTimer(() => {}, 20);
+    expect(clock.listTimers()).toEqual([
+      { id: 2, dueAt: 10, kind: 'ttl', label: 'push p1 expires', pushId: 'p1' },
+      { id: 3, dueAt: 20, kind: 'other', label: 'a timer' },
+      { id: 1, dueAt: 30, kind: 'budget', label: 'budget of chat', appId: 'chat', deviceId: 'iphone' },
+    ]);
+    clock.clearTimer(ttl);
+    await clock.advance(20);
+    expect(clock.listTimers().map((t) => t.kind)).toEqual(['budget']);
+  });
+
+  test('a real clock lists its timers with their due times and forgets them when they fire or are cleared', async () => {
+    let now = 1_000;
+    const armed = new Map<number, () => void>();
+    let next = 0;
+    const clock = new RealClock({
+      set: (callback) => {
+        armed.set(++next, callback);
+        return next;
+      },
+      clear: (timer) => armed.delete(timer as number),
+      now: () => now,
+    });
+    const suspend = clock.setTimer(() => {}, 10_000, { kind: 'suspend', label: 'chat is suspended', appId: 'chat' });
+    clock.setTimer(() => {}, 5_000, { kind: 'expiry', label: 'deferred push expires', pushId: 'p' });
+    expect(clock.listTimers().map((t) => [t.kind, t.dueAt])).toEqual([
+      ['expiry', 6_000],
+      ['suspend', 11_000],
+    ]);
+    now = 6_000;
+    armed.get(2)!();
+    expect(clock.listTimers().map((t) => t.kind)).toEqual(['suspend']);
+    clock.clearTimer(suspend);
+    expect(clock.listTimers()).toEqual([]);
+  });
+});

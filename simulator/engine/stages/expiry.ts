@@ -21,21 +21,42 @@ export class ExpiryStage {
     return true;
   }
 
-  /** Arms the timer of a held push; `take` removes it from wherever it waits and says whether it was still there. */
-  arm(push: Push, take: () => boolean, settle: Settle): void {
+  /**
+   * Arms the timer of a held push; `take` removes it from wherever it waits and says whether it was still there. `where`
+   * names the wait for GET /api/clock/timers: the service's offline store (its TTL) or the device (deferred).
+   */
+  arm(
+    push: Push,
+    take: () => boolean,
+    settle: Settle,
+    where: { appId: string; deviceId: string; held: 'stored' | 'deferred' },
+  ): void {
     if (push.expiresAt === undefined || push.expiresAt === 0) return;
-    const handle = this.ctx.clock.setTimer(() => {
-      this.timers.delete(push.id);
-      const rule = firstRule(EXPIRY_RULES, {
-        push,
-        now: Math.max(this.ctx.clock.now(), push.expiresAt!),
-        online: false,
-        held: true,
-      });
-      const entry = this.ctx.ledger.get(push.id);
-      if (rule && entry && take())
-        settle(push.id, { name: 'expired', reason: rule.outcome.reason! }, [...(entry.fate.ruleIds ?? []), rule.id]);
-    }, push.expiresAt - this.ctx.clock.now());
+    const handle = this.ctx.clock.setTimer(
+      () => {
+        this.timers.delete(push.id);
+        const rule = firstRule(EXPIRY_RULES, {
+          push,
+          now: Math.max(this.ctx.clock.now(), push.expiresAt!),
+          online: false,
+          held: true,
+        });
+        const entry = this.ctx.ledger.get(push.id);
+        if (rule && entry && take())
+          settle(push.id, { name: 'expired', reason: rule.outcome.reason! }, [...(entry.fate.ruleIds ?? []), rule.id]);
+      },
+      push.expiresAt - this.ctx.clock.now(),
+      {
+        kind: where.held === 'stored' ? 'ttl' : 'expiry',
+        label:
+          where.held === 'stored'
+            ? `push ${push.id} (${push.provider}) expires in the service's offline store for ${where.appId}`
+            : `push ${push.id} (${push.provider}), deferred on the device, expires for ${where.appId}`,
+        appId: where.appId,
+        deviceId: where.deviceId,
+        pushId: push.id,
+      },
+    );
     this.timers.set(push.id, handle);
   }
 

@@ -61,7 +61,14 @@ export class WakeStage {
         this.complete(app.id, { pushId, result: 'newData', durationMs: handlerTimeMs });
     };
     if (handlerTimeMs === 0) finish();
-    else this.ctx.clock.setTimer(finish, handlerTimeMs);
+    else
+      this.ctx.clock.setTimer(finish, handlerTimeMs, {
+        kind: 'handler',
+        label: `${app.bundleId} (${app.id}) calls its completion handler for push ${pushId} after its handler time (${handlerTimeMs} ms)`,
+        appId: app.id,
+        deviceId: app.deviceId,
+        pushId,
+      });
   }
 
   /** The background budget ran out: the pushes still waiting for their completion handler say so. */

@@ -1,0 +1,94 @@
+// The scenario library the package ships (its scenarios/ folder), as the control plane lists and reads it: found
+// beside the package whether pushsim runs from source (tsx), from dist/ or from dist/cjs/.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { glob } from 'tinyglobby';
+import { parse } from 'yaml';
+import { ErrorCodes, SimulatorError } from '../core/index.js';
+
+export interface LibraryFile {
+  /** Relative to the library folder, with forward slashes: `zpns/silent-push-by-ios-app-state.yaml`. */
+  path: string;
+  name: string;
+  description?: string;
+}
+
+/**
+ * The package's scenarios/ folder: the first folder up from this file holding pushsim's package.json and a scenarios/
+ * folder (dist/cjs/ has a package.json of its own, and no scenarios).
+ */
+export function scenarioLibraryDir(from: string = fileURLToPath(import.meta.url)): string | undefined {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'scenarios')) && isPushsimPackage(join(dir, 'package.json')))
+      return join(dir, 'scenarios');
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function isPushsimPackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'pushsim';
+  } catch {
+    return false;
+  }
+}
+
+/** Every scenario file of the library, by path, with the name and description it declares. */
+export async function listLibrary(dir: string): Promise<LibraryFile[]> {
+  const files = await glob('**/*.{yaml,yml,json}', { cwd: dir, ignore: ['**/node_modules/**', '**/*.schema.json'] });
+  return files.sort().map((path) => {
+    const declared = declaredNames(readFileSync(join(dir, path), 'utf8'));
+    return {
+      path,
+      name: declared.name ?? path,
+      ...(declared.description !== undefined ? { description: declared.description } : {}),
+    };
+  });
+}
+
+/** A file's `name` and `description`; nothing for a file that does not parse (running it says why). */
+function declaredNames(text: string): { name?: string; description?: string } {
+  try {
+    const doc = parse(text) as { name?: unknown; description?: unknown } | null;
+    return {
+      ...(typeof doc?.name === 'string' ? { name: doc.name } : {}),
+      ...(typeof doc?.description === 'string' ? { description: doc.description.trim() } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The absolute path of a library file, refusing a path that leaves the library (`../`, an absolute path) or names no
+ * scenario file.
+ */
+export function libraryFile(dir: string, path: string, field = 'path'): string {
+  const absolute = resolve(dir, path);
+  const inside = relative(dir, absolute);
+  if (path.includes('\0') || inside === '' || inside.split(sep)[0] === '..' || isAbsolute(inside))
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `"${path}" is not inside the scenario library; give a path relative to it, as GET /api/scenarios/library lists them`,
+      field,
+    );
+  if (!/\.(ya?ml|json)$/.test(absolute) || absolute.endsWith('.schema.json'))
+    throw new SimulatorError(
+      ErrorCodes.INVALID_INPUT,
+      `"${path}" is not a scenario file (.yaml, .yml or .json); GET /api/scenarios/library lists them`,
+      field,
+    );
+  if (!existsSync(absolute) || !statSync(absolute).isFile())
+    throw new SimulatorError(
+      ErrorCodes.SCENARIO_NOT_FOUND,
+      `no scenario file "${path}" in the library; GET /api/scenarios/library lists them`,
+      field,
+    );
+  return absolute;
+}
+
+/** A library file's text. */
+export function readLibraryFile(dir: string, path: string): string {
+  return readFileSync(libraryFile(dir, path), 'utf8');
+}
