@@ -6,6 +6,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { Simulation } from '../engine/index.js';
 import type { Device, InstalledApp, LedgerEntry, SimulatorEvents } from '../core/index.js';
 import { appView, deviceView, entryView } from './views.js';
+import { scenarioFinishedView, scenarioProgressView } from './scenario-runs-routes.js';
 
 export interface EventFeed {
   /** Takes a ws upgrade the control server routed here (control-guard.ts routeUpgrades checked it). */
@@ -32,7 +33,7 @@ export function attachEventFeed(sim: Simulation, options: EventFeedOptions = {})
   // Subscribed only while someone watches, so an unwatched simulator builds no events it would throw away.
   let unsubscribe: (() => void) | undefined;
   const forward = <K extends keyof SimulatorEvents>(type: K, data: SimulatorEvents[K]): void => {
-    const message = JSON.stringify({ type, at: sim.clock.now(), data: publicData(sim, data) });
+    const message = JSON.stringify({ type, at: sim.clock.now(), data: publicData(sim, type, data) });
     for (const client of wss.clients) {
       if (client.readyState !== WebSocket.OPEN) continue;
       if (client.bufferedAmount + message.length > maxBuffered) {
@@ -72,8 +73,13 @@ export function attachEventFeed(sim: Simulation, options: EventFeedOptions = {})
   };
 }
 
-/** The event's data with its device, app and ledger entry mapped to the public model. */
-function publicData(sim: Simulation, data: unknown): unknown {
+/**
+ * The event's data with its device, app and ledger entry mapped to the public model; a scenario run's progress and end
+ * (runs the control plane started, on simulators of their own) as the model's ScenarioProgress and ScenarioFinished.
+ */
+function publicData(sim: Simulation, type: keyof SimulatorEvents, data: unknown): unknown {
+  if (type === 'scenario.progress') return scenarioProgressView(data as SimulatorEvents['scenario.progress']);
+  if (type === 'scenario.finished') return scenarioFinishedView(data as SimulatorEvents['scenario.finished']);
   if (typeof data !== 'object' || data === null) return data;
   const d = data as { device?: Device; app?: InstalledApp; entry?: LedgerEntry };
   if (!d.device && !d.app && !d.entry) return data;

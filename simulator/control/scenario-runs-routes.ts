@@ -12,9 +12,12 @@ import {
   ScenarioRunStartedSchema,
   ScenarioRunsSchema,
   ScenarioTextSchema,
+  type ScenarioFinishedModel,
+  type ScenarioProgressModel,
   type ScenarioRunModel,
   type ScenarioRunStartedModel,
 } from '../model/index.js';
+import type { SimulatorEvents } from '../core/index.js';
 import type { ScenarioRunRecord, ScenarioRuns } from '../scenario/index.js';
 import type { RouteDescriptor } from './openapi-routes.js';
 
@@ -106,6 +109,16 @@ export function scenarioRunView(run: ScenarioRunRecord): ScenarioRunModel {
     })),
     ...(run.error !== undefined ? { error: run.error } : {}),
   };
+}
+
+/** A `scenario.progress` event's data as the feed sends it. */
+export function scenarioProgressView(p: SimulatorEvents['scenario.progress']): ScenarioProgressModel {
+  return { runId: p.runId, scenario: p.scenario, step: p.step, steps: p.steps, title: p.title, status: p.status };
+}
+
+/** A `scenario.finished` event's data as the feed sends it. */
+export function scenarioFinishedView(f: SimulatorEvents['scenario.finished']): ScenarioFinishedModel {
+  return { runId: f.runId, status: f.status };
 }
 
 export const SCENARIO_RUN_ROUTES: readonly RouteDescriptor[] = [

@@ -103,3 +103,27 @@ export const ScenarioRunsSchema = named(
   'The answer to GET /api/scenarios/runs',
   z.strictObject({ runs: z.array(ScenarioRunSchema).describe('the last 50 runs, newest first') }),
 );
+
+export type ScenarioProgressModel = z.infer<typeof ScenarioProgressSchema>;
+export const ScenarioProgressSchema = named(
+  'ScenarioProgress',
+  'The data of a `scenario.progress` message on /api/events: a step of a run has run',
+  z.strictObject({
+    runId: z.string().describe('the run, as in /api/scenarios/runs/{id}'),
+    scenario: z.string().describe('the scenario the step belongs to (with its matrix values)'),
+    step: z.number().int().describe('the step, from 1'),
+    steps: z.number().int().describe('how many steps the scenario has'),
+    title: z.string().describe('the step in one line'),
+    status: z.enum(['passed', 'failed']).describe('how it went'),
+  }),
+);
+
+export type ScenarioFinishedModel = z.infer<typeof ScenarioFinishedSchema>;
+export const ScenarioFinishedSchema = named(
+  'ScenarioFinished',
+  'The data of a `scenario.finished` message on /api/events: a run ended',
+  z.strictObject({
+    runId: z.string().describe('the run'),
+    status: z.enum(['passed', 'failed', 'error']).describe('how it ended'),
+  }),
+);

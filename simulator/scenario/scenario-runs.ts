@@ -54,6 +54,8 @@ export interface ScenarioRunsOptions {
   keep?: number;
   /** Seed of fault injection and chaos, as `pushsim run --seed`; 1 by default. */
   seed?: number;
+  /** Runs executing at once (each starts simulators of its own); later ones wait their turn. 2 by default. */
+  concurrency?: number;
 }
 
 /** The name pasted YAML carries in the loader's messages (`pasted.yaml:3:5: …`). */
@@ -63,6 +65,8 @@ export class ScenarioRuns {
   private readonly runs: ScenarioRunRecord[] = [];
   private nextId = 1;
   private readonly inFlight = new Set<Promise<void>>();
+  private executing = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: ScenarioRunsOptions) {}
 
@@ -89,7 +93,7 @@ export class ScenarioRuns {
     };
     this.runs.unshift(record);
     this.runs.splice(this.options.keep ?? 50);
-    const done = this.execute(record, loaded).finally(() => this.inFlight.delete(done));
+    const done = this.inTurn(() => this.execute(record, loaded)).finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
     return record;
   }
@@ -113,6 +117,21 @@ export class ScenarioRuns {
   /** Resolves when every run started so far has finished (tests, and closing the simulator). */
   async settled(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  /** Runs `work` once fewer than `concurrency` runs execute: a burst of POSTs does not start a burst of simulators. */
+  private async inTurn(work: () => Promise<void>): Promise<void> {
+    // A finishing run hands its slot to the next waiting one, so the count never passes the limit.
+    if (this.executing >= (this.options.concurrency ?? 2))
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.executing++;
+    try {
+      await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.executing--;
+    }
   }
 
   private load(source: ScenarioRunSource): ScenarioRun[] {

@@ -2,6 +2,7 @@
 // were made (the iOS background budget, suspension after backgrounding, a held push's TTL), and gone once they fire.
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
+import { AppSchema, ClockTimersSchema } from '../../simulator/model/index.js';
 
 let sim: SimulatorHandle;
 beforeAll(async () => {
@@ -47,13 +48,13 @@ async function iosApp(
 test('a woken app shows its background budget with a deadline on the app, and both end when the budget runs out', async () => {
   const app = await iosApp('suspended', -1);
   await api('POST', '/pushes', { token: app.tokens.apns, kind: 'background' });
-  const { timers } = await api('GET', '/clock/timers');
+  const { timers } = ClockTimersSchema.parse(await api('GET', '/clock/timers'));
   expect(timers).toHaveLength(1);
   const [budget] = timers;
   expect(budget).toMatchObject({ kind: 'budget', appId: 'chat', deviceId: 'iphone', inMs: 30_000 });
-  expect(budget.label).toMatch(/background budget of com\.example\.chat \(chat\)/);
-  expect(Date.parse(budget.dueAt)).toBe(sim.clock.now() + 30_000);
-  expect((await api('GET', '/apps/chat')).budgetEndsAt).toBe(budget.dueAt);
+  expect(budget!.label).toMatch(/background budget of com\.example\.chat \(chat\)/);
+  expect(Date.parse(budget!.dueAt)).toBe(sim.clock.now() + 30_000);
+  expect(AppSchema.parse(await api('GET', '/apps/chat')).budgetEndsAt).toBe(budget!.dueAt);
 
   await api('POST', '/clock/advance', { by: '10s' });
   expect((await api('GET', '/clock/timers')).timers[0].inMs).toBe(20_000);

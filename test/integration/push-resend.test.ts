@@ -5,6 +5,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { startSimulator, type InstalledApp, type SimulatorHandle } from '../../simulator/index.js';
 import { connectApns, providerToken, request } from '../support/apns-wire.js';
 import { accessToken, post } from '../support/fcm-wire.js';
+import { ResendSchema } from '../../simulator/model/index.js';
 
 let sim: SimulatorHandle;
 let session: ClientHttp2Session;
@@ -65,6 +66,7 @@ test('resends an APNs background push: a new apns-id, the same payload and heade
   await sim.advance('1m');
   const { status, body } = await resend(first);
   expect(status).toBe(200);
+  ResendSchema.parse(body);
   expect(body.resentFrom).toBe(first);
   expect(body.status).toBe(200);
   expect(body.pushId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);

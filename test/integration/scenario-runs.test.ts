@@ -6,6 +6,14 @@ import http from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
+import { ScenarioRuns, scenarioLibraryDir } from '../../simulator/scenario/index.js';
+import {
+  ScenarioFinishedSchema,
+  ScenarioLibrarySchema,
+  ScenarioProgressSchema,
+  ScenarioRunSchema,
+  ScenarioRunsSchema,
+} from '../../simulator/model/index.js';
 
 let sim: SimulatorHandle;
 let feed: WebSocket;
@@ -63,6 +71,7 @@ test('lists the library with the names and descriptions the files declare, and s
   expect(entry.description).toMatch(/^The system shows the banner/);
   expect(body.files.some((f: any) => f.path.endsWith('.schema.json'))).toBe(false);
   expect(body.files.length).toBeGreaterThan(30);
+  ScenarioLibrarySchema.parse(body);
   const file = await api('GET', `/scenarios/library/${FILE}`);
   expect(file.status).toBe(200);
   expect(file.body).toEqual({
@@ -111,11 +120,15 @@ test('runs a library file on a fresh simulator, step by step on the feed, and ke
     scenario: 'Tapping a displayed alert launches the app',
     title: 'apns app: chat, as: message',
   });
-  expect(events.find((e) => e.type === 'scenario.finished' && e.data.runId === body.id)!.data).toEqual({
+  const end = events.find((e) => e.type === 'scenario.finished' && e.data.runId === body.id)!.data;
+  ScenarioFinishedSchema.parse(end);
+  expect(end).toEqual({
     runId: body.id,
     status: 'passed',
   });
+  for (const p of progress) ScenarioProgressSchema.parse(p);
   const run = (await api('GET', `/scenarios/runs/${body.id}`)).body;
+  ScenarioRunSchema.parse(run);
   expect(run).toMatchObject({ id: body.id, status: 'passed', source: { file: FILE } });
   expect(Date.parse(run.finishedAt)).toBeGreaterThanOrEqual(Date.parse(run.startedAt));
   expect(run.scenarios).toHaveLength(1);
@@ -146,7 +159,7 @@ test('a failing expectation fails its step with the message, the run with the le
   expect(scenario.steps[1].message).toMatch(/displayed/);
   expect(scenario.failure).toMatchObject({ step: 2, message: scenario.steps[1].message });
   expect(scenario.failure.ledger.join('\n')).toMatch(/native alert to chat: accepted > displayed/);
-  const { runs } = (await api('GET', '/scenarios/runs')).body;
+  const { runs } = ScenarioRunsSchema.parse((await api('GET', '/scenarios/runs')).body);
   expect(runs[0].id).toBe(body.id);
   expect(runs.length).toBeGreaterThanOrEqual(2);
 });
@@ -185,4 +198,49 @@ test("invalid YAML is 400 with the loader's file:line:col message; a bad body na
   const missing = await api('GET', '/scenarios/runs/run-999');
   expect(missing.status).toBe(404);
   expect(missing.body.error).toMatchObject({ code: 'SCENARIO_RUN_NOT_FOUND', field: 'id' });
+});
+
+test('runs beyond the concurrency wait their turn: the second has not started while the first runs', async () => {
+  const seen: string[] = [];
+  const ids: string[] = [];
+  let done!: () => void;
+  const bothDone = new Promise<void>((resolve) => (done = resolve));
+  const runs: ScenarioRuns = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    concurrency: 1,
+    emit: (type, data) => {
+      const { runId } = data as { runId: string };
+      // At each step: the run that stepped, and where the other run is.
+      if (type === 'scenario.progress') {
+        const other = ids.find((id) => id !== runId)!;
+        seen.push(`${runId}:${runs.get(other).scenarios[0]!.status}`);
+      }
+      if (type === 'scenario.finished' && runId === ids[1]) done();
+    },
+  });
+  ids.push(runs.start({ file: FILE }).id, runs.start({ file: FILE }).id);
+  await bothDone;
+  expect(seen).toEqual([...Array(5).fill(`${ids[0]}:pending`), ...Array(5).fill(`${ids[1]}:passed`)]);
+  expect(runs.list().map((r) => [r.id, r.status])).toEqual([
+    [ids[1], 'passed'],
+    [ids[0], 'passed'],
+  ]);
+});
+
+test('keeps the newest runs only: an older one is gone from the list and its id answers 404', async () => {
+  let finishedRuns = 0;
+  let done!: () => void;
+  const allDone = new Promise<void>((resolve) => (done = resolve));
+  const runs = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    keep: 2,
+    emit: (type) => {
+      if (type === 'scenario.finished' && ++finishedRuns === 3) done();
+    },
+  });
+  const yaml = 'name: a second passes\ndevices: []\napps: []\nsteps: [{ advance: 1s }]\n';
+  const ids = [runs.start({ yaml }).id, runs.start({ yaml }).id, runs.start({ yaml }).id];
+  await allDone;
+  expect(runs.list().map((r) => r.id)).toEqual([ids[2], ids[1]]);
+  expect(() => runs.get(ids[0]!)).toThrow(expect.objectContaining({ code: 'SCENARIO_RUN_NOT_FOUND' }));
 });
