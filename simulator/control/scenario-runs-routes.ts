@@ -32,7 +32,7 @@ export const startScenarioRunSchema = z
       .min(1)
       .max(MAX_YAML)
       .optional()
-      .describe('a scenario file’s text (YAML or JSON); its relative paths resolve in the library folder'),
+      .describe("a scenario file's text (YAML or JSON); its relative paths resolve in the library folder"),
   })
   .refine((body) => (body.file === undefined) !== (body.yaml === undefined), {
     message: 'give either file (a library path) or yaml (a scenario text), one of them',

@@ -12,7 +12,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-test('serves both platforms’ charts: states, leaves, initial state, events and transitions', async () => {
+test("serves both platforms' charts: states, leaves, initial state, events and transitions", async () => {
   const body = (await (await fetch(`${sim.urls.api}/lifecycle`)).json()) as Record<string, any>;
   expect(body.ios).toEqual(lifecycleChart('ios'));
   expect(body.android).toEqual(lifecycleChart('android'));
