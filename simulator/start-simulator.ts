@@ -219,6 +219,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     routers: running.map((r) => r.instance.routes()),
     services: running.map((r) => r.module),
     guard,
+    scenarioSetup: () => running.flatMap((r) => (r.instance.scenarioSetup ? [r.instance.scenarioSetup()] : [])),
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;

@@ -18,8 +18,33 @@ export interface SimulatorEvents extends Record<string, unknown> {
   'push.received': { id: string; receipt: LedgerReceipt };
   'app.attached': { appId: string };
   'app.detached': { appId: string; reason: string };
+  /** Someone asked for a lifecycle event (REST, the client shim, a scenario step); `app.state-changed` tells the effect. */
+  'app.lifecycle-requested': { appId: string; deviceId: string; event: string };
+  /** Someone asked for a lifecycle state (PUT /api/apps/:id/state, an install with `state`), reached by `events`. */
+  'app.state-requested': { appId: string; deviceId: string; state: string; events: string[] };
+  /** A device was rebooted: every app on it got the `reboot` event. */
+  'device.rebooted': { deviceId: string };
+  /** The user tapped the notification a push displayed. */
+  'push.tapped': { appId: string; pushId: string; stateBefore: string };
+  /** The share of iOS background pushes chaos loses was set (PUT /api/chaos). */
+  'chaos.configured': { backgroundDropProbability: number; seed: number };
+  /**
+   * A ZIM-shaped send reached ZPNs (sendMessage, callInvite, callCancel): who sent it to whom with which push
+   * configuration, and the pushes it became (in-app or offline).
+   */
+  'zim.sent': {
+    kind: 'message' | 'call-invite' | 'call-cancel';
+    fromUserID: string;
+    receivers: string[];
+    message?: Record<string, unknown>;
+    priority?: number;
+    pushConfig: Record<string, unknown>;
+    pushIds: string[];
+  };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
+  /** A session recording (POST /api/recordings) added a step; `steps` is how many it holds now. */
+  'recording.step': { recordingId: string; steps: number };
 }
 
 export type SimulatorEventName = keyof SimulatorEvents;
