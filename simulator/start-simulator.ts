@@ -189,6 +189,18 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     modules.flatMap((m) => m.tlsHostNames),
   );
   const faults = new FaultInjector(options.faultSeed ?? 1);
+  faults.observe((change) =>
+    simulation.bus.emit(
+      'fault.changed',
+      'added' in change
+        ? { added: change.added }
+        : 'removed' in change
+          ? { removed: change.removed }
+          : change.cleared !== undefined
+            ? { cleared: change.cleared }
+            : { clearedAll: true },
+    ),
+  );
   let controlBase = '';
   const running: { module: ServiceModule; instance: ServiceInstance }[] = [];
   for (const module of modules as readonly ServiceModule[]) {

@@ -41,6 +41,27 @@ export interface SimulatorEvents extends Record<string, unknown> {
     pushConfig: Record<string, unknown>;
     pushIds: string[];
   };
+  /**
+   * A fault was added to a service's fault list (POST /api/<service>/faults, a scenario's `fault` step), or removed
+   * (`removed`: its id) or cleared (`cleared`: the service, or every service when absent).
+   */
+  'fault.changed': {
+    added?: {
+      id: string;
+      provider: string;
+      token?: string;
+      topic?: string;
+      project?: string;
+      probability?: number;
+      reason?: string;
+      delayMs?: number;
+      drop?: 'stream' | 'connection';
+      times?: number;
+    };
+    removed?: string;
+    cleared?: string;
+    clearedAll?: boolean;
+  };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
   /** A session recording (POST /api/recordings) added a step; `steps` is how many it holds now. */

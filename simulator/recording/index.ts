@@ -3,4 +3,5 @@ export { Recordings } from './recordings.js';
 export { SessionRecorder, type SessionRecorderOptions } from './session-recorder.js';
 export { writeScenario } from './scenario-writer.js';
 export { sendStepOf, zimStepOf, expectationOf, type SendMapping } from './recorded-send.js';
+export { faultStepOf } from './recorded-fault.js';
 export * from './recorded-step.js';

@@ -13,6 +13,7 @@ import type { Simulation } from '../engine/index.js';
 import { initialLifecycle } from '../lifecycle/index.js';
 import type { ServiceScenarioSetup } from '../providers/index.js';
 import { expectationOf, sendStepOf, zimStepOf } from './recorded-send.js';
+import { faultStepOf } from './recorded-fault.js';
 import {
   fateSignature,
   formatDuration,
@@ -72,6 +73,8 @@ export class SessionRecorder {
   /** Clock time the steps so far account for. */
   private cursor: number;
   private readonly unsubscribe: (() => void)[] = [];
+  /** A reset runs in the current synchronous call (the faults it clears are not told again). */
+  private isResetting = false;
 
   constructor(options: SessionRecorderOptions) {
     this.id = options.id;
@@ -182,6 +185,7 @@ export class SessionRecorder {
     on('push.fate', ({ id, fate }) => this.onFate(id, fate));
     on('zim.sent', (send) => this.onZimSent(send));
     on('chaos.configured', (chaos) => this.onChaos(chaos));
+    on('fault.changed', (change) => this.onFault(change));
     on('clock.advanced', () => this.flushTime());
     on('simulator.reset', () => this.onReset());
   }
@@ -457,8 +461,35 @@ export class SessionRecorder {
       );
   }
 
+  private onFault(change: SimulatorEvents['fault.changed']): void {
+    if (change.added) {
+      this.beginStep();
+      const app = change.added.token !== undefined ? this.tokens.get(change.added.token) : undefined;
+      const mapping = faultStepOf(change.added, app);
+      if ('skipped' in mapping) this.skip(mapping.skipped);
+      else {
+        for (const note of mapping.notes) this.comment(note);
+        this.write({ step: mapping.step });
+      }
+      return;
+    }
+    // A reset clears every service's faults (the services hear it before this recorder does); its comment says so.
+    const what =
+      change.removed !== undefined
+        ? `fault ${change.removed} removed`
+        : `${change.cleared ? `the ${change.cleared}` : "every service's"} faults cleared`;
+    queueMicrotask(() => {
+      if (this.isResetting || this.stoppedAt !== undefined) return;
+      this.skip(`${what}: a scenario has no step that removes a fault, so the run keeps it`);
+    });
+  }
+
   private onReset(): void {
     this.beginStep();
+    this.isResetting = true;
+    queueMicrotask(() => {
+      this.isResetting = false;
+    });
     this.comment(
       'reset: the simulator forgot every device, app and push (written as uninstalls; the devices stay declared)',
     );

@@ -121,7 +121,7 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, kind: 'message', fromUserID: input.fromUserID },
       'peerMessageReceived',
     );
-    this.announce('message', input.fromUserID, [input.toConversationID], pushConfig, results, {
+    this.announce('message', input.fromUserID, [input.toConversationID], sentPushConfig(body), results, {
       message: input.message as Record<string, unknown>,
       priority: input.config.priority,
     });
@@ -148,7 +148,7 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, callID, kind: 'call-invite', fromUserID: input.fromUserID },
       'callInvitationReceived',
     );
-    this.announce('call-invite', input.fromUserID, input.invitees, pushConfig, results);
+    this.announce('call-invite', input.fromUserID, input.invitees, sentPushConfig(body), results);
     return { callID, timeout: input.config.timeout, mode: input.config.mode, results };
   }
 
@@ -161,7 +161,7 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, callID: input.callID, kind: 'call-cancel', fromUserID: input.fromUserID },
       'callInvitationCancelled',
     );
-    this.announce('call-cancel', input.fromUserID, input.invitees, pushConfig, results);
+    this.announce('call-cancel', input.fromUserID, input.invitees, sentPushConfig(body), results);
     return { callID: input.callID, results };
   }
 
@@ -239,4 +239,10 @@ export class ZpnsProvider implements ServiceInstance {
     });
     return router;
   }
+}
+
+/** The pushConfig as the sender wrote it (validated; ZIM's defaults not filled in), for the bus's `zim.sent`. */
+function sentPushConfig(body: unknown): object {
+  const config = (body as { config?: { pushConfig?: object } }).config;
+  return config?.pushConfig ?? {};
 }
