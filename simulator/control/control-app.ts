@@ -10,7 +10,7 @@ import { pushesRoutes } from './pushes-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
-import type { ServiceModule, ServiceScenarioSetup } from '../providers/index.js';
+import type { ServiceModule } from '../providers/index.js';
 import { Recordings } from '../recording/index.js';
 import { recordingRoutes } from './recording-routes.js';
 
@@ -25,10 +25,8 @@ export interface ControlAppOptions {
   services?: readonly ServiceModule[];
   /** Host, Origin, token and content-type checks (control-guard.ts); loopback-only, no token, by default. */
   guard?: ControlGuard;
-  /** The session recordings (POST /api/recordings); a new set over `sim` by default. */
+  /** The session recordings (POST /api/recordings); startSimulator() passes its own, with the services' setup. */
   recordings?: Recordings;
-  /** The running services' parts of a recorded scenario's setup (ServiceInstance.scenarioSetup). */
-  scenarioSetup?: () => readonly ServiceScenarioSetup[];
 }
 
 export function createControlApp(sim: Simulation, options: ControlAppOptions): Express {
@@ -86,7 +84,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
-  app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim, options.scenarioSetup)));
+  app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   // The control plane serves the CA, not a service: it is there whichever services are on.
   app.get('/api/ca.pem', (_req, res) => {
     if (options.caPem === undefined) {

@@ -53,6 +53,8 @@ export interface RecordedScenario {
   devices: DeclaredDevice[];
   apps: DeclaredApp[];
   strategies: Record<string, unknown>[];
+  /** The scenario's `settings` (a silent-push budget other than Apple's default). */
+  settings?: Record<string, unknown>;
   items: RecordedItem[];
 }
 

@@ -26,6 +26,7 @@ export function writeScenario(recorded: RecordedScenario): string {
   const body: Record<string, unknown> = {
     name: recorded.name,
     description: recorded.description,
+    ...(recorded.settings ? { settings: recorded.settings } : {}),
     devices: recorded.devices,
     apps: recorded.apps,
   };

@@ -11,6 +11,7 @@ import {
 } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import { initialLifecycle } from '../lifecycle/index.js';
+import { DEFAULT_SILENT_PUSH_THROTTLE } from '../delivery/index.js';
 import type { ServiceScenarioSetup } from '../providers/index.js';
 import { expectationOf, sendStepOf, zimStepOf } from './recorded-send.js';
 import { faultStepOf } from './recorded-fault.js';
@@ -138,6 +139,10 @@ export class SessionRecorder {
       items.push(...this.finalStates());
     }
     const at = new Date(this.startedAt).toISOString();
+    const throttle = this.sim.router.throttle.current;
+    const isDefaultThrottle =
+      throttle.perWindow === DEFAULT_SILENT_PUSH_THROTTLE.perWindow &&
+      throttle.windowMs === DEFAULT_SILENT_PUSH_THROTTLE.windowMs;
     const attached = [...this.tokensApps()].filter((a) => a.attached).map((a) => a.id);
     return {
       name: `Session recorded ${at}`,
@@ -156,6 +161,7 @@ export class SessionRecorder {
       devices: this.devices.map((d) => ({ ...d })),
       apps: this.apps.map((a) => ({ ...a })),
       strategies: [...this.strategies.values()],
+      ...(isDefaultThrottle ? {} : { settings: { silentPushThrottle: { ...throttle } } }),
       items,
     };
   }

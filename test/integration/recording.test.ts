@@ -364,7 +364,7 @@ test('on a real clock the time that passed is written as advances, so timers fir
     }
     now = end;
   };
-  const simulation = new Simulation({ clock: new RealClock(host) });
+  const simulation = new Simulation({ clock: new RealClock(host), silentPushThrottle: { perWindow: 1 } });
   const device = simulation.createDevice({ id: 'iphone', platform: 'ios' });
   const app = simulation.installApp({
     id: 'news',
@@ -382,7 +382,10 @@ test('on a real clock the time that passed is written as advances, so timers fir
   pass(45_000);
   recordings.stop(recording.id);
   const yaml = recordings.scenarioYaml(recording.id);
-  const scenario = parse(yaml) as { steps: Record<string, any>[] };
+  if (process.env.SHOW_YAML) console.log(yaml);
+  const scenario = parse(yaml) as { settings: unknown; steps: Record<string, any>[] };
+  // The simulator's own silent-push budget goes with the file.
+  expect(scenario.settings).toEqual({ silentPushThrottle: { perWindow: 1, windowMs: 3_600_000 } });
   expect(scenario.steps.filter((s) => s.advance !== undefined).map((s) => s.advance)).not.toContain('120ms');
   expect(scenario.steps.at(-1)).toEqual({
     expect: { app: 'news', state: simulation.registry.requireApp('news').lifecycle },
@@ -390,4 +393,20 @@ test('on a real clock the time that passed is written as advances, so timers fir
   expect(simulation.registry.requireApp('news').lifecycle).toMatch(/^suspended/);
   const result = await replay(yaml, 'real-clock.yaml');
   expect(result.failures).toEqual([]);
+});
+
+test("startSimulator's handle records too: sim.recordings, the same recordings as /api/recordings", async () => {
+  await api('POST', '/reset');
+  const recording = sim.recordings.start();
+  expect((await api('GET', `/recordings/${recording.id}`)).json).toMatchObject({
+    id: recording.id,
+    status: 'recording',
+  });
+  expect((await api('POST', '/recordings')).json.error).toMatchObject({ code: 'RECORDING_IN_PROGRESS' });
+  sim.simulation.createDevice({ id: 'tablet', platform: 'android' });
+  sim.recordings.stop(recording.id);
+  const yaml = sim.recordings.scenarioYaml(recording.id);
+  expect(yaml).toContain('# device tablet created here');
+  expect(yaml).toContain('# nothing was done while recording');
+  expect((await replay(yaml, 'handle.yaml')).status).toBe('passed');
 });
