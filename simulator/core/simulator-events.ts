@@ -62,6 +62,13 @@ export interface SimulatorEvents extends Record<string, unknown> {
     cleared?: string;
     clearedAll?: boolean;
   };
+  /** A device subscribed a token to a topic, or unsubscribed it (FCM's topic management, the shim's subscribeToTopic). */
+  'topic.changed': { service: string; project: string; token: string; topic: string; subscribed: boolean };
+  /**
+   * An FCM topic or condition message fanned out: its message as sent (pushes `<messageId>#<n>`, one per subscriber,
+   * came before).
+   */
+  'fcm.fanned-out': { project: string; defaultProject: string; messageId: string; message: Record<string, unknown> };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
   /** A session recording (POST /api/recordings) added a step; `steps` is how many it holds now. */

@@ -222,6 +222,8 @@ export interface ServiceScenarioSetup {
   strategies?: Record<string, unknown>[];
   /** Fields to add to an app's declaration, by app id (`zimUser`, `zimConnection`). */
   apps?: Record<string, Record<string, unknown>>;
+  /** FCM topic subscriptions, by token (written as `subscribe` steps first). */
+  subscriptions?: { project: string; token: string; topic: string }[];
 }
 
 /** A push service, declared once. */

@@ -65,6 +65,8 @@ export class SessionRecorder {
   /** Every token a recorded app held, kept past uninstall (the scenario's steps send to it and get 410). */
   private readonly tokens = new Map<string, RecordedApp>();
   private readonly sends = new Map<string, TrackedSend>();
+  /** The pushes of a topic or condition message, by message id, until FCM tells the message. */
+  private readonly fannedOut = new Map<string, { id: string; app?: RecordedApp }[]>();
   private sendCount = 0;
   /** Fates seen in the current synchronous run, not yet placed (see onFate). */
   private readonly tickFates = new Map<string, Fate>();
@@ -86,6 +88,11 @@ export class SessionRecorder {
     for (const device of this.sim.registry.listDevices()) this.declareDevice(device);
     for (const app of this.sim.registry.listApps()) this.declareApp(app, app.lifecycle);
     this.readServiceSetup();
+    for (const setup of this.serviceSetup())
+      for (const { token, topic } of setup.subscriptions ?? []) {
+        const app = this.tokens.get(token);
+        if (app) this.write({ step: { subscribe: { app: app.id, topic } } });
+      }
     const chaos = this.sim.router.chaosSettings;
     if (chaos.backgroundDropProbability > 0) this.onChaos(chaos);
     this.listen();
@@ -192,6 +199,8 @@ export class SessionRecorder {
     on('zim.sent', (send) => this.onZimSent(send));
     on('chaos.configured', (chaos) => this.onChaos(chaos));
     on('fault.changed', (change) => this.onFault(change));
+    on('topic.changed', (change) => this.onTopic(change));
+    on('fcm.fanned-out', (send) => this.onFannedOut(send));
     on('clock.advanced', () => this.flushTime());
     on('simulator.reset', () => this.onReset());
   }
@@ -419,10 +428,13 @@ export class SessionRecorder {
     // ZIM's pushes are written by their send (zim.sent), which the bus tells after them.
     if (entry.provider === 'zpns') return;
     this.beginStep();
-    // A topic or condition send fans out: one entry per device, ids `<name>#<n>`.
+    // A topic or condition send fans out: one entry per device, ids `<name>#<n>`; its step is written when FCM tells
+    // the message (fcm.fanned-out, right after).
     if (entry.id.includes('#')) {
-      if (entry.id.endsWith('#1') || entry.id.endsWith('#0'))
-        this.skip(`an FCM topic or condition send (${entry.id.split('#')[0]}): topic subscriptions are not recorded`);
+      const base = entry.id.slice(0, entry.id.indexOf('#'));
+      const entries = this.fannedOut.get(base) ?? [];
+      entries.push({ id: entry.id, app: this.tokens.get(entry.token) });
+      this.fannedOut.set(base, entries);
       return;
     }
     const app = this.tokens.get(entry.token);
@@ -456,6 +468,28 @@ export class SessionRecorder {
       const app = appId ? this.app(appId) : undefined;
       this.sends.set(first, { as, ...(app ? { app } : {}) });
     }
+  }
+
+  private onTopic(change: SimulatorEvents['topic.changed']): void {
+    const app = this.tokens.get(change.token);
+    if (!app) return;
+    this.beginStep();
+    if (change.subscribed) this.write({ step: { subscribe: { app: app.id, topic: change.topic } } });
+    else this.skip(`${app.id} unsubscribed from topic ${change.topic}: a scenario has no unsubscribe step`);
+  }
+
+  private onFannedOut(send: SimulatorEvents['fcm.fanned-out']): void {
+    this.beginStep();
+    const entries = this.fannedOut.get(send.messageId) ?? [];
+    this.fannedOut.delete(send.messageId);
+    const as = `p${++this.sendCount}`;
+    const spec: Record<string, unknown> = { message: send.message };
+    if (send.project !== send.defaultProject) spec.project = send.project;
+    spec.as = as;
+    this.write({ step: { fcm: spec } });
+    this.write({ step: { expect: { of: as, recipients: entries.map((e) => e.app?.id ?? '?') } } });
+    const first = entries[0];
+    if (first) this.sends.set(first.id, { as, ...(first.app ? { app: first.app } : {}) });
   }
 
   private onChaos(chaos: { backgroundDropProbability: number; seed: number }): void {

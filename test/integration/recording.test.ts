@@ -410,3 +410,62 @@ test("startSimulator's handle records too: sim.recordings, the same recordings a
   expect(yaml).toContain('# nothing was done while recording');
   expect((await replay(yaml, 'handle.yaml')).status).toBe('passed');
 });
+
+test('FCM topic and condition sends are recorded as sent, with the subscriptions they fan out to', async () => {
+  await api('POST', '/reset');
+  const account = (await api('POST', '/fcm/service-accounts', {})).json as {
+    client_email: string;
+    private_key: string;
+    private_key_id: string;
+  };
+  const fcmBearer = { authorization: `Bearer ${await accessToken(sim.urls.fcm!, sim.caPem, account)}` };
+  const phones: { tokens: { fcm: string } }[] = [];
+  for (const id of ['a', 'b']) {
+    await api('POST', '/devices', { id: `pixel-${id}`, platform: 'android' });
+    phones.push(
+      (
+        await api('POST', `/devices/pixel-${id}/apps`, {
+          id: `shop-${id}`,
+          bundleId: 'com.example.shop',
+          sdkProfile: 'native-android',
+          state: 'foreground',
+        })
+      ).json,
+    );
+  }
+  expect((await api('POST', '/fcm/subscriptions', { token: phones[0]!.tokens.fcm, topic: 'deals' })).status).toBe(201);
+  const { id } = (await api('POST', '/recordings')).json as { id: string };
+  expect((await api('POST', '/fcm/subscriptions', { token: phones[1]!.tokens.fcm, topic: 'deals' })).status).toBe(201);
+  const url = `${sim.urls.fcm}/v1/projects/pushsim-project/messages:send`;
+  const topic = await post(
+    url,
+    sim.caPem,
+    JSON.stringify({ message: { topic: 'deals', data: { sale: 'now' } } }),
+    fcmBearer,
+  );
+  expect(topic.status).toBe(200);
+  const condition = await post(
+    url,
+    sim.caPem,
+    JSON.stringify({
+      message: { condition: "'deals' in topics && !('news' in topics)", notification: { title: 'Sale' } },
+    }),
+    fcmBearer,
+  );
+  expect(condition.status).toBe(200);
+  await api('POST', `/recordings/${id}/stop`);
+  const { text: yaml } = await api('GET', `/recordings/${id}/scenario`);
+  if (process.env.SHOW_YAML) console.log(yaml);
+  const scenario = parse(yaml) as { steps: Record<string, any>[] };
+  expect(scenario.steps.slice(0, 2)).toEqual([
+    { subscribe: { app: 'shop-a', topic: 'deals' } },
+    { subscribe: { app: 'shop-b', topic: 'deals' } },
+  ]);
+  expect(scenario.steps).toContainEqual({ fcm: { message: { topic: 'deals', data: { sale: 'now' } }, as: 'p1' } });
+  expect(scenario.steps).toContainEqual({ expect: { of: 'p1', recipients: ['shop-a', 'shop-b'] } });
+  const result = await replay(yaml, 'topics.yaml');
+  expect(result.failures).toEqual([]);
+  // With one subscription fewer the fan-out differs, and the run says so.
+  const fewer = await replay(yaml.replace(/  - subscribe: \{ app: shop-b, topic: deals \}\n/, ''), 'topics-fewer.yaml');
+  expect(fewer.failures.map((f) => f.message).join('\n')).toMatch(/expected the push to reach shop-a, shop-b/);
+});
