@@ -466,6 +466,6 @@ test('FCM topic and condition sends are recorded as sent, with the subscriptions
   const result = await replay(yaml, 'topics.yaml');
   expect(result.failures).toEqual([]);
   // With one subscription fewer the fan-out differs, and the run says so.
-  const fewer = await replay(yaml.replace(/  - subscribe: \{ app: shop-b, topic: deals \}\n/, ''), 'topics-fewer.yaml');
+  const fewer = await replay(yaml.replace(/ {2}- subscribe: \{ app: shop-b, topic: deals \}\n/, ''), 'topics-fewer.yaml');
   expect(fewer.failures.map((f) => f.message).join('\n')).toMatch(/expected the push to reach shop-a, shop-b/);
 });
