@@ -258,7 +258,7 @@ export class SessionRecorder {
       bundleId: app.bundleId,
       environment: app.environment,
       tokens: { ...app.tokens },
-      attached: false,
+      attached: this.sim.router.isAttached(app.id),
     };
     this.liveApps.set(app.id, recorded);
     for (const token of Object.values(app.tokens ?? {})) if (token) this.tokens.set(token, recorded);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { ClientHttp2Session } from 'node:http2';
 import { parse } from 'yaml';
 import { WebSocket } from 'ws';
+import { AppProcess } from '../../client-shim/index.js';
 import { RealClock, type TimerHost } from '../../simulator/core/index.js';
 import { Simulation } from '../../simulator/engine/index.js';
 import { hmsAccessToken, sendHms } from '../../simulator/providers/hms/index.js';
@@ -466,6 +467,38 @@ test('FCM topic and condition sends are recorded as sent, with the subscriptions
   const result = await replay(yaml, 'topics.yaml');
   expect(result.failures).toEqual([]);
   // With one subscription fewer the fan-out differs, and the run says so.
-  const fewer = await replay(yaml.replace(/ {2}- subscribe: \{ app: shop-b, topic: deals \}\n/, ''), 'topics-fewer.yaml');
+  const fewer = await replay(
+    yaml.replace(/ {2}- subscribe: \{ app: shop-b, topic: deals \}\n/, ''),
+    'topics-fewer.yaml',
+  );
   expect(fewer.failures.map((f) => f.message).join('\n')).toMatch(/expected the push to reach shop-a, shop-b/);
+});
+
+test('an app running its own code through the client shim is recorded as a virtual app whose expectations assert the fate only', async () => {
+  await api('POST', '/reset');
+  const recording = sim.recordings.start();
+  const app = await AppProcess.start({
+    simulator: sim.urls.control,
+    device: { platform: 'android' },
+    app: { bundleId: 'com.example.plain', sdkProfile: 'rn-firebase' },
+    main: ({ messaging, AppRegistry }) => {
+      messaging().setBackgroundMessageHandler(async () => {});
+      AppRegistry.registerComponent('App', () => () => {
+        messaging().onMessage(async () => {});
+      });
+    },
+  });
+  await app.launch();
+  sim.simulation.send({ token: sim.registry.register(app.appId).fcm!, kind: 'data', payload: { data: { k: 'v' } } });
+  await app.idle();
+  await app.close();
+  sim.recordings.stop(recording.id);
+  const yaml = sim.recordings.scenarioYaml(recording.id);
+  if (process.env.SHOW_YAML) console.log(yaml);
+  expect(yaml).toMatch(/ran their own code through the client shim/);
+  const scenario = parse(yaml) as { steps: Record<string, any>[] };
+  const expectation = scenario.steps.find((s) => s.expect?.of === 'p1')?.expect;
+  expect(expectation).toMatchObject({ fate: 'delivered' });
+  expect(expectation).not.toHaveProperty('rules');
+  expect((await replay(yaml, 'shim-app.yaml')).failures).toEqual([]);
 });
