@@ -45,3 +45,4 @@ export {
   type CaseResult,
   type RunOptions,
 } from './scenario/index.js';
+export { Recordings, SessionRecorder, writeScenario } from './recording/index.js';

@@ -16,6 +16,7 @@ import {
   type EventFeed,
 } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
+import { Recordings } from './recording/index.js';
 import { SHIM_PATH } from './shim-protocol/index.js';
 import {
   FaultInjector,
@@ -102,6 +103,11 @@ export type SimulatorHandle<M extends readonly ServiceModule[] = BuiltInServices
   /** The CA clients trust (PEM), also at GET /api/ca.pem. */
   readonly caPem: string;
   readonly faults: FaultInjector;
+  /**
+   * Session recordings, as POST /api/recordings starts them: `recordings.start()`, then `recordings.scenarioYaml(id)`
+   * is a scenario file of what was done since.
+   */
+  readonly recordings: Recordings;
   /** The service modules this simulator was started with (those turned off included). */
   readonly services: M;
   /** The running instance of a service, by module name; undefined when it is off. */
@@ -189,6 +195,18 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     modules.flatMap((m) => m.tlsHostNames),
   );
   const faults = new FaultInjector(options.faultSeed ?? 1);
+  faults.observe((change) =>
+    simulation.bus.emit(
+      'fault.changed',
+      'added' in change
+        ? { added: change.added }
+        : 'removed' in change
+          ? { removed: change.removed }
+          : change.cleared !== undefined
+            ? { cleared: change.cleared }
+            : { clearedAll: true },
+    ),
+  );
   let controlBase = '';
   const running: { module: ServiceModule; instance: ServiceInstance }[] = [];
   for (const module of modules as readonly ServiceModule[]) {
@@ -212,6 +230,9 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     running.push({ module, instance });
   }
   let endpoints: EndpointInfo[] = [];
+  const recordings = new Recordings(simulation, () =>
+    running.flatMap((r) => (r.instance.scenarioSetup ? [r.instance.scenarioSetup()] : [])),
+  );
   const app = createControlApp(simulation, {
     endpoints: () => endpoints,
     version: PUSHSIM_VERSION,
@@ -219,6 +240,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     routers: running.map((r) => r.instance.routes()),
     services: running.map((r) => r.module),
     guard,
+    recordings,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
@@ -335,6 +357,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     services: modules,
     service: (name: string) => instances[name],
     faults,
+    recordings,
     advance: (by: Duration) => simulation.advance(by),
     reset: () => simulation.reset(),
     close,

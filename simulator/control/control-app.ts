@@ -12,6 +12,8 @@ import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import type { ServiceModule } from '../providers/index.js';
+import { Recordings } from '../recording/index.js';
+import { recordingRoutes } from './recording-routes.js';
 
 export interface ControlAppOptions {
   endpoints: () => EndpointInfo[];
@@ -24,6 +26,8 @@ export interface ControlAppOptions {
   services?: readonly ServiceModule[];
   /** Host, Origin, token and content-type checks (control-guard.ts); loopback-only, no token, by default. */
   guard?: ControlGuard;
+  /** The session recordings (POST /api/recordings); startSimulator() passes its own, with the services' setup. */
+  recordings?: Recordings;
 }
 
 export function createControlApp(sim: Simulation, options: ControlAppOptions): Express {
@@ -82,6 +86,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
   app.use('/api', scenarioRunsRoutes(sim));
+  app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   // The control plane serves the CA, not a service: it is there whichever services are on.
   app.get('/api/ca.pem', (_req, res) => {
     if (options.caPem === undefined) {

@@ -32,6 +32,8 @@ import {
   HealthSchema,
   LedgerEntrySchema,
   LifecycleSchema,
+  RecordingListSchema,
+  RecordingSchema,
   RegistrationSchema,
   ResendSchema,
   ResetSchema,
@@ -43,7 +45,7 @@ import { SCENARIO_RUN_ROUTES } from './scenario-runs-routes.js';
 
 export type HttpMethod = ControlRouteDoc['method'];
 /** The core's sections, then one per service module, named as the module (`apns`, `fcm`). */
-export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'scenarios';
+export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'scenarios' | 'recordings';
 export type RouteTag = CoreRouteTag | (string & {});
 
 export interface RouteDescriptor extends ControlRouteDoc {
@@ -59,6 +61,8 @@ export const CORE_TAGS: Record<CoreRouteTag, string> = {
   apps: 'Installed apps: tokens, lifecycle, completion handlers, taps',
   pushes: 'The simulator-native send and the ledger of every push and its fate',
   scenarios: 'The scenario library and runs of it, each against a fresh simulator of its own (progress on /api/events)',
+  recordings:
+    'Session recordings: what is done through the API and the wire, and the fates observed, as a scenario file',
 };
 
 /** A section of the docs: its tag, heading and line. */
@@ -453,5 +457,60 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     summary: "The CA certificate (PEM) that clients of the services' TLS endpoints trust",
     produces: 'application/x-pem-file',
     responses: { 200: 'the CA certificate' },
+  },
+  {
+    method: 'post',
+    path: '/recordings',
+    tag: 'recordings',
+    summary: 'Start recording the session: from now, everything done and every fate observed becomes a scenario',
+    description:
+      "The devices and apps that exist now are the scenario's setup; steps follow in order, each send with an `expect` of its fate. One recording runs at a time. Each step added is told on the feed as `recording.step` `{ recordingId, steps }`.",
+    response: RecordingSchema,
+    responses: { 201: 'the recording, `status: recording`', 409: 'a recording is already running' },
+  },
+  {
+    method: 'get',
+    path: '/recordings',
+    tag: 'recordings',
+    summary: 'Every recording, newest first',
+    response: RecordingListSchema,
+    responses: { 200: '`{ recordings: [...] }`' },
+  },
+  {
+    method: 'get',
+    path: '/recordings/:id',
+    tag: 'recordings',
+    summary: 'One recording',
+    params: { id: 'the recording id (`rec-1`)' },
+    response: RecordingSchema,
+    responses: { 200: 'the recording', 404: 'no such recording' },
+  },
+  {
+    method: 'post',
+    path: '/recordings/:id/stop',
+    tag: 'recordings',
+    summary: 'Stop a recording (its scenario stays downloadable)',
+    params: { id: 'the recording id' },
+    response: RecordingSchema,
+    responses: { 200: 'the recording, `status: stopped`', 404: 'no such recording' },
+  },
+  {
+    method: 'get',
+    path: '/recordings/:id/scenario',
+    tag: 'recordings',
+    summary: 'The recording as a scenario file (YAML) that `pushsim run` passes unchanged',
+    description:
+      'While recording, a snapshot of what has been recorded so far. Sent as an attachment named `pushsim-session-<date>.yaml`; what could not be a step is a YAML comment naming it.',
+    params: { id: 'the recording id' },
+    produces: 'application/yaml',
+    responses: { 200: 'the scenario file', 404: 'no such recording' },
+  },
+  {
+    method: 'delete',
+    path: '/recordings/:id',
+    tag: 'recordings',
+    summary: 'Stop and forget a recording',
+    params: { id: 'the recording id' },
+    responses: { 204: 'deleted', 404: 'no such recording' },
   },
 ];

@@ -157,6 +157,16 @@ export const ERROR_CATALOGUE = {
     fix: 'list runs with GET /api/scenarios/runs, or start one with POST /api/scenarios/runs',
   },
   // The clock and the control plane
+  RECORDING_NOT_FOUND: {
+    status: 404,
+    meaning: 'no session recording with this id (never started, or deleted)',
+    fix: 'list recordings with GET /api/recordings, or start one with POST /api/recordings',
+  },
+  RECORDING_IN_PROGRESS: {
+    status: 409,
+    meaning: 'a session recording is already running; one runs at a time',
+    fix: 'stop it first (POST /api/recordings/<id>/stop), or keep using it',
+  },
   CLOCK_NOT_VIRTUAL: {
     status: 409,
     meaning: 'the clock is real, so it cannot be advanced',

@@ -18,6 +18,57 @@ export interface SimulatorEvents extends Record<string, unknown> {
   'push.received': { id: string; receipt: LedgerReceipt };
   'app.attached': { appId: string };
   'app.detached': { appId: string; reason: string };
+  /** Someone asked for a lifecycle event (REST, the client shim, a scenario step); `app.state-changed` tells the effect. */
+  'app.lifecycle-requested': { appId: string; deviceId: string; event: string };
+  /** Someone asked for a lifecycle state (PUT /api/apps/:id/state, an install with `state`), reached by `events`. */
+  'app.state-requested': { appId: string; deviceId: string; state: string; events: string[] };
+  /** A device was rebooted: every app on it got the `reboot` event. */
+  'device.rebooted': { deviceId: string };
+  /** The user tapped the notification a push displayed. */
+  'push.tapped': { appId: string; pushId: string; stateBefore: string };
+  /** The share of iOS background pushes chaos loses was set (PUT /api/chaos). */
+  'chaos.configured': { backgroundDropProbability: number; seed: number };
+  /**
+   * A ZIM-shaped send reached ZPNs (sendMessage, callInvite, callCancel): who sent it to whom with which push
+   * configuration, and the pushes it became (in-app or offline).
+   */
+  'zim.sent': {
+    kind: 'message' | 'call-invite' | 'call-cancel';
+    fromUserID: string;
+    receivers: string[];
+    message?: Record<string, unknown>;
+    priority?: number;
+    pushConfig: Record<string, unknown>;
+    pushIds: string[];
+  };
+  /**
+   * A fault was added to a service's fault list (POST /api/<service>/faults, a scenario's `fault` step), or removed
+   * (`removed`: its id) or cleared (`cleared`: the service, or every service when absent).
+   */
+  'fault.changed': {
+    added?: {
+      id: string;
+      provider: string;
+      token?: string;
+      topic?: string;
+      project?: string;
+      probability?: number;
+      reason?: string;
+      delayMs?: number;
+      drop?: 'stream' | 'connection';
+      times?: number;
+    };
+    removed?: string;
+    cleared?: string;
+    clearedAll?: boolean;
+  };
+  /** A device subscribed a token to a topic, or unsubscribed it (FCM's topic management, the shim's subscribeToTopic). */
+  'topic.changed': { service: string; project: string; token: string; topic: string; subscribed: boolean };
+  /**
+   * An FCM topic or condition message fanned out: its message as sent (pushes `<messageId>#<n>`, one per subscriber,
+   * came before).
+   */
+  'fcm.fanned-out': { project: string; defaultProject: string; messageId: string; message: Record<string, unknown> };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
   /** A step of a scenario run the control plane started (POST /api/scenarios/runs) has run. */
@@ -32,6 +83,8 @@ export interface SimulatorEvents extends Record<string, unknown> {
   };
   /** A scenario run ended. */
   'scenario.finished': { runId: string; status: 'passed' | 'failed' | 'error' };
+  /** A session recording (POST /api/recordings) added a step; `steps` is how many it holds now. */
+  'recording.step': { recordingId: string; steps: number };
 }
 
 export type SimulatorEventName = keyof SimulatorEvents;

@@ -97,7 +97,9 @@ export class LifecycleDriver {
       const refusal = refuseEvent(device.platform, app.lifecycle, eventType, this.settingsFor(app.suspendAfterMs));
       if (refusal) throw new SimulatorError(ErrorCodes.EVENT_NOT_APPLICABLE, refusal, 'event');
     }
-    return this.send(appId, eventType);
+    const step = this.send(appId, eventType);
+    this.bus.emit('app.lifecycle-requested', { appId, deviceId: app.deviceId, event: eventType });
+    return step;
   }
 
   /** Takes an app to a state by the shortest path of user and system events; returns the events applied. */
@@ -112,12 +114,14 @@ export class LifecycleDriver {
         'state',
       );
     for (const event of path) this.send(appId, event);
+    this.bus.emit('app.state-requested', { appId, deviceId: app.deviceId, state: target, events: path });
     return path;
   }
 
   /** Reboots a device: every app on it gets the `reboot` event. */
   reboot(deviceId: string): void {
     for (const app of this.registry.listApps(deviceId)) this.send(app.id, 'reboot');
+    this.bus.emit('device.rebooted', { deviceId });
   }
 
   forget(appId: string): void {

@@ -109,6 +109,7 @@ export class PushRouter {
 
   configureChaos(chaos: { backgroundDropProbability: number; seed?: number }): void {
     this.throttling.configureChaos(chaos);
+    this.bus.emit('chaos.configured', this.throttling.chaosSettings);
   }
   get chaosSettings(): { backgroundDropProbability: number; seed: number } {
     return this.throttling.chaosSettings;

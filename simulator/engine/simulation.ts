@@ -291,7 +291,9 @@ export class Simulation {
 
   /** The user taps the notification a push displayed; returns the app's state before the tap. */
   tap(appId: string, pushId: string): string {
-    return this.router.open(appId, pushId);
+    const stateBefore = this.router.open(appId, pushId);
+    this.bus.emit('push.tapped', { appId, pushId, stateBefore });
+    return stateBefore;
   }
 
   async advance(by: Duration): Promise<number> {

@@ -18,6 +18,7 @@ export * from './requests.js';
 export * from './clock-timer.js';
 export * from './resend.js';
 export * from './scenario-run.js';
+export * from './recording.js';
 export { modelRegistry } from './registry.js';
 
 /**

@@ -35,8 +35,12 @@ export interface FaultContext {
   project?: string;
 }
 
+/** What changed in the fault list: a rule added, one removed, or a service's (or every) rule cleared. */
+export type FaultChange = { added: FaultRule } | { removed: string } | { cleared: string | undefined };
+
 export class FaultInjector {
   private rules: FaultRule[] = [];
+  private readonly observers = new Set<(change: FaultChange) => void>();
   private random: () => number;
   private currentSeed: number;
 
@@ -47,6 +51,18 @@ export class FaultInjector {
 
   get seed(): number {
     return this.currentSeed;
+  }
+
+  /** Tells `observer` of every change to the list (startSimulator puts them on the bus); returns the unsubscribe. */
+  observe(observer: (change: FaultChange) => void): () => void {
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  private tell(change: FaultChange): void {
+    for (const observer of this.observers) observer(change);
   }
   reseed(seed: number): void {
     this.currentSeed = seed;
@@ -69,6 +85,7 @@ export class FaultInjector {
       throw new SimulatorError(ErrorCodes.EMPTY_FAULT, 'a fault needs a reason, a drop or a delayMs', 'reason');
     const stored: FaultRule = { ...rule, id: rule.id ?? randomUUID() };
     this.rules.push(stored);
+    this.tell({ added: { ...stored } });
     return stored;
   }
 
@@ -78,10 +95,14 @@ export class FaultInjector {
   remove(id: string): boolean {
     const before = this.rules.length;
     this.rules = this.rules.filter((r) => r.id !== id);
-    return this.rules.length < before;
+    const removed = this.rules.length < before;
+    if (removed) this.tell({ removed: id });
+    return removed;
   }
   clear(provider?: string): void {
+    const before = this.rules.length;
     this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : [];
+    if (this.rules.length < before) this.tell({ cleared: provider });
   }
 
   /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */

@@ -209,6 +209,21 @@ export interface ServiceInstance {
   routes(): Router;
   /** Forgets per-test state (faults, rate counters); configuration such as keys stays. */
   reset(): void;
+  /**
+   * What of its state a scenario file declares at its top (ZPNs: `strategies` and each app's `zimUser`): a session
+   * recording (simulator/recording/) writes it into the scenario's setup.
+   */
+  scenarioSetup?(): ServiceScenarioSetup;
+}
+
+/** A service's part of a recorded scenario's setup. */
+export interface ServiceScenarioSetup {
+  /** Entries of the scenario's `strategies`. */
+  strategies?: Record<string, unknown>[];
+  /** Fields to add to an app's declaration, by app id (`zimUser`, `zimConnection`). */
+  apps?: Record<string, Record<string, unknown>>;
+  /** FCM topic subscriptions, by token (written as `subscribe` steps first). */
+  subscriptions?: { project: string; token: string; topic: string }[];
 }
 
 /** A push service, declared once. */

@@ -48,9 +48,18 @@ function check(ctx: RunContext, spec: any): string | undefined {
         `expected the push to reach ${expected.join(', ') || 'no app'}, it reached ${reached.join(', ') || 'no app'}`,
       );
   }
-  const needsEntry = ['fate', 'kind', 'callback', 'displayed', 'because', 'message', 'path', 'absent', 'note'].some(
-    (k) => spec[k] !== undefined,
-  );
+  const needsEntry = [
+    'fate',
+    'rules',
+    'kind',
+    'callback',
+    'displayed',
+    'because',
+    'message',
+    'path',
+    'absent',
+    'note',
+  ].some((k) => spec[k] !== undefined);
   if (spec.of && needsEntry && !entry) problems.push(`expected a push "${spec.of}" in the ledger, found none`);
   if (entry) {
     // The callbacks that ran: the fate's (for a delivered push), and every receipt (an app's own code reports what ran,
@@ -71,6 +80,11 @@ function check(ctx: RunContext, spec: any): string | undefined {
       outcome.push(`a reason matching /${spec.because}/`);
     const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
     if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
+    const missingRules = ((spec.rules ?? []) as string[]).filter((id) => !(entry.fate.ruleIds ?? []).includes(id));
+    if (missingRules.length)
+      problems.push(
+        `expected the fate to name rule ${missingRules.join(', ')}; it names ${(entry.fate.ruleIds ?? []).join(' → ') || 'none'}`,
+      );
     if (spec.kind !== undefined && entry.push.kind !== spec.kind)
       problems.push(`expected a ${spec.kind} push, it went out as ${entry.push.kind}`);
     if (spec.note !== undefined && !entry.notes.some((n) => new RegExp(spec.note).test(n.note)))

@@ -218,6 +218,10 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
         .optional()
         .describe("the push's current fate in the ledger"),
       callback: z.string().optional().describe('the callback that ran'),
+      rules: z
+        .array(z.string())
+        .optional()
+        .describe("rules-table row ids the push's current fate must name, each one of its ruleIds (GET /api/rules)"),
       notCallback: z.string().optional().describe('a callback that must not have run'),
       displayed: z.boolean().optional().describe('a notification was (not) shown'),
       because: z.string().optional().describe("a regular expression the fate's reason must match"),

@@ -48,6 +48,7 @@ test('streams device, app, token, push and fate events in order', async () => {
     'app.installed',
     'token.issued',
     'app.state-changed',
+    'app.state-requested',
     'push.accepted',
     'push.fate',
   ]);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../model/index.js';
 import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
-import type { ServiceInstance } from '../service-module.js';
+import type { ServiceInstance, ServiceScenarioSetup } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/index.js';
 import { faultRoutes, type FaultInjector } from '../fault-injection.js';
 import { FCM_FAULTS } from './fcm-errors.js';
@@ -60,7 +60,7 @@ export const fcmSubscriptionSchema = z
 export class FcmProvider implements ServiceInstance {
   readonly name = 'fcm';
   readonly auth = new FcmAuth();
-  readonly topics = new FcmTopics();
+  readonly topics: FcmTopics;
   readonly server: FcmServer;
 
   constructor(
@@ -69,6 +69,7 @@ export class FcmProvider implements ServiceInstance {
     private readonly faults: FaultInjector,
     options: FcmProviderOptions,
   ) {
+    this.topics = new FcmTopics((change) => sim.bus.emit('topic.changed', { service: 'fcm', ...change }));
     this.server = new FcmServer(sim, this.auth, this.topics, faults, ca, {
       host: options.host,
       port: options.port,
@@ -100,6 +101,11 @@ export class FcmProvider implements ServiceInstance {
     this.server.reset();
     this.topics.clear();
     this.faults.clear('fcm');
+  }
+
+  /** The topic subscriptions a recorded scenario starts with (its first `subscribe` steps). */
+  scenarioSetup(): ServiceScenarioSetup {
+    return { subscriptions: this.topics.list() };
   }
 
   endpoints(): EndpointInfo[] {

@@ -246,6 +246,14 @@ export class FcmServer {
     try {
       const request = readSendRequest(parsed);
       const name = this.send(project, request.message, request.validateOnly, now);
+      // A topic or condition message fans out to entries `<id>#<n>`; the message as sent says which (a recording's step).
+      if (!request.validateOnly && !('token' in request.message.target) && this.sim.bus.hasListeners('fcm.fanned-out'))
+        this.sim.bus.emit('fcm.fanned-out', {
+          project,
+          defaultProject: this.defaultProject,
+          messageId: name.split('/messages/')[1]!,
+          message: { ...((parsed as { message?: Record<string, unknown> }).message ?? {}) },
+        });
       this.json(res, 200, { name });
     } catch (error) {
       if (!(error instanceof FcmError)) throw error;

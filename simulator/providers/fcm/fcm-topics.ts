@@ -4,9 +4,19 @@ import { evaluateCondition, type Condition } from './fcm-condition.js';
 
 export const MAX_TOPICS_PER_APP_INSTANCE = 2000;
 
+/** A subscription made or ended (the provider puts it on the bus as `topic.changed`). */
+export interface TopicChange {
+  project: string;
+  token: string;
+  topic: string;
+  subscribed: boolean;
+}
+
 export class FcmTopics {
   /** project → token → topics */
   private readonly subscriptions = new Map<string, Map<string, Set<string>>>();
+
+  constructor(private readonly onChange?: (change: TopicChange) => void) {}
 
   subscribe(project: string, token: string, topic: string): 'ok' | 'too-many-topics' {
     let byToken = this.subscriptions.get(project);
@@ -19,13 +29,25 @@ export class FcmTopics {
       topics = new Set();
       byToken.set(token, topics);
     }
-    if (!topics.has(topic) && topics.size >= MAX_TOPICS_PER_APP_INSTANCE) return 'too-many-topics';
+    if (topics.has(topic)) return 'ok';
+    if (topics.size >= MAX_TOPICS_PER_APP_INSTANCE) return 'too-many-topics';
     topics.add(topic);
+    this.onChange?.({ project, token, topic, subscribed: true });
     return 'ok';
   }
 
   unsubscribe(project: string, token: string, topic: string): boolean {
-    return this.subscriptions.get(project)?.get(token)?.delete(topic) ?? false;
+    const removed = this.subscriptions.get(project)?.get(token)?.delete(topic) ?? false;
+    if (removed) this.onChange?.({ project, token, topic, subscribed: false });
+    return removed;
+  }
+
+  /** Every subscription, project by project. */
+  list(): { project: string; token: string; topic: string }[] {
+    const out: { project: string; token: string; topic: string }[] = [];
+    for (const [project, byToken] of this.subscriptions)
+      for (const [token, topics] of byToken) for (const topic of topics) out.push({ project, token, topic });
+    return out;
   }
 
   topicsOf(project: string, token: string): string[] {

@@ -36,6 +36,11 @@ export class ZimSessions {
     else this.heldDown.delete(appId);
   }
 
+  /** Whether the install's connection is held down (`down`) or follows its state (`auto`). */
+  connectionOf(appId: string): 'auto' | 'down' {
+    return this.heldDown.has(appId) ? 'down' : 'auto';
+  }
+
   login(userID: string, appId: string): void {
     const app = this.registry.requireApp(appId);
     if (app.sdkProfile !== 'zpns-rn')

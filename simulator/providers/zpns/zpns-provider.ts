@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../model/index.js';
 import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
-import type { ServiceInstance } from '../service-module.js';
+import type { ServiceInstance, ServiceScenarioSetup } from '../service-module.js';
 import { PushStrategies, STRATEGY_PRESETS, DEFAULT_STRATEGY_LIMIT, type PushStrategy } from './push-strategies.js';
 import { ZimSessions } from './zim-sessions.js';
-import { ZpnsService } from './zpns-service.js';
+import { ZpnsService, type ReceiverResult } from './zpns-service.js';
 import { sendMessageSchema, callInviteSchema, callCancelSchema } from './zim-config.js';
 
 export interface ZpnsProviderOptions {
@@ -81,6 +81,18 @@ export class ZpnsProvider implements ServiceInstance {
     this.service.reset();
   }
 
+  /** The strategies and ZIM logins a recorded scenario declares (its `strategies`, each app's `zimUser`). */
+  scenarioSetup(): ServiceScenarioSetup {
+    const apps: Record<string, Record<string, unknown>> = {};
+    for (const { userID, apps: installs } of this.sessions.list())
+      for (const appId of installs)
+        apps[appId] = {
+          zimUser: userID,
+          ...(this.sessions.connectionOf(appId) === 'down' ? { zimConnection: 'down' } : {}),
+        };
+    return { strategies: this.strategies.list().map((s) => ({ ...s })), apps };
+  }
+
   endpoints(): EndpointInfo[] {
     return [
       {
@@ -109,6 +121,10 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, kind: 'message', fromUserID: input.fromUserID },
       'peerMessageReceived',
     );
+    this.announce('message', input.fromUserID, [input.toConversationID], sentPushConfig(body), results, {
+      message: input.message as Record<string, unknown>,
+      priority: input.config.priority,
+    });
     return {
       message: {
         messageID,
@@ -132,6 +148,7 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, callID, kind: 'call-invite', fromUserID: input.fromUserID },
       'callInvitationReceived',
     );
+    this.announce('call-invite', input.fromUserID, input.invitees, sentPushConfig(body), results);
     return { callID, timeout: input.config.timeout, mode: input.config.mode, results };
   }
 
@@ -144,7 +161,29 @@ export class ZpnsProvider implements ServiceInstance {
       { pushConfig, callID: input.callID, kind: 'call-cancel', fromUserID: input.fromUserID },
       'callInvitationCancelled',
     );
+    this.announce('call-cancel', input.fromUserID, input.invitees, sentPushConfig(body), results);
     return { callID: input.callID, results };
+  }
+
+  /** Tells the bus what a ZIM send was and the pushes it became (a session recording turns it into a `zim` step). */
+  private announce(
+    kind: 'message' | 'call-invite' | 'call-cancel',
+    fromUserID: string,
+    receivers: string[],
+    pushConfig: object,
+    results: ReceiverResult[],
+    extra: { message?: Record<string, unknown>; priority?: number } = {},
+  ): void {
+    if (!this.sim.bus.hasListeners('zim.sent')) return;
+    this.sim.bus.emit('zim.sent', {
+      kind,
+      fromUserID,
+      receivers,
+      pushConfig: { ...pushConfig },
+      pushIds: results.flatMap((r) => (r.pushId ? [r.pushId] : [])),
+      ...(extra.message ? { message: extra.message } : {}),
+      ...(extra.priority !== undefined ? { priority: extra.priority } : {}),
+    });
   }
 
   routes(): Router {
@@ -200,4 +239,10 @@ export class ZpnsProvider implements ServiceInstance {
     });
     return router;
   }
+}
+
+/** The pushConfig as the sender wrote it (validated; ZIM's defaults not filled in), for the bus's `zim.sent`. */
+function sentPushConfig(body: unknown): object {
+  const config = (body as { config?: { pushConfig?: object } }).config;
+  return config?.pushConfig ?? {};
 }
