@@ -1,17 +1,6 @@
 // The page's one way to the control API: JSON over fetch, the access token carried when pushsim was started with
 // --token (the page is opened as /?token=…; the token is kept for the tab in sessionStorage, never in the URL after).
-export type {
-  AppModel,
-  ChaosModel,
-  ClockModel,
-  DeviceModel,
-  EndpointModel,
-  FateModel,
-  LedgerEntryModel,
-  RuleModel,
-  RulesTableModel,
-  SentPushModel,
-} from '../../simulator/model/index.js';
+export type * from './model.js';
 
 const TOKEN_KEY = 'pushsim.token';
 

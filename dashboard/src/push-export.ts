@@ -1,6 +1,6 @@
 // A push from the ledger written out again: as a curl call of POST /api/pushes (the simulator-native send, which needs
 // no key) and as a scenario step (docs/scenarios.md: `apns:` / `fcm:` / `push:` steps with an `expect`).
-import type { LedgerEntryModel } from './api.js';
+import type { LedgerEntryModel } from './model.js';
 
 export function pushAsCurl(entry: LedgerEntryModel, origin: string): string {
   const { push } = entry;
@@ -29,14 +29,14 @@ export function pushAsScenarioStep(entry: LedgerEntryModel): string {
   const as = `push${entry.id.slice(0, 4).replace(/[^a-z0-9]/gi, '')}`;
   const payload = JSON.stringify(push.payload);
   let send: string;
-  if (push.provider === 'apns' && APNS_PUSH_TYPE[push.kind]) {
+  if (entry.provider === 'apns' && APNS_PUSH_TYPE[push.kind]) {
     const headers = JSON.stringify({
       'apns-push-type': APNS_PUSH_TYPE[push.kind],
       'apns-priority': APNS_PRIORITY[push.priority] ?? 10,
       ...(push.collapseId ? { 'apns-collapse-id': push.collapseId } : {}),
     });
     send = `  - apns: { app: ${app}, headers: ${headers}, payload: ${payload}, as: ${as} }`;
-  } else if (push.provider === 'fcm') {
+  } else if (entry.provider === 'fcm') {
     send = `  - fcm: { app: ${app}, message: ${payload}, as: ${as} }`;
   } else {
     const collapse = push.collapseId ? `, collapseId: ${JSON.stringify(push.collapseId)}` : '';

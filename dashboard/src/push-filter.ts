@@ -1,6 +1,6 @@
 // The pushes view's filters as the URL holds them (/pushes?service=&app=&device=&fate=&callback=&rule=&q=), applied
 // to ledger entries in the page: the list is live, so filtering where the entries already are keeps it instant.
-import type { LedgerEntryModel } from './api.js';
+import type { LedgerEntryModel } from './model.js';
 
 export const FILTER_KEYS = ['service', 'app', 'device', 'fate', 'callback', 'rule', 'q'] as const;
 export type PushFilter = Partial<Record<(typeof FILTER_KEYS)[number], string>>;

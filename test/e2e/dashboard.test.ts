@@ -1,6 +1,11 @@
 // The dashboard driven in a real browser (Debian's chromium) as a person would, against a real simulator on a virtual
 // clock: the Send form, the live timeline and a push's detail, the lifecycle buttons, the device switches, the filters,
 // the Clock view, the access token, and an axe-core check of every view. Screenshots go to docs/dashboard/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
@@ -11,6 +16,9 @@ import {
   seriousAxeViolations,
 } from '../support/dashboard-browser.js';
 
+const BIN = fileURLToPath(new URL('../../bin/pushsim.js', import.meta.url));
+/** A fixed start for the virtual clock, so the screenshots in docs/dashboard/ show the same times run after run. */
+const START_AT = Date.UTC(2026, 0, 15, 9, 30, 0);
 let sim: SimulatorHandle;
 let browser: Browser;
 let page: Page;
@@ -60,13 +68,21 @@ async function sendSilentPushFromForm(): Promise<string> {
   return decodeURIComponent(href!.slice('/pushes/'.length));
 }
 
+async function hasRoute(path: string): Promise<boolean> {
+  const document = await call<{ paths: Record<string, unknown> }>('GET', '/openapi.json');
+  return path in document.paths;
+}
+
 function row(pushId: string) {
   return page.locator(`a.row[data-push="${pushId}"]`);
 }
 
 beforeAll(async () => {
   ensureDashboardBuilt();
-  [sim, browser] = await Promise.all([startSimulator({ controlPort: 0, clock: 'virtual' }), launchChromium()]);
+  [sim, browser] = await Promise.all([
+    startSimulator({ controlPort: 0, clock: 'virtual', startAt: START_AT }),
+    launchChromium(),
+  ]);
   page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   // A wait that fails says which locator it waited for, well before the test's own timeout.
   page.setDefaultTimeout(8000);
@@ -87,7 +103,6 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Pushes', exact: true }).click();
     await row(pushId).getByText('throughMessageReceived').waitFor();
     expect(await row(pushId).locator('.badge').textContent()).toBe('delivered');
-    await screenshot(page, 'pushes');
     await row(pushId).click();
     await page.getByRole('heading', { name: 'Rules that decided it' }).waitFor();
     expect(page.url()).toBe(`${sim.urls.control}/pushes/${pushId}`);
@@ -141,25 +156,32 @@ describe('the dashboard in a browser', () => {
       priority: 'high',
       payload: { aps: { alert: 'order 42 shipped' } },
     });
+    await call('POST', '/pushes', {
+      token,
+      kind: 'background',
+      payload: { aps: { 'content-available': 1 }, sync: 'inbox' },
+    });
     await call('POST', '/apps/chat/lifecycle', { event: 'forceQuit' });
     for (const n of [1, 2])
       await call('POST', '/pushes', { token, kind: 'background', payload: { aps: { 'content-available': 1 }, n } });
     await open('/pushes');
-    await page.getByText('3 of 3 pushes').waitFor();
+    await page.getByText('4 of 4 pushes').waitFor();
+    // The README's tour opens with this one: a few fates side by side.
+    await screenshot(page, 'pushes');
     await page.getByLabel('Fate').selectOption('dropped');
-    await page.getByText('2 of 3 pushes').waitFor();
+    await page.getByText('2 of 4 pushes').waitFor();
     expect(new URL(page.url()).searchParams.get('fate')).toBe('dropped');
     await page.getByLabel('Fate').selectOption('');
     await page.getByRole('searchbox', { name: 'Text' }).fill('shipped');
-    await page.getByText('1 of 3 pushes').waitFor();
+    await page.getByText('1 of 4 pushes').waitFor();
     expect(new URL(page.url()).searchParams.get('q')).toBe('shipped');
     await page.reload();
-    await page.getByText('1 of 3 pushes').waitFor();
+    await page.getByText('1 of 4 pushes').waitFor();
     await page.getByRole('button', { name: 'Pause' }).click();
     await call('POST', '/pushes', { token, kind: 'background', payload: { aps: { 'content-available': 1 } } });
     await page.getByText('1 new waiting').waitFor();
     await page.getByRole('button', { name: 'Resume' }).click();
-    await page.getByText('1 of 4 pushes').waitFor();
+    await page.getByText('1 of 5 pushes').waitFor();
   });
 
   test('advancing the virtual clock from the Clock view ends the 30-second background budget', async () => {
@@ -194,6 +216,59 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('a.row[data-push]').count()).toBeLessThan(80);
   }, 40_000);
 
+  test('runs a library scenario against a fresh simulator and shows it passed', async (context) => {
+    // The scenario routes come with the dash-server work; on a server without them the view says so (tested below).
+    if (!(await hasRoute('/api/scenarios/runs'))) return context.skip();
+    await open('/scenarios');
+    const library = page.getByLabel('Library file');
+    await library.locator('option', { hasText: 'force-quit' }).first().waitFor({ state: 'attached' });
+    const file = await library.locator('option', { hasText: 'force-quit' }).first().getAttribute('value');
+    await library.selectOption(file!);
+    await page.getByRole('button', { name: 'Run file' }).click();
+    await page.locator('.run .badge', { hasText: 'passed' }).first().waitFor({ timeout: 15_000 });
+    expect(await call<unknown[]>('GET', '/devices')).toEqual([]);
+  });
+
+  test('records a session from the page, downloads the scenario, and pushsim run passes it', async (context) => {
+    if (!(await hasRoute('/api/recordings'))) return context.skip();
+    await suspendedChatApp();
+    await open('/scenarios');
+    await page.getByRole('button', { name: 'Start recording' }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).waitFor();
+    await sendSilentPushFromForm();
+    await page.getByRole('link', { name: 'Phones', exact: true }).click();
+    await page.getByRole('button', { name: 'Force quit chat' }).click();
+    await page.locator('.state-now[data-app="chat"]', { hasText: 'forceQuit' }).waitFor();
+    await sendSilentPushFromForm();
+    await page.getByRole('link', { name: 'Scenarios', exact: true }).click();
+    await page.getByRole('button', { name: 'Stop recording' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download scenario' }).click(),
+    ]);
+    const file = join(mkdtempSync(join(tmpdir(), 'pushsim-recorded-')), download.suggestedFilename());
+    await download.saveAs(file);
+    const run = spawnSync(process.execPath, [BIN, 'run', file], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stdout + run.stderr).toMatch(/passed/);
+    expect(run.status).toBe(0);
+  }, 40_000);
+
+  test('a view whose route this server lacks says so instead of failing', async () => {
+    await page.route('**/api/clock/timers', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route GET /api/clock/timers' } }),
+      }),
+    );
+    try {
+      await open('/clock');
+      await page.getByText('The list of pending timers is not available on this server').waitFor();
+    } finally {
+      await page.unroute('**/api/clock/timers');
+    }
+  });
+
   test('every view passes axe-core with no serious or critical violation', async () => {
     const app = await suspendedChatApp();
     await call('POST', '/pushes', {
@@ -222,6 +297,16 @@ describe('the dashboard in a browser', () => {
       if (violations.length) found[path] = violations;
       if (!['pushes', 'push', 'phones'].includes(name)) await screenshot(page, name);
     }
+    // The dark theme (prefers-color-scheme) has its own colours: checked on the two busiest views.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    for (const path of ['/', '/pushes']) {
+      await open(path);
+      await page.waitForLoadState('networkidle');
+      const violations = await seriousAxeViolations(page);
+      if (violations.length) found[`${path} (dark)`] = violations;
+    }
+    await screenshot(page, 'pushes-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(found).toEqual({});
   }, 40_000);
 });
