@@ -9,10 +9,10 @@ export interface ClockView {
   kind: 'real' | 'virtual' | undefined;
   /** The simulator's time now, in ms since the epoch. */
   now: () => number;
-  reload: () => void;
+  reload: () => Promise<void>;
 }
 
-const ClockContext = createContext<ClockView>({ kind: undefined, now: () => Date.now(), reload: () => {} });
+const ClockContext = createContext<ClockView>({ kind: undefined, now: () => Date.now(), reload: async () => {} });
 
 export function ClockProvider({ children }: { children: ComponentChildren }) {
   const clock = useResource(

@@ -7,7 +7,8 @@ export interface Resource<T> {
   data: T | undefined;
   error: ApiError | Error | undefined;
   isLoading: boolean;
-  reload: () => void;
+  /** Reads again; resolves once this read (not an older one) is shown. */
+  reload: () => Promise<void>;
 }
 
 /**
@@ -23,16 +24,27 @@ export function useResource<T>(
   const loadRef = useRef(load);
   loadRef.current = load;
   const generation = useRef(0);
+  const latest = useRef<Promise<void>>(Promise.resolve());
   const reload = useCallback(() => {
     const mine = ++generation.current;
-    loadRef.current().then(
-      (data) => mine === generation.current && setState({ data, isLoading: false }),
-      (error: Error) => mine === generation.current && setState((s) => ({ ...s, error, isLoading: false })),
+    // A read overtaken by a newer one is dropped, and its caller waits for the newer one instead: resolving early
+    // would let a caller (a switch waiting for the device) show the data from before its own change.
+    const read: Promise<void> = loadRef.current().then(
+      (data) => {
+        if (mine === generation.current) setState({ data, isLoading: false });
+        else return latest.current;
+      },
+      (error: Error) => {
+        if (mine === generation.current) setState((s) => ({ ...s, error, isLoading: false }));
+        else return latest.current;
+      },
     );
+    latest.current = read;
+    return read;
   }, []);
   useEffect(() => {
     setState((s) => ({ ...s, isLoading: true, error: undefined }));
-    reload();
+    void reload();
   }, deps);
   const key = refetchOn.join(' ');
   useEffect(() => {
@@ -43,7 +55,7 @@ export function useResource<T>(
       isQueued = true;
       requestAnimationFrame(() => {
         isQueued = false;
-        reload();
+        void reload();
       });
     });
   }, [key, reload]);

@@ -20,8 +20,9 @@ export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): 
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'pushsim')
-          return join(dir, 'dist', 'dashboard');
+        // dist/cjs/package.json is pushsim's too (it marks the CommonJS build); the package's own names its bin.
+        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; bin?: unknown };
+        if (pkg.name === 'pushsim' && pkg.bin !== undefined) return join(dir, 'dist', 'dashboard');
       } catch {
         /* not ours; keep walking */
       }

@@ -131,7 +131,7 @@ describe('the dashboard in a browser', () => {
   test('a push to an offline device is stored and delivered once the Online switch is turned back on', async () => {
     await suspendedChatApp();
     await open('/');
-    const online = page.getByRole('switch', { name: 'Online' });
+    const online = page.getByRole('checkbox', { name: 'Online' });
     await online.uncheck();
     await page.waitForFunction(async (api) => {
       const device = (await (await fetch(`${api}/devices/iphone`)).json()) as { conditions: { online: boolean } };
@@ -141,7 +141,7 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Pushes', exact: true }).click();
     await row(pushId).locator('.badge', { hasText: 'stored' }).waitFor();
     await page.getByRole('link', { name: 'Phones', exact: true }).click();
-    await page.getByRole('switch', { name: 'Online' }).check();
+    await page.getByRole('checkbox', { name: 'Online' }).check();
     await page.getByRole('link', { name: 'Pushes', exact: true }).click();
     await row(pushId).locator('.badge', { hasText: 'delivered' }).waitFor();
     expect(await row(pushId).textContent()).toContain('throughMessageReceived');

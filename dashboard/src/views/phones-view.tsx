@@ -72,6 +72,9 @@ function isOn(conditions: Conditions, key: keyof Conditions): boolean {
 
 export function PhonesView() {
   const [problem, setProblem] = useState<unknown>();
+  // A switch shows what was asked until the device read after the change says what is: a feed-driven re-render of
+  // the older reading must not flip it back meanwhile.
+  const [asked, setAsked] = useState<Record<string, boolean>>({});
   const devices = useResource(
     () => get<DeviceModel[]>('/devices'),
     [],
@@ -89,11 +92,17 @@ export function PhonesView() {
     setProblem(undefined);
     try {
       await what();
-      apps.reload();
-      devices.reload();
+      await Promise.all([apps.reload(), devices.reload()]);
     } catch (error) {
       setProblem(error);
     }
+  };
+  const toggle = async (device: DeviceModel, key: keyof Conditions, on: boolean): Promise<void> => {
+    const id = `${device.id}.${key}`;
+    setAsked((a) => ({ ...a, [id]: on }));
+    const value = key === 'notificationPermission' ? (on ? 'granted' : 'denied') : on;
+    await act(() => api('PATCH', `/devices/${device.id}/conditions`, { [key]: value }));
+    setAsked(({ [id]: _done, ...rest }) => rest);
   };
   const appsOf = (device: DeviceModel) => (apps.data ?? []).filter((app) => app.deviceId === device.id);
   return (
@@ -120,14 +129,8 @@ export function PhonesView() {
                 <label key={key} class="switch">
                   <input
                     type="checkbox"
-                    role="switch"
-                    aria-checked={isOn(device.conditions, key)}
-                    checked={isOn(device.conditions, key)}
-                    onChange={(event) => {
-                      const on = (event.target as HTMLInputElement).checked;
-                      const value = key === 'notificationPermission' ? (on ? 'granted' : 'denied') : on;
-                      void act(() => api('PATCH', `/devices/${device.id}/conditions`, { [key]: value }));
-                    }}
+                    checked={asked[`${device.id}.${key}`] ?? isOn(device.conditions, key)}
+                    onChange={(event) => void toggle(device, key, (event.target as HTMLInputElement).checked)}
                   />
                   {label}
                 </label>
