@@ -190,6 +190,9 @@ describe('the dashboard in a browser', () => {
     await sendSilentPushFromForm();
     await page.getByRole('link', { name: 'Phones', exact: true }).click();
     await page.locator('.state-now[data-app="chat"]', { hasText: 'background.pushWake' }).waitFor();
+    // A server that reports the budget's deadline (budgetEndsAt) gets it counted down on the card.
+    if ((await call<{ budgetEndsAt?: string }>('GET', '/apps/chat')).budgetEndsAt !== undefined)
+      await page.locator('.budget', { hasText: '30.0 s left' }).waitFor();
     await page.getByRole('link', { name: 'Clock', exact: true }).click();
     await page.getByRole('button', { name: '+30 s' }).click();
     await page.getByRole('link', { name: 'Phones', exact: true }).click();

@@ -5,7 +5,7 @@ export interface LifecycleChart {
   states: string[];
   events: string[];
   initial?: string;
-  transitions?: { from: string; event: string; to: string }[];
+  transitions?: { from: string; event: string; to: string; delay?: string; delayMs?: number }[];
 }
 
 /** Whether `state` is the app's state or one of its ancestors (`background` holds `background.pushWake`). */
