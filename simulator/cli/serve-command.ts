@@ -1,15 +1,15 @@
 // `pushsim serve`: starts the simulator with startSimulator() and keeps it up until SIGINT or SIGTERM (or, under npm,
 // until npm exits); --pid-file and --ready-file let scripts wait for it and stop it without guessing pids or polling
 // ports.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { startSimulator, type SimulatorHandle } from '../start-simulator.js';
 import { PUSHSIM_VERSION } from '../package-version.js';
 import { addServeOptions, resolveServeOptions } from './serve-options.js';
 import { isRunByNpm, whenParentExits } from './parent-watch.js';
 import type { CliOutput } from './cli-output.js';
-import { isLoopbackHost } from '../control/index.js';
+import { DASHBOARD_BUILD_HINT, dashboardFolder, isLoopbackHost } from '../control/index.js';
 
 /** What --ready-file holds once every endpoint listens. */
 export interface ReadyFile {
@@ -50,6 +50,14 @@ function securityLine(options: ReturnType<typeof resolveServeOptions>): string {
   if (!isLoopbackHost(host))
     return `WARNING: --insecure-public: the control plane is open to ${where} can drive the simulator and mint keys; give --token to require one`;
   return `Control plane: ${where}, no access token (give --token to require one); browser pages of other origins are refused`;
+}
+
+/** Where the dashboard is (control/dashboard-static.ts serves it), or how to build it when this checkout has none. */
+function dashboardLine(control: string, hasToken: boolean): string {
+  const folder = dashboardFolder();
+  if (!folder || !existsSync(join(folder, 'index.html'))) return `Dashboard: not built; ${DASHBOARD_BUILD_HINT}`;
+  // The token is not echoed: the page takes it once from ?token= and keeps it for the tab.
+  return `Dashboard: ${control}/${hasToken ? '?token=<your token>' : ''}`;
 }
 
 export function serveCommand(output: CliOutput, setExitCode: (code: number) => void): Command {
@@ -123,6 +131,7 @@ export function serveCommand(output: CliOutput, setExitCode: (code: number) => v
     output.out(
       `Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`,
     );
+    output.out(dashboardLine(handle.urls.control, options.token !== undefined));
     output.out(securityLine(options));
     output.out('Press Ctrl+C to stop.');
     let isStopping = false;

@@ -11,6 +11,7 @@ import { scenarioRunsRoutes } from './scenario-runs-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { dashboardRoutes } from './dashboard-static.js';
 import type { ServiceModule } from '../providers/index.js';
 import { Recordings } from '../recording/index.js';
 import { recordingRoutes } from './recording-routes.js';
@@ -28,6 +29,8 @@ export interface ControlAppOptions {
   guard?: ControlGuard;
   /** The session recordings (POST /api/recordings); startSimulator() passes its own, with the services' setup. */
   recordings?: Recordings;
+  /** The built dashboard's folder (dist/dashboard of the package by default). */
+  dashboardFolder?: string;
 }
 
 export function createControlApp(sim: Simulation, options: ControlAppOptions): Express {
@@ -100,13 +103,12 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
     res.type('application/x-pem-file').send(options.caPem);
   });
   for (const router of options.routers ?? []) app.use('/api', router);
-  app.get('/', (_req, res) => {
-    res
-      .type('text/plain')
-      .send(
-        `pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json)\n`,
-      );
-  });
+  app.use(
+    dashboardRoutes({
+      ...(options.dashboardFolder ? { folder: options.dashboardFolder } : {}),
+      indexText: `pushsim ${options.version}: the control API is under /api (try /api, /api/health, /api/endpoints, /api/openapi.json); the dashboard is this URL in a browser\n`,
+    }),
+  );
   app.use((req, res) => {
     sendError(
       res,

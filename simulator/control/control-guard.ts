@@ -97,7 +97,9 @@ export class ControlGuard {
         message: `requests from the web page origin ${JSON.stringify(origin)} are refused: pushsim's control plane answers only its own origin; allow this one with --cors-origin ${origin}`,
       };
     const token = this.options.token;
-    if (token !== undefined) {
+    // The dashboard's page and bundles (dashboard-static.ts) hold no secret: a browser loads them without the token
+    // (an <script> tag sends no Authorization), and the page then carries it on every /api call.
+    if (token !== undefined && isApiPath(url.pathname)) {
       const auth = req.headers.authorization;
       const given = /^Bearer\s+(.+)$/i.exec(auth ?? '')?.[1]?.trim() ?? url.searchParams.get('token') ?? '';
       if (!sameSecret(given, token))
@@ -144,6 +146,11 @@ export class ControlGuard {
       next();
     };
   }
+}
+
+/** The control API and its ws endpoints: what the access token guards. */
+function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/');
 }
 
 function hasBody(req: IncomingMessage): boolean {

@@ -117,6 +117,9 @@ test('serve prints its URLs, answers /api/health and shuts down cleanly on SIGTE
   const [, url] = await serve.waitFor(/control\s+(http:\/\/127\.0\.0\.1:\d+\/api)/);
   const health = await (await fetch(`${url}/health`)).json();
   expect(health).toMatchObject({ status: 'ok', clock: 'real' });
+  // The dashboard's URL is the control plane's root (the test run builds dist/dashboard first).
+  const [, dashboard] = await serve.waitFor(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)$/m);
+  expect(`${dashboard}api`).toBe(url);
   serve.child.kill('SIGTERM');
   expect(await serve.exited).toBe(0);
   expect(serve.output().stdout).toMatch(/SIGTERM received, shutting down/);

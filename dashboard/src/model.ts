@@ -1,0 +1,13 @@
+// The public model the page reads (simulator/model/), as types only: nothing of zod or the simulator is bundled.
+export type {
+  AppModel,
+  ChaosModel,
+  ClockModel,
+  DeviceModel,
+  EndpointModel,
+  FateModel,
+  LedgerEntryModel,
+  RuleModel,
+  RulesTableModel,
+  SentPushModel,
+} from '../../simulator/model/index.js';
