@@ -16,6 +16,7 @@ import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnec
 import type { ApnsKeyring } from './apns-keys.js';
 import { KeyedRateWindows } from '../rate-window.js';
 import { listenTracked, type TrackedListener } from '../tracked-listen.js';
+import type { BroadcastSender } from './broadcast/index.js';
 
 export interface ApnsServerOptions {
   host: string;
@@ -56,6 +57,8 @@ export class ApnsServer {
   private readonly recentByToken: KeyedRateWindows;
   /** apns-id (when the sender gives none) and apns-unique-id: one randomUUID per server, a counter per push. */
   private readonly ids = new UuidSequence();
+  /** Where POST /4/broadcasts/apps/<bundle id> goes (broadcast/broadcast-send.ts); set by the provider. */
+  broadcasts: BroadcastSender | undefined;
   port = 0;
 
   constructor(
@@ -234,6 +237,10 @@ export class ApnsServer {
     const body = await readBody(stream, this.options.streamTimeoutMs, () => this.resetHalfOpen(stream, headers));
     if (stream.destroyed || stream.closed) return;
     if (this.refusedAfterGoaway(stream, session, headers)) return;
+    if (this.broadcasts?.isBroadcastPath(String(headers[':path'] ?? ''))) {
+      await this.broadcasts.handle(stream, headers, body, connection, this.environmentOf(headers, connection));
+      return;
+    }
     if (body === 'too-large') {
       this.answer(
         stream,
