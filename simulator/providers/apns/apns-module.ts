@@ -6,6 +6,7 @@ import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
 import { APNS_TRANSPORT_TIMEOUTS, ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
+import { APNS_LIVE_ACTIVITY_RULES } from './apns-live-activity-rules.js';
 
 export type ApnsServiceOptions = Omit<ApnsProviderOptions, 'host' | 'port' | 'productionPort'>;
 
@@ -87,9 +88,9 @@ export const apnsService = {
   ],
   tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS],
   faults: APNS_FAULTS,
-  // Its rows (apns.*, store.apns.newest-only: one notification per app for an offline device) are the delivery core's:
-  // the platform rows are written for the platforms' own channels.
-  rules: {},
+  // Its rows of delivery (apns.*, store.apns.newest-only: one notification per app for an offline device) are the
+  // delivery core's, written for the platforms' own channels; its Live Activity rows are its own.
+  rules: APNS_LIVE_ACTIVITY_RULES,
   controlRoutes: APNS_CONTROL_ROUTES,
   scenarioStep: apnsScenarioStep,
   create: (context) =>
