@@ -18,6 +18,25 @@ export interface SimulatorEvents extends Record<string, unknown> {
   'push.received': { id: string; receipt: LedgerReceipt };
   'app.attached': { appId: string };
   'app.detached': { appId: string; reason: string };
+  /** A Live Activity started, showed a new content state or took a new state (simulator/live-activity/). */
+  'activity.changed': {
+    activityId: string;
+    appId: string;
+    deviceId: string;
+    change: 'started' | 'updated' | 'stale' | 'ended' | 'dismissed';
+    state: string;
+    contentState: Record<string, unknown>;
+    pushId?: string;
+    ruleId: string;
+  };
+  /** A Live Activity's push token, or an app's push-to-start token for an attributes type, was issued. */
+  'activity.token-issued': {
+    appId: string;
+    activityId?: string;
+    attributesType: string;
+    token: string;
+    kind: 'push' | 'push-to-start';
+  };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
 }

@@ -6,6 +6,7 @@ import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
 import { APNS_TRANSPORT_TIMEOUTS, ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
+import { APNS_LIVE_ACTIVITY_RULES } from './apns-live-activity-rules.js';
 import { BROADCAST_ACCEPT_RULES, CHANNEL_ENDPOINTS, CHANNEL_HOSTS } from './broadcast/index.js';
 
 export type ApnsServiceOptions = Omit<
@@ -92,9 +93,12 @@ export const apnsService = {
   ],
   tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS, ...CHANNEL_HOSTS],
   faults: APNS_FAULTS,
-  // Its rows (apns.*, store.apns.newest-only: one notification per app for an offline device) are the delivery core's:
-  // the platform rows are written for the platforms' own channels. Its own: what APNs does with a broadcast.
-  rules: { accept: BROADCAST_ACCEPT_RULES },
+  // Its rows of delivery (apns.*, store.apns.newest-only: one notification per app for an offline device) are the
+  // delivery core's, written for the platforms' own channels; its Live Activity rows and broadcast rows are its own.
+  rules: {
+    ...APNS_LIVE_ACTIVITY_RULES,
+    accept: [...BROADCAST_ACCEPT_RULES, ...(APNS_LIVE_ACTIVITY_RULES.accept ?? [])],
+  },
   controlRoutes: APNS_CONTROL_ROUTES,
   scenarioStep: apnsScenarioStep,
   create: (context) =>

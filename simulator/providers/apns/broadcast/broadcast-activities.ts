@@ -1,27 +1,43 @@
-// What broadcasts need from the simulated Live Activities: the activities subscribed to a channel and a way to hand
-// one of them a push. Live Activities themselves live in simulator/live-activity/ (`sim.liveActivities`); this narrow
-// interface is all the broadcast code reads of them.
+// What broadcasts need from the simulated Live Activities (simulator/live-activity/, `sim.liveActivities`): the
+// activities subscribed to a channel in the channel's environment, and a way to hand one of them a push.
 import type { Simulation } from '../../../engine/index.js';
+import type { Activity } from '../../../live-activity/index.js';
+import type { Environment } from './broadcast-channels.js';
 
 /** One push handed to an activity because it is subscribed to the channel a broadcast went to. */
 export interface BroadcastDelivery {
   readonly payload: Record<string, unknown>;
   readonly priority: 10 | 5 | 1;
-  /** The ledger id of the activity's push (one per activity and broadcast). */
+  /** The broadcast's id: each activity's push is filed as `<apnsId>:<activity id>`. */
   readonly apnsId: string;
   /** The broadcast's headers (apns-channel-id, apns-request-id, apns-push-type, apns-priority, apns-expiration…). */
   readonly headers: Readonly<Record<string, string>>;
-  readonly via: 'broadcast';
   readonly channelId: string;
 }
 
-export interface BroadcastActivities<Activity = unknown> {
-  /** The activities of the app subscribed to the channel (started with `pushType: .channel(id)`), running or not. */
-  subscribers(bundleId: string, channelId: string): readonly Activity[];
-  deliverActivityPush(activity: Activity, push: BroadcastDelivery): { pushId: string };
+/**
+ * The activities subscribed to the channel (started with `pushType: .channel(id)`, not ended) in apps of the
+ * channel's environment: a sandbox build never hears a production channel.
+ */
+export function subscribersOf(
+  sim: Simulation,
+  bundleId: string,
+  channelId: string,
+  environment: Environment,
+): readonly Activity[] {
+  return sim.liveActivities
+    .subscribers(bundleId, channelId)
+    .filter((activity) => sim.registry.app(activity.appId)?.environment === environment);
 }
 
-/** The simulation's Live Activities, when it models them; without them a channel has no subscribers. */
-export function broadcastActivitiesOf(sim: Simulation): BroadcastActivities | undefined {
-  return (sim as unknown as { liveActivities?: BroadcastActivities }).liveActivities;
+/** Hands one subscribed activity a broadcast; the ledger id of its push. */
+export function deliverBroadcast(sim: Simulation, activity: Activity, delivery: BroadcastDelivery): string {
+  return sim.liveActivities.deliverActivityPush(activity, {
+    payload: delivery.payload,
+    priority: delivery.priority,
+    apnsId: delivery.apnsId,
+    headers: { ...delivery.headers },
+    via: 'broadcast',
+    channelId: delivery.channelId,
+  }).pushId;
 }

@@ -10,7 +10,8 @@ import type { ApnsKeyring } from '../apns-keys.js';
 import { KeyedRateWindows } from '../../rate-window.js';
 import { BroadcastRejection } from './broadcast-reasons.js';
 import type { BroadcastChannel, BroadcastChannels, Environment, StoredBroadcast } from './broadcast-channels.js';
-import { broadcastActivitiesOf, type BroadcastDelivery } from './broadcast-activities.js';
+import { deliverBroadcast, subscribersOf, type BroadcastDelivery } from './broadcast-activities.js';
+import type { Activity } from '../../../live-activity/index.js';
 import { answer, answerRejection, asBroadcastRejection, channelIdOf, headerOf, requestIdOf } from './broadcast-wire.js';
 import { BROADCAST_RULE_IDS } from './broadcast-rules.js';
 
@@ -154,12 +155,11 @@ export class BroadcastSender {
    * Hands a channel's stored broadcast to an activity that subscribed after it was sent (policy 1); nothing when the
    * channel stores none, stored none yet, or the stored one has expired.
    */
-  deliverStored(channel: BroadcastChannel, activity: unknown): string | undefined {
+  deliverStored(channel: BroadcastChannel, activity: Activity): string | undefined {
     const stored = channel.stored;
-    const activities = broadcastActivitiesOf(this.sim);
-    if (!stored || !activities) return undefined;
+    if (!stored) return undefined;
     if (stored.expiresAt !== undefined && stored.expiresAt <= this.sim.clock.now()) return undefined;
-    return activities.deliverActivityPush(activity, this.delivery(channel, stored)).pushId;
+    return deliverBroadcast(this.sim, activity, this.delivery(channel, stored, this.nextId()));
   }
 
   /** A deleted channel's stored broadcast goes with it. */
@@ -170,20 +170,18 @@ export class BroadcastSender {
   }
 
   private fanOut(channel: BroadcastChannel, message: StoredBroadcast): string[] {
-    const activities = broadcastActivitiesOf(this.sim);
-    if (!activities) return [];
-    return activities
-      .subscribers(channel.bundleId, channel.id)
-      .map((activity) => activities.deliverActivityPush(activity, this.delivery(channel, message)).pushId);
+    const broadcastId = this.nextId();
+    return subscribersOf(this.sim, channel.bundleId, channel.id, channel.environment).map((activity) =>
+      deliverBroadcast(this.sim, activity, this.delivery(channel, message, broadcastId)),
+    );
   }
 
-  private delivery(channel: BroadcastChannel, message: StoredBroadcast): BroadcastDelivery {
+  private delivery(channel: BroadcastChannel, message: StoredBroadcast, broadcastId: string): BroadcastDelivery {
     return {
       payload: message.payload,
       priority: message.priority,
-      apnsId: this.nextId(),
+      apnsId: broadcastId,
       headers: message.headers,
-      via: 'broadcast',
       channelId: channel.id,
     };
   }
@@ -262,7 +260,7 @@ export class BroadcastSender {
     priority: 10 | 5 | 1,
   ): Push {
     const level: PushPriority = priority === 10 ? 'high' : priority === 5 ? 'normal' : 'low';
-    return { id, provider: 'apns', token: channelId, kind: 'alert', priority: level, payload, headers: { ...headers }, acceptedAt: at };
+    return { id, provider: 'apns', token: channelId, kind: 'liveactivity', priority: level, payload, headers: { ...headers }, acceptedAt: at };
   }
 
   /** UUID-shaped ids: a random prefix and a counter (as the APNs server's apns-unique-id). */

@@ -11,7 +11,8 @@ import type { ApnsKeyring } from '../apns-keys.js';
 import { BroadcastChannels, DEFAULT_MAX_CHANNELS_PER_APP, type BroadcastChannel } from './broadcast-channels.js';
 import { BroadcastSender } from './broadcast-send.js';
 import { ChannelManagementServer, type ChannelManagementServerOptions } from './channel-management-server.js';
-import { broadcastActivitiesOf } from './broadcast-activities.js';
+import { subscribersOf } from './broadcast-activities.js';
+import type { Activity } from '../../../live-activity/index.js';
 
 export interface BroadcastServiceOptions {
   host: string;
@@ -75,6 +76,12 @@ export class BroadcastService {
       port: options.productionPort,
       environment: 'production',
     });
+    // An activity that subscribes to a most-recent-message channel gets the message the channel stored.
+    sim.bus.on('activity.changed', (change) => {
+      if (change.change !== 'started') return;
+      const activity = sim.liveActivities.get(change.activityId);
+      if (activity?.channelId) this.deliverStoredTo(activity);
+    });
   }
 
   async start(): Promise<void> {
@@ -123,13 +130,14 @@ export class BroadcastService {
    * Hands an activity that subscribed to a channel after its broadcasts the channel's stored message (policy 1); the
    * push's ledger id, or undefined when there is none to give.
    */
-  deliverStoredTo(channelId: string, activity: unknown): string | undefined {
-    const channel = this.channels.find(channelId);
-    return channel ? this.sender.deliverStored(channel, activity) : undefined;
+  deliverStoredTo(activity: Activity): string | undefined {
+    const channel = activity.channelId ? this.channels.find(activity.channelId) : undefined;
+    if (!channel || channel.bundleId !== activity.bundleId) return undefined;
+    if (this.sim.registry.app(activity.appId)?.environment !== channel.environment) return undefined;
+    return this.sender.deliverStored(channel, activity);
   }
 
   list(bundleId?: string): BroadcastChannelModel[] {
-    const activities = broadcastActivitiesOf(this.sim);
     return this.channels
       .all()
       .filter((c) => bundleId === undefined || c.bundleId === bundleId)
@@ -140,7 +148,7 @@ export class BroadcastService {
         messageStoragePolicy: c.messageStoragePolicy,
         pushType: c.pushType,
         createdAt: c.createdAt,
-        subscribers: activities?.subscribers(c.bundleId, c.id).length ?? 0,
+        subscribers: subscribersOf(this.sim, c.bundleId, c.id, c.environment).length,
         ...(c.lastBroadcastAt !== undefined ? { lastBroadcastAt: c.lastBroadcastAt } : {}),
         hasStoredMessage: c.stored !== undefined,
       }));
