@@ -88,7 +88,7 @@ describe('a channel through its life', () => {
     });
   });
 
-  test("takes node-apn's spellings of the body (\"1\", liveactivity)", async () => {
+  test('takes node-apn\'s spellings of the body ("1", liveactivity)', async () => {
     const answer = await manage(
       { ':method': 'POST', ':path': channels() },
       JSON.stringify({ 'message-storage-policy': '1', 'push-type': 'liveactivity' }),
@@ -99,11 +99,23 @@ describe('a channel through its life', () => {
   test('belongs to its environment: a sandbox channel is not registered on production', async () => {
     const id = await createChannel(sim, bearer, APP, 0);
     expectReason(
-      await manage({ ':method': 'GET', ':path': channels(), 'apns-channel-id': id }, undefined, sim.urls.apnsChannelsProduction),
+      await manage(
+        { ':method': 'GET', ':path': channels(), 'apns-channel-id': id },
+        undefined,
+        sim.urls.apnsChannelsProduction,
+      ),
       'ChannelNotRegistered',
       400,
     );
-    expect((await manage({ ':method': 'GET', ':path': `/1/apps/${APP}/all-channels` }, undefined, sim.urls.apnsChannelsProduction)).json).toEqual({ channels: [] });
+    expect(
+      (
+        await manage(
+          { ':method': 'GET', ':path': `/1/apps/${APP}/all-channels` },
+          undefined,
+          sim.urls.apnsChannelsProduction,
+        )
+      ).json,
+    ).toEqual({ channels: [] });
   });
 
   test('is listed by GET /api/apns/channels with how many activities subscribe to it', async () => {
@@ -132,7 +144,11 @@ describe('the reasons a management request is refused with', () => {
   });
 
   test('BadChannelId: an apns-channel-id that is not a base64 channel id', async () => {
-    expectReason(await manage({ ':method': 'GET', ':path': channels(), 'apns-channel-id': 'not a channel!' }), 'BadChannelId', 400);
+    expectReason(
+      await manage({ ':method': 'GET', ':path': channels(), 'apns-channel-id': 'not a channel!' }),
+      'BadChannelId',
+      400,
+    );
     expectReason(
       await manage({ ':method': 'DELETE', ':path': channels(), 'apns-channel-id': 'QUFB'.repeat(40) }),
       'BadChannelId',
@@ -153,10 +169,20 @@ describe('the reasons a management request is refused with', () => {
     for (let i = 0; i < 3; i++) await createChannel(sim, bearer, APP, 0);
     expectReason(await manage({ ':method': 'POST', ':path': channels() }, CREATE), 'CannotCreateChannelConfig', 400);
     // The production environment counts its own channels.
-    expect((await manage({ ':method': 'POST', ':path': channels() }, CREATE, sim.urls.apnsChannelsProduction)).status).toBe(201);
+    expect(
+      (await manage({ ':method': 'POST', ':path': channels() }, CREATE, sim.urls.apnsChannelsProduction)).status,
+    ).toBe(201);
     const bad = JSON.stringify({ 'message-storage-policy': 2, 'push-type': 'LiveActivity' });
-    expectReason(await manage({ ':method': 'POST', ':path': channels('com.example.b') }, bad), 'CannotCreateChannelConfig', 400);
-    expectReason(await manage({ ':method': 'POST', ':path': channels('com.example.b') }, 'nope'), 'CannotCreateChannelConfig', 400);
+    expectReason(
+      await manage({ ':method': 'POST', ':path': channels('com.example.b') }, bad),
+      'CannotCreateChannelConfig',
+      400,
+    );
+    expectReason(
+      await manage({ ':method': 'POST', ':path': channels('com.example.b') }, 'nope'),
+      'CannotCreateChannelConfig',
+      400,
+    );
   });
 
   test('InvalidPushType and MissingPushType: a create body whose push-type is not LiveActivity, or absent', async () => {
@@ -179,7 +205,8 @@ describe('the reasons a management request is refused with', () => {
 
   test('TooManyRequests: more management requests for one app than the window allows', async () => {
     const answers: WireAnswer[] = [];
-    for (let i = 0; i < 21; i++) answers.push(await manage({ ':method': 'GET', ':path': `/1/apps/${APP}/all-channels` }));
+    for (let i = 0; i < 21; i++)
+      answers.push(await manage({ ':method': 'GET', ':path': `/1/apps/${APP}/all-channels` }));
     expect(answers.slice(0, 20).every((a) => a.status === 200)).toBe(true);
     expectReason(answers[20]!, 'TooManyRequests', 429);
   });
@@ -191,13 +218,23 @@ describe('the reasons a management request is refused with', () => {
       403,
     );
     expectReason(
-      await once(sim, sim.urls.apnsChannels, { ':method': 'POST', ':path': channels(), authorization: 'bearer x.y.z' }, CREATE),
+      await once(
+        sim,
+        sim.urls.apnsChannels,
+        { ':method': 'POST', ':path': channels(), authorization: 'bearer x.y.z' },
+        CREATE,
+      ),
       'InvalidProviderToken',
       403,
     );
     const limited = sim.apns!.keyring.mint({ teamId: 'TEAM000002', keyId: 'KEY0000002', topics: ['com.example.mail'] });
     expectReason(
-      await once(sim, sim.urls.apnsChannels, { ':method': 'POST', ':path': channels(), authorization: `bearer ${providerToken(limited)}` }, CREATE),
+      await once(
+        sim,
+        sim.urls.apnsChannels,
+        { ':method': 'POST', ':path': channels(), authorization: `bearer ${providerToken(limited)}` },
+        CREATE,
+      ),
       'TopicDisallowed',
       400,
     );
@@ -206,13 +243,21 @@ describe('the reasons a management request is refused with', () => {
   test('BadPath, MethodNotAllowed, PayloadTooLarge: the path, the method, the body size', async () => {
     expectReason(await manage({ ':method': 'GET', ':path': '/1/apps/com.example.scores' }), 'BadPath', 404);
     expectReason(await manage({ ':method': 'PUT', ':path': channels() }, CREATE), 'MethodNotAllowed', 405);
-    expectReason(await manage({ ':method': 'POST', ':path': `/1/apps/${APP}/all-channels` }, CREATE), 'MethodNotAllowed', 405);
+    expectReason(
+      await manage({ ':method': 'POST', ':path': `/1/apps/${APP}/all-channels` }, CREATE),
+      'MethodNotAllowed',
+      405,
+    );
     expectReason(await manage({ ':method': 'POST', ':path': channels() }, ' '.repeat(5000)), 'PayloadTooLarge', 413);
   });
 });
 
 test('the endpoints list names the management ports with the hosts they stand in for', async () => {
   const endpoints = (await (await fetch(`${sim.urls.api}/endpoints`)).json()) as { name: string; hosts?: string[] }[];
-  expect(endpoints.find((e) => e.name === 'apns-channels')?.hosts).toEqual(['api-manage-broadcast.sandbox.push.apple.com']);
-  expect(endpoints.find((e) => e.name === 'apns-channels-production')?.hosts).toEqual(['api-manage-broadcast.push.apple.com']);
+  expect(endpoints.find((e) => e.name === 'apns-channels')?.hosts).toEqual([
+    'api-manage-broadcast.sandbox.push.apple.com',
+  ]);
+  expect(endpoints.find((e) => e.name === 'apns-channels-production')?.hosts).toEqual([
+    'api-manage-broadcast.push.apple.com',
+  ]);
 });

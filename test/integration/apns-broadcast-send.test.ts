@@ -48,7 +48,12 @@ beforeEach(() => {
   bearer = `bearer ${providerToken(key)}`;
 });
 
-const broadcast = (channelId: string | undefined, body: string, extra: Record<string, string> = {}, url = sim.urls.apns) =>
+const broadcast = (
+  channelId: string | undefined,
+  body: string,
+  extra: Record<string, string> = {},
+  url = sim.urls.apns,
+) =>
   once(
     sim,
     url,
@@ -63,7 +68,6 @@ const broadcast = (channelId: string | undefined, body: string, extra: Record<st
     },
     body,
   );
-const rulesOf = (pushId: string) => sim.ledger.get(pushId)!.fate.ruleIds;
 
 async function expectRejected(answer: WireAnswer, reason: BroadcastReason, status: number): Promise<void> {
   expect({ status: answer.status, reason: answer.json?.reason }).toEqual({ status, reason });
@@ -172,7 +176,11 @@ describe('the reasons a broadcast is refused with', () => {
       scoreUpdate(sim, 1),
     );
     await expectRejected(answer, 'MissingPushType', 400);
-    await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { 'apns-push-type': 'alert' }), 'InvalidPushType', 400);
+    await expectRejected(
+      await broadcast(game, scoreUpdate(sim, 1), { 'apns-push-type': 'alert' }),
+      'InvalidPushType',
+      400,
+    );
   });
 
   test('FeatureNotEnabled: an app without the broadcast capability', async () => {
@@ -184,13 +192,20 @@ describe('the reasons a broadcast is refused with', () => {
   test('BadPriority, BadExpirationDate: the apns-priority and apns-expiration headers', async () => {
     const game = await createChannel(sim, bearer, APP, 0);
     await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { 'apns-priority': '7' }), 'BadPriority', 400);
-    await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { 'apns-expiration': 'soon' }), 'BadExpirationDate', 400);
+    await expectRejected(
+      await broadcast(game, scoreUpdate(sim, 1), { 'apns-expiration': 'soon' }),
+      'BadExpirationDate',
+      400,
+    );
   });
 
   test('PayloadEmpty, PayloadTooLarge: the body', async () => {
     const game = await createChannel(sim, bearer, APP, 0);
     await expectRejected(await broadcast(game, ''), 'PayloadEmpty', 400);
-    const big = JSON.stringify({ aps: { timestamp: 1, event: 'update', 'content-state': { score: 1 } }, pad: 'x'.repeat(5200) });
+    const big = JSON.stringify({
+      aps: { timestamp: 1, event: 'update', 'content-state': { score: 1 } },
+      pad: 'x'.repeat(5200),
+    });
     await expectRejected(await broadcast(game, big), 'PayloadTooLarge', 413);
   });
 
@@ -202,7 +217,11 @@ describe('the reasons a broadcast is refused with', () => {
 
   test('MissingProviderToken, BadPath, MethodNotAllowed: auth, the path and the method', async () => {
     const game = await createChannel(sim, bearer, APP, 0);
-    await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { authorization: '' }), 'MissingProviderToken', 403);
+    await expectRejected(
+      await broadcast(game, scoreUpdate(sim, 1), { authorization: '' }),
+      'MissingProviderToken',
+      403,
+    );
     await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { ':path': '/4/broadcasts/apps' }), 'BadPath', 404);
     await expectRejected(await broadcast(game, scoreUpdate(sim, 1), { ':method': 'PUT' }), 'MethodNotAllowed', 405);
   });

@@ -16,7 +16,8 @@ export const BROADCAST_CONTROL_ROUTES: readonly ControlRouteDoc[] = [
   {
     method: 'put',
     path: '/apns/broadcast-capability/:bundleId',
-    summary: "Turn an app's broadcast capability on or off (off: FeatureNotEnabled on its channel requests and broadcasts)",
+    summary:
+      "Turn an app's broadcast capability on or off (off: FeatureNotEnabled on its channel requests and broadcasts)",
     params: { bundleId: 'the app' },
     body: capabilitySchema,
     example: { enabled: false },

@@ -59,7 +59,7 @@ export const BROADCAST_ACCEPT_RULES: readonly StageRule<AcceptFacts>[] = [
     id: BROADCAST_RULE_IDS.storedReplaced,
     stage: 'accept',
     channels: ['apns'],
-    condition: "A newer broadcast on the same most-recent-message channel: it replaces the one the channel stored.",
+    condition: 'A newer broadcast on the same most-recent-message channel: it replaces the one the channel stored.',
     when: (f) => isBroadcast(f, 'collapsed'),
     outcome: { fate: 'collapsed', reason: 'replaced by a newer broadcast on its channel' },
     source: [`${DOC}#message-storage-policy`],
@@ -68,7 +68,8 @@ export const BROADCAST_ACCEPT_RULES: readonly StageRule<AcceptFacts>[] = [
     id: BROADCAST_RULE_IDS.channelDeleted,
     stage: 'accept',
     channels: ['apns'],
-    condition: 'The channel a stored broadcast waited on is deleted (DELETE /1/apps/<bundle id>/channels): the broadcast goes with it.',
+    condition:
+      'The channel a stored broadcast waited on is deleted (DELETE /1/apps/<bundle id>/channels): the broadcast goes with it.',
     when: (f) => isBroadcast(f, 'dropped') && f.channelDeleted === true,
     outcome: { fate: 'dropped', reason: 'its channel was deleted' },
     source: [`${DOC}#delete-a-channel`],

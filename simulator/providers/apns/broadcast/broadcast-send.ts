@@ -116,7 +116,10 @@ export class BroadcastSender {
       const expiration = expirationOf(headerOf(headers, 'apns-expiration'));
       const { perChannel, windowMs } = this.options.tooManyRequests;
       if (perChannel > 0 && !this.recentByChannel.tryTake(channelId, now, perChannel))
-        throw new BroadcastRejection('TooManyRequests', `more than ${perChannel} broadcasts on this channel within ${windowMs} ms`);
+        throw new BroadcastRejection(
+          'TooManyRequests',
+          `more than ${perChannel} broadcasts on this channel within ${windowMs} ms`,
+        );
       const payload = payloadOf(body);
 
       const sentHeaders: Record<string, string> = {
@@ -195,11 +198,19 @@ export class BroadcastSender {
     let kept = message;
     if (reached === 0) {
       const ledgerId = this.nextId();
-      const push = this.broadcastPush(ledgerId, channel.id, message.payload, message.headers, message.sentAt, message.priority);
+      const push = this.broadcastPush(
+        ledgerId,
+        channel.id,
+        message.payload,
+        message.headers,
+        message.sentAt,
+        message.priority,
+      );
       if (channel.messageStoragePolicy === 1) {
         this.sim.record(push, {
           name: 'stored',
-          reason: 'no activity is subscribed to the channel yet; it stores its most recent message for those that subscribe later',
+          reason:
+            'no activity is subscribed to the channel yet; it stores its most recent message for those that subscribe later',
           ruleIds: [BROADCAST_RULE_IDS.stored],
         });
         kept = { ...message, ledgerId };
@@ -214,7 +225,12 @@ export class BroadcastSender {
     if (channel.messageStoragePolicy !== 1) return;
     channel.stored = kept;
     if (previous?.ledgerId)
-      this.settleStored(previous.ledgerId, 'collapsed', BROADCAST_RULE_IDS.storedReplaced, 'replaced by a newer broadcast on its channel');
+      this.settleStored(
+        previous.ledgerId,
+        'collapsed',
+        BROADCAST_RULE_IDS.storedReplaced,
+        'replaced by a newer broadcast on its channel',
+      );
   }
 
   private settleStored(ledgerId: string, name: 'collapsed' | 'dropped', ruleId: string, reason: string): void {
@@ -226,7 +242,10 @@ export class BroadcastSender {
     const match = BROADCAST_PATH.exec(path.split('?')[0]!);
     if (!match) throw new BroadcastRejection('BadPath', `${path} is not /4/broadcasts/apps/<bundle id>`);
     if (method !== 'POST')
-      throw new BroadcastRejection('MethodNotAllowed', `${method} is not allowed; a broadcast is POST /4/broadcasts/apps/<bundle id>`);
+      throw new BroadcastRejection(
+        'MethodNotAllowed',
+        `${method} is not allowed; a broadcast is POST /4/broadcasts/apps/<bundle id>`,
+      );
     try {
       return decodeURIComponent(match[1]!);
     } catch {
@@ -260,7 +279,16 @@ export class BroadcastSender {
     priority: 10 | 5 | 1,
   ): Push {
     const level: PushPriority = priority === 10 ? 'high' : priority === 5 ? 'normal' : 'low';
-    return { id, provider: 'apns', token: channelId, kind: 'liveactivity', priority: level, payload, headers: { ...headers }, acceptedAt: at };
+    return {
+      id,
+      provider: 'apns',
+      token: channelId,
+      kind: 'liveactivity',
+      priority: level,
+      payload,
+      headers: { ...headers },
+      acceptedAt: at,
+    };
   }
 
   /** UUID-shaped ids: a random prefix and a counter (as the APNs server's apns-unique-id). */
@@ -291,7 +319,10 @@ function payloadOf(body: BroadcastBody): Record<string, unknown> {
       `the payload is ${body === 'too-large' ? 'over 64 KiB' : `${body.bytes} bytes`}; a broadcast may carry ${BROADCAST_PAYLOAD_LIMIT}`,
     );
   if (body.bytes === 0)
-    throw new BroadcastRejection('PayloadEmpty', 'the request body is empty; send a Live Activity payload with an aps dictionary');
+    throw new BroadcastRejection(
+      'PayloadEmpty',
+      'the request body is empty; send a Live Activity payload with an aps dictionary',
+    );
   if (!body.json) throw new BroadcastRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
   return body.json;
 }

@@ -114,14 +114,16 @@ export class BroadcastService {
         protocol,
         url: this.sandbox.url,
         status: 'listening',
-        description: 'APNs channel management, sandbox: POST|GET|DELETE /1/apps/<bundle id>/channels, GET …/all-channels',
+        description:
+          'APNs channel management, sandbox: POST|GET|DELETE /1/apps/<bundle id>/channels, GET …/all-channels',
       },
       {
         name: 'apns-channels-production',
         protocol,
         url: this.production.url,
         status: 'listening',
-        description: 'APNs channel management, production: POST|GET|DELETE /1/apps/<bundle id>/channels, GET …/all-channels',
+        description:
+          'APNs channel management, production: POST|GET|DELETE /1/apps/<bundle id>/channels, GET …/all-channels',
       },
     ];
   }

@@ -27,7 +27,10 @@ export function requestIdOf(headers: IncomingHttpHeaders): string {
 export function channelIdOf(headers: IncomingHttpHeaders): string {
   const channelId = headerOf(headers, 'apns-channel-id');
   if (channelId === undefined || channelId === '')
-    throw new BroadcastRejection('MissingChannelId', 'the apns-channel-id header is required: the id POST /1/apps/<bundle id>/channels answered with');
+    throw new BroadcastRejection(
+      'MissingChannelId',
+      'the apns-channel-id header is required: the id POST /1/apps/<bundle id>/channels answered with',
+    );
   if (!isWellFormedChannelId(channelId))
     throw new BroadcastRejection(
       'BadChannelId',

@@ -200,7 +200,10 @@ export class ChannelManagementServer {
     const resource = match[2] as 'channels' | 'all-channels';
     const allowed = resource === 'channels' ? ['POST', 'GET', 'DELETE'] : ['GET'];
     if (!allowed.includes(method))
-      throw new BroadcastRejection('MethodNotAllowed', `${method} is not allowed on ${resource}; use ${allowed.join(', ')}`);
+      throw new BroadcastRejection(
+        'MethodNotAllowed',
+        `${method} is not allowed on ${resource}; use ${allowed.join(', ')}`,
+      );
     let bundleId = match[1]!;
     try {
       bundleId = decodeURIComponent(bundleId);
