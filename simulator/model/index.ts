@@ -15,6 +15,7 @@ export * from './service.js';
 export * from './platform-callbacks.js';
 export * from './sdk-version.js';
 export * from './requests.js';
+export * from './live-activity.js';
 export { modelRegistry } from './registry.js';
 
 /**
