@@ -16,6 +16,7 @@ export * from './broadcast-channel.js';
 export * from './platform-callbacks.js';
 export * from './sdk-version.js';
 export * from './requests.js';
+export * from './live-activity.js';
 export { modelRegistry } from './registry.js';
 
 /**
