@@ -245,11 +245,10 @@ describe('serve --port 0', () => {
   test('two `serve --port 0` come up side by side: APNs and FCM no longer stay on their default ports', async () => {
     const [first, second] = [run(['serve', '--port', '0']), run(['serve', '--port', '0'])];
     await Promise.all([first.waitFor(/Press Ctrl\+C/), second.waitFor(/Press Ctrl\+C/)]);
-    const ports = [first, second].flatMap((serve) =>
-      ['control', 'apns', 'apns-production', 'fcm'].map((name) => endpointPort(serve.output().stdout, name)),
-    );
-    expect(new Set(ports).size).toBe(8);
-    for (const port of ports) expect([4800, 4801, 4802, 4803]).not.toContain(port);
+    const names = ['control', 'apns', 'apns-production', 'fcm', 'apns-channels', 'apns-channels-production'];
+    const ports = [first, second].flatMap((serve) => names.map((name) => endpointPort(serve.output().stdout, name)));
+    expect(new Set(ports).size).toBe(12);
+    for (const port of ports) expect([4800, 4801, 4802, 4803, 4805, 4806]).not.toContain(port);
   });
 
   test('an explicit provider port still wins over --port 0', async () => {
