@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import type { BroadcastReason } from '../../simulator/providers/apns/broadcast/index.js';
-import { providerToken, type WireAnswer } from '../support/apns-wire.js';
+import { connectApns, providerToken, request, type WireAnswer } from '../support/apns-wire.js';
 import { createChannel, once, subscribedActivities } from '../support/broadcast-wire.js';
 
 let sim: SimulatorHandle;
@@ -38,6 +38,7 @@ afterAll(async () => {
     'BadPath',
     'MethodNotAllowed',
     'PayloadTooLarge',
+    'BadTopic',
   ];
   expect(expected.filter((r) => !produced.has(r))).toEqual([]);
 });
@@ -250,6 +251,27 @@ describe('the reasons a management request is refused with', () => {
     );
     expectReason(await manage({ ':method': 'POST', ':path': channels() }, ' '.repeat(5000)), 'PayloadTooLarge', 413);
   });
+});
+
+test('a client certificate for the app authenticates on its own; one for another app is BadTopic', async () => {
+  const response = await fetch(`${sim.urls.api}/apns/certificates`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ topic: APP }),
+  });
+  const issued = (await response.json()) as { cert: string; key: string };
+  const session = await connectApns(sim.urls.apnsChannels, sim.caPem, { cert: issued.cert, key: issued.key });
+  try {
+    const created = await request(session, { ':method': 'POST', ':path': channels() }, CREATE);
+    expect(created.status).toBe(201);
+    expectReason(
+      await request(session, { ':method': 'POST', ':path': channels('com.example.mail') }, CREATE),
+      'BadTopic',
+      400,
+    );
+  } finally {
+    session.close();
+  }
 });
 
 test('the endpoints list names the management ports with the hosts they stand in for', async () => {
