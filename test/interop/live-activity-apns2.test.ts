@@ -31,8 +31,11 @@ const client = () =>
     keepAlive: false,
   });
 const seconds = () => Math.floor(sim.clock.now() / 1000);
-const liveActivity = (token: string, aps: Record<string, unknown>, priority = Priority.immediate) =>
-  new Notification(token, { type: PushType.liveactivity, topic: DELIVERY_TOPIC, priority, aps });
+const liveActivity = (
+  token: string,
+  aps: Record<string, unknown>,
+  priority: (typeof Priority)[keyof typeof Priority] = Priority.immediate,
+) => new Notification(token, { type: PushType.liveactivity, topic: DELIVERY_TOPIC, priority, aps });
 
 test('push-to-start, update and end through apns2 reach the activity and the app sees them', async () => {
   const { app, kit } = await deliveryApp(sim);
