@@ -9,6 +9,7 @@ import { parseDuration, type LedgerEntry, type SdkProfile } from '../core/index.
 import { fateRuleIdProblem } from '../delivery/index.js';
 import type { ScenarioStep as ServiceStep, ServiceModule } from '../providers/index.js';
 import type { PushStrategy } from '../providers/zpns/index.js';
+import { scenarioChannelId } from '../providers/apns/broadcast/index.js';
 import type { ScenarioRun, ScenarioStep } from './scenario-loader.js';
 import { RunContext } from './scenario-run-context.js';
 import { expectNow } from './scenario-expectations.js';
@@ -119,7 +120,8 @@ function runActivityStep(ctx: RunContext, spec: any): string | undefined {
     const { staleIn, pushType, relevanceScore, ...start } = spec.start;
     const activity = activities.request(spec.app, {
       ...start,
-      pushType: pushType ?? 'token',
+      // A channel named by an `apns` channel create (`as:`) subscribes to that channel's id.
+      pushType: typeof pushType === 'object' ? { channel: scenarioChannelId(ctx, pushType.channel) } : (pushType ?? 'token'),
       ...(staleIn !== undefined ? { staleDate: now + parseDuration(staleIn) } : {}),
       ...(relevanceScore !== undefined ? { relevanceScore } : {}),
     });

@@ -12,6 +12,7 @@ import { sendApns, signProviderToken } from '../../senders/index.js';
 import { loadCertificateAuthority } from '../tls/index.js';
 import type { ScenarioStep, ScenarioStepContext } from '../service-module.js';
 import type { ApnsProvider } from './apns-provider.js';
+import { runBroadcastStep, scenarioChannelSchema } from './broadcast/index.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
 const json = z.record(z.string(), z.unknown());
@@ -84,6 +85,13 @@ export const apnsStepSchema = z
       .string()
       .optional()
       .describe("an ActivityKit push to the app's push-to-start token of this attributes type"),
+    channel: scenarioChannelSchema.optional(),
+    broadcast: z
+      .string()
+      .optional()
+      .describe(
+        "a broadcast (POST /4/broadcasts/apps/<the app's bundle id>) to this channel: its `as` name or an apns-channel-id",
+      ),
     headers: z
       .record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()]))
       .optional()
@@ -286,6 +294,13 @@ const sessionOf = (ctx: ScenarioStepContext): ApnsScenarioSession =>
 async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<string | undefined> {
   const { sim } = ctx;
   const session = sessionOf(ctx);
+  if (spec.channel || spec.broadcast !== undefined) {
+    const expiration =
+      spec.expiresIn === undefined ? undefined : String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
+    const auth = spec.auth ?? 'token';
+    const authorization = auth === 'none' ? undefined : auth === 'invalid' ? 'bearer not.a.jwt' : session.bearer();
+    return runBroadcastStep(ctx, spec, authorization, expiration);
+  }
   const activity = liveActivityTarget(ctx, spec);
   if (typeof activity === 'string') return activity;
   // An uninstalled app's token stays known to the scenario, so a send after `uninstall` gets 410.

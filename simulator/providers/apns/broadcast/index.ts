@@ -9,3 +9,4 @@ export * from './channel-management-server.js';
 export * from './broadcast-service.js';
 export * from './broadcast-control-routes.js';
 export * from './channel-endpoints.js';
+export * from './broadcast-scenario-step.js';
