@@ -121,7 +121,8 @@ function runActivityStep(ctx: RunContext, spec: any): string | undefined {
     const activity = activities.request(spec.app, {
       ...start,
       // A channel named by an `apns` channel create (`as:`) subscribes to that channel's id.
-      pushType: typeof pushType === 'object' ? { channel: scenarioChannelId(ctx, pushType.channel) } : (pushType ?? 'token'),
+      pushType:
+        typeof pushType === 'object' ? { channel: scenarioChannelId(ctx, pushType.channel) } : (pushType ?? 'token'),
       ...(staleIn !== undefined ? { staleDate: now + parseDuration(staleIn) } : {}),
       ...(relevanceScore !== undefined ? { relevanceScore } : {}),
     });

@@ -296,7 +296,9 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
   const session = sessionOf(ctx);
   if (spec.channel || spec.broadcast !== undefined) {
     const expiration =
-      spec.expiresIn === undefined ? undefined : String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
+      spec.expiresIn === undefined
+        ? undefined
+        : String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
     const auth = spec.auth ?? 'token';
     const authorization = auth === 'none' ? undefined : auth === 'invalid' ? 'bearer not.a.jwt' : session.bearer();
     return runBroadcastStep(ctx, spec, authorization, expiration);

@@ -87,7 +87,8 @@ export async function runBroadcastStep(
     if (v === null) delete headers[k];
     else headers[k] = Array.isArray(v) ? v : String(v);
   const answer = await sendApns({ url, token: '', path, method, headers, payload, ca: sim.caPem });
-  if (spec.channel && 'create' in spec.channel && answer.channelId && spec.as) channels.ids.set(spec.as, answer.channelId);
+  if (spec.channel && 'create' in spec.channel && answer.channelId && spec.as)
+    channels.ids.set(spec.as, answer.channelId);
   // A broadcast's pushes are the ones it handed to subscribed activities (and its own entry when it reached none).
   const pushIds = sim.ledger
     .list()
