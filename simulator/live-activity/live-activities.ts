@@ -496,7 +496,7 @@ export class LiveActivities {
 
   private turnStale(id: string): void {
     const activity = this.activities.get(id);
-    if (!activity || activity.state !== 'active') return;
+    if (activity?.state !== 'active') return;
     const row = this.row({ trigger: 'stale-date', state: activity.state });
     activity.state = 'stale';
     activity.updatedAt = this.clock.now();

@@ -123,3 +123,17 @@ describe("the app's own calls", () => {
     ).toThrow(/Live Activities are an iOS feature/);
   });
 });
+
+describe('the budget as a pushsim serve setting', () => {
+  test('--live-activity-budget and PUSHSIM_LIVE_ACTIVITY_FREQUENT_BUDGET set liveActivities.budget', async () => {
+    const { resolveServeOptions } = await import('../../simulator/cli/serve-options.js');
+    const options = resolveServeOptions(
+      { liveActivityBudget: '3' },
+      { PUSHSIM_LIVE_ACTIVITY_FREQUENT_BUDGET: '30' },
+    ) as { liveActivities?: { budget?: object } };
+    expect(options.liveActivities?.budget).toEqual({ perWindow: 3, frequentPerWindow: 30 });
+    expect(() => resolveServeOptions({ liveActivityBudget: '-1' }, {})).toThrow(
+      /--live-activity-budget: "-1" is negative/,
+    );
+  });
+});
