@@ -251,6 +251,16 @@ describe('serve --port 0', () => {
     for (const port of ports) expect([4800, 4801, 4802, 4803, 4805, 4806]).not.toContain(port);
   });
 
+  test('the channel management ports take --apns-channels-port and PUSHSIM_APNS_CHANNELS_PRODUCTION_PORT', async () => {
+    const [sandbox, production] = [await freePort(), await freePort()];
+    const serve = run(['serve', '--port', '0', '--apns-channels-port', String(sandbox)], {
+      PUSHSIM_APNS_CHANNELS_PRODUCTION_PORT: String(production),
+    });
+    await serve.waitFor(/Press Ctrl\+C/);
+    expect(endpointPort(serve.output().stdout, 'apns-channels')).toBe(sandbox);
+    expect(endpointPort(serve.output().stdout, 'apns-channels-production')).toBe(production);
+  });
+
   test('an explicit provider port still wins over --port 0', async () => {
     const apnsPort = await freePort();
     const serve = run(['serve', '--port', '0', '--apns-port', String(apnsPort)]);
