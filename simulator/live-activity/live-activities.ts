@@ -578,6 +578,16 @@ export class LiveActivities {
     };
     if (isObject(aps.alert)) message.alert = aps.alert;
     this.ledger.receipt(pushId, { at: this.clock.now(), callback: 'Activity.contentUpdates', message });
+    // An alert lights the screen and shows the update as an alert, with its sound (docs/reference/live-activities.md#payload).
+    if (isObject(aps.alert)) {
+      const { title, body, sound } = aps.alert as { title?: unknown; body?: unknown; sound?: unknown };
+      const text = [title, body].filter((part) => typeof part === 'string').join(': ');
+      this.ledger.note(
+        pushId,
+        this.clock.now(),
+        `Live Activity alert shown${text ? ` (${text})` : ''}${typeof sound === 'string' ? `, sound ${sound}` : ''}`,
+      );
+    }
   }
 
   private pushOf(id: string, input: ActivityPushInput, token: string, now: number): Push {

@@ -279,6 +279,9 @@ describe('push-to-start', () => {
     const answer = await send(startToken(), startAps());
     expect(answer.status).toBe(200);
     expect(fateOf(answer.apnsId)).toEqual({ name: 'displayed', ruleIds: ['apns.liveactivity.start.started'] });
+    expect(sim.ledger.get(answer.apnsId)!.notes.map((n) => n.note)).toEqual([
+      'Live Activity alert shown (Order placed: We are on it), sound default',
+    ]);
     const [activity] = sim.simulation.liveActivities.list({ appId: app.id });
     expect(activity).toMatchObject({
       startedBy: 'push-to-start',
