@@ -5,6 +5,7 @@
 // app's JS.
 import { JsContext, loadFor, type AppStateStatus } from './js-context.js';
 import { ShimConnection, accessToken } from './shim-connection.js';
+import { activityKit, type ActivityKit } from './activity-kit.js';
 import type { SdkHost } from './sdk-host.js';
 import { installZpnsNativeModule, deliverToZpns, openInZpns, abandonZpnsQueue } from './zpns-native.js';
 import { installRnfbNative, deliverToRnfb, openInRnfb } from './rnfb-native.js';
@@ -150,12 +151,19 @@ export class AppProcess {
     return process;
   }
 
+  private kit: ActivityKit | undefined;
+
   private get token(): string | undefined {
     return this.options.token ?? accessToken();
   }
 
   get appId(): string {
     return this.connection.welcome.appId;
+  }
+  /** ActivityKit of this install (Activity.request, pushToStartTokenUpdates…), over its shim connection. */
+  get activityKit(): ActivityKit {
+    this.kit ??= activityKit(this.connection);
+    return this.kit;
   }
   get deviceId(): string {
     return this.connection.welcome.deviceId;

@@ -29,3 +29,14 @@ export {
   type ZIMCallInviteConfig,
 } from './zim-sender.js';
 export { reactNativeEntry } from './rn-entry.js';
+export {
+  ActivityKit,
+  LiveActivity,
+  ActivityUpdates,
+  activityKit,
+  type ActivityState,
+  type ActivityContent,
+  type ActivityRequestOptions,
+  type ActivityPushTypeOption,
+  type ActivityDismissalPolicy,
+} from './activity-kit.js';

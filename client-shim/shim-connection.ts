@@ -3,6 +3,12 @@ import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import {
   SHIM_PROTOCOL_VERSION,
+  type ShimActivityEnd,
+  type ShimActivityModel,
+  type ShimActivityNotice,
+  type ShimActivityRequest,
+  type ShimActivityToken,
+  type ShimActivityUpdate,
   type ShimAck,
   type ShimClientMessage,
   type ShimComplete,
@@ -18,6 +24,8 @@ export interface ShimConnectionEvents {
   deliver: [ShimDeliver];
   lifecycle: [ShimLifecycleNotice];
   opened: [ShimOpened];
+  activity: [ShimActivityNotice];
+  activityToken: [ShimActivityToken];
   error: [{ code: string; message: string }];
   close: [];
 }
@@ -149,6 +157,24 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
     return this.request({ type: 'tap', pushId }) as Promise<{ stateBefore: string }>;
   }
 
+  /** Activity.request; the activity as the simulator started it. */
+  activityRequest(input: Omit<ShimActivityRequest, 'type' | 'requestId'>): Promise<ShimActivityModel> {
+    return this.request({ type: 'activityRequest', ...input }) as Promise<ShimActivityModel>;
+  }
+  activityUpdate(input: Omit<ShimActivityUpdate, 'type' | 'requestId'>): Promise<ShimActivityModel> {
+    return this.request({ type: 'activityUpdate', ...input }) as Promise<ShimActivityModel>;
+  }
+  activityEnd(input: Omit<ShimActivityEnd, 'type' | 'requestId'>): Promise<ShimActivityModel> {
+    return this.request({ type: 'activityEnd', ...input }) as Promise<ShimActivityModel>;
+  }
+  /** The app's activities and its push-to-start tokens by attributes type. */
+  activities(): Promise<{ activities: ShimActivityModel[]; pushToStartTokens: Record<string, string> }> {
+    return this.request({ type: 'activities' }) as Promise<{
+      activities: ShimActivityModel[];
+      pushToStartTokens: Record<string, string>;
+    }>;
+  }
+
   ack(ack: Omit<ShimAck, 'type'>): void {
     this.report({ type: 'ack', ...ack });
   }
@@ -180,7 +206,11 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
       | { type: 'sync' }
       | { type: 'register' }
       | { type: 'lifecycle'; event: string }
-      | { type: 'tap'; pushId: string },
+      | { type: 'tap'; pushId: string }
+      | Omit<ShimActivityRequest, 'requestId'>
+      | Omit<ShimActivityUpdate, 'requestId'>
+      | Omit<ShimActivityEnd, 'requestId'>
+      | { type: 'activities' },
   ): Promise<unknown> {
     const requestId = String(this.nextRequest++);
     return new Promise((resolve, reject) => {
@@ -214,6 +244,12 @@ export class ShimConnection extends EventEmitter<ShimConnectionEvents> {
         return;
       case 'opened':
         this.emit('opened', message);
+        return;
+      case 'activity':
+        this.emit('activity', message);
+        return;
+      case 'activityToken':
+        this.emit('activityToken', message);
         return;
       case 'error':
         this.emit('error', message);

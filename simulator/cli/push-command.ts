@@ -3,9 +3,11 @@
 // wire instead, with the sender its module declares (`cliSender`, providers/service-module.ts).
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import http2wrapper from 'http2-wrapper';
 import { sendApns } from '../senders/index.js';
 import { SERVICES, type CliSender, type ServiceModule } from '../providers/index.js';
 import type { CliOutput } from './cli-output.js';
+import { liveActivityPush } from './live-activity-template.js';
 import {
   controlBase,
   controlToken,
@@ -37,6 +39,12 @@ interface PushFlags {
   ca?: string;
   service?: string;
   package?: string;
+  template?: string;
+  activity?: string;
+  event?: string;
+  contentState?: string;
+  attributesType?: string;
+  attributes?: string;
 }
 
 /** The services `--service` sends through besides APNs (whose path is this file's own): those with a `cliSender`. */
@@ -229,6 +237,15 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
       `send through this service's wire instead of APNs: ${SENDING_SERVICES.map((m) => m.name).join(' or ')} (--payload is its message; the APNs flags do not apply)`,
     )
     .option(
+      '--template <name>',
+      'liveactivity: an ActivityKit push to --activity <id> (or push-to-start: --topic <bundle> --attributes-type <T>)',
+    )
+    .option('--activity <id>', 'with --template liveactivity: the Live Activity (GET /api/activities) the push goes to')
+    .option('--event <event>', 'with --template liveactivity: aps.event, update (default), end or start')
+    .option('--content-state <json>', 'with --template liveactivity: aps.content-state')
+    .option('--attributes-type <type>', 'with --template liveactivity: a push-to-start of this ActivityAttributes type')
+    .option('--attributes <json>', 'with --template liveactivity and --attributes-type: aps.attributes')
+    .option(
       '--package <name>',
       "with --service: the package name of the installed app whose token the push goes to (--topic is APNs' apns-topic; a Push Kit or FCM topic goes in --payload)",
     );
@@ -246,7 +263,25 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
           throw new Error(`${option.long} is a flag of --service ${services.join(' or ')}`);
       const control = controlBase(flags.control);
       const access = controlToken(flags.accessToken);
-      const { payload, bundle } = readPayload(file, flags.payload);
+      if (flags.template !== undefined && flags.template !== 'liveactivity')
+        throw new Error(`--template ${flags.template}: the template pushsim push knows is liveactivity`);
+      const template =
+        flags.template === 'liveactivity'
+          ? await liveActivityPush(
+              control,
+              access,
+              flags,
+              file || flags.payload !== undefined ? readPayload(file, flags.payload).payload : undefined,
+            )
+          : undefined;
+      if (template) {
+        flags.token = template.token;
+        flags.topic = template.topic;
+        flags.pushType ??= 'liveactivity';
+      }
+      const { payload, bundle } = template
+        ? { payload: template.payload, bundle: undefined }
+        : readPayload(file, flags.payload);
       const topic = flags.topic ?? bundle;
       if (!topic) throw new Error('no topic: pass --topic <bundle id> or an .apns file with "Simulator Target Bundle"');
       const bundleId = topic.replace(
@@ -280,7 +315,12 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
       if (flags.expiration) headers['apns-expiration'] = flags.expiration;
       if (flags.collapseId) headers['apns-collapse-id'] = flags.collapseId;
       if (flags.apnsId) headers['apns-id'] = flags.apnsId;
-      const answer = await sendApns({ url, token, headers, payload: JSON.stringify(payload), ca, key });
+      // A connection of its own, closed after the push: a pooled one would carry this run's key and provider token into
+      // the next `push` of the same process (runCli in-process: UnrelatedKeyIdInToken, TooManyProviderTokenUpdates).
+      const agent = new http2wrapper.Agent();
+      const answer = await sendApns({ url, token, headers, payload: JSON.stringify(payload), ca, key, agent }).finally(
+        () => agent.destroy(),
+      );
       output.out(
         `${answer.status}${answer.apnsId ? ` apns-id: ${answer.apnsId}` : ''}${answer.body ? ` ${answer.body}` : ''}`,
       );

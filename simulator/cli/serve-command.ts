@@ -124,9 +124,11 @@ export function serveCommand(output: CliOutput, setExitCode: (code: number) => v
       }
     }
     output.out(`pushsim ${PUSHSIM_VERSION} is running (${handle.clock.kind} clock)`);
+    // The name column fits the longest name (apns-channels-production).
+    const nameWidth = Math.max(16, ...handle.endpoints.map((e) => e.name.length));
     for (const endpoint of handle.endpoints)
       output.out(
-        `  ${endpoint.name.padEnd(16)} ${endpoint.url.padEnd(38)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`,
+        `  ${endpoint.name.padEnd(nameWidth)} ${endpoint.url.padEnd(38)} ${endpoint.status === 'reserved' ? '(reserved) ' : ''}${endpoint.description}`,
       );
     output.out(
       `Trust the CA at ${handle.urls.api}/ca.pem${options.stateDir ? ` (stored in ${options.stateDir}/ca.pem)` : ''}; mint an APNs key with POST ${handle.urls.api}/apns/keys`,

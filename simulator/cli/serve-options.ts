@@ -206,6 +206,32 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
         return /^\d+$/.test(raw) ? Number(raw) : raw;
       },
     },
+    // Apple publishes no number for the Live Activity budget (docs/reference/live-activities.md#update-budget): pushsim's
+    // model, a setting.
+    {
+      key: 'liveActivities.budget.perWindow',
+      flag: '--live-activity-budget <n>',
+      env: 'PUSHSIM_LIVE_ACTIVITY_BUDGET',
+      description: "priority-10 pushes a Live Activity takes an hour before they are throttled (pushsim's model)",
+      defaultValue: 16,
+      parse: (raw) => {
+        const value = integer(raw);
+        if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes an hour`);
+        return value;
+      },
+    },
+    {
+      key: 'liveActivities.budget.frequentPerWindow',
+      flag: '--live-activity-frequent-budget <n>',
+      env: 'PUSHSIM_LIVE_ACTIVITY_FREQUENT_BUDGET',
+      description: 'the same for apps that declare NSSupportsLiveActivitiesFrequentUpdates (frequentUpdates)',
+      defaultValue: 160,
+      parse: (raw) => {
+        const value = integer(raw);
+        if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes an hour`);
+        return value;
+      },
+    },
     {
       key: 'virtualClock',
       flag: '--virtual-clock',

@@ -8,6 +8,7 @@ import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
 import { pushesRoutes } from './pushes-routes.js';
 import { scenarioRunsRoutes } from './scenario-runs-routes.js';
+import { activitiesRoutes } from './activities-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
@@ -90,6 +91,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', pushesRoutes(sim));
   app.use('/api', scenarioRunsRoutes(sim));
   app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
+  app.use('/api', activitiesRoutes(sim));
   // The control plane serves the CA, not a service: it is there whichever services are on.
   app.get('/api/ca.pem', (_req, res) => {
     if (options.caPem === undefined) {

@@ -38,6 +38,9 @@ import {
   ResendSchema,
   ResetSchema,
   RulesTableSchema,
+  ActivitySchema,
+  EndActivityRequestSchema,
+  StartActivityRequestSchema,
   SentPushSchema,
 } from '../model/index.js';
 import { installAppsSchema, MAX_BATCH_APPS } from './apps-routes.js';
@@ -45,7 +48,7 @@ import { SCENARIO_RUN_ROUTES } from './scenario-runs-routes.js';
 
 export type HttpMethod = ControlRouteDoc['method'];
 /** The core's sections, then one per service module, named as the module (`apns`, `fcm`). */
-export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'scenarios' | 'recordings';
+export type CoreRouteTag = 'service' | 'devices' | 'apps' | 'pushes' | 'scenarios' | 'recordings' | 'activities';
 export type RouteTag = CoreRouteTag | (string & {});
 
 export interface RouteDescriptor extends ControlRouteDoc {
@@ -63,6 +66,7 @@ export const CORE_TAGS: Record<CoreRouteTag, string> = {
   scenarios: 'The scenario library and runs of it, each against a fresh simulator of its own (progress on /api/events)',
   recordings:
     'Session recordings: what is done through the API and the wire, and the fates observed, as a scenario file',
+  activities: 'Live Activities on the simulated iPhones: start one from the app, read and end them',
 };
 
 /** A section of the docs: its tag, heading and line. */
@@ -101,6 +105,15 @@ const appsQuerySchema = z
 
 const DEVICE = { id: 'the device id' };
 const APP = { id: 'the app (install) id' };
+const ACTIVITY = { id: 'the Live Activity id' };
+
+// GET /api/activities reads its filters without a schema.
+const activitiesQuerySchema = z
+  .object({
+    app: z.string().optional().describe("only this app's activities"),
+    device: z.string().optional().describe('only the activities on this device'),
+  })
+  .strict();
 
 export const CORE_ROUTES: readonly RouteDescriptor[] = [
   {
@@ -512,5 +525,64 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     summary: 'Stop and forget a recording',
     params: { id: 'the recording id' },
     responses: { 204: 'deleted', 404: 'no such recording' },
+  },
+  {
+    method: 'get',
+    path: '/activities',
+    tag: 'activities',
+    summary: 'List Live Activities (every state, dismissed ones too)',
+    query: activitiesQuerySchema,
+    response: [ActivitySchema],
+    responses: { 200: 'a list of activities', 404: 'the `app` or `device` filter names nothing' },
+  },
+  {
+    method: 'get',
+    path: '/activities/:id',
+    tag: 'activities',
+    summary: 'One Live Activity: its state, content state, push token and history',
+    params: ACTIVITY,
+    response: ActivitySchema,
+    responses: { 200: 'the activity', 404: 'no such activity' },
+  },
+  {
+    method: 'post',
+    path: '/activities/:id/end',
+    tag: 'activities',
+    summary: 'End a Live Activity as the app does (activity.end), with a final content state and a dismissal policy',
+    params: ACTIVITY,
+    body: EndActivityRequestSchema,
+    example: { contentState: { status: 'delivered' }, dismissalPolicy: 'immediate' },
+    response: ActivitySchema,
+    responses: { 200: 'the activity, ended (or as it was, if it had ended already)', 404: 'no such activity' },
+  },
+  {
+    method: 'get',
+    path: '/apps/:id/activities',
+    tag: 'activities',
+    summary: "An app's Live Activities",
+    params: APP,
+    response: [ActivitySchema],
+    responses: { 200: 'a list of activities', 404: 'no such app' },
+  },
+  {
+    method: 'post',
+    path: '/apps/:id/activities',
+    tag: 'activities',
+    summary: 'Start a Live Activity from the app (Activity.request), for tests without the client shim',
+    params: APP,
+    body: StartActivityRequestSchema,
+    example: {
+      attributesType: 'DeliveryAttributes',
+      attributes: { orderId: 'A-1' },
+      contentState: { status: 'preparing', eta: 20 },
+      pushType: 'token',
+    },
+    response: ActivitySchema,
+    responses: {
+      201: 'the activity, with its push token',
+      400: 'the attributes or content state do not decode',
+      404: 'no such app',
+      409: 'the app declares no such attributes type',
+    },
   },
 ];

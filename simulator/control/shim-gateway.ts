@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { ErrorCodes, SimulatorError, jsonBudgetProblem, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
+import { activityView } from './views.js';
 import {
   SHIM_CLIENT_MESSAGES,
   SHIM_PROTOCOL_VERSION,
@@ -155,12 +156,45 @@ function requireOwnPush(sim: Simulation, appId: string, pushId: string): void {
     );
 }
 
+/** An activity of another app: refused, so one shim cannot update or end another app's activities. */
+function requireOwnActivity(sim: Simulation, appId: string, activityId: string): void {
+  if (sim.liveActivities.require(activityId).appId !== appId)
+    throw new SimulatorError(
+      ErrorCodes.ACTIVITY_NOT_FOUND,
+      `Live Activity ${activityId} belongs to another app than ${appId}, the app this connection speaks for`,
+      'activityId',
+    );
+}
+
 function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>, unbinders: Set<() => void>): void {
   let appId: string | undefined;
   const unbind = (): void => {
     appId = undefined;
   };
   unbinders.add(unbind);
+  // The app's Live Activities: every change and every token, whatever the app's state (the shim decides what its code
+  // hears; ActivityKit's sequences deliver them when the app runs).
+  const offActivity = sim.bus.on('activity.changed', (event) => {
+    if (!appId || event.appId !== appId) return;
+    const activity = sim.liveActivities.get(event.activityId);
+    if (!activity) return;
+    send(ws, {
+      type: 'activity',
+      change: event.change,
+      activity: activityView(activity),
+      ...(event.pushId ? { pushId: event.pushId } : {}),
+    });
+  });
+  const offToken = sim.bus.on('activity.token-issued', (event) => {
+    if (!appId || event.appId !== appId) return;
+    send(ws, {
+      type: 'activityToken',
+      kind: event.kind,
+      attributesType: event.attributesType,
+      token: event.token,
+      ...(event.activityId ? { activityId: event.activityId } : {}),
+    });
+  });
   const connection: AppConnection = {
     deliver: (delivery: Delivery) => {
       const { push, outcome } = delivery;
@@ -281,6 +315,45 @@ function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>,
           requireOwnPush(sim, bound, message.pushId);
           sim.router.complete(bound, message);
           break;
+        case 'activityRequest':
+          reply(message.requestId, () => {
+            const { type: _t, requestId: _r, pushType, staleDate, relevanceScore, ...rest } = message;
+            return activityView(
+              sim.liveActivities.request(bound, {
+                ...rest,
+                pushType: pushType ?? 'token',
+                ...(staleDate !== undefined ? { staleDate } : {}),
+                ...(relevanceScore !== undefined ? { relevanceScore } : {}),
+              }),
+            );
+          });
+          break;
+        case 'activityUpdate':
+          reply(message.requestId, () => {
+            requireOwnActivity(sim, bound, message.activityId);
+            return activityView(
+              sim.liveActivities.update(message.activityId, {
+                contentState: message.contentState,
+                ...(message.staleDate !== undefined ? { staleDate: message.staleDate } : {}),
+                ...(message.relevanceScore !== undefined ? { relevanceScore: message.relevanceScore } : {}),
+              }),
+            );
+          });
+          break;
+        case 'activityEnd':
+          reply(message.requestId, () => {
+            requireOwnActivity(sim, bound, message.activityId);
+            return activityView(
+              sim.liveActivities.end(message.activityId, message.contentState, message.dismissalPolicy ?? 'default'),
+            );
+          });
+          break;
+        case 'activities':
+          reply(message.requestId, () => ({
+            activities: sim.liveActivities.list({ appId: bound }).map(activityView),
+            pushToStartTokens: sim.liveActivities.pushToStartTokens(bound),
+          }));
+          break;
         case 'subscribe':
         case 'unsubscribe':
           reply(message.requestId, () => {
@@ -318,6 +391,8 @@ function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>,
   });
   const drop = (): void => {
     unbinders.delete(unbind);
+    offActivity();
+    offToken();
     if (!appId) return;
     if (holders.get(appId)?.ws === ws) holders.delete(appId);
     sim.router.detach(appId, connection, 'the client shim disconnected');

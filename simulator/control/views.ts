@@ -3,8 +3,11 @@
 import type { Device, DeviceConditions, Fate, InstalledApp, LedgerEntry, Push } from '../core/index.js';
 import type { Outcome, RuleRow, rulesTable } from '../delivery/index.js';
 import type { Simulation } from '../engine/index.js';
+import type { Activity } from '../live-activity/index.js';
 import { topState } from '../lifecycle/index.js';
 import type {
+  ActivityModel,
+  AppLiveActivitiesModel,
   AppModel,
   DeviceConditionsModel,
   DeviceModel,
@@ -86,6 +89,52 @@ export function appView(sim: Simulation, app: InstalledApp): AppModel {
     ...budgetView(sim.lifecycle.budgetEndsAt(app.id)),
     attached: sim.router.isAttached(app.id),
     held: sim.router.heldFor(app.id).map((push) => push.id),
+    ...liveActivitiesView(sim, app.id),
+  };
+}
+
+function liveActivitiesView(sim: Simulation, appId: string): { liveActivities?: AppLiveActivitiesModel } {
+  const declaration = sim.liveActivities.declarationOf(appId);
+  if (!declaration) return {};
+  return {
+    liveActivities: {
+      attributeTypes: Object.keys(declaration.attributeTypes),
+      frequentUpdates: declaration.frequentUpdates,
+      pushToStartTokens: sim.liveActivities.pushToStartTokens(appId),
+    },
+  };
+}
+
+/** A Live Activity as the API returns it. */
+export function activityView(activity: Activity): ActivityModel {
+  return {
+    id: activity.id,
+    appId: activity.appId,
+    deviceId: activity.deviceId,
+    bundleId: activity.bundleId,
+    attributesType: activity.attributesType,
+    attributes: { ...activity.attributes },
+    contentState: { ...activity.contentState },
+    state: activity.state,
+    pushType: activity.pushType.kind,
+    ...optional(activity, 'pushToken'),
+    ...optional(activity, 'channelId'),
+    ...optional(activity, 'staleDate'),
+    ...optional(activity, 'relevanceScore'),
+    ...optional(activity, 'lastUpdateTimestamp'),
+    startedAt: activity.startedAt,
+    startedBy: activity.startedBy,
+    updatedAt: activity.updatedAt,
+    ...optional(activity, 'endedAt'),
+    ...optional(activity, 'dismissAt'),
+    history: activity.history.map((change) => ({
+      at: change.at,
+      state: change.state,
+      contentState: { ...change.contentState },
+      by: change.by,
+      ...optional(change, 'pushId'),
+      ruleId: change.ruleId,
+    })),
   };
 }
 

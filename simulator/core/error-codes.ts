@@ -129,6 +129,21 @@ export const ERROR_CATALOGUE = {
     meaning: 'the app that owned this token was uninstalled',
     fix: 'stop sending to the token, as a server does after APNs answers 410 Unregistered',
   },
+  ACTIVITY_NOT_FOUND: {
+    status: 404,
+    meaning: 'no Live Activity has this id',
+    fix: 'list activities with GET /api/activities (or GET /api/apps/:id/activities)',
+  },
+  LIVE_ACTIVITIES_NOT_DECLARED: {
+    status: 409,
+    meaning: 'the app declares no Live Activity attributes type of this name (or none at all)',
+    fix: 'install the app with liveActivities: { attributeTypes: { <Name>: { attributes, contentState } } }, and use one of those names',
+  },
+  ACTIVITY_ENDED: {
+    status: 409,
+    meaning: 'the Live Activity has ended; ActivityKit ignores updates to an ended activity',
+    fix: 'start a new activity (Activity.request or POST /api/apps/:id/activities)',
+  },
   PUSH_NOT_FOUND: {
     status: 404,
     meaning: 'no push with this id is in the ledger (or it was not sent to this app)',

@@ -20,6 +20,7 @@ export const VENDOR_CHANNELS: readonly Channel[] = ['hms', 'xiaomi', 'oppo', 'vi
  * What the push is, in the platform's own terms.
  * iOS: `alert`, `background` (content-available only), `alert+background`, `voip`.
  * Android (FCM): `notification`, `data`, `notification+data`.
+ * `liveactivity`: an ActivityKit push, which simulator/live-activity/ decides (not the platform rows).
  */
 export type PushKind =
   | 'alert'
@@ -28,7 +29,9 @@ export type PushKind =
   | 'voip'
   | 'notification'
   | 'data'
-  | 'notification+data';
+  | 'notification+data'
+  /** An ActivityKit push to a Live Activity (apns-push-type liveactivity): it updates the activity, not the app. */
+  | 'liveactivity';
 export const IOS_PUSH_KINDS: readonly PushKind[] = ['alert', 'background', 'alert+background', 'voip'];
 export const ANDROID_PUSH_KINDS: readonly PushKind[] = ['notification', 'data', 'notification+data'];
 

@@ -69,6 +69,25 @@ export interface SimulatorEvents extends Record<string, unknown> {
    * came before).
    */
   'fcm.fanned-out': { project: string; defaultProject: string; messageId: string; message: Record<string, unknown> };
+  /** A Live Activity started, showed a new content state or took a new state (simulator/live-activity/). */
+  'activity.changed': {
+    activityId: string;
+    appId: string;
+    deviceId: string;
+    change: 'started' | 'updated' | 'stale' | 'ended' | 'dismissed';
+    state: string;
+    contentState: Record<string, unknown>;
+    pushId?: string;
+    ruleId: string;
+  };
+  /** A Live Activity's push token, or an app's push-to-start token for an attributes type, was issued. */
+  'activity.token-issued': {
+    appId: string;
+    activityId?: string;
+    attributesType: string;
+    token: string;
+    kind: 'push' | 'push-to-start';
+  };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
   /** A step of a scenario run the control plane started (POST /api/scenarios/runs) has run. */

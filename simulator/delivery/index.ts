@@ -12,3 +12,4 @@ export * from './silent-push-throttle.js';
 export * from './stages.js';
 export * from './pipeline-rules.js';
 export * from './vendor-rules.js';
+export * from './live-activity-facts.js';

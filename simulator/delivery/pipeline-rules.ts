@@ -32,7 +32,7 @@ export const ACCEPT_RULES = [
     stage: 'accept',
     channels: ['apns'],
     condition:
-      'Apple accepts the push type (liveactivity, complication, fileprovider, location…), but pushsim does not model its delivery.',
+      'Apple accepts the push type (complication, fileprovider, location, widgets…), but pushsim does not model its delivery (liveactivity pushes go to simulator/live-activity/).',
     when: (f) => f.provider === 'apns' && f.fate === 'dropped',
     outcome: { fate: 'dropped', reason: "pushsim does not model this push type's delivery yet" },
     source: [`${APNS}#push-types-and-topic-suffixes`],

@@ -27,6 +27,7 @@ import {
   type EvictionFacts,
 } from './pipeline-rules.js';
 import { STAGES, type StageName, type StageRule } from './stages.js';
+import type { LiveActivityFacts } from './live-activity-facts.js';
 
 /**
  * The rows a service contributes, by the table of the stage that reads them (each stage matches rows over its own
@@ -40,6 +41,11 @@ export interface ServiceRules {
   readonly store?: readonly StageRule<EvictionFacts>[];
   /** `decide`: what the device does with a push on its channel, per push kind, app state, SDK profile and priority. */
   readonly channel?: readonly VendorRule[];
+  /**
+   * `throttle` and `decide`: what an ActivityKit push does to a Live Activity (its budget, its timestamp, its content
+   * state) and what the activity's dates do on the clock (simulator/live-activity/).
+   */
+  readonly liveActivity?: readonly StageRule<LiveActivityFacts>[];
 }
 
 /** The composed table one Simulation decides by. */
@@ -47,6 +53,8 @@ export interface RulesTable {
   readonly accept: readonly StageRule<AcceptFacts>[];
   readonly store: readonly StageRule<EvictionFacts>[];
   readonly vendor: readonly VendorRule[];
+  /** The Live Activity rows (throttle, then decide), matched by simulator/live-activity/. */
+  readonly liveActivity: readonly StageRule<LiveActivityFacts>[];
   /** Every row with the columns they share, in stage order. */
   readonly rows: readonly RuleRow[];
   /** The ids GET /api/rules lists: a fate naming any other id is a bug (test/setup/fate-rule-ids.ts checks it). */
@@ -84,6 +92,7 @@ export function composeRulesTable(services: readonly ServiceRules[] = []): Rules
   const accept = [...services.flatMap((s) => s.accept ?? []), ...ACCEPT_RULES];
   const store = [...services.flatMap((s) => s.store ?? []), ...STORE_RULES];
   const vendor = [...services.flatMap((s) => s.channel ?? []), ...VENDOR_RULES];
+  const liveActivity = services.flatMap((s) => s.liveActivity ?? []);
   // The rows of the stages but decide's own tables, in the order the pipeline meets them (the other stages' rows are the
   // core's alone: each of those stages reads its constant list).
   const pipeline = [
@@ -94,7 +103,9 @@ export function composeRulesTable(services: readonly ServiceRules[] = []): Rules
     ...OFFLINE_RULES,
     ...store,
     ...THROTTLE_RULES,
+    ...liveActivity.filter((row) => row.stage === 'throttle'),
     ...DEVICE_HOLD_RULES,
+    ...liveActivity.filter((row) => row.stage !== 'throttle'),
     ...DEFER_RULES,
     ...HAND_OVER_RULES,
     ...ON_SCREEN_RULES,
@@ -111,7 +122,7 @@ export function composeRulesTable(services: readonly ServiceRules[] = []): Rules
       );
     knownIds.add(row.id);
   }
-  return { accept, store, vendor, rows, knownIds };
+  return { accept, store, vendor, liveActivity, rows, knownIds };
 }
 
 /** The delivery core's rows alone: a Simulation built without services (unit tests) decides by these. */

@@ -32,6 +32,7 @@ import {
 } from '../core/index.js';
 import { initialLifecycle, IOS_BACKGROUND_BUDGET_MS } from '../lifecycle/index.js';
 import { CORE_RULES, firstRule, type RulesTable, type ThrottleSettings } from '../delivery/index.js';
+import { LiveActivities, type LiveActivityDeclaration, type LiveActivitySettings } from '../live-activity/index.js';
 import { LifecycleDriver } from './lifecycle-driver.js';
 import { PushRouter, type RouteResult } from './push-router.js';
 
@@ -61,6 +62,8 @@ export interface SimulationOptions {
   silentPushThrottle?: Partial<ThrottleSettings>;
   /** Seeded chaos: lose this share of iOS background pushes, as APNs may ("does not guarantee"). */
   chaos?: { backgroundDropProbability: number; seed?: number };
+  /** Live Activities: the priority-10 budget (pushsim's model), the 8-hour and 4-hour limits. */
+  liveActivities?: Partial<LiveActivitySettings>;
 }
 
 export interface InstallInput {
@@ -82,6 +85,8 @@ export interface InstallInput {
   fidelity?: FidelityOptions;
   /** Firebase project of the app's FCM token (the FCM provider's first project by default). */
   fcmProject?: string;
+  /** Its Live Activity attributes types and NSSupportsLiveActivitiesFrequentUpdates (iOS apps). */
+  liveActivities?: LiveActivityDeclaration;
   id?: string;
 }
 
@@ -130,6 +135,8 @@ export class Simulation {
   readonly ledger: Ledger;
   readonly lifecycle: LifecycleDriver;
   readonly router: PushRouter;
+  /** The Live Activities of the simulated iPhones (simulator/live-activity/). */
+  readonly liveActivities: LiveActivities;
   /** The rules table its stages decide by; GET /api/rules serves it and every fate names rows of it. */
   readonly rules: RulesTable;
   /** Topic subscriptions as the device SDK makes them (set by the FCM provider when it runs). */
@@ -158,6 +165,14 @@ export class Simulation {
     this.router = new PushRouter(this.registry, this.ledger, this.clock, this.lifecycle, this.bus, this.rules);
     if (options.silentPushThrottle) this.router.throttle.configure(options.silentPushThrottle);
     if (options.chaos) this.router.configureChaos(options.chaos);
+    this.liveActivities = new LiveActivities(
+      this.registry,
+      this.ledger,
+      this.clock,
+      this.bus,
+      this.rules,
+      options.liveActivities,
+    );
   }
 
   createDevice(input: CreateDeviceInput): Device {
@@ -178,7 +193,15 @@ export class Simulation {
         `the native-android profile needs an Android device; ${device.id} is ${device.platform}`,
         'sdkProfile',
       );
-    const app = this.registry.install({ ...input, initialLifecycle: initialLifecycle(device.platform) });
+    const { liveActivities, ...installInput } = input;
+    if (liveActivities && device.platform !== 'ios')
+      throw new SimulatorError(
+        ErrorCodes.PROFILE_PLATFORM_MISMATCH,
+        `Live Activities are an iOS feature; ${device.id} is ${device.platform}`,
+        'liveActivities',
+      );
+    const app = this.registry.install({ ...installInput, initialLifecycle: initialLifecycle(device.platform) });
+    if (liveActivities) this.liveActivities.declare(app.id, liveActivities);
     if (input.register !== false) this.registry.register(app.id);
     if (input.state) {
       try {
@@ -231,6 +254,7 @@ export class Simulation {
 
   uninstallApp(appId: string): InstalledApp {
     this.router.forgetApp(appId);
+    this.liveActivities.forgetApp(appId);
     this.lifecycle.forget(appId);
     return this.registry.uninstall(appId);
   }
@@ -238,6 +262,7 @@ export class Simulation {
   removeDevice(deviceId: string): void {
     for (const app of this.registry.listApps(deviceId)) {
       this.router.forgetApp(app.id);
+      this.liveActivities.forgetApp(app.id);
       this.lifecycle.forget(app.id);
     }
     this.registry.removeDevice(deviceId);
@@ -306,6 +331,7 @@ export class Simulation {
   reset(): void {
     this.lifecycle.clear();
     this.router.clear();
+    this.liveActivities.clear();
     this.registry.clear();
     this.ledger.clear();
     this.bus.emit('simulator.reset', { at: this.clock.now() });
@@ -355,5 +381,7 @@ export function defaultPayload(kind: PushKind): Record<string, unknown> {
       return { data: { source: 'pushsim' } };
     case 'notification+data':
       return { notification: { title: 'pushsim', body: 'Hello from pushsim' }, data: { source: 'pushsim' } };
+    case 'liveactivity':
+      return { aps: { timestamp: 0, event: 'update', 'content-state': {} } };
   }
 }

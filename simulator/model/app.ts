@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { apnsEnvironmentSchema, platformSchema, sdkProfileSchema } from './enums.js';
 import { named } from './registry.js';
+import { AppLiveActivitiesSchema } from './live-activity.js';
 
 export const AppTokensSchema = named(
   'AppTokens',
@@ -87,6 +88,9 @@ export const AppSchema = named(
       ),
     attached: z.boolean().describe('a client shim is connected for this install'),
     held: z.array(z.string()).describe('ids of pushes held on the device for it (ZPNs queue, throttled silent pushes)'),
+    liveActivities: AppLiveActivitiesSchema.optional().describe(
+      'iOS: its Live Activity declaration and push-to-start tokens (absent when it declares none)',
+    ),
   }),
 );
 export type AppModel = z.infer<typeof AppSchema>;

@@ -32,9 +32,18 @@ export const apnsEnvironmentSchema = z
   .enum(['sandbox', 'production'])
   .describe('the APNs environment its token is valid in');
 export const pushKindSchema = z
-  .enum(['alert', 'background', 'alert+background', 'voip', 'notification', 'data', 'notification+data'])
+  .enum([
+    'alert',
+    'background',
+    'alert+background',
+    'voip',
+    'notification',
+    'data',
+    'notification+data',
+    'liveactivity',
+  ])
   .describe(
-    "what the push is in the platform's terms: iOS alert, background, alert+background, voip; Android notification, data, notification+data",
+    "what the push is in the platform's terms: iOS alert, background, alert+background, voip; Android notification, data, notification+data; liveactivity (an ActivityKit push to a Live Activity)",
   );
 export const pushPrioritySchema = z
   .enum(['high', 'normal', 'low'])

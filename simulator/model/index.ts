@@ -12,6 +12,7 @@ export * from './push.js';
 export * from './rule.js';
 export * from './error.js';
 export * from './service.js';
+export * from './broadcast-channel.js';
 export * from './platform-callbacks.js';
 export * from './sdk-version.js';
 export * from './requests.js';
@@ -19,6 +20,7 @@ export * from './clock-timer.js';
 export * from './resend.js';
 export * from './scenario-run.js';
 export * from './recording.js';
+export * from './live-activity.js';
 export { modelRegistry } from './registry.js';
 
 /**

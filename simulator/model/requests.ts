@@ -10,6 +10,7 @@ import {
   sdkProfileSchema,
   standbyBucketSchema,
 } from './enums.js';
+import { LiveActivityDeclarationSchema } from './live-activity.js';
 
 const idSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
 
@@ -64,6 +65,9 @@ export const NewAppSchema = z
       })
       .strict()
       .optional(),
+    liveActivities: LiveActivityDeclarationSchema.optional().describe(
+      'iOS: its Live Activity attributes types and NSSupportsLiveActivitiesFrequentUpdates',
+    ),
     id: idSchema.optional(),
   })
   .strict();

@@ -130,6 +130,8 @@ export interface ScenarioStepContext {
   tokenOf(appId: string, kind: string): string | undefined;
   /** Records a named push. */
   record(as: string | undefined, sent: SentPush): void;
+  /** The push token of a Live Activity the run named (`activity` step `as:`). */
+  activityToken(name: string): string | undefined;
   /** Per-run state of one service (keys, connection pools), created on first use and closed with the run. */
   session<T extends { close(): void | Promise<void> }>(name: string, create: () => T): T;
 }

@@ -9,6 +9,7 @@ import { parseDuration, type LedgerEntry, type SdkProfile } from '../core/index.
 import { fateRuleIdProblem } from '../delivery/index.js';
 import type { ScenarioStep as ServiceStep, ServiceModule } from '../providers/index.js';
 import type { PushStrategy } from '../providers/zpns/index.js';
+import { scenarioChannelId } from '../providers/apns/broadcast/index.js';
 import type { ScenarioRun, ScenarioStep } from './scenario-loader.js';
 import { RunContext } from './scenario-run-context.js';
 import { expectNow } from './scenario-expectations.js';
@@ -99,12 +100,50 @@ async function runStepOnce(ctx: RunContext, step: ScenarioStep): Promise<string 
     case 'subscribe':
       sim.fcm!.subscribe(ctx.app(spec.app).tokens!.fcm!, spec.topic);
       return undefined;
+    case 'activity':
+      return runActivityStep(ctx, spec);
     case 'chaos':
       sim.simulation.router.configureChaos({ backgroundDropProbability: spec.backgroundDropProbability });
       return undefined;
     case 'expect':
       return expectNow(ctx, spec);
   }
+}
+
+/** The `activity` step: the app starts, updates or ends a Live Activity (ActivityKit in the app). */
+// biome-ignore lint/suspicious/noExplicitAny: a step the scenario schema has validated; its shape is the schema's
+function runActivityStep(ctx: RunContext, spec: any): string | undefined {
+  const activities = ctx.sim.simulation.liveActivities;
+  const now = ctx.sim.clock.now();
+  if (spec.start) {
+    if (!spec.app) return 'activity: start needs the app that starts it';
+    const { staleIn, pushType, relevanceScore, ...start } = spec.start;
+    const activity = activities.request(spec.app, {
+      ...start,
+      // A channel named by an `apns` channel create (`as:`) subscribes to that channel's id.
+      pushType:
+        typeof pushType === 'object' ? { channel: scenarioChannelId(ctx, pushType.channel) } : (pushType ?? 'token'),
+      ...(staleIn !== undefined ? { staleDate: now + parseDuration(staleIn) } : {}),
+      ...(relevanceScore !== undefined ? { relevanceScore } : {}),
+    });
+    if (spec.as) ctx.activities.set(spec.as, activity.id);
+    return undefined;
+  }
+  const name = spec.update ?? spec.end;
+  if (!name) return 'activity: give start, update or end';
+  const id = ctx.activities.get(name);
+  if (!id) return `activity: no activity is named "${name}" (name one with as: on its start)`;
+  if (spec.update) {
+    if (!spec.contentState) return 'activity: update needs contentState';
+    activities.update(id, { contentState: spec.contentState });
+    return undefined;
+  }
+  const policy =
+    spec.dismissal === undefined || spec.dismissal === 'default' || spec.dismissal === 'immediate'
+      ? (spec.dismissal ?? 'default')
+      : { after: now + parseDuration(spec.dismissal) };
+  activities.end(id, spec.contentState, policy);
+  return undefined;
 }
 
 /** The app's own code for a scenario app: the default export (or `main`) of a module next to the scenario file. */
@@ -147,6 +186,7 @@ async function executeIsolated(run: ScenarioRun, options: ExecuteOptions, output
     ...(settings.silentPushThrottle ? { silentPushThrottle: settings.silentPushThrottle } : {}),
     ...(settings.apnsTooManyRequests ? { apns: { tooManyRequests: settings.apnsTooManyRequests } } : {}),
     ...(settings.fcmProjects ? { fcm: { projects: settings.fcmProjects } } : {}),
+    ...(settings.liveActivityBudget ? { liveActivities: { budget: settings.liveActivityBudget } } : {}),
   });
   const failures: StepFailure[] = [];
   let status: CaseResult['status'] = 'passed';
@@ -180,6 +220,7 @@ async function executeIsolated(run: ScenarioRun, options: ExecuteOptions, output
           ? { handlerTimeMs: app.handlerTime === 'never' ? -1 : parseDuration(app.handlerTime) }
           : {}),
         ...(app.fcmProject ? { fcmProject: app.fcmProject } : {}),
+        ...(app.liveActivities ? { liveActivities: app.liveActivities } : {}),
       });
       if (app.entry)
         ctx.processes.set(

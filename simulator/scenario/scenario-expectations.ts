@@ -55,6 +55,7 @@ function check(ctx: RunContext, spec: any): string | undefined {
     'callback',
     'displayed',
     'because',
+    'rule',
     'message',
     'path',
     'absent',
@@ -78,6 +79,8 @@ function check(ctx: RunContext, spec: any): string | undefined {
       outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? ''))
       outcome.push(`a reason matching /${spec.because}/`);
+    if (spec.rule !== undefined && !(entry.fate.ruleIds ?? []).includes(spec.rule))
+      outcome.push(`a fate by rule ${spec.rule} (it names ${(entry.fate.ruleIds ?? []).join(' → ') || 'none'})`);
     const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
     if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
     const missingRules = ((spec.rules ?? []) as string[]).filter((id) => !(entry.fate.ruleIds ?? []).includes(id));
@@ -126,5 +129,33 @@ function check(ctx: RunContext, spec: any): string | undefined {
     if (app.lifecycle !== spec.state && topState(app.lifecycle) !== spec.state)
       problems.push(`expected ${spec.app} to be ${spec.state}, got ${app.lifecycle}`);
   }
+  checkActivity(ctx, spec, problems);
   return problems.length ? problems.join('; ') : undefined;
+}
+
+/** The Live Activity expectations: its state and the content state it shows, or how many an app has. */
+// biome-ignore lint/suspicious/noExplicitAny: a step the scenario schema has validated; its shape is the schema's
+function checkActivity(ctx: RunContext, spec: any, problems: string[]): void {
+  if (spec.activity === undefined && spec.activityOf === undefined) return;
+  const activities = ctx.sim.simulation.liveActivities;
+  const ofApp = spec.activityOf ? activities.list({ appId: spec.activityOf }) : [];
+  if (spec.activities !== undefined && ofApp.length !== spec.activities)
+    problems.push(`expected ${spec.activityOf} to have ${spec.activities} Live Activities, it has ${ofApp.length}`);
+  const id = spec.activity !== undefined ? ctx.activities.get(spec.activity) : ofApp.at(-1)?.id;
+  const activity = id ? activities.get(id) : undefined;
+  if (!activity) {
+    if (spec.activityState !== undefined || spec.contentState !== undefined)
+      problems.push(
+        spec.activity !== undefined
+          ? `expected a Live Activity named "${spec.activity}", none was started under that name`
+          : `expected a Live Activity of ${spec.activityOf}, it has none`,
+      );
+    return;
+  }
+  if (spec.activityState !== undefined && activity.state !== spec.activityState)
+    problems.push(`expected the Live Activity to be ${spec.activityState}, it is ${activity.state}`);
+  if (spec.contentState !== undefined && !partialMatch(activity.contentState, spec.contentState))
+    problems.push(
+      `expected the Live Activity to show ${JSON.stringify(spec.contentState)}, it shows ${JSON.stringify(activity.contentState)}`,
+    );
 }

@@ -13,6 +13,8 @@ export type Sent = SentPush;
 
 export class RunContext implements ScenarioStepContext {
   readonly sent = new Map<string, Sent>();
+  /** Live Activities the run named (`as:` on an activity start), by name → activity id. */
+  readonly activities = new Map<string, string>();
   /** Apps running the user's own code through the client shim, by scenario app id. */
   readonly processes = new Map<string, AppProcess>();
   /** The tokens each app was installed with, kept past uninstall (a send after `uninstall` gets 410 / 404). */
@@ -37,6 +39,11 @@ export class RunContext implements ScenarioStepContext {
   }
   tokenOf(appId: string, kind: string): string | undefined {
     return this.installedTokens.get(appId)?.[kind];
+  }
+  /** The push token of a named Live Activity. */
+  activityToken(name: string): string | undefined {
+    const id = this.activities.get(name);
+    return id ? this.sim.simulation.liveActivities.get(id)?.pushToken : undefined;
   }
   record(as: string | undefined, sent: Sent): void {
     if (as) this.sent.set(as, sent);

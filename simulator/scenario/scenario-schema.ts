@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { scenarioApnsKeySchema } from '../providers/apns/index.js';
+import { LiveActivityDeclarationSchema } from '../model/index.js';
 
 const duration = z.union([
   z.number().nonnegative(),
@@ -70,6 +71,9 @@ export const appSchema = z
       .strict()
       .optional()
       .describe("switch to the documented behaviour where ZEGO's docs and SDK code differ (docs/zpns-fidelity.md)"),
+    liveActivities: LiveActivityDeclarationSchema.optional().describe(
+      'iOS: its Live Activity attributes types (field → JSON type) and frequentUpdates (NSSupportsLiveActivitiesFrequentUpdates)',
+    ),
     zimUser: z.string().optional().describe('log this ZIM user in on the app'),
     zimConnection: z
       .enum(['auto', 'down'])
@@ -186,6 +190,39 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
     .object({ app: id, topic: z.string().regex(/^[a-zA-Z0-9-_.~%]{1,900}$/) })
     .strict()
     .describe('the app subscribes to an FCM topic, as the device SDK does'),
+  activity: z
+    .object({
+      app: id.optional().describe('the app that starts the activity (with `start`)'),
+      start: z
+        .object({
+          attributesType: z.string().min(1),
+          attributes: json,
+          contentState: json,
+          pushType: z
+            .union([z.literal('token'), z.literal('none'), z.strictObject({ channel: z.string().min(1) })])
+            .optional()
+            .describe('token (default), none, or { channel: <id> }'),
+          staleIn: duration.optional().describe('its stale date: the clock time plus this'),
+          relevanceScore: z.number().optional(),
+        })
+        .strict()
+        .optional()
+        .describe('Activity.request from the app'),
+      update: z.string().optional().describe('the `as` name of an activity the app updates (activity.update)'),
+      end: z.string().optional().describe('the `as` name of an activity the app ends (activity.end)'),
+      contentState: json.optional().describe('the new (or final) content state, with update or end'),
+      dismissal: z
+        .union([z.literal('default'), z.literal('immediate'), duration])
+        .optional()
+        .describe('with end: the dismissal policy (default, immediate, or after this long)'),
+      as: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a name like delivery')
+        .optional()
+        .describe('name to refer to the started activity in apns steps and expectations'),
+    })
+    .strict()
+    .describe("a Live Activity from the app's side: start one (Activity.request), update or end one"),
   chaos: z
     .object({
       backgroundDropProbability: z.number().min(0).max(1).describe('share of iOS background pushes APNs loses'),
@@ -241,6 +278,14 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
         .describe('the apps the push reached (a topic or condition fans out), in any order'),
       app: id.optional().describe('the app `state` (or `notCallback` without `of`) is about'),
       state: z.string().optional().describe("the app's lifecycle state (top-level or full path)"),
+      rule: z.string().optional().describe("a rules-table row id the push's fate must name"),
+      activity: z.string().optional().describe('the `as` name of a Live Activity the activity expectations are about'),
+      activityOf: id
+        .optional()
+        .describe('an app whose newest Live Activity they are about (one started by push-to-start)'),
+      activityState: z.enum(['active', 'stale', 'ended', 'dismissed']).optional().describe("the activity's state"),
+      contentState: json.optional().describe('partial match of the content state the activity shows'),
+      activities: z.number().int().min(0).optional().describe('how many Live Activities `activityOf` has'),
       within: duration.optional().describe('advance the clock up to this long until the expectation holds'),
     })
     .strict()
@@ -256,6 +301,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   'advance',
   'fault',
   'tap',
+  'activity',
   'chaos',
   'uninstall',
   'subscribe',
@@ -294,6 +340,15 @@ export const scenarioSchema = z
           .strict()
           .optional(),
         fcmProjects: z.array(z.object({ id: z.string(), apnsConfigured: z.boolean().optional() }).strict()).optional(),
+        liveActivityBudget: z
+          .object({
+            perWindow: z.number().int().min(0).optional(),
+            frequentPerWindow: z.number().int().min(0).optional(),
+            windowMs: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional()
+          .describe("the Live Activity priority-10 budget (pushsim's model; Apple publishes no number)"),
       })
       .strict()
       .optional(),

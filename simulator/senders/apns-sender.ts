@@ -27,6 +27,9 @@ export interface ApnsAnswer {
   status: number;
   apnsId?: string;
   uniqueId?: string;
+  /** The channel management API's answer headers (a created channel's id; the request id). */
+  channelId?: string;
+  requestId?: string;
   reason?: string;
   timestamp?: number;
   body: string;
@@ -95,6 +98,10 @@ function sendOnce(input: ApnsSendInput): Promise<ApnsAnswer> {
           if (typeof id === 'string') answer.apnsId = id;
           const unique = response.headers['apns-unique-id'];
           if (typeof unique === 'string') answer.uniqueId = unique;
+          const channelId = response.headers['apns-channel-id'];
+          if (typeof channelId === 'string') answer.channelId = channelId;
+          const requestId = response.headers['apns-request-id'];
+          if (typeof requestId === 'string') answer.requestId = requestId;
           if (body) {
             try {
               const json = JSON.parse(body) as { reason?: string; timestamp?: number };

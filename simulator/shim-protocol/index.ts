@@ -4,6 +4,9 @@
 // its messages from the types. It imports only the public model, never the simulator's internals.
 import { z } from 'zod';
 import {
+  EndActivityRequestSchema,
+  StartActivityRequestSchema,
+  type ActivityModel,
   type FidelitySchema,
   NewAppSchema,
   NewDeviceSchema,
@@ -112,6 +115,39 @@ export const shimTopicSchema = z.object({
 });
 export type ShimTopic = z.infer<typeof shimTopicSchema>;
 
+// Live Activities (ActivityKit in the app): Activity.request, activity.update, activity.end, and the app's activities.
+export const shimActivityRequestSchema = StartActivityRequestSchema.extend({
+  type: z.literal('activityRequest'),
+  requestId,
+});
+/** Activity.request: starts an activity; the reply is the activity (its push token comes as an `activityToken`). */
+export type ShimActivityRequest = z.input<typeof shimActivityRequestSchema>;
+
+export const shimActivityUpdateSchema = z
+  .object({
+    type: z.literal('activityUpdate'),
+    requestId,
+    activityId: z.string().min(1),
+    contentState: z.record(z.string(), z.unknown()).describe('the new content state'),
+    staleDate: z.number().optional().describe('clock milliseconds'),
+    relevanceScore: z.number().optional(),
+  })
+  .strict();
+/** activity.update from the app. */
+export type ShimActivityUpdate = z.infer<typeof shimActivityUpdateSchema>;
+
+export const shimActivityEndSchema = EndActivityRequestSchema.extend({
+  type: z.literal('activityEnd'),
+  requestId,
+  activityId: z.string().min(1),
+});
+/** activity.end from the app, with its dismissal policy. */
+export type ShimActivityEnd = z.input<typeof shimActivityEndSchema>;
+
+export const shimActivitiesSchema = z.object({ type: z.literal('activities'), requestId }).strict();
+/** The app's activities and push-to-start tokens (Activity.activities, pushToStartToken). */
+export type ShimActivities = z.infer<typeof shimActivitiesSchema>;
+
 /** The schema of each message type a shim may send. */
 export const SHIM_CLIENT_MESSAGES = {
   hello: shimHelloSchema,
@@ -123,6 +159,10 @@ export const SHIM_CLIENT_MESSAGES = {
   sync: shimSyncSchema,
   subscribe: shimTopicSchema,
   unsubscribe: shimTopicSchema,
+  activityRequest: shimActivityRequestSchema,
+  activityUpdate: shimActivityUpdateSchema,
+  activityEnd: shimActivityEndSchema,
+  activities: shimActivitiesSchema,
 } as const;
 
 export type ShimClientMessage =
@@ -133,7 +173,11 @@ export type ShimClientMessage =
   | ShimComplete
   | ShimTap
   | ShimSync
-  | ShimTopic;
+  | ShimTopic
+  | ShimActivityRequest
+  | ShimActivityUpdate
+  | ShimActivityEnd
+  | ShimActivities;
 
 // ── What the simulator sends ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -204,7 +248,36 @@ export interface ShimReply {
   result?: unknown;
   error?: ShimErrorBody;
 }
+/** A Live Activity of the app as the shim sees it (the control API's Activity). */
+export type ShimActivityModel = ActivityModel;
+
+/** One of the app's Live Activities changed: started (by the app or push-to-start), updated, stale, ended, dismissed. */
+export interface ShimActivityNotice {
+  type: 'activity';
+  change: 'started' | 'updated' | 'stale' | 'ended' | 'dismissed';
+  activity: ActivityModel;
+  /** The push that changed it. */
+  pushId?: string;
+}
+
+/** A push token was issued: an activity's own (`push`) or the app's push-to-start token of an attributes type. */
+export interface ShimActivityToken {
+  type: 'activityToken';
+  kind: 'push' | 'push-to-start';
+  attributesType: string;
+  activityId?: string;
+  token: string;
+}
+
 /** A message that could not be handled (no request to answer): pushsim's error shape with `type: 'error'`. */
 export type ShimError = { type: 'error' } & ShimErrorBody;
 
-export type ShimServerMessage = ShimWelcome | ShimDeliver | ShimOpened | ShimLifecycleNotice | ShimReply | ShimError;
+export type ShimServerMessage =
+  | ShimWelcome
+  | ShimDeliver
+  | ShimOpened
+  | ShimLifecycleNotice
+  | ShimReply
+  | ShimError
+  | ShimActivityNotice
+  | ShimActivityToken;

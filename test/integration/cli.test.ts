@@ -248,11 +248,20 @@ describe('serve --port 0', () => {
   test('two `serve --port 0` come up side by side: APNs and FCM no longer stay on their default ports', async () => {
     const [first, second] = [run(['serve', '--port', '0']), run(['serve', '--port', '0'])];
     await Promise.all([first.waitFor(/Press Ctrl\+C/), second.waitFor(/Press Ctrl\+C/)]);
-    const ports = [first, second].flatMap((serve) =>
-      ['control', 'apns', 'apns-production', 'fcm'].map((name) => endpointPort(serve.output().stdout, name)),
-    );
-    expect(new Set(ports).size).toBe(8);
-    for (const port of ports) expect([4800, 4801, 4802, 4803]).not.toContain(port);
+    const names = ['control', 'apns', 'apns-production', 'fcm', 'apns-channels', 'apns-channels-production'];
+    const ports = [first, second].flatMap((serve) => names.map((name) => endpointPort(serve.output().stdout, name)));
+    expect(new Set(ports).size).toBe(12);
+    for (const port of ports) expect([4800, 4801, 4802, 4803, 4805, 4806]).not.toContain(port);
+  });
+
+  test('the channel management ports take --apns-channels-port and PUSHSIM_APNS_CHANNELS_PRODUCTION_PORT', async () => {
+    const [sandbox, production] = [await freePort(), await freePort()];
+    const serve = run(['serve', '--port', '0', '--apns-channels-port', String(sandbox)], {
+      PUSHSIM_APNS_CHANNELS_PRODUCTION_PORT: String(production),
+    });
+    await serve.waitFor(/Press Ctrl\+C/);
+    expect(endpointPort(serve.output().stdout, 'apns-channels')).toBe(sandbox);
+    expect(endpointPort(serve.output().stdout, 'apns-channels-production')).toBe(production);
   });
 
   test('an explicit provider port still wins over --port 0', async () => {

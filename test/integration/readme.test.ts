@@ -1,6 +1,6 @@
 // Every code block of README.md, run as a user would paste it: shell through bash, TypeScript through tsx or vitest,
 // files of a user's project written where the README says, against a fresh simulator on free ports. The README names
-// the default ports (127.0.0.1:4800…4804); the test maps them to this run's ports, so it passes while `npm start` runs.
+// the default ports (127.0.0.1:4800…4806); the test maps them to this run's ports, so it passes while `npm start` runs.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,8 +92,10 @@ function mapPorts(text: string, sim: SimulatorHandle): string {
     4802: port(sim.urls.fcm),
     4803: port(sim.urls.apnsProduction),
     4804: port(sim.urls.hms),
+    4805: port(sim.urls.apnsChannels),
+    4806: port(sim.urls.apnsChannelsProduction),
   };
-  return text.replace(/(127\.0\.0\.1|localhost):(480[0-4])\b/g, (_, host: string, p: string) => `${host}:${ports[p]}`);
+  return text.replace(/(127\.0\.0\.1|localhost):(480[0-6])\b/g, (_, host: string, p: string) => `${host}:${ports[p]}`);
 }
 
 function run(

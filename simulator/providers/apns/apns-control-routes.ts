@@ -3,9 +3,10 @@
 import type { ControlRoutesDoc } from '../service-module.js';
 import { faultRouteDocs } from '../fault-injection.js';
 import { apnsCertificateSchema, apnsKeySchema } from './apns-provider.js';
+import { BROADCAST_CONTROL_ROUTES } from './broadcast/index.js';
 
 export const APNS_CONTROL_ROUTES: ControlRoutesDoc = {
-  description: 'APNs: signing keys, client certificates, fault injection',
+  description: 'APNs: signing keys, client certificates, fault injection, broadcast channels',
   routes: [
     {
       method: 'get',
@@ -46,5 +47,6 @@ export const APNS_CONTROL_ROUTES: ControlRoutesDoc = {
       summary: 'Inject a fault: answer a reason, delay, or drop the stream or connection',
       example: { token: '<device token>', reason: 'Shutdown', times: 1 },
     }),
+    ...BROADCAST_CONTROL_ROUTES,
   ],
 };

@@ -6,8 +6,13 @@ import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
 import { APNS_TRANSPORT_TIMEOUTS, ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
+import { APNS_LIVE_ACTIVITY_RULES } from './apns-live-activity-rules.js';
+import { BROADCAST_ACCEPT_RULES, CHANNEL_ENDPOINTS, CHANNEL_HOSTS } from './broadcast/index.js';
 
-export type ApnsServiceOptions = Omit<ApnsProviderOptions, 'host' | 'port' | 'productionPort'>;
+export type ApnsServiceOptions = Omit<
+  ApnsProviderOptions,
+  'host' | 'port' | 'productionPort' | 'channelsPort' | 'channelsProductionPort'
+>;
 
 const SANDBOX_HOSTS = ['api.sandbox.push.apple.com', 'api.development.push.apple.com'];
 const PRODUCTION_HOSTS = ['api.push.apple.com'];
@@ -35,6 +40,7 @@ export const apnsService = {
       description: 'APNs production endpoint port',
       publicHosts: PRODUCTION_HOSTS,
     },
+    ...CHANNEL_ENDPOINTS,
   ],
   settings: [
     {
@@ -85,11 +91,14 @@ export const apnsService = {
       defaultMs: APNS_TRANSPORT_TIMEOUTS.streamTimeoutMs,
     },
   ],
-  tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS],
+  tlsHostNames: [...PRODUCTION_HOSTS, ...SANDBOX_HOSTS, ...CHANNEL_HOSTS],
   faults: APNS_FAULTS,
-  // Its rows (apns.*, store.apns.newest-only: one notification per app for an offline device) are the delivery core's:
-  // the platform rows are written for the platforms' own channels.
-  rules: {},
+  // Its rows of delivery (apns.*, store.apns.newest-only: one notification per app for an offline device) are the
+  // delivery core's, written for the platforms' own channels; its Live Activity rows and broadcast rows are its own.
+  rules: {
+    ...APNS_LIVE_ACTIVITY_RULES,
+    accept: [...BROADCAST_ACCEPT_RULES, ...(APNS_LIVE_ACTIVITY_RULES.accept ?? [])],
+  },
   controlRoutes: APNS_CONTROL_ROUTES,
   scenarioStep: apnsScenarioStep,
   create: (context) =>
@@ -98,5 +107,7 @@ export const apnsService = {
       host: context.host,
       port: context.ports.apns!,
       productionPort: context.ports['apns-production']!,
+      channelsPort: context.ports['apns-channels']!,
+      channelsProductionPort: context.ports['apns-channels-production']!,
     }),
 } as const satisfies ServiceModule<'apns', ApnsServiceOptions, ApnsProvider>;

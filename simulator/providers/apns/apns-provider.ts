@@ -13,6 +13,7 @@ import { ApnsKeyring, type ApnsKeyConfig } from './apns-keys.js';
 import { ApnsServer, type ApnsServerOptions } from './apns-server.js';
 import { APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
 import { transportTimeout } from '../transport-timeouts.js';
+import { BroadcastService, type BroadcastServiceOptions } from './broadcast/index.js';
 
 export interface ApnsProviderOptions {
   host: string;
@@ -20,6 +21,13 @@ export interface ApnsProviderOptions {
   port: number;
   /** Production endpoint port; 4803 by default. */
   productionPort: number;
+  /** The channel management API's sandbox and production ports; 4805 and 4806 by default. */
+  channelsPort: number;
+  channelsProductionPort: number;
+  /** Broadcast channels an app may hold per environment (Apple: 10,000). */
+  maxChannelsPerApp?: number;
+  channelTooManyRequests?: BroadcastServiceOptions['channelTooManyRequests'];
+  broadcastTooManyRequests?: BroadcastServiceOptions['broadcastTooManyRequests'];
   h2c?: boolean;
   permissive?: boolean;
   keys?: ApnsKeyConfig[];
@@ -75,6 +83,8 @@ export class ApnsProvider implements ServiceInstance {
   readonly keyring = new ApnsKeyring();
   readonly sandbox: ApnsServer;
   readonly production: ApnsServer;
+  /** Broadcast channels: the channel management API's ports and the broadcasts the APNs ports take. */
+  readonly broadcast: BroadcastService;
 
   constructor(
     sim: Simulation,
@@ -105,6 +115,21 @@ export class ApnsProvider implements ServiceInstance {
       port: options.productionPort,
       environment: 'production',
     });
+    this.broadcast = new BroadcastService(sim, this.keyring, ca, {
+      host: options.host,
+      port: options.channelsPort,
+      productionPort: options.channelsProductionPort,
+      h2c: shared.h2c,
+      permissive: shared.permissive,
+      idleTimeoutMs: shared.idleTimeoutMs,
+      handshakeTimeoutMs: shared.handshakeTimeoutMs,
+      prefaceTimeoutMs: shared.prefaceTimeoutMs,
+      ...(options.maxChannelsPerApp !== undefined ? { maxChannelsPerApp: options.maxChannelsPerApp } : {}),
+      ...(options.channelTooManyRequests ? { channelTooManyRequests: options.channelTooManyRequests } : {}),
+      ...(options.broadcastTooManyRequests ? { broadcastTooManyRequests: options.broadcastTooManyRequests } : {}),
+    });
+    this.sandbox.broadcasts = this.broadcast.sender;
+    this.production.broadcasts = this.broadcast.sender;
     sim.bus.on('simulator.reset', () => this.reset());
   }
 
@@ -112,8 +137,9 @@ export class ApnsProvider implements ServiceInstance {
     await this.sandbox.start();
     try {
       await this.production.start();
+      await this.broadcast.start();
     } catch (error) {
-      await this.sandbox.stop();
+      await Promise.all([this.sandbox.stop(), this.production.stop()]);
       throw error;
     }
     return this.endpoints();
@@ -135,16 +161,18 @@ export class ApnsProvider implements ServiceInstance {
         status: 'listening',
         description: 'APNs production: POST /3/device/<token>',
       },
+      ...this.broadcast.endpoints(),
     ];
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.sandbox.stop(), this.production.stop()]);
+    await Promise.all([this.sandbox.stop(), this.production.stop(), this.broadcast.stop()]);
   }
 
   reset(): void {
     this.sandbox.reset();
     this.production.reset();
+    this.broadcast.reset();
     this.faults.clear('apns');
   }
 
@@ -199,6 +227,7 @@ export class ApnsProvider implements ServiceInstance {
       });
     });
     router.use(faultRoutes('apns', APNS_FAULTS, this.faults));
+    router.use(this.broadcast.routes());
     return router;
   }
 }

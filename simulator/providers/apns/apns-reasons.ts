@@ -47,12 +47,16 @@ export function isApnsReason(value: string): value is ApnsReason {
 /** What an APNs fault may answer with: any of Apple's reasons; `token` is a device token. */
 export const APNS_FAULTS = { isReason: isApnsReason, reasonsPath: '/api/apns/reasons', tokenKind: 'apns' } as const;
 
-/** A validation failure: Apple's reason, and for pushsim's ledger a sentence saying what was wrong. */
+/**
+ * A validation failure: Apple's reason, and for pushsim's ledger a sentence saying what was wrong and, when a row more
+ * specific than apns.wire.rejected decided it, that row's id (the Live Activity rows).
+ */
 export class ApnsRejection {
   constructor(
     readonly reason: ApnsReason,
     readonly detail: string,
     readonly timestamp?: number,
+    readonly ruleId?: string,
   ) {}
   get status(): number {
     return APNS_REASON_STATUS[this.reason];

@@ -12,6 +12,7 @@ import { sendApns, signProviderToken } from '../../senders/index.js';
 import { loadCertificateAuthority } from '../tls/index.js';
 import type { ScenarioStep, ScenarioStepContext } from '../service-module.js';
 import type { ApnsProvider } from './apns-provider.js';
+import { runBroadcastStep, scenarioChannelSchema } from './broadcast/index.js';
 
 const id = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1–64 letters, digits, ".", "_" or "-"');
 const json = z.record(z.string(), z.unknown());
@@ -74,6 +75,23 @@ export const apnsStepSchema = z
   .object({
     app: id.optional().describe('the app it goes to: its token, its bundle id as apns-topic'),
     token: z.string().optional().describe('a device token instead (even a malformed one)'),
+    liveActivity: z
+      .string()
+      .optional()
+      .describe(
+        "an ActivityKit push to this named Live Activity's push token (topic <bundle>.push-type.liveactivity, push type liveactivity)",
+      ),
+    pushToStart: z
+      .string()
+      .optional()
+      .describe("an ActivityKit push to the app's push-to-start token of this attributes type"),
+    channel: scenarioChannelSchema.optional(),
+    broadcast: z
+      .string()
+      .optional()
+      .describe(
+        "a broadcast (POST /4/broadcasts/apps/<the app's bundle id>) to this channel: its `as` name or an apns-channel-id",
+      ),
     headers: z
       .record(z.string(), z.union([z.string(), z.number(), z.array(z.string()), z.null()]))
       .optional()
@@ -88,6 +106,12 @@ export const apnsStepSchema = z
       .optional()
       .describe('the `keys.apns` entry to sign the provider token with (the first one, or a minted key, by default)'),
     expiresIn: duration.optional().describe('sets apns-expiration to the clock time plus this (epoch seconds)'),
+    staleIn: duration
+      .optional()
+      .describe("sets the payload's aps.stale-date to the clock time plus this (epoch seconds)"),
+    dismissIn: duration
+      .optional()
+      .describe("sets the payload's aps.dismissal-date to the clock time plus this (epoch seconds)"),
     padTo: z
       .number()
       .int()
@@ -270,11 +294,25 @@ const sessionOf = (ctx: ScenarioStepContext): ApnsScenarioSession =>
 async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<string | undefined> {
   const { sim } = ctx;
   const session = sessionOf(ctx);
+  if (spec.channel || spec.broadcast !== undefined) {
+    const expiration =
+      spec.expiresIn === undefined
+        ? undefined
+        : String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
+    const auth = spec.auth ?? 'token';
+    const authorization = auth === 'none' ? undefined : auth === 'invalid' ? 'bearer not.a.jwt' : session.bearer();
+    return runBroadcastStep(ctx, spec, authorization, expiration);
+  }
+  const activity = liveActivityTarget(ctx, spec);
+  if (typeof activity === 'string') return activity;
   // An uninstalled app's token stays known to the scenario, so a send after `uninstall` gets 410.
-  const token = spec.token ?? (spec.app ? ctx.tokenOf(spec.app, 'apns') : undefined);
+  const token = activity?.token ?? spec.token ?? (spec.app ? ctx.tokenOf(spec.app, 'apns') : undefined);
   if (token === undefined) return `apns: no token; give token, or an iOS app`;
   const headers: Record<string, string | string[]> = {};
-  const topic = spec.app ? ctx.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined;
+  const bundleId =
+    activity?.bundleId ?? (spec.app ? ctx.scenario.apps.find((a) => a.id === spec.app)!.bundleId : undefined);
+  const topic = bundleId && activity ? `${bundleId}.push-type.liveactivity` : bundleId;
+  if (activity && !(spec.headers && 'apns-push-type' in spec.headers)) headers['apns-push-type'] = 'liveactivity';
   if (topic && !(spec.headers && 'apns-topic' in spec.headers)) headers['apns-topic'] = topic;
   for (const [k, v] of Object.entries(spec.headers ?? {}))
     if (v !== null) headers[k] = Array.isArray(v) ? v : String(v);
@@ -307,6 +345,8 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
     typeof spec.payload === 'string'
       ? spec.payload
       : JSON.stringify(spec.payload ?? { aps: { alert: 'pushsim scenario' } });
+  if (spec.staleIn !== undefined || spec.dismissIn !== undefined)
+    payload = withActivityDates(payload, spec, sim.clock.now());
   if (spec.padTo !== undefined) payload = padPayload(payload, spec.padTo);
   const answer = await sendApns({
     url: spec.production ? sim.urls.apnsProduction! : sim.urls.apns!,
@@ -322,6 +362,38 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
   // A rejected request has an apns-id too, but no ledger entry unless pushsim accepted and then rejected it.
   const pushIds = answer.apnsId && sim.ledger.get(answer.apnsId) ? [answer.apnsId] : [];
   ctx.record(spec.as, { pushIds, status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) });
+  return undefined;
+}
+
+/** The payload with aps.stale-date / aps.dismissal-date set relative to the clock (a Live Activity's dates). */
+function withActivityDates(payload: string, spec: ApnsStep, now: number): string {
+  const object = JSON.parse(payload) as { aps?: Record<string, unknown> };
+  const aps = (object.aps ??= {});
+  const at = (d: number | string): number => Math.floor((now + parseDuration(d)) / 1000);
+  if (spec.staleIn !== undefined) aps['stale-date'] = at(spec.staleIn);
+  if (spec.dismissIn !== undefined) aps['dismissal-date'] = at(spec.dismissIn);
+  return JSON.stringify(object);
+}
+
+/** The token and bundle id of an ActivityKit push (`liveActivity` or `pushToStart`), a failure, or none. */
+function liveActivityTarget(
+  ctx: ScenarioStepContext,
+  spec: ApnsStep,
+): { token: string; bundleId: string } | string | undefined {
+  if (spec.liveActivity !== undefined) {
+    const token = ctx.activityToken(spec.liveActivity);
+    if (!token) return `apns: no Live Activity with a push token is named "${spec.liveActivity}"`;
+    const address = ctx.sim.simulation.liveActivities.resolveToken(token);
+    const bundleId = address?.kind === 'push-to-start' ? address.bundleId : address?.activity.bundleId;
+    return { token, bundleId: bundleId ?? '' };
+  }
+  if (spec.pushToStart !== undefined) {
+    if (!spec.app) return 'apns: pushToStart needs the app whose push-to-start token it is';
+    const token = ctx.sim.simulation.liveActivities.pushToStartTokens(spec.app)[spec.pushToStart];
+    if (!token)
+      return `apns: app ${spec.app} has no push-to-start token for ${spec.pushToStart} (declare it in liveActivities)`;
+    return { token, bundleId: ctx.scenario.apps.find((a) => a.id === spec.app)!.bundleId };
+  }
   return undefined;
 }
 

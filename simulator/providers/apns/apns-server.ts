@@ -15,7 +15,9 @@ import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHea
 import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnection } from './apns-auth.js';
 import type { ApnsKeyring } from './apns-keys.js';
 import { KeyedRateWindows } from '../rate-window.js';
+import { checkLiveActivityHeaders, deliverLiveActivityPush, liveActivityTargetOf } from './apns-live-activity.js';
 import { listenTracked, type TrackedListener } from '../tracked-listen.js';
+import type { BroadcastSender } from './broadcast/index.js';
 
 export interface ApnsServerOptions {
   host: string;
@@ -56,6 +58,8 @@ export class ApnsServer {
   private readonly recentByToken: KeyedRateWindows;
   /** apns-id (when the sender gives none) and apns-unique-id: one randomUUID per server, a counter per push. */
   private readonly ids = new UuidSequence();
+  /** Where POST /4/broadcasts/apps/<bundle id> goes (broadcast/broadcast-send.ts); set by the provider. */
+  broadcasts: BroadcastSender | undefined;
   port = 0;
 
   constructor(
@@ -234,6 +238,10 @@ export class ApnsServer {
     const body = await readBody(stream, this.options.streamTimeoutMs, () => this.resetHalfOpen(stream, headers));
     if (stream.destroyed || stream.closed) return;
     if (this.refusedAfterGoaway(stream, session, headers)) return;
+    if (this.broadcasts?.isBroadcastPath(String(headers[':path'] ?? ''))) {
+      await this.broadcasts.handle(stream, headers, body, connection, this.environmentOf(headers, connection));
+      return;
+    }
     if (body === 'too-large') {
       this.answer(
         stream,
@@ -268,6 +276,7 @@ export class ApnsServer {
       if (!topic) throw new ApnsRejection('MissingTopic', 'the apns-topic header is required (with token auth always)');
       const bundleId = bundleIdOfTopic(topic);
       const pushType = request.pushType ?? inferPushType(body.json);
+      checkLiveActivityHeaders(request.pushType, topic, identity);
       if (request.pushType) checkTopicSuffix(topic, request.pushType);
       checkTopicAllowed(identity, topic, bundleId);
 
@@ -278,7 +287,8 @@ export class ApnsServer {
       // A Shutdown may have hit an earlier stream while this one waited for its token check or its fault's delay.
       if (this.refusedAfterGoaway(stream, session, headers)) return;
 
-      const address = this.checkDevice(request.token, environment, bundleId);
+      const liveActivity = liveActivityTargetOf(this.sim, request.token, pushType, environment, bundleId);
+      const address = liveActivity ? undefined : this.checkDevice(request.token, environment, bundleId);
       this.checkRate(request.token, now);
 
       if (body.bytes === 0)
@@ -296,14 +306,20 @@ export class ApnsServer {
         throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
 
       const apnsId = request.apnsId?.toLowerCase() ?? this.ids.next();
-      const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
-      if (push.kind === undefined) {
-        this.sim.record(push as Push, {
-          name: 'dropped',
-          reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet`,
-        });
+      if (liveActivity) {
+        const headers = pushHeadersOf(request, topic, pushType, environment);
+        const { token, priority } = request;
+        deliverLiveActivityPush(this.sim, liveActivity, { token, payload: body.json, priority, apnsId, headers });
       } else {
-        this.sim.router.route(push as Push, address);
+        const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
+        if (push.kind === undefined) {
+          this.sim.record(push as Push, {
+            name: 'dropped',
+            reason: `Apple accepts ${pushType} pushes, but pushsim does not model their delivery yet`,
+          });
+        } else {
+          this.sim.router.route(push as Push, address);
+        }
       }
       connection.pushes++;
       const responseHeaders: Record<string, string | number> = { ':status': 200, 'apns-id': request.apnsId ?? apnsId };
@@ -413,7 +429,11 @@ export class ApnsServer {
       now,
     );
     if (body.json) push.payload = body.json;
-    this.sim.record(push, { name: 'rejected', reason: `${this.spell(rejection.reason)}: ${rejection.detail}` });
+    this.sim.record(push, {
+      name: 'rejected',
+      reason: `${this.spell(rejection.reason)}: ${rejection.detail}`,
+      ...(rejection.ruleId ? { ruleIds: [rejection.ruleId], ruleId: rejection.ruleId } : {}),
+    });
   }
 
   private answer(stream: ServerHttp2Stream, apnsId: string | undefined, rejection: ApnsRejection): void {

@@ -24,7 +24,12 @@ export interface FcmMessage {
     notification?: Record<string, unknown>;
     directBootOk?: boolean;
   };
-  apns?: { headers?: Record<string, string>; payload?: Record<string, unknown> };
+  apns?: {
+    headers?: Record<string, string>;
+    payload?: Record<string, unknown>;
+    /** An ActivityKit push token (or push-to-start token): FCM sends the message to APNs as a liveactivity push. */
+    liveActivityToken?: string;
+  };
   webpush?: Record<string, unknown>;
   fcmOptions?: Record<string, unknown>;
 }
@@ -269,6 +274,14 @@ export function readSendRequest(body: unknown): FcmSendRequest {
       if (!a.payload || typeof a.payload !== 'object' || Array.isArray(a.payload))
         throw invalidArgument('message.apns.payload', 'apns.payload must be an object');
       apns.payload = a.payload as Record<string, unknown>;
+    }
+    if (a.liveActivityToken !== undefined) {
+      if (typeof a.liveActivityToken !== 'string' || !/^[0-9a-fA-F]+$/.test(a.liveActivityToken))
+        throw invalidArgument(
+          'message.apns.live_activity_token',
+          'live_activity_token must be the hex ActivityKit push token of a Live Activity (or a push-to-start token)',
+        );
+      apns.liveActivityToken = a.liveActivityToken;
     }
     message.apns = apns;
   }

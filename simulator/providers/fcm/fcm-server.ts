@@ -19,6 +19,8 @@ import { readSendRequest, type FcmMessage } from './fcm-message.js';
 import type { FcmAuth } from './fcm-auth.js';
 import type { FcmTopics } from './fcm-topics.js';
 import { androidPush, iosPush } from './fcm-push.js';
+import { deliverFcmLiveActivity, liveActivityOf } from './fcm-live-activity.js';
+import type { LiveActivityAddress } from '../../live-activity/index.js';
 import { RateWindow, KeyedRateWindows } from '../rate-window.js';
 import { readCappedBody } from '../request-body.js';
 
@@ -279,6 +281,7 @@ export class FcmServer {
     const name = `projects/${project}/messages/${id}`;
     const target = message.target;
     let tokens: string[];
+    let liveActivity: LiveActivityAddress | undefined;
     if ('token' in target) {
       const token = target.token;
       const fault = this.faults.pick('fcm', { token, project });
@@ -309,6 +312,8 @@ export class FcmServer {
         this.options.projects.find((p) => p.id === project)?.apnsConfigured === false
       )
         throw new FcmError('THIRD_PARTY_AUTH_ERROR');
+      if (message.apns?.liveActivityToken !== undefined && address.device.platform === 'ios')
+        liveActivity = liveActivityOf(this.sim, message.apns.liveActivityToken, address);
       if (!validateOnly) this.checkQuota(token, now);
       tokens = [token];
     } else if ('fid' in target) {
@@ -336,7 +341,8 @@ export class FcmServer {
         );
       if (message.webpush)
         (push.notes ??= []).push('webpush block accepted and recorded (no web clients are simulated)');
-      this.sim.router.route(push, address);
+      if (liveActivity) deliverFcmLiveActivity(this.sim, push, liveActivity);
+      else this.sim.router.route(push, address);
     });
     return name;
   }

@@ -1,0 +1,97 @@
+// A Live Activity on the simulated iPhone and what its app declares about them: the ActivityKit model
+// (docs/reference/live-activities.md#activities-and-their-states), kept apart from the app's own lifecycle state.
+
+/**
+ * ActivityKit's ActivityState: `active` (shown, takes updates), `stale` (its stale date passed; still takes updates),
+ * `ended` (no more updates; may stay on the lock screen up to 4 h), `dismissed` (removed from the screen).
+ */
+export type ActivityState = 'active' | 'stale' | 'ended' | 'dismissed';
+export const ACTIVITY_STATES: readonly ActivityState[] = ['active', 'stale', 'ended', 'dismissed'];
+
+/** How the activity takes remote updates: its own push token, a broadcast channel, or none (the app updates it). */
+export type ActivityPushType = { kind: 'token' } | { kind: 'channel'; channelId: string } | { kind: 'none' };
+
+/** A JSON type a field of ContentState or of the attributes decodes from; `?` marks an optional field. */
+export type CodableFieldType =
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'object'
+  | 'array'
+  | 'string?'
+  | 'number?'
+  | 'integer?'
+  | 'boolean?'
+  | 'object?'
+  | 'array?';
+export const CODABLE_FIELD_TYPES: readonly CodableFieldType[] = [
+  'string',
+  'number',
+  'integer',
+  'boolean',
+  'object',
+  'array',
+  'string?',
+  'number?',
+  'integer?',
+  'boolean?',
+  'object?',
+  'array?',
+];
+
+/** One ActivityAttributes type an app declares: its static attributes and its ContentState, field → JSON type. */
+export interface AttributesTypeDeclaration {
+  attributes: Readonly<Record<string, CodableFieldType>>;
+  contentState: Readonly<Record<string, CodableFieldType>>;
+}
+
+/** What an app declares about Live Activities when installed (its Info.plist keys and its ActivityAttributes types). */
+export interface LiveActivityDeclaration {
+  /** ActivityAttributes types by name (`DeliveryAttributes`). */
+  attributeTypes: Readonly<Record<string, AttributesTypeDeclaration>>;
+  /** NSSupportsLiveActivitiesFrequentUpdates: a larger priority-10 budget. */
+  frequentUpdates: boolean;
+}
+
+/** Why and when an activity changed: one line of its history, naming the rules-table row that decided it. */
+export interface ActivityChange {
+  at: number;
+  state: ActivityState;
+  /** The content state it showed from then on. */
+  contentState: Record<string, unknown>;
+  /** `app` (Activity.request / update / end), `push` (a push, with its id), `system` (a date or the 8-hour limit). */
+  by: 'app' | 'push' | 'system';
+  pushId?: string;
+  ruleId: string;
+}
+
+export interface Activity {
+  id: string;
+  appId: string;
+  deviceId: string;
+  bundleId: string;
+  attributesType: string;
+  attributes: Record<string, unknown>;
+  contentState: Record<string, unknown>;
+  state: ActivityState;
+  /** Its own push token (pushType token), hex; absent for channel and none. */
+  pushToken?: string;
+  pushType: ActivityPushType;
+  /** The broadcast channel it subscribes to (pushType channel). */
+  channelId?: string;
+  /** Clock ms at which it turns stale; absent = never. */
+  staleDate?: number;
+  relevanceScore?: number;
+  /** The newest `aps.timestamp` (seconds) an update carried; older ones are ignored. */
+  lastUpdateTimestamp?: number;
+  startedAt: number;
+  /** `app` or `push-to-start`. */
+  startedBy: 'app' | 'push-to-start';
+  updatedAt: number;
+  endedAt?: number;
+  /** When an ended activity leaves the lock screen. */
+  dismissAt?: number;
+  /** Every content state it showed and every state it took, oldest first. */
+  history: ActivityChange[];
+}
