@@ -168,6 +168,36 @@ class Interned<T> {
   }
 }
 
+/** Whether a shape is the fate's (all but its time). */
+function isShapeOf(shape: FateShape, fate: Omit<Fate, 'at'>): boolean {
+  if (
+    shape.name !== fate.name ||
+    shape.callback !== fate.callback ||
+    shape.platformCallback !== fate.platformCallback ||
+    shape.displayed !== fate.displayed ||
+    shape.reason !== fate.reason ||
+    shape.ruleId !== fate.ruleId
+  )
+    return false;
+  const ids = fate.ruleIds;
+  const known = shape.ruleIds;
+  if (ids === undefined || known === undefined) return ids === known;
+  if (ids.length !== known.length) return false;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== known[i]) return false;
+  return true;
+}
+
+/** Whether a header set holds `names` in that order, with the values of `known`. */
+function sameHeaders(
+  known: Readonly<Record<string, string>>,
+  names: readonly string[],
+  headers: Readonly<Record<string, string>>,
+): boolean {
+  let i = 0;
+  for (const name in headers) if (name !== names[i++] || known[name] !== headers[name]) return false;
+  return i === names.length;
+}
+
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 const NIBBLE = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
@@ -224,9 +254,11 @@ class CompactLedger implements Ledger {
   private readonly scratch = new Uint8Array(16);
   private observers: LedgerObserver[] = [];
   private readonly codes = new CodeTable();
-  private readonly shapes = new Interned<FateShape>();
+  private readonly shapes = new Interned<FateShape[]>();
   private readonly strings = new Interned<string>();
   private readonly headerSets = new Interned<Readonly<Record<string, string>>>();
+  private lastHeaders: Readonly<Record<string, string>> | undefined = undefined;
+  private lastHeaderNames: readonly string[] = [];
   /** Pushes dropped since the interned tables were last emptied; see `drop`. */
   private droppedSinceInterned = 0;
 
@@ -237,6 +269,21 @@ class CompactLedger implements Ledger {
   ) {}
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
+    const arrival = this.write(push, first, address);
+    const entry = this.entryOf(arrival);
+    for (const observer of this.observers) if (observer.isListening?.() !== false) observer.opened?.(entry);
+    return entry;
+  }
+
+  enter(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): void {
+    const arrival = this.write(push, first, address);
+    let entry: LedgerEntry | undefined;
+    for (const observer of this.observers)
+      if (observer.opened && observer.isListening?.() !== false) observer.opened((entry ??= this.entryOf(arrival)));
+  }
+
+  /** Writes a push's columns (a new arrival, or its old one when opened again); its arrival number. */
+  private write(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress): number {
     const found = this.find(push.id);
     let arrival: number;
     if (found >= 0) {
@@ -291,9 +338,7 @@ class CompactLedger implements Ledger {
     chunk.hasExtras[i] = extras ? 1 : 0;
     if (extras) this.extras.set(arrival, extras);
     this.evict(arrival);
-    const entry = this.entryOf(arrival);
-    for (const observer of this.observers) if (observer.isListening?.() !== false) observer.opened?.(entry);
-    return entry;
+    return arrival;
   }
 
   settle(id: string, fate: Fate): void {
@@ -566,36 +611,46 @@ class CompactLedger implements Ledger {
   }
 
   private clearInterned(): void {
+    this.lastHeaders = undefined;
     this.shapes.clear();
     this.strings.clear();
     this.headerSets.clear();
     this.droppedSinceInterned = 0;
   }
 
+  /**
+   * The interned shape of a fate: found by its rule id (a string the fate already holds) and compared field by field, so
+   * no key string is built per push (that was a third of what the ledger allocated per push).
+   */
   private shapeOf(fate: Omit<Fate, 'at'>): FateShape {
-    // \u0001 separates fields; \u0002 marks an absent one (so '' and absent differ).
-    const key = `${fate.name}\u0001${fate.callback ?? '\u0002'}\u0001${fate.platformCallback ?? '\u0002'}\u0001${fate.displayed ?? '\u0002'}\u0001${fate.reason ?? '\u0002'}\u0001${fate.ruleId ?? '\u0002'}\u0001${fate.ruleIds?.join('\u0001') ?? '\u0002'}`;
-    return (
-      this.shapes.get(key) ??
-      this.shapes.take(
-        key,
-        new FateShape(
-          fate.name,
-          fate.callback,
-          fate.platformCallback,
-          fate.displayed,
-          fate.reason,
-          fate.ruleIds ? Object.freeze([...fate.ruleIds]) : undefined,
-          fate.ruleId,
-        ),
-      )
+    const key = fate.ruleId ?? fate.ruleIds?.join(' → ') ?? '';
+    const known = this.shapes.get(key);
+    if (known) for (const shape of known) if (isShapeOf(shape, fate)) return shape;
+    const shape = new FateShape(
+      fate.name,
+      fate.callback,
+      fate.platformCallback,
+      fate.displayed,
+      fate.reason,
+      fate.ruleIds ? Object.freeze([...fate.ruleIds]) : undefined,
+      fate.ruleId,
     );
+    // A bounded list per rule id: a reason that names the push (a token, a time) makes a shape per push.
+    if (known && known.length < 64) known.push(shape);
+    else if (!known) this.shapes.take(key, [shape]);
+    return shape;
   }
 
   private headersOf(headers: Record<string, string>): Readonly<Record<string, string>> {
+    // A load test sends the same headers push after push: compared with the last set first, without a key string.
+    const last = this.lastHeaders;
+    if (last !== undefined && sameHeaders(last, this.lastHeaderNames, headers)) return last;
     let key = '';
     for (const name in headers) key += `${name}\u0001${headers[name]}\u0001`;
-    return this.headerSets.get(key) ?? this.headerSets.take(key, Object.freeze({ ...headers }));
+    const interned = this.headerSets.get(key) ?? this.headerSets.take(key, Object.freeze({ ...headers }));
+    this.lastHeaders = interned;
+    this.lastHeaderNames = Object.keys(interned);
+    return interned;
   }
 
   /** The push as a plain entry, built for each read; the payload is parsed when the entry's push is first read. */
