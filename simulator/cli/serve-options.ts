@@ -3,7 +3,7 @@
 // defaults < config file < environment < flags.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
@@ -293,6 +293,10 @@ function getPath(source: Record<string, unknown>, path: string): unknown {
       source,
     );
 }
+
+/** yaml, required when a YAML config file is read: a plain `serve` loads none of it (issue 14: start-up). */
+const parseYaml = (text: string): unknown =>
+  (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 /** Reads a JSON or YAML config file holding startSimulator() options. */
 export function readConfigFile(path: string): Record<string, unknown> {

@@ -2,7 +2,8 @@
 // apps and ledger entries in `data` go out as the public model (views.ts), as the REST API returns them.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, WebSocket } from 'ws';
+import type { WebSocketServer } from 'ws';
+import { WS_OPEN, wsModule } from './ws-module.js';
 import type { Simulation } from '../engine/index.js';
 import type { Device, InstalledApp, LedgerEntry, SimulatorEvents } from '../core/index.js';
 import { appView, deviceView, entryView } from './views.js';
@@ -29,13 +30,30 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export function attachEventFeed(sim: Simulation, options: EventFeedOptions = {}): EventFeed {
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
+  // Built at the first upgrade, so ws is loaded only once someone opens the feed.
+  let server: WebSocketServer | undefined;
+  const wss = (): WebSocketServer => {
+    if (server) return server;
+    server = new (wsModule().WebSocketServer)({ noServer: true, maxPayload: MAX_CLIENT_FRAME });
+    server.on('connection', (ws) => {
+      unsubscribe ??= sim.bus.onAny(forward);
+      ws.on('close', () => {
+        if (server!.clients.size === 0) {
+          unsubscribe?.();
+          unsubscribe = undefined;
+        }
+      });
+      ws.on('error', () => ws.terminate());
+      ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
+    });
+    return server;
+  };
   // Subscribed only while someone watches, so an unwatched simulator builds no events it would throw away.
   let unsubscribe: (() => void) | undefined;
   const forward = <K extends keyof SimulatorEvents>(type: K, data: SimulatorEvents[K]): void => {
     const message = JSON.stringify({ type, at: sim.clock.now(), data: publicData(sim, type, data) });
-    for (const client of wss.clients) {
-      if (client.readyState !== WebSocket.OPEN) continue;
+    for (const client of server!.clients) {
+      if (client.readyState !== WS_OPEN) continue;
       if (client.bufferedAmount + message.length > maxBuffered) {
         // Closing sends the reason after what is already queued; a client that never reads is cut off by ws's close
         // timeout. Nothing more is queued for it either way.
@@ -48,27 +66,17 @@ export function attachEventFeed(sim: Simulation, options: EventFeedOptions = {})
       client.send(message);
     }
   };
-  wss.on('connection', (ws) => {
-    unsubscribe ??= sim.bus.onAny(forward);
-    ws.on('close', () => {
-      if (wss.clients.size === 0) {
-        unsubscribe?.();
-        unsubscribe = undefined;
-      }
-    });
-    ws.on('error', () => ws.terminate());
-    ws.send(JSON.stringify({ type: 'feed.hello', at: sim.clock.now(), data: { clock: sim.clock.kind } }));
-  });
   return {
-    upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    upgrade: (req, socket, head) => wss().handleUpgrade(req, socket, head, (ws) => wss().emit('connection', ws, req)),
     get clients() {
-      return wss.clients.size;
+      return server?.clients.size ?? 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe?.();
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
+        if (!server) return resolve();
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
       }),
   };
 }

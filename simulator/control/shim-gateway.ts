@@ -4,7 +4,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { WS_OPEN, wsModule } from './ws-module.js';
 import { ErrorCodes, SimulatorError, jsonBudgetProblem, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
 import { activityView } from './views.js';
@@ -30,7 +31,14 @@ interface Holder {
 }
 
 export function attachShimGateway(sim: Simulation): ShimGateway {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  // Built at the first upgrade, so ws is loaded only once a shim connects.
+  let server: WebSocketServer | undefined;
+  const wss = (): WebSocketServer => {
+    if (server) return server;
+    server = new (wsModule().WebSocketServer)({ noServer: true, maxPayload: 1 << 20 });
+    server.on('connection', (ws) => serveShim(ws, sim, holders, unbinders));
+    return server;
+  };
   const holders = new Map<string, Holder>();
   /** Each bound connection's way to forget its app: a reset removes every app, and app ids are issued afresh. */
   const unbinders = new Set<() => void>();
@@ -41,23 +49,23 @@ export function attachShimGateway(sim: Simulation): ShimGateway {
     holders.clear();
     for (const unbind of unbinders) unbind();
   });
-  wss.on('connection', (ws) => serveShim(ws, sim, holders, unbinders));
   return {
-    upgrade: (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)),
+    upgrade: (req, socket, head) => wss().handleUpgrade(req, socket, head, (ws) => wss().emit('connection', ws, req)),
     get connections() {
-      return wss.clients.size;
+      return server?.clients.size ?? 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
         offReset();
-        for (const c of wss.clients) c.terminate();
-        wss.close(() => resolve());
+        if (!server) return resolve();
+        for (const c of server.clients) c.terminate();
+        server.close(() => resolve());
       }),
   };
 }
 
 function send(ws: WebSocket, message: ShimServerMessage): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  if (ws.readyState === WS_OPEN) ws.send(JSON.stringify(message));
 }
 
 /** pushsim's error shape for anything thrown: a SimulatorError as it is, anything else INTERNAL (logged, not sent). */
@@ -131,7 +139,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
  */
 function claim(holders: Map<string, Holder>, appId: string, ws: WebSocket, secret: string | undefined): string {
   const holder = holders.get(appId);
-  if (holder && holder.ws !== ws && holder.ws.readyState === WebSocket.OPEN) {
+  if (holder && holder.ws !== ws && holder.ws.readyState === WS_OPEN) {
     if (!sameSecret(secret, holder.secret))
       throw new SimulatorError(
         ErrorCodes.TAKEOVER_REFUSED,

@@ -126,6 +126,23 @@ class AppRecord implements InstalledApp {
   }
 }
 
+/** Per token kind, a constructor of `{ [kind]: token }` objects: V8 sizes a constructor's objects to what it sets. */
+const singleTokenShapes = new Map<string, new (token: string) => AppTokens>();
+function singleToken(kind: string, token: string): AppTokens {
+  let Shape = singleTokenShapes.get(kind);
+  if (!Shape) {
+    Shape = function (this: AppTokens, value: string) {
+      this[kind] = value;
+    } as unknown as new (
+      token: string,
+    ) => AppTokens;
+    // Plain objects to every reader (prototype Object.prototype), only sized by their constructor.
+    Shape.prototype = Object.prototype;
+    singleTokenShapes.set(kind, Shape);
+  }
+  return new Shape(token);
+}
+
 class InMemoryRegistry implements Registry {
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly apps = new Map<string, AppRecord>();
@@ -255,7 +272,13 @@ class InMemoryRegistry implements Registry {
       if (app.tokens?.[kind.name] || !kind.isWantedBy(app, device)) continue;
       const error = kind.unavailable?.(app, device);
       if (error) (errors ??= {})[kind.name] = error;
-      else (tokens ??= { ...app.tokens })[kind.name] = kind.issue();
+      else {
+        const token = kind.issue();
+        // A first token in an object of its exact shape (32 B, not an empty literal's 56 B with slack: a million
+        // apps hold a million of these); a later kind copies it into a plain object as before.
+        if (!tokens && !app.tokens) tokens = singleToken(kind.name, token);
+        else (tokens ??= { ...app.tokens })[kind.name] = token;
+      }
     }
     if (!tokens && app.tokens) return app.tokens;
     tokens ??= {};

@@ -15,14 +15,28 @@ export function jsonBudgetProblem(
   maxDepth: number = MAX_JSON_DEPTH,
   maxNodes: number = MAX_JSON_NODES,
 ): string | undefined {
-  const stack: [unknown, number][] = [[value, 0]];
+  // Two parallel stacks, not one of [value, depth] pairs: no array per value walked (it runs on every push; issue 14).
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
   let nodes = 0;
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = depths.pop()!;
     if (++nodes > maxNodes) return `holds more than ${maxNodes} values`;
     if (current === null || typeof current !== 'object') continue;
     if (depth >= maxDepth) return `nests deeper than ${maxDepth} levels`;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    if (Array.isArray(current)) {
+      for (const child of current) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        values.push((current as Record<string, unknown>)[key]);
+        depths.push(depth + 1);
+      }
+    }
   }
   return undefined;
 }

@@ -84,6 +84,11 @@ export interface Ledger {
    * `push.acceptedAt`.
    */
   open(push: Push, first: Omit<Fate, 'at'>, address?: LedgerAddress): LedgerEntry;
+  /**
+   * Opens an entry as `open` does, without building one to hand back: the push path reads none, and building it was the
+   * largest allocation per push (issue 14). Observers are told the same. A store without it is opened instead.
+   */
+  enter?(push: Push, first: Omit<Fate, 'at'>, address?: LedgerAddress): void;
   /** Gives a push its next fate; the old one stays in the history. Throws for a push the ledger does not hold. */
   settle(id: string, fate: Fate): void;
   /** Adds a note to a push; nothing for a push the ledger does not hold (evicted, or never seen). */

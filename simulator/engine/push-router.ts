@@ -92,14 +92,15 @@ export class PushRouter {
    */
   route(push: Push, resolved?: TokenAddress): RouteResult {
     const { entry: opened, address } = resolveToken(this.ctx, push, resolved);
-    if (!address) return { entry: opened };
-    const outcome = this.attempt(push, address.app.id, []);
+    if (!address && opened) return { entry: opened };
+    const outcome = address ? this.attempt(push, address.app.id, []) : undefined;
     // Read when asked for: the wire providers answer from the outcome and never read it, so most pushes build none.
+    // The push was entered in this same tick, so the ledger still holds it (limit 0 keeps the push just opened).
     const ledger = this.ctx.ledger;
     let entry: LedgerEntry | undefined;
     const result = {
       get entry(): LedgerEntry {
-        entry ??= ledger.get(push.id) ?? opened;
+        entry ??= ledger.get(push.id) ?? opened!;
         return entry;
       },
     } as RouteResult;

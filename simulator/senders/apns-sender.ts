@@ -1,7 +1,8 @@
 // pushsim's own APNs sender: one push over the real wire (HTTP/2 via http2-wrapper), with a provider token signed from
 // a .p8 key, and Apple's answer back. Used by `pushsim push` and by scenario steps.
 import { createPrivateKey, sign } from 'node:crypto';
-import http2 from 'http2-wrapper';
+import type http2 from 'http2-wrapper';
+import { http2Wrapper } from './http2-wrapper-module.js';
 
 export interface ApnsSendInput {
   /** Endpoint base URL, e.g. https://127.0.0.1:4801 (sandbox) or :4803 (production). */
@@ -65,7 +66,7 @@ export async function sendApns(input: ApnsSendInput): Promise<ApnsAnswer> {
   } catch (error) {
     if (!wasNotSent(error as NodeJS.ErrnoException)) throw error;
     // http2-wrapper keeps handing out a session after its GOAWAY; drop the pool's sessions and connect afresh.
-    (input.agent ?? http2.globalAgent).destroy();
+    (input.agent ?? http2Wrapper().globalAgent).destroy();
     return sendOnce(input);
   }
 }
@@ -77,7 +78,7 @@ function sendOnce(input: ApnsSendInput): Promise<ApnsAnswer> {
   const method = input.method ?? 'POST';
   const body = ['GET', 'HEAD', 'DELETE'].includes(method.toUpperCase()) ? undefined : input.payload;
   return new Promise((resolve, reject) => {
-    const request = http2.request(
+    const request = http2Wrapper().request(
       url,
       {
         method,

@@ -2,3 +2,4 @@
 // scenarios).
 export * from './apns-sender.js';
 export * from './fcm-sender.js';
+export * from './http2-wrapper-module.js';

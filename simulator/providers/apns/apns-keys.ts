@@ -2,7 +2,7 @@
 // (ES256, `kid` + `iss` + `iat`) the way Apple describes
 // (docs/reference/apns.md#token-authentication). Verified tokens are cached, as APNs reuses them per connection.
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { loadJose } from '../jose-module.js';
 import { ErrorCodes, SimulatorError } from '../../core/index.js';
 import { ApnsRejection } from './apns-reasons.js';
 
@@ -129,6 +129,7 @@ export class ApnsKeyring {
 
   /** Verifies a provider token's signature and claims; the age check is the caller's (it knows the clock). */
   async verify(token: string): Promise<VerifiedToken> {
+    const { decodeProtectedHeader, jwtVerify } = await loadJose();
     let header: { alg?: string; kid?: string };
     try {
       header = decodeProtectedHeader(token);

@@ -1,14 +1,14 @@
 // The scenario's `apns` step: a request to the APNs endpoint over HTTP/2, signed with a key minted for the run (or one
 // of the scenario's `keys.apns`), or sent with a client certificate; and the per-run state it keeps (keys, tokens,
 // pools).
-import http2wrapper from 'http2-wrapper';
+import type http2wrapper from 'http2-wrapper';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../../core/index.js';
-import { sendApns, signProviderToken } from '../../senders/index.js';
+import { http2Wrapper, sendApns, signProviderToken } from '../../senders/index.js';
 import { loadCertificateAuthority } from '../tls/index.js';
 import type { ScenarioStep, ScenarioStepContext } from '../service-module.js';
 import type { ApnsProvider } from './apns-provider.js';
@@ -148,7 +148,7 @@ function padPayload(payload: string, bytes: number): string {
  * One run's APNs state: the keys it signs with, their provider tokens, and a connection pool per key or certificate.
  */
 export class ApnsScenarioSession {
-  readonly agent: Agent = new http2wrapper.Agent();
+  readonly agent: Agent = new (http2Wrapper().Agent)();
   private readonly keys = new Map<string, ApnsKey>();
   private readonly declaredKeys = new Map<string, ApnsKey>();
   private readonly keyAgents = new Map<string, Agent>();
@@ -209,7 +209,7 @@ export class ApnsScenarioSession {
   agentForKey(name: string): Agent {
     let agent = this.keyAgents.get(name);
     if (!agent) {
-      agent = new http2wrapper.Agent();
+      agent = new (http2Wrapper().Agent)();
       this.keyAgents.set(name, agent);
     }
     return agent;
@@ -264,7 +264,7 @@ export class ApnsScenarioSession {
         if (stored) writeFileSync(stored, JSON.stringify(certificate), { mode: 0o600 });
       }
       issuedCertificates.set(issuedKey, certificate);
-      entry = { agent: new http2wrapper.Agent(), certificate };
+      entry = { agent: new (http2Wrapper().Agent)(), certificate };
       this.certificateAgents.set(cacheKey, entry);
     }
     return entry;

@@ -1,7 +1,7 @@
 // Google OAuth2 as firebase-admin and google-auth-library use it: service accounts (pushsim generates them for tests),
 // the JWT-bearer grant at /token, and the access tokens FCM requests carry.
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader, decodeJwt, jwtVerify } from 'jose';
+import { loadJose } from '../jose-module.js';
 
 export interface ServiceAccountJson {
   type: 'service_account';
@@ -88,6 +88,7 @@ export class FcmAuth {
       return fail('unsupported_grant_type', `Invalid grant_type: ${form.get('grant_type') ?? ''}`);
     const assertion = form.get('assertion');
     if (!assertion) return fail('invalid_request', 'Missing required parameter: assertion');
+    const { decodeProtectedHeader, decodeJwt, jwtVerify } = await loadJose();
     let claims: { iss?: string; aud?: string | string[]; exp?: number; scope?: string };
     try {
       decodeProtectedHeader(assertion);

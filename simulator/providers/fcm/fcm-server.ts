@@ -60,6 +60,12 @@ export class FcmServer {
   private readonly perDevice = new KeyedRateWindows(60_000);
   private listener: TrackedListener | undefined;
   private projectWindow = new RateWindow(60_000);
+  /**
+   * Message ids `0:<ms><8 hex>%<16 hex>` (the shape of FCM's), unique per server without two randomBytes() calls per
+   * message: a counter after the time, and one random suffix per server (issue 14: allocations per push).
+   */
+  private readonly idSuffix = randomBytes(8).toString('hex');
+  private idCount = 0;
   port = 0;
 
   constructor(
@@ -277,7 +283,8 @@ export class FcmServer {
 
   /** Validates the targets and fans the message out to devices; returns the message name. */
   private send(project: string, message: FcmMessage, validateOnly: boolean, now: number): string {
-    const id = `0:${now}${randomBytes(4).toString('hex')}%${randomBytes(8).toString('hex')}`;
+    this.idCount = (this.idCount + 1) % 0x100000000;
+    const id = `0:${now}${this.idCount.toString(16).padStart(8, '0')}%${this.idSuffix}`;
     const name = `projects/${project}/messages/${id}`;
     const target = message.target;
     let tokens: string[];
@@ -457,6 +464,8 @@ function tokenOf(parsed: unknown): string {
 function depth(value: unknown, level = 0): number {
   if (level > 32 || value === null || typeof value !== 'object') return level;
   let max = level;
-  for (const child of Object.values(value)) max = Math.max(max, depth(child, level + 1));
+  // for-in, not Object.values(): no array per object of every message (issue 14).
+  for (const key in value)
+    if (Object.hasOwn(value, key)) max = Math.max(max, depth((value as Record<string, unknown>)[key], level + 1));
   return max;
 }

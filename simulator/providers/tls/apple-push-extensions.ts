@@ -1,7 +1,8 @@
 // The X.509 extensions Apple puts in APNs client certificates, encoded for the certificates pushsim issues and decoded
 // for the ones clients present: the environment markers (node-apn's lib/credentials/certificate/oids.js and
 // APNCertificate.js read them to refuse a certificate for the wrong environment) and the topic list.
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from './node-forge.js';
 
 /**
  * Apple's OIDs under 1.2.840.113635.100.6.3 (apns_erl_util src/apns_cert.erl names them; node-apn reads the first two).
@@ -32,11 +33,14 @@ export interface ApplePushCertificateInfo {
   organizationalUnit?: string;
 }
 
-const { asn1 } = forge;
-const utf8String = (value: string): forge.asn1.Asn1 =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(value));
-const sequence = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 =>
-  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+const utf8String = (value: string): forge.asn1.Asn1 => {
+  const { asn1, util } = nodeForge();
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, util.encodeUtf8(value));
+};
+const sequence = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 => {
+  const { asn1 } = nodeForge();
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+};
 const NULL_VALUE = String.fromCharCode(0x05, 0x00);
 
 /**
@@ -50,8 +54,8 @@ export function encodeTopicsExtension(bundleId: string): string {
     [`${bundleId}.voip`, 'voip'],
     [`${bundleId}.complication`, 'complication'],
   ];
-  return asn1
-    .toDer(sequence(entries.flatMap(([topic, kind]) => [utf8String(topic), sequence([utf8String(kind)])])))
+  return nodeForge()
+    .asn1.toDer(sequence(entries.flatMap(([topic, kind]) => [utf8String(topic), sequence([utf8String(kind)])])))
     .getBytes();
 }
 
@@ -73,18 +77,20 @@ export function applePushExtensions(bundleId: string, environment: ApnsCertifica
 
 /** The topics listed in a topic extension's DER value (the top-level strings, as Pushy's TopicUtil reads them). */
 export function decodeTopicsExtension(der: string): string[] {
+  const { asn1, util } = nodeForge();
   const value = asn1.fromDer(der);
   if (!Array.isArray(value.value)) return [];
   return value.value
     .filter((item) => item.tagClass === asn1.Class.UNIVERSAL && !item.constructed && typeof item.value === 'string')
-    .map((item) => forge.util.decodeUtf8(item.value as string));
+    .map((item) => util.decodeUtf8(item.value as string));
 }
 
 /** Reads Apple's extensions and the UID from a DER certificate; undefined when it cannot be parsed. */
 export function readApplePushCertificate(der: Buffer): ApplePushCertificateInfo | undefined {
+  const { asn1, pki, util } = nodeForge();
   let cert: forge.pki.Certificate;
   try {
-    cert = forge.pki.certificateFromAsn1(asn1.fromDer(der.toString('binary')));
+    cert = pki.certificateFromAsn1(asn1.fromDer(der.toString('binary')));
   } catch {
     return undefined;
   }
@@ -96,7 +102,7 @@ export function readApplePushCertificate(der: Buffer): ApplePushCertificateInfo 
     value?: string;
     valueTagClass?: number;
   } | null;
-  if (uid?.value) info.uid = uid.valueTagClass === asn1.Type.UTF8 ? forge.util.decodeUtf8(uid.value) : uid.value;
+  if (uid?.value) info.uid = uid.valueTagClass === asn1.Type.UTF8 ? util.decodeUtf8(uid.value) : uid.value;
   const ou = cert.subject.getField('OU') as { value?: string } | null;
   if (ou?.value) info.organizationalUnit = ou.value;
   const topics = extension(cert, APPLE_PUSH_OIDS.topics);

@@ -2,10 +2,11 @@
 // the server certificate the providers present (localhost, 127.0.0.1 and the public hosts the service modules declare)
 // and APNs client certificates for certificate-based auth. Clients trust it through GET /api/ca.pem or
 // NODE_EXTRA_CA_CERTS.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type forge from 'node-forge';
+import { nodeForge } from './node-forge.js';
 import { applePushExtensions, type ApnsCertificateEnvironment } from './apple-push-extensions.js';
 
 /** Host names every server certificate covers; the services' own (`tlsHostNames`) are added to them. */
@@ -38,8 +39,8 @@ function rsaKeyPair(): forge.pki.rsa.KeyPair {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+  const forgeKey = nodeForge().pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: nodeForge().pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
 }
 
 function serial(): string {
@@ -47,7 +48,7 @@ function serial(): string {
 }
 
 function newCertificate(publicKey: forge.pki.PublicKey, years: number): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
+  const cert = nodeForge().pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
@@ -69,7 +70,7 @@ function createCa(): { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair 
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  cert.sign(keys.privateKey, nodeForge().md.sha256.create());
   return { cert, keys };
 }
 
@@ -83,8 +84,8 @@ function issue(
   cert.setSubject(subject);
   cert.setIssuer(ca.cert.subject.attributes);
   cert.setExtensions(extensions);
-  cert.sign(ca.keys.privateKey, forge.md.sha256.create());
-  return { cert: forge.pki.certificateToPem(cert), key: forge.pki.privateKeyToPem(keys.privateKey) };
+  cert.sign(ca.keys.privateKey, nodeForge().md.sha256.create());
+  return { cert: nodeForge().pki.certificateToPem(cert), key: nodeForge().pki.privateKeyToPem(keys.privateKey) };
 }
 
 function serverCertificate(
@@ -116,18 +117,26 @@ const CLIENT_CERTIFICATE_NAMES: Record<ApnsCertificateEnvironment, string> = {
   production: 'Apple Production IOS Push Services',
 };
 
+type ForgeCa = { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair };
+
+/** `ca` is the CA itself, or its PEM and a function that parses it when a certificate is first issued. */
 function authority(
-  ca: { cert: forge.pki.Certificate; keys: forge.pki.rsa.KeyPair },
+  ca: ForgeCa | { pem: string; parse: () => ForgeCa },
   server: PemPair,
   directory?: string,
 ): CertificateAuthority {
+  let parsed = 'cert' in ca ? ca : undefined;
+  const signer = (): ForgeCa => {
+    parsed ??= (ca as { parse: () => ForgeCa }).parse();
+    return parsed;
+  };
   return {
-    caPem: forge.pki.certificateToPem(ca.cert),
+    caPem: 'pem' in ca ? ca.pem : nodeForge().pki.certificateToPem(ca.cert),
     server,
     ...(directory ? { directory } : {}),
     issueClientCertificate: (topic, environment = 'both') =>
       issue(
-        ca,
+        signer(),
         [
           { name: 'commonName', value: `${CLIENT_CERTIFICATE_NAMES[environment]}: ${topic}` },
           { type: '0.9.2342.19200300.100.1.1', value: topic }, // UID, where APNs certificates carry the bundle id
@@ -143,6 +152,15 @@ function authority(
   };
 }
 
+/**
+ * The CA's PEM as forge writes it (CRLF line ends, a trailing CRLF): what `caPem` was when it was parsed and written
+ * again, so GET /api/ca.pem answers the same bytes whether the CA was generated or loaded.
+ */
+function forgeCompatiblePem(pem: string): string {
+  const body = pem.replace(/\r\n/g, '\n').trim().split('\n').join('\r\n');
+  return `${body}\r\n`;
+}
+
 // A cache, not state: generating a CA costs two RSA keys, so simulators in one process share it per directory and
 // names.
 const inMemory = new Map<string, CertificateAuthority>();
@@ -150,10 +168,15 @@ const memoryCa = new Map<string, { cert: forge.pki.Certificate; keys: forge.pki.
 
 /** Whether a stored server certificate covers every one of the host names. */
 function covers(serverPem: string, hostNames: readonly string[]): boolean {
-  const altNames = forge.pki.certificateFromPem(serverPem).getExtension('subjectAltName') as {
-    altNames?: { value?: string }[];
-  } | null;
-  const names = new Set((altNames?.altNames ?? []).map((n) => n.value));
+  // Node's parser, not forge's: a start with a stored CA loads no forge at all. subjectAltName reads
+  // "DNS:localhost, DNS:api.push.apple.com, IP Address:127.0.0.1, ..."; host names are the DNS entries.
+  const altNames = new X509Certificate(serverPem).subjectAltName ?? '';
+  const names = new Set(
+    altNames
+      .split(', ')
+      .filter((entry) => entry.startsWith('DNS:'))
+      .map((entry) => entry.slice(4)),
+  );
   return hostNames.every((name) => names.has(name));
 }
 
@@ -181,13 +204,26 @@ export function loadCertificateAuthority(
       }
     : undefined;
   if (files && existsSync(files.ca) && existsSync(files.caKey)) {
-    const cert = forge.pki.certificateFromPem(readFileSync(files.ca, 'utf8'));
-    const privateKey = forge.pki.privateKeyFromPem(readFileSync(files.caKey, 'utf8')) as forge.pki.rsa.PrivateKey;
-    const ca = { cert, keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) } };
+    const caPem = readFileSync(files.ca, 'utf8');
+    const caKeyPem = readFileSync(files.caKey, 'utf8');
+    // Parsed (with forge) only when something is signed: a reissued server certificate or a client certificate.
+    const parse = (): ForgeCa => {
+      const forge = nodeForge();
+      const privateKey = forge.pki.privateKeyFromPem(caKeyPem) as forge.pki.rsa.PrivateKey;
+      return {
+        cert: forge.pki.certificateFromPem(caPem),
+        keys: { privateKey, publicKey: forge.pki.setRsaPublicKey(privateKey.n, privateKey.e) },
+      };
+    };
+    let ca: ForgeCa | { pem: string; parse: () => ForgeCa } = {
+      pem: forgeCompatiblePem(caPem),
+      parse,
+    };
     let server: PemPair | undefined;
     if (existsSync(files.server) && existsSync(files.serverKey))
       server = { cert: readFileSync(files.server, 'utf8'), key: readFileSync(files.serverKey, 'utf8') };
     if (!server || !covers(server.cert, hostNames)) {
+      ca = parse();
       server = serverCertificate(ca, hostNames);
       writeFileSync(files.server, server.cert);
       writeFileSync(files.serverKey, server.key, { mode: 0o600 });
@@ -203,7 +239,7 @@ export function loadCertificateAuthority(
     if (files) {
       mkdirSync(directory!, { recursive: true });
       writeFileSync(files.ca, result.caPem);
-      writeFileSync(files.caKey, forge.pki.privateKeyToPem(ca.keys.privateKey), { mode: 0o600 });
+      writeFileSync(files.caKey, nodeForge().pki.privateKeyToPem(ca.keys.privateKey), { mode: 0o600 });
       writeFileSync(files.server, server.cert);
       writeFileSync(files.serverKey, server.key, { mode: 0o600 });
     }
