@@ -10,11 +10,16 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i < 0 ? fallback : Number(args[i + 1]);
+};
+const textOption = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i < 0 ? fallback : args[i + 1];
 };
 
 if (args[0] === '--serve') await serve();
@@ -31,6 +36,7 @@ async function serve() {
     fcm: { perDevicePerMinute: 1e9, perProjectPerMinute: 1e9 },
     // --ledger-limit: a smaller window shows RSS falling back once entries leave it.
     ...(process.env.SOAK_LEDGER_LIMIT ? { ledgerLimit: Number(process.env.SOAK_LEDGER_LIMIT) } : {}),
+    ...(process.env.SOAK_LEDGER_MAX_AGE ? { ledgerMaxAge: process.env.SOAK_LEDGER_MAX_AGE } : {}),
   });
   console.log(JSON.stringify({ urls: sim.urls, caPem: sim.caPem }));
   for await (const line of createInterface({ input: process.stdin })) {
@@ -40,21 +46,29 @@ async function serve() {
       console.log(JSON.stringify({ file: v8.writeHeapSnapshot() }));
       continue;
     }
-    if (line !== 'stats') continue;
-    globalThis.gc?.();
+    if (line !== 'stats' && line !== 'detail' && line !== 'raw') continue;
+    // `raw`: as the server is, without the full GC the others take first (a pushsim in use gets none).
+    if (line !== 'raw') globalThis.gc?.();
     const memory = process.memoryUsage();
     const heap = v8.getHeapStatistics();
-    console.log(
-      JSON.stringify({
-        rss: memory.rss,
-        maxRss: process.resourceUsage().maxRSS * 1024,
-        heapUsed: memory.heapUsed,
-        heapTotal: heap.total_heap_size,
-        external: memory.external,
-        arrayBuffers: memory.arrayBuffers,
-        mallocedMemory: heap.malloced_memory,
-      }),
-    );
+    const out = {
+      rss: memory.rss,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
+      arrayBuffers: memory.arrayBuffers,
+      mallocedMemory: heap.malloced_memory,
+      physical: heap.total_physical_size,
+    };
+    if (line === 'detail') {
+      out.spaces = Object.fromEntries(
+        v8.getHeapSpaceStatistics().map((s) => [s.space_name, [s.space_size, s.space_used_size, s.physical_space_size]]),
+      );
+      out.smaps = smapsByKind();
+      out.threads = /Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    }
+    console.log(JSON.stringify(out));
   }
   await sim.close();
   process.exit(0);
@@ -67,8 +81,14 @@ async function soak() {
   const durationMs = minutes * 60_000;
 
   const ledgerLimit = option('--ledger-limit', 0);
-  const child = spawn(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--serve'], {
-    env: { ...process.env, ...(ledgerLimit ? { SOAK_LEDGER_LIMIT: String(ledgerLimit) } : {}) },
+  const ledgerMaxAge = textOption('--ledger-max-age', '30s');
+  const nodeFlags = (process.env.SOAK_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', fileURLToPath(import.meta.url), '--serve'], {
+    env: {
+      ...process.env,
+      ...(ledgerLimit ? { SOAK_LEDGER_LIMIT: String(ledgerLimit) } : {}),
+      ...(ledgerMaxAge !== 'none' ? { SOAK_LEDGER_MAX_AGE: ledgerMaxAge } : {}),
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -76,8 +96,8 @@ async function soak() {
   lines.on('line', (line) => waiting.shift()?.(JSON.parse(line)));
   const nextLine = () => new Promise((resolve) => waiting.push(resolve));
   const { urls, caPem } = await nextLine();
-  const stats = () => {
-    child.stdin.write('stats\n');
+  const stats = (kind = 'stats') => {
+    child.stdin.write(`${kind}\n`);
     return nextLine();
   };
 
@@ -272,8 +292,8 @@ async function soak() {
     child.stdin.write('snapshot\n');
     console.log(`  heap snapshot: ${(await nextLine()).file}`);
   };
-  const start = await stats();
-  let peak = start.rss;
+  const start = await stats('detail');
+  let peak = start;
   let peakHeap = start.heapUsed;
   await snapshot();
   console.log(`soak: ${minutes} min at ${rate} pushes/s, ${apps.length} apps; server RSS at start ${mb(start.rss)}`);
@@ -336,8 +356,9 @@ async function soak() {
       nextReset = Date.now() + 30_000;
     }
     if (now - lastReport >= 10_000) {
-      const { rss, heapUsed } = await stats();
-      peak = Math.max(peak, rss);
+      const sample = await stats(process.env.SOAK_DETAIL ? 'detail' : 'stats');
+      const { rss, heapUsed } = sample;
+      if (rss > peak.rss) peak = sample;
       peakHeap = Math.max(peakHeap, heapUsed);
       const done = counts.sent - sentAtLastReport;
       console.log(
@@ -354,13 +375,33 @@ async function soak() {
   await checkInvariant();
   apnsSession.destroy();
   fcmSession.destroy();
-  const end = await stats();
-  peak = Math.max(peak, end.rss, end.maxRss);
-  peakHeap = Math.max(peakHeap, end.heapUsed);
+  const stopped = await stats();
+  if (stopped.rss > peak.rss) peak = stopped;
+  peakHeap = Math.max(peakHeap, stopped.heapUsed);
+  // "end" is read once the ledger window has emptied by itself: every push is older than --ledger-max-age, and the
+  // server has idled a few seconds more. Nothing is asked of it over HTTP meanwhile (a read would evict aged entries
+  // on its own; the server must do that unasked).
+  const idleMs = option('--idle', 10) * 1000;
+  const maxAgeMs = ledgerMaxAge === 'none' ? 0 : parseSeconds(ledgerMaxAge) * 1000;
+  if (maxAgeMs > 0) {
+    console.log(`  waiting ${((maxAgeMs + idleMs) / 1000).toFixed(0)} s for the ledger window (${ledgerMaxAge}) to empty, then idle`);
+    const until = Date.now() + maxAgeMs + idleMs;
+    while (Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, until - Date.now())));
+      if (process.env.SOAK_DETAIL) {
+        const m = await stats('raw');
+        console.log(`  idle ${((Date.now() - until + maxAgeMs + idleMs) / 1000).toFixed(0)} s: RSS ${mb(m.rss)}, heap total ${mb(m.heapTotal)}, heap used ${mb(m.heapUsed)}`);
+      }
+    }
+  }
+  const endRaw = await stats('raw');
+  const end = await stats('detail');
+  const endPushes = (await must('GET', '/health')).pushes;
   await snapshot();
-  // Every entry leaves the ledger: RSS should come back near where it started (issue 13, "RSS returns").
+  // A reset forgets every push and app: what is left then is what the server holds with nothing in it.
   await must('POST', '/reset');
-  const emptied = await stats();
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const emptied = await stats('detail');
   await snapshot();
 
   console.log(
@@ -371,18 +412,66 @@ async function soak() {
     `invariant: ${invariant.checked} pushes read, ${invariant.broken} broken, ${invariant.evicted} evicted (older than the ledger window) — ${invariant.broken === 0 ? 'holds' : 'BROKEN'}`,
   );
   for (const example of invariant.examples) console.log(`  ${JSON.stringify(example)}`);
-  console.log(
-    `server RSS: start ${mb(start.rss)}, peak ${mb(peak)}, end ${mb(end.rss)}, after the ledger empties ${mb(emptied.rss)}`,
-  );
-  // heapUsed after a full GC is what the simulator still holds; RSS above it is memory V8 and malloc keep for reuse.
-  console.log(
-    `server heap used (after GC): start ${mb(start.heapUsed)}, peak ${mb(peakHeap)}, end ${mb(end.heapUsed)}, after the ledger empties ${mb(emptied.heapUsed)} (heap total ${mb(emptied.heapTotal)}, malloced ${mb(emptied.mallocedMemory)}, external ${mb(emptied.external)})`,
-  );
+  console.log(`ledger: ${endPushes} entries held at end (max age ${ledgerMaxAge}, limit ${ledgerLimit || 'default'})`);
+  console.log(`server memory (after a full GC; peak = the sample with the highest RSS, VmHWM ${mb(Math.max(peak.rss, end.maxRss))}):`);
+  console.log('  when                 rss   heapTotal  heapUsed  external  arrayBuffers  malloced');
+  for (const [when, m] of [
+    ['start', start],
+    ['peak', peak],
+    ['traffic stopped', stopped],
+    ['end, no forced GC', endRaw],
+    ['end (window empty)', end],
+    ['after reset', emptied],
+  ])
+    console.log(
+      `  ${when.padEnd(19)}${[m.rss, m.heapTotal, m.heapUsed, m.external, m.arrayBuffers, m.mallocedMemory].map((v) => mb(v).padStart(10)).join('')}`,
+    );
+  console.log(`  heap used peak (any sample) ${mb(peakHeap)}; end RSS is ${(end.rss / start.rss).toFixed(2)} × start`);
+  if (process.env.SOAK_DETAIL)
+    for (const [when, m] of [
+      ['start', start],
+      ['peak', peak],
+      ['end', end],
+      ['after reset', emptied],
+    ])
+      console.log(`  ${when} detail: ${JSON.stringify({ spaces: m.spaces, smaps: m.smaps, threads: m.threads, physical: m.physical })}`);
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));
   process.exitCode = invariant.broken === 0 ? 0 : 1;
 }
 
+/** Seconds in a duration such as 30s, 2m or 1h (or plain ms, as the server's flag takes). */
+function parseSeconds(text) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match) throw new Error(`--ledger-max-age ${text}: use a duration such as 30s, 2m or 1h, or none`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] ?? 'ms'];
+  return Number(match[1]) * unit;
+}
+
 function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+/** RSS by mapping kind from /proc/self/smaps: [heap] (glibc's main arena), anonymous (V8 pages, malloc's other arenas, big mallocs), files. */
+function smapsByKind() {
+  const kinds = {};
+  let kind = '';
+  let size = 0;
+  for (const row of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(row);
+    if (head) {
+      const [from, to] = row.split(' ')[0].split('-').map((h) => Number.parseInt(h, 16));
+      size = to - from;
+      const name = head[1];
+      kind = name === '' ? (size >= 60 * 1024 * 1024 ? 'anon>=60M' : size === 256 * 1024 ? 'anon256K' : 'anon-other') : name.startsWith('/') ? 'file' : name;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(row);
+    if (rss) {
+      kinds[kind] ??= [0, 0];
+      kinds[kind][0] += Number(rss[1]) * 1024;
+      kinds[kind][1]++;
+    }
+  }
+  return kinds;
 }

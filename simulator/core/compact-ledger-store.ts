@@ -15,10 +15,11 @@ import {
   type LedgerQuery,
   type LedgerReceipt,
 } from './ledger.js';
+import { LedgerAgeSweep, type LedgerTimers } from './ledger-age-sweep.js';
 
 /** The compact ledger store (SimulationOptions.ledger; the default). */
 export const createCompactLedger = (context: Partial<LedgerContext> = {}): Ledger =>
-  new CompactLedger(context.limit ?? 100_000, context.maxAgeMs ?? 0, context.now);
+  new CompactLedger(context.limit ?? 100_000, context.maxAgeMs ?? 0, context.now, context.timers);
 
 /**
  * Interned values stop growing here: a reason or header set that varies per push (a detail naming the token) would
@@ -186,7 +187,13 @@ class CompactLedger implements Ledger {
     private readonly limit: number,
     private readonly maxAgeMs: number,
     private readonly now: (() => number) | undefined,
-  ) {}
+    timers?: LedgerTimers,
+  ) {
+    this.ageSweep = new LedgerAgeSweep(timers, () => this.sweepAged());
+  }
+
+  /** Forgets entries as they age out, also on an idle server (ledger-age-sweep.ts). */
+  private readonly ageSweep: LedgerAgeSweep;
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
     const shape = this.shapeOf(first);
@@ -204,6 +211,7 @@ class CompactLedger implements Ledger {
     }
     this.records.set(push.id, record);
     this.evict(record);
+    if (this.maxAgeMs > 0) this.ageSweep.arm(record.acceptedAt + this.maxAgeMs + 1);
     const entry = entryOf(record);
     for (const observer of this.observers) if (observer.isListening?.() !== false) observer.opened?.(entry);
     return entry;
@@ -282,6 +290,7 @@ class CompactLedger implements Ledger {
     this.order = [];
     this.head = 0;
     this.clearInterned();
+    this.ageSweep.cancel();
   }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.
@@ -345,6 +354,18 @@ class CompactLedger implements Ledger {
       this.drop(oldest);
     }
     this.compact();
+  }
+
+  /** The age sweep's timer: forget what has aged out, then wait for the oldest left to age out. */
+  private sweepAged(): void {
+    this.evictAged();
+    for (let i = this.head; i < this.order.length; i++) {
+      const oldest = this.order[i];
+      if (oldest) {
+        this.ageSweep.arm(oldest.acceptedAt + this.maxAgeMs + 1);
+        return;
+      }
+    }
   }
 
   private drop(record: PushRecord | undefined): void {

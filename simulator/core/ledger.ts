@@ -1,6 +1,7 @@
 // The ledger's contract: every push the simulator sees, its current fate and the history of how it got there. The
 // in-memory store (in-memory-ledger-store.ts) is the default; a compact or shared store can implement the same
 // interface.
+import type { LedgerTimers } from './ledger-age-sweep.js';
 import type { Fate, FateName } from './fate.js';
 import type { ProviderName, Push } from './push.js';
 
@@ -117,6 +118,8 @@ export interface LedgerContext {
   readonly maxAgeMs?: number;
   /** The simulation clock's time, for the age limit. */
   readonly now?: () => number;
+  /** The simulation clock's timers, to forget aged entries when they age out rather than at the next read. */
+  readonly timers?: LedgerTimers;
 }
 
 /** Builds a ledger store; SimulationOptions.ledger takes one (createInMemoryLedger by default). */

@@ -148,6 +148,7 @@ export class Simulation {
       limit: options.ledgerLimit ?? 100_000,
       maxAgeMs: options.ledgerMaxAge === undefined ? 0 : parseDuration(options.ledgerMaxAge),
       now,
+      timers: this.clock,
     });
     this.ledger.subscribe(ledgerToBus(this.bus));
     this.rules = options.rules ?? CORE_RULES;
