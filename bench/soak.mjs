@@ -28,6 +28,10 @@ else await soak();
 /** The server process: a pushsim on free ports; answers `stats` on stdin with its memory. */
 async function serve() {
   const { startSimulator } = await import('../dist/simulator/index.js');
+  // The server's own GC once its ledger empties (simulator/engine/heap-release.ts) uses `gc` when the process has it;
+  // SOAK_NO_HEAP_RELEASE=1 hides it from the server (the stats below still collect first), to compare.
+  const gc = globalThis.gc;
+  if (process.env.SOAK_NO_HEAP_RELEASE) delete globalThis.gc;
   const sim = await startSimulator({
     controlPort: 0,
     // The load spreads over a few hundred apps; Apple's and Google's per-device limits would refuse most of it.
@@ -42,13 +46,13 @@ async function serve() {
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'snapshot') {
       // `SOAK_SNAPSHOTS=1`: a heap snapshot at start, peak and after the reset, to diff in DevTools (Memory tab).
-      globalThis.gc?.();
+      gc?.();
       console.log(JSON.stringify({ file: v8.writeHeapSnapshot() }));
       continue;
     }
     if (line !== 'stats' && line !== 'detail' && line !== 'raw') continue;
     // `raw`: as the server is, without the full GC the others take first (a pushsim in use gets none).
-    if (line !== 'raw') globalThis.gc?.();
+    if (line !== 'raw') gc?.();
     const memory = process.memoryUsage();
     const heap = v8.getHeapStatistics();
     const out = {
@@ -63,7 +67,9 @@ async function serve() {
     };
     if (line === 'detail') {
       out.spaces = Object.fromEntries(
-        v8.getHeapSpaceStatistics().map((s) => [s.space_name, [s.space_size, s.space_used_size, s.physical_space_size]]),
+        v8
+          .getHeapSpaceStatistics()
+          .map((s) => [s.space_name, [s.space_size, s.space_used_size, s.physical_space_size]]),
       );
       out.smaps = smapsByKind();
       out.threads = /Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
@@ -304,7 +310,9 @@ async function soak() {
   let paused = false;
   let sentSoFar = 0;
   let nextChaos = startedAt + 1000;
-  let nextReset = startedAt + 30_000;
+  // --reset-every 0: no resets, so the ledger holds its whole window when the traffic stops.
+  const resetEveryMs = option('--reset-every', 30) * 1000;
+  let nextReset = resetEveryMs > 0 ? startedAt + resetEveryMs : Number.POSITIVE_INFINITY;
   let lastReport = startedAt;
   let sentAtLastReport = 0;
   let resets = 0;
@@ -329,13 +337,16 @@ async function soak() {
       // Every second: one app uninstalled and another installed in its place; every 5 s the connections killed.
       const index = Math.floor(Math.random() * apps.length);
       const gone = apps[index];
-      apps[index] = undefined;
-      call('DELETE', `/apps/${gone.id}`)
-        .then(() => installOne(gone.platform))
-        .then((fresh) => {
-          apps[index] = fresh;
-        })
-        .catch(() => {});
+      // An empty slot is still being installed in place of an app picked before (a slow machine): skip it.
+      if (gone) {
+        apps[index] = undefined;
+        call('DELETE', `/apps/${gone.id}`)
+          .then(() => installOne(gone.platform))
+          .then((fresh) => {
+            apps[index] = fresh;
+          })
+          .catch(() => {});
+      }
       uninstalls++;
       if (uninstalls % 5 === 0) {
         reconnect();
@@ -353,7 +364,7 @@ async function soak() {
       reconnect();
       resets++;
       paused = false;
-      nextReset = Date.now() + 30_000;
+      nextReset = Date.now() + resetEveryMs;
     }
     if (now - lastReport >= 10_000) {
       const sample = await stats(process.env.SOAK_DETAIL ? 'detail' : 'stats');
@@ -384,13 +395,17 @@ async function soak() {
   const idleMs = option('--idle', 10) * 1000;
   const maxAgeMs = ledgerMaxAge === 'none' ? 0 : parseSeconds(ledgerMaxAge) * 1000;
   if (maxAgeMs > 0) {
-    console.log(`  waiting ${((maxAgeMs + idleMs) / 1000).toFixed(0)} s for the ledger window (${ledgerMaxAge}) to empty, then idle`);
+    console.log(
+      `  waiting ${((maxAgeMs + idleMs) / 1000).toFixed(0)} s for the ledger window (${ledgerMaxAge}) to empty, then idle`,
+    );
     const until = Date.now() + maxAgeMs + idleMs;
     while (Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(5000, until - Date.now())));
       if (process.env.SOAK_DETAIL) {
         const m = await stats('raw');
-        console.log(`  idle ${((Date.now() - until + maxAgeMs + idleMs) / 1000).toFixed(0)} s: RSS ${mb(m.rss)}, heap total ${mb(m.heapTotal)}, heap used ${mb(m.heapUsed)}`);
+        console.log(
+          `  idle ${((Date.now() - until + maxAgeMs + idleMs) / 1000).toFixed(0)} s: RSS ${mb(m.rss)}, heap total ${mb(m.heapTotal)}, heap used ${mb(m.heapUsed)}`,
+        );
       }
     }
   }
@@ -413,7 +428,9 @@ async function soak() {
   );
   for (const example of invariant.examples) console.log(`  ${JSON.stringify(example)}`);
   console.log(`ledger: ${endPushes} entries held at end (max age ${ledgerMaxAge}, limit ${ledgerLimit || 'default'})`);
-  console.log(`server memory (after a full GC; peak = the sample with the highest RSS, VmHWM ${mb(Math.max(peak.rss, end.maxRss))}):`);
+  console.log(
+    `server memory (after a full GC; peak = the sample with the highest RSS, VmHWM ${mb(Math.max(peak.rss, end.maxRss))}):`,
+  );
   console.log('  when                 rss   heapTotal  heapUsed  external  arrayBuffers  malloced');
   for (const [when, m] of [
     ['start', start],
@@ -434,7 +451,9 @@ async function soak() {
       ['end', end],
       ['after reset', emptied],
     ])
-      console.log(`  ${when} detail: ${JSON.stringify({ spaces: m.spaces, smaps: m.smaps, threads: m.threads, physical: m.physical })}`);
+      console.log(
+        `  ${when} detail: ${JSON.stringify({ spaces: m.spaces, smaps: m.smaps, threads: m.threads, physical: m.physical })}`,
+      );
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));
   process.exitCode = invariant.broken === 0 ? 0 : 1;
@@ -460,10 +479,22 @@ function smapsByKind() {
   for (const row of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
     const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(row);
     if (head) {
-      const [from, to] = row.split(' ')[0].split('-').map((h) => Number.parseInt(h, 16));
+      const [from, to] = row
+        .split(' ')[0]
+        .split('-')
+        .map((h) => Number.parseInt(h, 16));
       size = to - from;
       const name = head[1];
-      kind = name === '' ? (size >= 60 * 1024 * 1024 ? 'anon>=60M' : size === 256 * 1024 ? 'anon256K' : 'anon-other') : name.startsWith('/') ? 'file' : name;
+      kind =
+        name === ''
+          ? size >= 60 * 1024 * 1024
+            ? 'anon>=60M'
+            : size === 256 * 1024
+              ? 'anon256K'
+              : 'anon-other'
+          : name.startsWith('/')
+            ? 'file'
+            : name;
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(row);

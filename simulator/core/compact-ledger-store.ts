@@ -194,6 +194,8 @@ class CompactLedger implements Ledger {
 
   /** Forgets entries as they age out, also on an idle server (ledger-age-sweep.ts). */
   private readonly ageSweep: LedgerAgeSweep;
+  /** Entries evicted by age since the sweep last told observers (`forgot`). */
+  private agedOut = 0;
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
     const shape = this.shapeOf(first);
@@ -285,12 +287,15 @@ class CompactLedger implements Ledger {
   }
 
   clear(): void {
+    const count = this.records.size;
     this.records.clear();
     this.base += this.order.length;
     this.order = [];
     this.head = 0;
     this.clearInterned();
     this.ageSweep.cancel();
+    this.agedOut = 0;
+    if (count > 0) for (const observer of this.observers) observer.forgot?.(count, 0);
   }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.
@@ -352,6 +357,7 @@ class CompactLedger implements Ledger {
       const oldest = this.order[this.head];
       if (oldest && oldest.acceptedAt >= cutoff) break;
       this.drop(oldest);
+      if (oldest) this.agedOut++;
     }
     this.compact();
   }
@@ -359,10 +365,15 @@ class CompactLedger implements Ledger {
   /** The age sweep's timer: forget what has aged out, then wait for the oldest left to age out. */
   private sweepAged(): void {
     this.evictAged();
+    const forgotten = this.agedOut;
+    this.agedOut = 0;
+    if (forgotten > 0) for (const observer of this.observers) observer.forgot?.(forgotten, this.records.size);
     for (let i = this.head; i < this.order.length; i++) {
       const oldest = this.order[i];
       if (oldest) {
-        this.ageSweep.arm(oldest.acceptedAt + this.maxAgeMs + 1);
+        // At most once a second under steady traffic, where the next oldest ages out a moment later each time.
+        const earliest = (this.now?.() ?? 0) + Math.min(1000, this.maxAgeMs);
+        this.ageSweep.arm(Math.max(oldest.acceptedAt + this.maxAgeMs + 1, earliest));
         return;
       }
     }

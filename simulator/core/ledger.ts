@@ -68,6 +68,11 @@ export interface LedgerObserver {
   noted?(id: string, note: LedgerNote): void;
   received?(id: string, receipt: LedgerReceipt): void;
   /**
+   * `count` entries left at once, by age (the age sweep) or `clear()`, and `left` are held now. Not told of the one
+   * entry a push past the count limit evicts, which happens on every push.
+   */
+  forgot?(count: number, left: number): void;
+  /**
    * Whether it wants `opened` and `settled` now; a store builds no entry for an observer that says no (the push path
    * builds none when nobody reads the bus's `push.*` events). Always, when absent.
    */

@@ -1,6 +1,7 @@
 // The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles,
 // router.
 import { randomUUID } from 'node:crypto';
+import { exposedGc, releaseHeapWhenLedgerEmpties } from './heap-release.js';
 import {
   EventBus,
   ErrorCodes,
@@ -153,6 +154,8 @@ export class Simulation {
     this.ledger.subscribe(ledgerToBus(this.bus));
     this.rules = options.rules ?? CORE_RULES;
     for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer(this));
+    // One full GC once the ledger has emptied, when the process exposes `gc` (pushsim's own command does): heap-release.ts.
+    releaseHeapWhenLedgerEmpties(this.ledger, { collect: exposedGc() });
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, {
       backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS,
     });
