@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
@@ -30,8 +31,11 @@ async function serve() {
   const { startSimulator } = await import('../dist/simulator/index.js');
   // The server's own GC once its ledger empties (simulator/engine/heap-release.ts) uses `gc` when the process has it;
   // SOAK_NO_HEAP_RELEASE=1 hides it from the server (the stats below still collect first), to compare.
-  const gc = globalThis.gc;
-  if (process.env.SOAK_NO_HEAP_RELEASE) delete globalThis.gc;
+  // SOAK_NO_HEAP_RELEASE=1 keeps it from the server, to compare; the stats below collect first either way, with the
+  // same `gc` taken the way bin/pushsim.js takes it (the flag set in-process, the function from a fresh context).
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  if (!process.env.SOAK_NO_HEAP_RELEASE) globalThis.gc = gc;
   const sim = await startSimulator({
     controlPort: 0,
     // The load spreads over a few hundred apps; Apple's and Google's per-device limits would refuse most of it.
@@ -89,7 +93,7 @@ async function soak() {
   const ledgerLimit = option('--ledger-limit', 0);
   const ledgerMaxAge = textOption('--ledger-max-age', '30s');
   const nodeFlags = (process.env.SOAK_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', fileURLToPath(import.meta.url), '--serve'], {
+  const child = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), '--serve'], {
     env: {
       ...process.env,
       ...(ledgerLimit ? { SOAK_LEDGER_LIMIT: String(ledgerLimit) } : {}),
