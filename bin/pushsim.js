@@ -1,6 +1,23 @@
 #!/usr/bin/env node
 // The pushsim command. It runs the compiled CLI in dist/ (built by `npm install`, or `npm run build`).
 import { existsSync } from 'node:fs';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// The server hands its heap back to the OS with one full GC once its ledger has emptied (an idle server runs none;
+// simulator/engine/heap-release.ts, bench/README.md "Soak"). Node names that GC `gc` only under --expose-gc, which a
+// bin script cannot pass to its own process; the flag is set in-process instead, on the first call, so start-up pays
+// nothing for it (and a process that already has `gc` keeps its own).
+if (typeof globalThis.gc !== 'function') {
+  let collect;
+  globalThis.gc = () => {
+    if (!collect) {
+      v8.setFlagsFromString('--expose-gc');
+      collect = runInNewContext('gc');
+    }
+    collect();
+  };
+}
 
 // A reader that stops early (`pushsim schema | head`) closes the pipe; like any Unix tool, end quietly with 0 rather
 // than die on the unhandled EPIPE. Nothing can be said on a closed stderr, so its EPIPE is dropped.

@@ -83,7 +83,7 @@ export function runCommand(output: CliOutput, setExitCode: (code: number) => voi
       for (const result of failed) output.out(describeFailure(result));
       const passed = summary.results.length - failed.length;
       output.out(
-        `\n${summary.results.length} runs from ${summary.files.length} files: ${passed} passed, ${failed.length} failed${summary.invalid.length ? `, ${summary.invalid.length} invalid files` : ''} in ${(summary.durationMs / 1000).toFixed(2)} s (seed ${seed})`,
+        `\n${counted(summary.results.length, 'run')} from ${counted(summary.files.length, 'file')}: ${passed} passed, ${failed.length} failed${summary.invalid.length ? `, ${summary.invalid.length} invalid files` : ''} in ${(summary.durationMs / 1000).toFixed(2)} s (seed ${seed})`,
       );
 
       if (flags.output) {
@@ -153,3 +153,5 @@ export function describeFailure(result: CaseResult): string {
     );
   return lines.join('\n');
 }
+
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -17,10 +17,11 @@ import {
   type LedgerQuery,
   type LedgerReceipt,
 } from './ledger.js';
+import { LedgerAgeSweep, type LedgerTimers } from './ledger-age-sweep.js';
 
 /** The compact ledger store (SimulationOptions.ledger; the default). */
 export const createCompactLedger = (context: Partial<LedgerContext> = {}): Ledger =>
-  new CompactLedger(context.limit ?? 100_000, context.maxAgeMs ?? 0, context.now);
+  new CompactLedger(context.limit ?? 100_000, context.maxAgeMs ?? 0, context.now, context.timers);
 
 /**
  * Interned values stop growing here: a reason or header set that varies per push (a detail naming the token) would
@@ -266,7 +267,15 @@ class CompactLedger implements Ledger {
     private readonly limit: number,
     private readonly maxAgeMs: number,
     private readonly now: (() => number) | undefined,
-  ) {}
+    timers?: LedgerTimers,
+  ) {
+    this.ageSweep = new LedgerAgeSweep(timers, () => this.sweepAged());
+  }
+
+  /** Forgets entries as they age out, also on an idle server (ledger-age-sweep.ts). */
+  private readonly ageSweep: LedgerAgeSweep;
+  /** Entries evicted by age since the sweep last told observers (`forgot`). */
+  private agedOut = 0;
 
   open(push: Push, first: Omit<Fate, 'at'>, address: LedgerAddress = {}): LedgerEntry {
     const arrival = this.write(push, first, address);
@@ -338,6 +347,7 @@ class CompactLedger implements Ledger {
     chunk.hasExtras[i] = extras ? 1 : 0;
     if (extras) this.extras.set(arrival, extras);
     this.evict(arrival);
+    if (this.maxAgeMs > 0) this.ageSweep.arm(this.acceptedAtOf(arrival) + this.maxAgeMs + 1);
     return arrival;
   }
 
@@ -414,6 +424,7 @@ class CompactLedger implements Ledger {
   }
 
   clear(): void {
+    const count = this.next - this.head;
     this.head = this.next;
     this.chunks = [];
     this.chunkBase = Math.floor(this.next / CHUNK);
@@ -421,6 +432,9 @@ class CompactLedger implements Ledger {
     this.index = new Int32Array(1024);
     this.indexBase = this.next;
     this.clearInterned();
+    this.ageSweep.cancel();
+    this.agedOut = 0;
+    if (count > 0) for (const observer of this.observers) observer.forgot?.(count, 0);
   }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.
@@ -581,7 +595,23 @@ class CompactLedger implements Ledger {
   private evictAged(): void {
     if (this.maxAgeMs <= 0 || this.now === undefined) return;
     const cutoff = this.now() - this.maxAgeMs;
-    while (this.head < this.next && this.acceptedAtOf(this.head) < cutoff) this.drop();
+    while (this.head < this.next && this.acceptedAtOf(this.head) < cutoff) {
+      this.drop();
+      this.agedOut++;
+    }
+  }
+
+  /** The age sweep's timer: forget what has aged out, then wait for the oldest left to age out. */
+  private sweepAged(): void {
+    this.evictAged();
+    const forgotten = this.agedOut;
+    this.agedOut = 0;
+    const left = this.next - this.head;
+    if (forgotten > 0) for (const observer of this.observers) observer.forgot?.(forgotten, left);
+    if (left === 0) return;
+    // At most once a second under steady traffic, where the next oldest ages out a moment later each time.
+    const earliest = (this.now?.() ?? 0) + Math.min(1000, this.maxAgeMs);
+    this.ageSweep.arm(Math.max(this.acceptedAtOf(this.head) + this.maxAgeMs + 1, earliest));
   }
 
   /** Lets the oldest push go: its index slot, its extras, its references, and its chunk once its last push has left. */

@@ -125,10 +125,12 @@ class InMemoryLedger implements Ledger {
   }
 
   clear(): void {
+    const count = this.entries.size;
     this.entries.clear();
     this.base += this.order.length;
     this.order = [];
     this.head = 0;
+    if (count > 0) for (const observer of this.observers) observer.forgot?.(count, 0);
   }
 
   // A new array on each change, so an observer that unsubscribes while being told does not skip the next one.

@@ -10,6 +10,7 @@ export * from './fate.js';
 export * from './ledger.js';
 export * from './in-memory-ledger-store.js';
 export * from './compact-ledger-store.js';
+export * from './ledger-age-sweep.js';
 export * from './registry.js';
 export * from './in-memory-registry-store.js';
 export * from './simulator-events.js';

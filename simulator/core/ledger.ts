@@ -1,6 +1,7 @@
 // The ledger's contract: every push the simulator sees, its current fate and the history of how it got there. The
 // in-memory store (in-memory-ledger-store.ts) is the default; a compact or shared store can implement the same
 // interface.
+import type { LedgerTimers } from './ledger-age-sweep.js';
 import type { Fate, FateName } from './fate.js';
 import type { ProviderName, Push } from './push.js';
 
@@ -67,6 +68,11 @@ export interface LedgerObserver {
   noted?(id: string, note: LedgerNote): void;
   received?(id: string, receipt: LedgerReceipt): void;
   /**
+   * `count` entries left at once, by age (the age sweep) or `clear()`, and `left` are held now. Not told of the one
+   * entry a push past the count limit evicts, which happens on every push.
+   */
+  forgot?(count: number, left: number): void;
+  /**
    * Whether it wants `opened` and `settled` now; a store builds no entry for an observer that says no (the push path
    * builds none when nobody reads the bus's `push.*` events). Always, when absent.
    */
@@ -122,6 +128,8 @@ export interface LedgerContext {
   readonly maxAgeMs?: number;
   /** The simulation clock's time, for the age limit. */
   readonly now?: () => number;
+  /** The simulation clock's timers, to forget aged entries when they age out rather than at the next read. */
+  readonly timers?: LedgerTimers;
 }
 
 /** Builds a ledger store; SimulationOptions.ledger takes one (createInMemoryLedger by default). */

@@ -1,6 +1,7 @@
 // The one core behind the CLI, the REST API, the dashboard and startSimulator(): registry, clock, ledger, lifecycles,
 // router.
 import { randomUUID } from 'node:crypto';
+import { exposedGc, releaseHeapWhenLedgerEmpties } from './heap-release.js';
 import {
   EventBus,
   ErrorCodes,
@@ -47,6 +48,11 @@ export interface SimulationOptions {
   ledgerMaxAge?: Duration;
   /** The registry store (devices, apps, tokens); the in-memory one by default. */
   registry?: RegistryFactory;
+  /**
+   * A full GC, run once the ledger has emptied (heap-release.ts): the process's `gc` when it exposes one (pushsim's
+   * own command does) by default; `false` never collects.
+   */
+  collectGarbage?: (() => void) | false;
   /** The ledger store (pushes, fates, history), built with `ledgerLimit` and `ledgerMaxAge`; the compact one by default. */
   ledger?: LedgerFactory;
   /** The token kinds the registry issues; startSimulator() passes its modules' (DEFAULT_TOKEN_KINDS when absent). */
@@ -155,10 +161,15 @@ export class Simulation {
       limit: options.ledgerLimit ?? 100_000,
       maxAgeMs: options.ledgerMaxAge === undefined ? 0 : parseDuration(options.ledgerMaxAge),
       now,
+      timers: this.clock,
     });
     this.ledger.subscribe(ledgerToBus(this.bus));
     this.rules = options.rules ?? CORE_RULES;
     for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer(this));
+    // One full GC once the ledger has emptied, when the process exposes `gc` (pushsim's own command does): heap-release.ts.
+    releaseHeapWhenLedgerEmpties(this.ledger, {
+      collect: options.collectGarbage === false ? undefined : (options.collectGarbage ?? exposedGc()),
+    });
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, {
       backgroundBudgetMs: options.backgroundBudgetMs ?? IOS_BACKGROUND_BUDGET_MS,
     });

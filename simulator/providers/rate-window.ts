@@ -11,7 +11,11 @@ export class RateWindow {
   count(now: number): number {
     const since = now - this.windowMs;
     while (this.head < this.times.length && this.times[this.head]! <= since) this.head++;
-    if (this.head > 4096 && this.head * 2 > this.times.length) {
+    if (this.head > 0 && this.head === this.times.length) {
+      // All expired: let go of the array (it held a whole window at the last peak), not only of its head.
+      this.times = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.head = 0;
     }
@@ -26,9 +30,10 @@ export class RateWindow {
   }
 }
 
-/** A RateWindow per key (device token...). */
+/** A RateWindow per key (device token...); windows left empty are dropped, so keys no longer used cost nothing. */
 export class KeyedRateWindows {
   private readonly windows = new Map<string, RateWindow>();
+  private takesSincePrune = 0;
   constructor(private readonly windowMs: number) {}
   tryTake(key: string, now: number, limit: number): boolean {
     let window = this.windows.get(key);
@@ -36,9 +41,22 @@ export class KeyedRateWindows {
       window = new RateWindow(this.windowMs);
       this.windows.set(key, window);
     }
-    return window.tryTake(now, limit);
+    const taken = window.tryTake(now, limit);
+    // Every token ever sent to kept its window until a reset (uninstalled apps' too, issue 13's soak): once per as
+    // many takes as there are windows, drop those with nothing left in them, so the cost per take stays O(1).
+    if (++this.takesSincePrune >= Math.max(1024, this.windows.size)) this.prune(now);
+    return taken;
+  }
+  /** How many keys have a window now. */
+  get size(): number {
+    return this.windows.size;
   }
   clear(): void {
     this.windows.clear();
+    this.takesSincePrune = 0;
+  }
+  private prune(now: number): void {
+    this.takesSincePrune = 0;
+    for (const [key, window] of this.windows) if (window.count(now) === 0) this.windows.delete(key);
   }
 }

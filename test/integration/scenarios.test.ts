@@ -43,7 +43,7 @@ describe('pushsim run', () => {
     expect(stdout).toMatch(
       /ledger:\n\s+[0-9a-f-]+ apns background to news: accepted > dropped \(the user force-quit the app/,
     );
-    expect(stdout).toMatch(/1 runs from 1 files: 0 passed, 1 failed/);
+    expect(stdout).toMatch(/1 run from 1 file: 0 passed, 1 failed/);
   });
 
   test('the JUnit report is valid against the JUnit schema and carries each failure with its ledger', async () => {
@@ -135,7 +135,7 @@ describe('pushsim run', () => {
 
   test('a React Native entry file runs in plain Node: the published ZEGO SDK JavaScript, a fresh module graph per launch', async () => {
     const { code, stdout } = await pushsim(['run', `${FIXTURES}/rn-entry`]);
-    expect(stdout).toMatch(/3 runs from 1 files: 3 passed/);
+    expect(stdout).toMatch(/3 runs from 1 file: 3 passed/);
     expect(code).toBe(0);
     // The SDK logs to the console; the runner keeps that with the run instead of printing it.
     expect(stdout).not.toMatch(/ZPNs event service/);
