@@ -1,6 +1,7 @@
 // The dashboard driven in a real browser (Debian's chromium) as a person would, against a real simulator on a virtual
 // clock: the Send form, the live timeline and a push's detail, the lifecycle buttons, the device switches, the filters,
-// the Clock view, the access token, and an axe-core check of every view. Screenshots go to docs/dashboard/.
+// the Clock view, the access token, and an axe-core check of every view. Screenshots go to docs/dashboard/ only with
+// PUSHSIM_SCREENSHOTS=1 (`npm run docs:screenshots`), else to a temporary folder.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -189,7 +189,9 @@ function AppCard({
           <div key={kind}>
             <dt>{kind}</dt>
             <dd>
-              <code class="token">{token}</code>{' '}
+              <code class="token" data-volatile>
+                {token}
+              </code>{' '}
               <CopyButton text={token} label={`Copy the ${kind} token of ${app.id}`} />
             </dd>
           </div>
