@@ -64,7 +64,8 @@ async function sendSilentPushFromForm(): Promise<string> {
   await page.getByRole('button', { name: 'Silent (background)' }).click();
   await page.getByRole('button', { name: 'Send APNs push' }).click();
   const answer = page.locator('.answer');
-  await answer.getByText('Answer: HTTP 201').waitFor();
+  // Sent through the wire: Apple's own answer, and the apns-id that names the push.
+  await answer.getByText('APNs answered HTTP 200').waitFor();
   const href = await answer.getByRole('link', { name: 'Open the push' }).getAttribute('href');
   return decodeURIComponent(href!.slice('/pushes/'.length));
 }
@@ -107,6 +108,8 @@ describe('the dashboard in a browser', () => {
     await row(pushId).click();
     await page.getByRole('heading', { name: 'Rules that decided it' }).waitFor();
     expect(page.url()).toBe(`${sim.urls.control}/pushes/${pushId}`);
+    // The form sent through the APNs wire (POST /api/send/apns), so the ledger has an APNs push, not a `native` one.
+    expect((await call<{ provider: string }>('GET', `/pushes/${pushId}`)).provider).toBe('apns');
     const detail = page.locator('.push-detail');
     await detail.locator('.rule-id', { hasText: 'zpns-rn.ios.through-message' }).first().waitFor();
     expect(await detail.locator('.timeline').textContent()).toContain('throughMessageReceived');
