@@ -223,6 +223,59 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('a.row[data-push]').count()).toBeLessThan(80);
   }, 40_000);
 
+  test('a Live Activity started via REST is updated from the Send form: its content state changes on the Phones view, the push is in the timeline with its rule', async () => {
+    await call('POST', '/devices', { platform: 'ios', id: 'iphone', name: 'iPhone' });
+    await call('POST', '/devices/iphone/apps', {
+      bundleId: 'com.example.rides',
+      sdkProfile: 'native-ios',
+      id: 'rides',
+      state: 'suspended',
+      liveActivities: {
+        attributeTypes: { RideAttributes: { attributes: { driver: 'string' }, contentState: { eta: 'integer' } } },
+      },
+    });
+    const activity = await call<{ id: string }>('POST', '/apps/rides/activities', {
+      attributesType: 'RideAttributes',
+      attributes: { driver: 'Ana' },
+      contentState: { eta: 9 },
+    });
+    const card = page.locator(`.activity[data-activity="${activity.id}"]`);
+    await open('/');
+    await card.locator('.content-state', { hasText: '{"eta":9}' }).waitFor();
+    expect(await card.locator('.badge').textContent()).toBe('active');
+    await page.getByRole('link', { name: 'Send', exact: true }).click();
+    await page.getByLabel('To app').selectOption('rides');
+    await page.getByRole('button', { name: 'Live Activity' }).click();
+    await page.getByLabel('Send to').selectOption(`activity:${activity.id}`);
+    await page.getByLabel('aps.content-state').fill('{ "eta": 3 }');
+    // The payload is composed with aps.timestamp at the simulator's now and the event chosen.
+    const payload = page.getByLabel('Payload', { exact: true });
+    await page.waitForFunction(
+      (field) => (field as HTMLTextAreaElement).value.includes('"eta": 3'),
+      await payload.elementHandle(),
+    );
+    expect(await payload.inputValue()).toContain(`"timestamp": ${Math.floor(sim.clock.now() / 1000)}`);
+    await page.getByRole('button', { name: 'Send APNs push' }).click();
+    const answer = page.locator('.answer');
+    await answer.getByText('APNs answered HTTP 200').waitFor();
+    const href = await answer.getByRole('link', { name: 'Open the push' }).getAttribute('href');
+    const pushId = decodeURIComponent(href!.slice('/pushes/'.length));
+    await page.getByRole('link', { name: 'Phones', exact: true }).click();
+    await card.locator('.content-state', { hasText: '{"eta":3}' }).waitFor();
+    await screenshot(page, 'live-activity');
+    await page.getByRole('link', { name: 'Pushes', exact: true }).click();
+    await row(pushId).waitFor();
+    await row(pushId).click();
+    const detail = page.locator('.push-detail');
+    await detail.locator('.rule-id', { hasText: 'apns.liveactivity' }).first().waitFor();
+    const entry = await call<{ provider: string; push: { headers: Record<string, string> } }>(
+      'GET',
+      `/pushes/${pushId}`,
+    );
+    expect(entry.provider).toBe('apns');
+    expect(entry.push.headers['apns-topic']).toBe('com.example.rides.push-type.liveactivity');
+  });
+
   test('runs a library scenario against a fresh simulator and shows it passed', async (context) => {
     // The scenario routes come with the dash-server work; on a server without them the view says so (tested below).
     if (!(await hasRoute('/api/scenarios/runs'))) return context.skip();

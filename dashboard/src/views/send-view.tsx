@@ -11,6 +11,7 @@ import { ErrorNote } from '../components/notes.js';
 import { checkFcmMessage } from '../fcm-message-check.js';
 import { useResource } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
+import { LiveActivityFields, type LiveActivityTarget } from './live-activity-fields.js';
 
 type Service = 'apns' | 'fcm' | 'zim';
 
@@ -43,7 +44,7 @@ const APNS_TEMPLATES: Template[] = [
     label: 'Live Activity',
     pushType: 'liveactivity',
     priority: '10',
-    payload: { aps: { timestamp: 0, event: 'update', 'content-state': { progress: 0.5 } } },
+    payload: { aps: { timestamp: 0, event: 'update', 'content-state': {} } },
   },
 ];
 
@@ -68,21 +69,12 @@ function isWireAnswer(body: unknown): body is WireAnswer {
   return typeof body === 'object' && body !== null && 'service' in body && 'pushIds' in body;
 }
 
-/** Whether this server models a push kind (Live Activity appears once the Push model's kind lists it). */
-async function modelledKinds(): Promise<string[]> {
-  const document = await get<{
-    components?: { schemas?: Record<string, { properties?: { kind?: { enum?: string[] } } }> };
-  }>('/openapi.json');
-  return document.components?.schemas?.Push?.properties?.kind?.enum ?? [];
-}
-
 export function SendView() {
   const { query } = useLocation();
   const service = (
     ['apns', 'fcm', 'zim'].includes(query.get('service') ?? '') ? query.get('service') : 'apns'
   ) as Service;
   const apps = useResource(() => get<AppModel[]>('/apps'), [], ['app.', 'token.']);
-  const kinds = useResource(modelledKinds, []);
   const appId = query.get('app') ?? '';
   const wanted = service === 'apns' ? 'apns' : service === 'fcm' ? 'fcm' : 'zpns';
   const candidates = (apps.data ?? []).filter((app) => app.tokens[wanted] !== undefined);
@@ -123,9 +115,7 @@ export function SendView() {
           ))}
         </select>
       </label>
-      {app && service === 'apns' ? (
-        <ApnsForm app={app} kinds={kinds.data ?? []} onSend={(body) => send('POST', '/send/apns', body)} />
-      ) : null}
+      {app && service === 'apns' ? <ApnsForm app={app} onSend={(path, body) => send('POST', path, body)} /> : null}
       {app && service === 'fcm' ? <FcmForm app={app} onSend={(body) => send('POST', '/send/fcm', body)} /> : null}
       {app && service === 'zim' ? <ZimForm app={app} onSend={send} /> : null}
       <ErrorNote error={problem} />
@@ -200,14 +190,17 @@ function WireAnswerPanel({ answer }: { answer: WireAnswer }) {
   );
 }
 
-function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSend: (body: unknown) => void }) {
+function ApnsForm({ app, onSend }: { app: AppModel; onSend: (path: string, body: unknown) => void }) {
   const [template, setTemplate] = useState('alert');
   const [pushType, setPushType] = useState('alert');
   const [priority, setPriority] = useState('10');
   const [collapseId, setCollapseId] = useState('');
   const [expiration, setExpiration] = useState('');
   const [payloadText, setPayloadText] = useState(JSON.stringify(APNS_TEMPLATES[0]!.payload, null, 2));
-  const templates = APNS_TEMPLATES.filter((t) => t.name !== 'liveactivity' || kinds.includes('liveactivity'));
+  const [liveTarget, setLiveTarget] = useState<LiveActivityTarget | undefined>();
+  // The Live Activity template is offered to an app that declares Live Activities (its liveActivities).
+  const templates = APNS_TEMPLATES.filter((t) => t.name !== 'liveactivity' || app.liveActivities !== undefined);
+  const isLive = template === 'liveactivity' && app.liveActivities !== undefined;
   const use = (t: Template): void => {
     setTemplate(t.name);
     setPushType(t.pushType);
@@ -219,13 +212,23 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
     [pushType, priority, collapseId, expiration, payloadText],
   );
   const refusals = check.problems.filter((p) => p.reason !== 'warning');
-  const topic = `${app.bundleId}${pushType === 'voip' ? '.voip' : ''}`;
+  const topic = `${app.bundleId}${pushType === 'voip' ? '.voip' : pushType === 'liveactivity' ? '.push-type.liveactivity' : ''}`;
   const submit = (event: Event): void => {
     event.preventDefault();
     if (!check.payload || refusals.length) return;
+    if (isLive && liveTarget?.kind === 'channel') {
+      onSend('/send/apns-broadcast', {
+        bundleId: app.bundleId,
+        channelId: liveTarget.channelId,
+        headers: { 'apns-priority': priority, ...(expiration ? { 'apns-expiration': expiration } : {}) },
+        payload: check.payload,
+      });
+      return;
+    }
     const voipToken = pushType === 'voip' ? app.tokens.voip : undefined;
-    onSend({
-      ...(voipToken ? { token: voipToken } : { app: app.id }),
+    const token = isLive && liveTarget && liveTarget.kind !== 'channel' ? liveTarget.token : voipToken;
+    onSend('/send/apns', {
+      ...(token ? { token } : { app: app.id }),
       headers: {
         'apns-topic': topic,
         'apns-push-type': pushType,
@@ -251,7 +254,7 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
         <label>
           apns-push-type{' '}
           <select value={pushType} onChange={(e) => setPushType((e.target as HTMLSelectElement).value)}>
-            {['alert', 'background', 'voip', ...(kinds.includes('liveactivity') ? ['liveactivity'] : [])].map((t) => (
+            {['alert', 'background', 'voip', ...(app.liveActivities ? ['liveactivity'] : [])].map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
@@ -280,6 +283,15 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
           apns-topic <code>{topic}</code>
         </span>
       </fieldset>
+      {isLive ? (
+        <LiveActivityFields
+          app={app}
+          onCompose={(text, target) => {
+            setPayloadText(text);
+            setLiveTarget(target);
+          }}
+        />
+      ) : null}
       <label class="block">
         Payload
         <textarea
