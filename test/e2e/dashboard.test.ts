@@ -251,7 +251,7 @@ describe('the dashboard in a browser', () => {
     // The payload is composed with aps.timestamp at the simulator's now and the event chosen.
     const payload = page.getByLabel('Payload', { exact: true });
     await page.waitForFunction(
-      (field) => (field as HTMLTextAreaElement).value.includes('"eta": 3'),
+      (field) => (field as unknown as { value: string }).value.includes('"eta": 3'),
       await payload.elementHandle(),
     );
     expect(await payload.inputValue()).toContain(`"timestamp": ${Math.floor(sim.clock.now() / 1000)}`);
@@ -274,6 +274,16 @@ describe('the dashboard in a browser', () => {
     );
     expect(entry.provider).toBe('apns');
     expect(entry.push.headers['apns-topic']).toBe('com.example.rides.push-type.liveactivity');
+  });
+
+  test("the Rules view links a rule's docs/reference source to the served page, opened on the cited section", async () => {
+    await open(`/rules?q=${encodeURIComponent('docs/reference/ios.md#')}`);
+    const link = page.locator('.rule .sources a[href^="/docs/reference/"]').first();
+    const href = await link.getAttribute('href');
+    const anchor = new URL(href!, sim.urls.control).hash.slice(1);
+    expect(anchor).not.toBe('');
+    await page.goto(`${sim.urls.control}${href}`);
+    await page.locator(`[id="${anchor}"]:target`).waitFor();
   });
 
   test('runs a library scenario against a fresh simulator and shows it passed', async (context) => {
