@@ -142,6 +142,38 @@ describe('POST /api/send/apns', () => {
   });
 });
 
+describe('POST /api/send/apns to a pushsim serving APNs as h2c (--apns-h2c)', () => {
+  test('the push goes over cleartext HTTP/2 and gets the same answers', async () => {
+    const h2c = await startSimulator({ controlPort: 0, clock: 'virtual', apns: { h2c: true } });
+    try {
+      expect(h2c.urls.apns).toMatch(/^http:/);
+      const device = h2c.simulation.createDevice({ platform: 'ios' });
+      h2c.simulation.installApp({
+        id: 'chat',
+        deviceId: device.id,
+        bundleId: 'com.example.chat',
+        sdkProfile: 'native-ios',
+      });
+      const send = async (body: unknown) =>
+        WireSendAnswerSchema.parse(
+          await (
+            await fetch(`${h2c.urls.api}/send/apns`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(body),
+            })
+          ).json(),
+        );
+      const taken = await send({ app: 'chat', ...SILENT });
+      expect(taken).toMatchObject({ status: 200, url: h2c.urls.apns });
+      expect(h2c.ledger.get(taken.pushId!)?.provider).toBe('apns');
+      expect(await send({ token: 'abc', payload: {} })).toMatchObject({ status: 400, reason: 'BadDeviceToken' });
+    } finally {
+      await h2c.close();
+    }
+  });
+});
+
 describe('POST /api/send/apns-broadcast', () => {
   test('a broadcast through the wire reaches every activity subscribed to the channel; the pushes are listed', async () => {
     const bundleId = 'com.example.scores';

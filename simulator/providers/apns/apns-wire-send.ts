@@ -4,6 +4,7 @@
 // tokens last an hour, docs/reference/apns.md#token-authentication), one HTTP/2 connection on loopback, and
 // Apple's answer handed back unchanged.
 import { randomUUID } from 'node:crypto';
+import { type ClientHttp2Session, connect } from 'node:http2';
 import type http2wrapper from 'http2-wrapper';
 import type { z } from 'zod';
 import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
@@ -31,6 +32,8 @@ export class ApnsWireSender {
   private key?: MintedKey;
   private providerToken?: { jwt: string; at: number; keyId: string };
   private agent?: Agent;
+  /** Cleartext HTTP/2 sessions by origin, for a pushsim serving APNs as h2c (`--h2c`; http2-wrapper speaks TLS only). */
+  private readonly h2cSessions = new Map<string, ClientHttp2Session>();
 
   constructor(
     private readonly sim: Simulation,
@@ -84,6 +87,8 @@ export class ApnsWireSender {
   close(): void {
     this.agent?.destroy();
     this.agent = undefined;
+    for (const session of this.h2cSessions.values()) session.destroy();
+    this.h2cSessions.clear();
   }
 
   private headers(given: Record<string, string> | undefined, defaults: Record<string, string>): Record<string, string> {
@@ -117,8 +122,9 @@ export class ApnsWireSender {
     url: string,
     request: { token: string; path?: string; headers: Record<string, string>; payload: string },
   ): Promise<ApnsAnswer> {
-    this.agent ??= new (http2Wrapper().Agent)();
     try {
+      if (url.startsWith('http:')) return await this.postCleartext(url, request);
+      this.agent ??= new (http2Wrapper().Agent)();
       return await sendApns({ url, ca: this.endpoints.caPem, agent: this.agent, ...request });
     } catch (error) {
       // The connection is unusable after a dropped stream or connection: the next send opens a fresh one.
@@ -128,6 +134,60 @@ export class ApnsWireSender {
         `APNs at ${url} closed the request without an answer: ${(error as Error).message}`,
       );
     }
+  }
+
+  private postCleartext(
+    url: string,
+    request: { token: string; path?: string; headers: Record<string, string>; payload: string },
+  ): Promise<ApnsAnswer> {
+    const origin = new URL(url).origin;
+    let session = this.h2cSessions.get(origin);
+    if (!session || session.closed || session.destroyed) {
+      session = connect(origin);
+      session.on('error', () => this.h2cSessions.delete(origin));
+      session.on('close', () => this.h2cSessions.delete(origin));
+      this.h2cSessions.set(origin, session);
+    }
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': request.path ?? `/3/device/${request.token}`,
+      ...request.headers,
+    });
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let status = 0;
+      const answer: Omit<ApnsAnswer, 'status' | 'body'> = {};
+      stream.on('response', (headers) => {
+        status = Number(headers[':status'] ?? 0);
+        const text = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : undefined);
+        const apnsId = text('apns-id');
+        const uniqueId = text('apns-unique-id');
+        const channelId = text('apns-channel-id');
+        const requestId = text('apns-request-id');
+        Object.assign(answer, {
+          ...(apnsId ? { apnsId } : {}),
+          ...(uniqueId ? { uniqueId } : {}),
+          ...(channelId ? { channelId } : {}),
+          ...(requestId ? { requestId } : {}),
+        });
+      });
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', reject);
+      stream.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const full: ApnsAnswer = { ...answer, status, body };
+        try {
+          const json = body ? (JSON.parse(body) as { reason?: string; timestamp?: number }) : {};
+          if (json.reason) full.reason = json.reason;
+          if (json.timestamp !== undefined) full.timestamp = json.timestamp;
+        } catch {
+          /* not JSON: the raw body is kept */
+        }
+        if (status === 0) reject(new Error('the stream ended without a response'));
+        else resolve(full);
+      });
+      stream.end(request.payload);
+    });
   }
 }
 
