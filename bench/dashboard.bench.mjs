@@ -1,6 +1,7 @@
 // `npm run bench:dashboard`: in the real browser (Debian's chromium), the time from a push accepted by the simulator to
 // its row shown in the dashboard's Pushes view, at RATE pushes/s for SECONDS; and the page's JavaScript, gzipped.
 // Issue 15 aims at under 100 ms at 100 pushes/s and under 200 KB. Needs `npm run build` (dist/ and dist/dashboard/).
+// With --json it prints one JSON line instead (what `npm run bench`, bench/run-all.mjs, reads for its table).
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { startSimulator } from '../dist/simulator/index.js';
 
 const RATE = Number(process.env.RATE ?? 100);
 const SECONDS = Number(process.env.SECONDS ?? 5);
+const AS_JSON = process.argv.includes('--json');
 const assets = fileURLToPath(new URL('../dist/dashboard/assets/', import.meta.url));
 
 const scripts = readdirSync(assets).filter((name) => name.endsWith('.js'));
@@ -68,12 +70,27 @@ try {
   const seen = new Map(await page.evaluate(() => [...globalThis.__seen]));
   const latencies = [...sentAt].map(([id, at]) => seen.get(id) - at).sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  console.log(
-    `dashboard: ${total} pushes at ${RATE}/s, accepted → row shown: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies.at(-1)} ms`,
-  );
-  console.log(
-    `dashboard: JavaScript ${(jsBytes / 1024).toFixed(1)} KB, ${(jsGzip / 1024).toFixed(1)} KB gzipped (${scripts.length} file)`,
-  );
+  if (AS_JSON)
+    console.log(
+      JSON.stringify({
+        total,
+        rate: RATE,
+        p50: pct(50),
+        p95: pct(95),
+        max: latencies.at(-1),
+        jsBytes,
+        jsGzip,
+        scripts: scripts.length,
+      }),
+    );
+  else {
+    console.log(
+      `dashboard: ${total} pushes at ${RATE}/s, accepted → row shown: p50 ${pct(50)} ms, p95 ${pct(95)} ms, max ${latencies.at(-1)} ms`,
+    );
+    console.log(
+      `dashboard: JavaScript ${(jsBytes / 1024).toFixed(1)} KB, ${(jsGzip / 1024).toFixed(1)} KB gzipped (${scripts.length} file)`,
+    );
+  }
 } finally {
   await browser.close();
   await sim.close();

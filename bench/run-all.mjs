@@ -2,10 +2,11 @@
 // Throughput figures run h2load against a server in a child process, the server pinned to one core and h2load to the
 // other (taskset), in interleaved pairs (baseline, pushsim, baseline, pushsim...), and report medians. See
 // bench/README.md. Environment: REQUESTS (per h2load run, 20,000), PAIRS (3), APPS (the large registry, 1,000,000),
-// LEDGER (pushes for the ledger and RSS figures, 200,000), ONLY (a comma list of figure ids to run).
+// LEDGER (pushes for the ledger and RSS figures, 200,000), ONLY (a comma list of figure ids to run). The dashboard
+// figures (bench/dashboard.bench.mjs) need Debian's chromium and a build (`npm run build`).
 import { spawn, spawnSync, execFile } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -291,6 +292,41 @@ if (wanted('startup')) {
     '≤ 200 ms',
     median(p) <= 200,
   );
+}
+
+if (wanted('dashboard')) {
+  // In the real browser: a push accepted → its row shown in the Pushes view, at 100 pushes/s; the page's JavaScript.
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const figure = 'dashboard: accepted → row shown at 100 pushes/s (p50 / p95)';
+  if (!existsSync(chromium)) skip('dashboard', figure, `needs chromium at ${chromium} (apt-get install chromium)`);
+  else if (!existsSync(here('../dist/dashboard/index.html')) || !existsSync(here('../dist/simulator/index.js')))
+    skip('dashboard', figure, 'needs a build (npm run build)');
+  else {
+    const out = spawnSync(process.execPath, [here('./dashboard.bench.mjs'), '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, RATE: '100' },
+    });
+    if (out.status !== 0) throw new Error(out.stderr);
+    const r = JSON.parse(out.stdout.trim().split('\n').at(-1));
+    row(
+      'dashboard',
+      `${figure}, ${r.total} pushes`,
+      '',
+      `${r.p50} ms / ${r.p95} ms`,
+      `max ${r.max} ms`,
+      '< 100 ms (p95)',
+      r.p95 < 100,
+    );
+    row(
+      'dashboard',
+      "dashboard: the page's JavaScript, gzipped",
+      '',
+      `${(r.jsGzip / 1024).toFixed(1)} KB`,
+      `${(r.jsBytes / 1024).toFixed(1)} KB raw`,
+      '< 200 KB',
+      r.jsGzip < 200 * 1024,
+    );
+  }
 }
 
 const columns = ['figure', 'baseline', 'pushsim', 'ratio', 'goal', 'met'];

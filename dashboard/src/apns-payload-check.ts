@@ -83,13 +83,3 @@ export function checkApnsPush(
     problems.push({ reason: 'warning', message: 'an alert push with no alert, sound or badge shows nothing' });
   return { payload: body, problems };
 }
-
-/** The push kind POST /api/pushes takes for an APNs push type and payload. */
-export function apnsKind(pushType: string, payload: Record<string, unknown>): string {
-  if (pushType === 'voip') return 'voip';
-  if (pushType === 'background') return 'background';
-  const aps = payload.aps as Record<string, unknown> | undefined;
-  return aps?.['content-available'] === 1 ? 'alert+background' : 'alert';
-}
-
-export const APNS_PRIORITY_NAMES: Record<string, string> = { '10': 'high', '5': 'normal', '1': 'low' };

@@ -1,5 +1,7 @@
 // The public model the page reads (simulator/model/), as types only: nothing of zod or the simulator is bundled.
 export type {
+  ActivityModel,
+  BroadcastChannelModel,
   AppModel,
   ChaosModel,
   ClockModel,

@@ -18,5 +18,9 @@ export async function rulesById(): Promise<Map<string, RuleModel>> {
 
 /** A source as a link when it is a URL, or the docs/reference path it names. */
 export function sourceHref(source: string): string | undefined {
-  return /^https?:\/\//.test(source) ? source : undefined;
+  if (/^https?:\/\//.test(source)) return source;
+  // pushsim's own reference docs, served as pages by the control server (simulator/control/reference-docs.ts); a
+  // note after the path (`docs/reference/zpns.md#voip (CallKit …)`) stays in the link's text only.
+  const reference = /^docs\/reference\/[a-z0-9-]+\.md(#\S*)?/.exec(source);
+  return reference ? `/${reference[0]}` : undefined;
 }

@@ -12,7 +12,9 @@ import { activitiesRoutes } from './activities-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
-import { dashboardRoutes } from './dashboard-static.js';
+import { dashboardRoutes, pushsimPackageRoot } from './dashboard-static.js';
+import { referenceDocsRoutes } from './reference-docs.js';
+import { join } from 'node:path';
 import type { ServiceModule } from '../providers/index.js';
 import { Recordings } from '../recording/index.js';
 import { recordingRoutes } from './recording-routes.js';
@@ -105,6 +107,9 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
     res.type('application/x-pem-file').send(options.caPem);
   });
   for (const router of options.routers ?? []) app.use('/api', router);
+  const root = pushsimPackageRoot();
+  // The Rules view links a `docs/reference/<file>.md#<anchor>` source here.
+  app.use(referenceDocsRoutes(root ? join(root, 'docs', 'reference') : undefined));
   app.use(
     dashboardRoutes({
       ...(options.dashboardFolder ? { folder: options.dashboardFolder } : {}),

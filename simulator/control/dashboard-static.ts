@@ -11,10 +11,10 @@ export const DASHBOARD_BUILD_HINT =
   'the dashboard is not built in this pushsim checkout: run `npm run build:dashboard` (or `npm run build`) in its folder, then reload';
 
 /**
- * dist/dashboard of the package this file belongs to: found by walking up to pushsim's package.json, so it is the same
- * folder from source (simulator/control/, run by tsx), from dist/simulator/control/ and from dist/cjs/simulator/control/.
+ * pushsim's package folder, found by walking up to pushsim's package.json, so it is the same folder from source
+ * (simulator/control/, run by tsx), from dist/simulator/control/ and from dist/cjs/simulator/control/.
  */
-export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): string | undefined {
+export function pushsimPackageRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {
   let dir = dirname(from);
   for (let depth = 0; depth < 6; depth++) {
     const manifest = join(dir, 'package.json');
@@ -22,7 +22,7 @@ export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): 
       try {
         // dist/cjs/package.json is pushsim's too (it marks the CommonJS build); the package's own names its bin.
         const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; bin?: unknown };
-        if (pkg.name === 'pushsim' && pkg.bin !== undefined) return join(dir, 'dist', 'dashboard');
+        if (pkg.name === 'pushsim' && pkg.bin !== undefined) return dir;
       } catch {
         /* not ours; keep walking */
       }
@@ -32,6 +32,12 @@ export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): 
     dir = parent;
   }
   return undefined;
+}
+
+/** dist/dashboard of the package this file belongs to. */
+export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): string | undefined {
+  const root = pushsimPackageRoot(from);
+  return root ? join(root, 'dist', 'dashboard') : undefined;
 }
 
 /** A browser navigating asks for HTML first; curl (`*\/*`), fetch and the SDKs do not name it. */

@@ -253,6 +253,17 @@ export const ERROR_CATALOGUE = {
     meaning: 'the app has no FCM token, and topics need one',
     fix: 'use an app with an FCM token (an rn-firebase or native-android app on a device with Google Play services)',
   },
+  // Sends through the wire (POST /api/send/*)
+  NO_APNS_TOKEN: {
+    status: 400,
+    meaning: 'the app has no APNs token to send to',
+    fix: 'pick an iOS app with a token (GET /api/apps), register it, or give token: <hex> instead of app',
+  },
+  WIRE_SEND_FAILED: {
+    status: 502,
+    meaning: "pushsim's own endpoint closed the request without an answer (a fault dropped the stream or connection)",
+    fix: 'remove the fault (DELETE /api/apns/faults or /api/fcm/faults) or send again; the message says what the socket did',
+  },
   // ZPNs / ZIM
   INVALID_RESOURCES_ID: {
     status: 400,

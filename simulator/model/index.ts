@@ -21,6 +21,7 @@ export * from './resend.js';
 export * from './scenario-run.js';
 export * from './recording.js';
 export * from './live-activity.js';
+export * from './wire-send.js';
 export { modelRegistry } from './registry.js';
 
 /**

@@ -1,6 +1,7 @@
 // The dashboard driven in a real browser (Debian's chromium) as a person would, against a real simulator on a virtual
 // clock: the Send form, the live timeline and a push's detail, the lifecycle buttons, the device switches, the filters,
-// the Clock view, the access token, and an axe-core check of every view. Screenshots go to docs/dashboard/.
+// the Clock view, the access token, and an axe-core check of every view. Screenshots go to docs/dashboard/ only with
+// PUSHSIM_SCREENSHOTS=1 (`npm run docs:screenshots`), else to a temporary folder.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,8 @@ async function sendSilentPushFromForm(): Promise<string> {
   await page.getByRole('button', { name: 'Silent (background)' }).click();
   await page.getByRole('button', { name: 'Send APNs push' }).click();
   const answer = page.locator('.answer');
-  await answer.getByText('Answer: HTTP 201').waitFor();
+  // Sent through the wire: Apple's own answer, and the apns-id that names the push.
+  await answer.getByText('APNs answered HTTP 200').waitFor();
   const href = await answer.getByRole('link', { name: 'Open the push' }).getAttribute('href');
   return decodeURIComponent(href!.slice('/pushes/'.length));
 }
@@ -106,6 +108,8 @@ describe('the dashboard in a browser', () => {
     await row(pushId).click();
     await page.getByRole('heading', { name: 'Rules that decided it' }).waitFor();
     expect(page.url()).toBe(`${sim.urls.control}/pushes/${pushId}`);
+    // The form sent through the APNs wire (POST /api/send/apns), so the ledger has an APNs push, not a `native` one.
+    expect((await call<{ provider: string }>('GET', `/pushes/${pushId}`)).provider).toBe('apns');
     const detail = page.locator('.push-detail');
     await detail.locator('.rule-id', { hasText: 'zpns-rn.ios.through-message' }).first().waitFor();
     expect(await detail.locator('.timeline').textContent()).toContain('throughMessageReceived');
@@ -218,6 +222,69 @@ describe('the dashboard in a browser', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await page.locator('a.row[data-push]').count()).toBeLessThan(80);
   }, 40_000);
+
+  test('a Live Activity started via REST is updated from the Send form: its content state changes on the Phones view, the push is in the timeline with its rule', async () => {
+    await call('POST', '/devices', { platform: 'ios', id: 'iphone', name: 'iPhone' });
+    await call('POST', '/devices/iphone/apps', {
+      bundleId: 'com.example.rides',
+      sdkProfile: 'native-ios',
+      id: 'rides',
+      state: 'suspended',
+      liveActivities: {
+        attributeTypes: { RideAttributes: { attributes: { driver: 'string' }, contentState: { eta: 'integer' } } },
+      },
+    });
+    const activity = await call<{ id: string }>('POST', '/apps/rides/activities', {
+      attributesType: 'RideAttributes',
+      attributes: { driver: 'Ana' },
+      contentState: { eta: 9 },
+    });
+    const card = page.locator(`.activity[data-activity="${activity.id}"]`);
+    await open('/');
+    await card.locator('.content-state', { hasText: '{"eta":9}' }).waitFor();
+    expect(await card.locator('.badge').textContent()).toBe('active');
+    await page.getByRole('link', { name: 'Send', exact: true }).click();
+    await page.getByLabel('To app').selectOption('rides');
+    await page.getByRole('button', { name: 'Live Activity' }).click();
+    await page.getByLabel('Send to').selectOption(`activity:${activity.id}`);
+    await page.getByLabel('aps.content-state').fill('{ "eta": 3 }');
+    // The payload is composed with aps.timestamp at the simulator's now and the event chosen.
+    const payload = page.getByLabel('Payload', { exact: true });
+    await page.waitForFunction(
+      (field) => (field as unknown as { value: string }).value.includes('"eta": 3'),
+      await payload.elementHandle(),
+    );
+    expect(await payload.inputValue()).toContain(`"timestamp": ${Math.floor(sim.clock.now() / 1000)}`);
+    await page.getByRole('button', { name: 'Send APNs push' }).click();
+    const answer = page.locator('.answer');
+    await answer.getByText('APNs answered HTTP 200').waitFor();
+    const href = await answer.getByRole('link', { name: 'Open the push' }).getAttribute('href');
+    const pushId = decodeURIComponent(href!.slice('/pushes/'.length));
+    await page.getByRole('link', { name: 'Phones', exact: true }).click();
+    await card.locator('.content-state', { hasText: '{"eta":3}' }).waitFor();
+    await screenshot(page, 'live-activity');
+    await page.getByRole('link', { name: 'Pushes', exact: true }).click();
+    await row(pushId).waitFor();
+    await row(pushId).click();
+    const detail = page.locator('.push-detail');
+    await detail.locator('.rule-id', { hasText: 'apns.liveactivity' }).first().waitFor();
+    const entry = await call<{ provider: string; push: { headers: Record<string, string> } }>(
+      'GET',
+      `/pushes/${pushId}`,
+    );
+    expect(entry.provider).toBe('apns');
+    expect(entry.push.headers['apns-topic']).toBe('com.example.rides.push-type.liveactivity');
+  });
+
+  test("the Rules view links a rule's docs/reference source to the served page, opened on the cited section", async () => {
+    await open(`/rules?q=${encodeURIComponent('docs/reference/ios.md#')}`);
+    const link = page.locator('.rule .sources a[href^="/docs/reference/"]').first();
+    const href = await link.getAttribute('href');
+    const anchor = new URL(href!, sim.urls.control).hash.slice(1);
+    expect(anchor).not.toBe('');
+    await page.goto(`${sim.urls.control}${href}`);
+    await page.locator(`[id="${anchor}"]:target`).waitFor();
+  });
 
   test('runs a library scenario against a fresh simulator and shows it passed', async (context) => {
     // The scenario routes come with the dash-server work; on a server without them the view says so (tested below).

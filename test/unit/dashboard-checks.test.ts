@@ -2,7 +2,7 @@
 // filter, and a ledger entry written out as a scenario step that the scenario schema accepts.
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { checkApnsPush, apnsKind } from '../../dashboard/src/apns-payload-check.js';
+import { checkApnsPush } from '../../dashboard/src/apns-payload-check.js';
 import { checkFcmMessage } from '../../dashboard/src/fcm-message-check.js';
 import { matchesFilter } from '../../dashboard/src/push-filter.js';
 import { pushAsCurl, pushAsScenarioStep } from '../../dashboard/src/push-export.js';
@@ -40,12 +40,6 @@ describe('the APNs payload check', () => {
       /content-available[\s\S]*alert, sound or badge[\s\S]*priority 5/,
     );
     expect(check.problems.every((p) => p.reason === 'warning')).toBe(true);
-  });
-
-  test('maps the push type and payload to the kind POST /api/pushes takes', () => {
-    expect(apnsKind('alert', { aps: { alert: 'a', 'content-available': 1 } })).toBe('alert+background');
-    expect(apnsKind('background', { aps: { 'content-available': 1 } })).toBe('background');
-    expect(apnsKind('voip', {})).toBe('voip');
   });
 });
 

@@ -60,7 +60,7 @@ GOOGLE_APPLICATION_CREDENTIALS=service-account.json PUSHSIM_URL=${location.origi
             <tr key={e.name}>
               <th scope="row">{e.name}</th>
               <td>
-                <code>{e.url}</code> <CopyButton text={e.url} label={`Copy the ${e.name} URL`} />
+                <code data-volatile>{e.url}</code> <CopyButton text={e.url} label={`Copy the ${e.name} URL`} />
               </td>
               <td>{e.protocol}</td>
               <td>{e.hosts?.join(', ') ?? e.description}</td>
@@ -86,14 +86,14 @@ GOOGLE_APPLICATION_CREDENTIALS=service-account.json PUSHSIM_URL=${location.origi
             Team <code>{key.teamId}</code> · key <code>{key.keyId}</code>{' '}
             {key.environment ? `· ${key.environment}` : ''}
           </p>
-          <pre>{key.p8}</pre>
+          <pre data-volatile>{key.p8}</pre>
           <CopyButton text={key.p8 ?? ''} label="Copy the .p8" visible="Copy the .p8" />
         </div>
       ) : null}
       {account ? (
         <div class="card">
           <h2>FCM service account</h2>
-          <pre>{JSON.stringify(account, null, 2)}</pre>
+          <pre data-volatile>{JSON.stringify(account, null, 2)}</pre>
           <CopyButton
             text={JSON.stringify(account, null, 2)}
             label="Copy the service-account JSON"
@@ -102,13 +102,13 @@ GOOGLE_APPLICATION_CREDENTIALS=service-account.json PUSHSIM_URL=${location.origi
         </div>
       ) : null}
       <h2>node-apn</h2>
-      <pre>{nodeApn}</pre>
+      <pre data-volatile>{nodeApn}</pre>
       <CopyButton text={nodeApn} label="Copy the node-apn lines" visible="Copy the node-apn lines" />
       <h2>apns2</h2>
-      <pre>{apns2}</pre>
+      <pre data-volatile>{apns2}</pre>
       <CopyButton text={apns2} label="Copy the apns2 lines" visible="Copy the apns2 lines" />
       <h2>firebase-admin</h2>
-      <pre>{firebase}</pre>
+      <pre data-volatile>{firebase}</pre>
       <CopyButton text={firebase} label="Copy the firebase-admin lines" visible="Copy the firebase-admin lines" />
     </section>
   );

@@ -1,9 +1,10 @@
 // Phones: every device with its conditions as switches, and on each its apps: SDK profile, tokens, the lifecycle state
 // on the platform's chart with the running background budget, and buttons for the lifecycle events valid now.
 import { useState } from 'preact/hooks';
-import { type AppModel, ApiError, type DeviceModel, api, get, post } from '../api.js';
+import { type ActivityModel, type AppModel, ApiError, type DeviceModel, api, get, post } from '../api.js';
 import { useClock } from '../clock-context.js';
 import { CopyButton } from '../components/copy-button.js';
+import { LiveActivities } from '../components/live-activities.js';
 import { ErrorNote } from '../components/notes.js';
 import { type LifecycleChart, StateChart, isWithin } from '../components/state-chart.js';
 import { useResource } from '../hooks.js';
@@ -88,6 +89,12 @@ export function PhonesView() {
     [],
     ['app.', 'push.', 'clock.advanced'],
   );
+  // Live Activities: a server without the route shows none.
+  const activities = useResource(
+    () => get<ActivityModel[]>('/activities').catch(() => [] as ActivityModel[]),
+    [],
+    ['activity.', 'app.', 'clock.advanced'],
+  );
   const act = async (what: () => Promise<unknown>): Promise<void> => {
     setProblem(undefined);
     try {
@@ -151,6 +158,7 @@ export function PhonesView() {
                   app={app}
                   chart={lifecycle.data?.[device.platform]}
                   timers={(timers.data?.timers ?? []).filter((t) => t.appId === app.id)}
+                  activities={(activities.data ?? []).filter((a) => a.appId === app.id)}
                   act={act}
                 />
               ))}
@@ -167,11 +175,13 @@ function AppCard({
   app,
   chart,
   timers,
+  activities,
   act,
 }: {
   app: AppWithBudget;
   chart: LifecycleChart | undefined;
   timers: Timer[];
+  activities: ActivityModel[];
   act: (what: () => Promise<unknown>) => Promise<void>;
 }) {
   const platform = app.platform ?? 'ios';
@@ -189,7 +199,9 @@ function AppCard({
           <div key={kind}>
             <dt>{kind}</dt>
             <dd>
-              <code class="token">{token}</code>{' '}
+              <code class="token" data-volatile>
+                {token}
+              </code>{' '}
               <CopyButton text={token} label={`Copy the ${kind} token of ${app.id}`} />
             </dd>
           </div>
@@ -203,6 +215,7 @@ function AppCard({
         {app.stoppedBecause ? <span class="muted"> (stopped: {app.stoppedBecause})</span> : null}
       </p>
       <Budget app={app} timers={timers} />
+      <LiveActivities app={app} activities={activities} />
       {chart ? <StateChart chart={chart} current={app.lifecycle} label={`Lifecycle of ${app.id}`} /> : null}
       <fieldset class="actions plain">
         <legend class="visually-hidden">{`Lifecycle events for ${app.id}`}</legend>

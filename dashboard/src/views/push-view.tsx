@@ -59,7 +59,7 @@ export function PushView({ id }: { id: string }) {
         <a href="/pushes">← Pushes</a>
       </p>
       <h1 id="push-title">
-        Push <code>{e.id}</code>
+        Push <code data-volatile>{e.id}</code>
       </h1>
       <p class="summary">
         <FateBadge fate={e.fate} /> · {e.provider}
@@ -145,7 +145,9 @@ export function PushView({ id }: { id: string }) {
               <tr>
                 <th scope="row">token</th>
                 <td>
-                  <code class="token">{e.token}</code>
+                  <code class="token" data-volatile>
+                    {e.token}
+                  </code>
                 </td>
               </tr>
               {e.push.collapseId ? (

@@ -135,7 +135,7 @@ function RunResult({ run, progress }: { run: Run; progress: Progress[] }) {
   return (
     <div class="run" role="status" aria-live="polite">
       <h3>
-        Run <code>{run.id}</code>: <span class={`badge run-${run.status}`}>{run.status}</span>
+        Run <code data-volatile>{run.id}</code>: <span class={`badge run-${run.status}`}>{run.status}</span>
       </h3>
       {run.error ? <pre class="error">{run.error}</pre> : null}
       {run.status === 'running' ? (

@@ -1,14 +1,17 @@
 // Send: an APNs push (templates, headers, a payload checked as APNs would), an FCM Message, or a ZIM message with one
 // of the declared resourcesID strategies, to an app picked from the fleet; shows the answer and opens the push.
-// APNs and FCM pushes go in through POST /api/pushes (a page cannot speak HTTP/2 with a provider JWT to the wire
-// endpoints); from the resolve stage on they take the path any push takes. ZIM goes through POST /api/zpns/messages.
+// APNs and FCM go through the wire as a backend's would: POST /api/send/apns and /api/send/fcm have the control plane
+// sign with credentials of its own and send over loopback HTTP/2 or HTTPS to pushsim's own endpoints (a page cannot
+// speak HTTP/2 with a provider JWT itself), and the panel shows the service's answer as it came. ZIM goes through
+// POST /api/zpns/messages.
 import { useMemo, useState } from 'preact/hooks';
 import { type AppModel, call, get, post } from '../api.js';
-import { APNS_PRIORITY_NAMES, apnsKind, checkApnsPush } from '../apns-payload-check.js';
+import { checkApnsPush } from '../apns-payload-check.js';
 import { ErrorNote } from '../components/notes.js';
 import { checkFcmMessage } from '../fcm-message-check.js';
 import { useResource } from '../hooks.js';
 import { setQuery, useLocation } from '../router.js';
+import { LiveActivityFields, type LiveActivityTarget } from './live-activity-fields.js';
 
 type Service = 'apns' | 'fcm' | 'zim';
 
@@ -41,7 +44,7 @@ const APNS_TEMPLATES: Template[] = [
     label: 'Live Activity',
     pushType: 'liveactivity',
     priority: '10',
-    payload: { aps: { timestamp: 0, event: 'update', 'content-state': { progress: 0.5 } } },
+    payload: { aps: { timestamp: 0, event: 'update', 'content-state': {} } },
   },
 ];
 
@@ -50,12 +53,20 @@ interface Answer {
   body: unknown;
 }
 
-/** Whether this server models a push kind (Live Activity appears once the Push model's kind lists it). */
-async function modelledKinds(): Promise<string[]> {
-  const document = await get<{
-    components?: { schemas?: Record<string, { properties?: { kind?: { enum?: string[] } } }> };
-  }>('/openapi.json');
-  return document.components?.schemas?.Push?.properties?.kind?.enum ?? [];
+/** The answer of POST /api/send/* (simulator/model/wire-send.ts): the service's own, as it came over the wire. */
+interface WireAnswer {
+  service: 'apns' | 'fcm';
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  reason?: string;
+  pushId?: string;
+  pushIds: string[];
+}
+
+function isWireAnswer(body: unknown): body is WireAnswer {
+  return typeof body === 'object' && body !== null && 'service' in body && 'pushIds' in body;
 }
 
 export function SendView() {
@@ -64,7 +75,6 @@ export function SendView() {
     ['apns', 'fcm', 'zim'].includes(query.get('service') ?? '') ? query.get('service') : 'apns'
   ) as Service;
   const apps = useResource(() => get<AppModel[]>('/apps'), [], ['app.', 'token.']);
-  const kinds = useResource(modelledKinds, []);
   const appId = query.get('app') ?? '';
   const wanted = service === 'apns' ? 'apns' : service === 'fcm' ? 'fcm' : 'zpns';
   const candidates = (apps.data ?? []).filter((app) => app.tokens[wanted] !== undefined);
@@ -105,10 +115,8 @@ export function SendView() {
           ))}
         </select>
       </label>
-      {app && service === 'apns' ? (
-        <ApnsForm app={app} kinds={kinds.data ?? []} onSend={(body) => send('POST', '/pushes', body)} />
-      ) : null}
-      {app && service === 'fcm' ? <FcmForm app={app} onSend={(body) => send('POST', '/pushes', body)} /> : null}
+      {app && service === 'apns' ? <ApnsForm app={app} onSend={(path, body) => send('POST', path, body)} /> : null}
+      {app && service === 'fcm' ? <FcmForm app={app} onSend={(body) => send('POST', '/send/fcm', body)} /> : null}
       {app && service === 'zim' ? <ZimForm app={app} onSend={send} /> : null}
       <ErrorNote error={problem} />
       {answer ? <AnswerPanel answer={answer} /> : null}
@@ -117,6 +125,7 @@ export function SendView() {
 }
 
 function AnswerPanel({ answer }: { answer: Answer }) {
+  if (answer.status === 200 && isWireAnswer(answer.body)) return <WireAnswerPanel answer={answer.body} />;
   const body = answer.body as
     | { id?: string; fate?: { name: string; callback?: string }; results?: { pushId?: string; id?: string }[] }
     | undefined;
@@ -137,14 +146,61 @@ function AnswerPanel({ answer }: { answer: Answer }) {
   );
 }
 
-function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSend: (body: unknown) => void }) {
+function WireAnswerPanel({ answer }: { answer: WireAnswer }) {
+  const name = answer.service === 'apns' ? 'APNs' : 'FCM';
+  return (
+    <div class="answer" role="status" aria-live="polite">
+      <h2>
+        {name} answered HTTP {answer.status}
+        {answer.reason ? ` ${answer.reason}` : ''}
+      </h2>
+      <p class="muted">
+        over the wire to <code data-volatile>{answer.url}</code>
+      </p>
+      {Object.keys(answer.headers).length ? (
+        <table class="headers">
+          <caption class="visually-hidden">Answer headers</caption>
+          <tbody>
+            {Object.entries(answer.headers).map(([header, value]) => (
+              <tr key={header}>
+                <th scope="row">{header}</th>
+                <td>
+                  <code data-volatile>{value}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {answer.pushIds.length ? (
+        <ul>
+          {answer.pushIds.map((id, n) => (
+            <li key={id}>
+              <a href={`/pushes/${encodeURIComponent(id)}`}>
+                {answer.pushIds.length === 1 ? 'Open the push' : `Open push ${n + 1} of ${answer.pushIds.length}`}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No push entered the ledger: {name} refused the request.</p>
+      )}
+      {answer.body !== null ? <pre data-volatile>{JSON.stringify(answer.body, null, 2)}</pre> : null}
+    </div>
+  );
+}
+
+function ApnsForm({ app, onSend }: { app: AppModel; onSend: (path: string, body: unknown) => void }) {
   const [template, setTemplate] = useState('alert');
   const [pushType, setPushType] = useState('alert');
   const [priority, setPriority] = useState('10');
   const [collapseId, setCollapseId] = useState('');
   const [expiration, setExpiration] = useState('');
   const [payloadText, setPayloadText] = useState(JSON.stringify(APNS_TEMPLATES[0]!.payload, null, 2));
-  const templates = APNS_TEMPLATES.filter((t) => t.name !== 'liveactivity' || kinds.includes('liveactivity'));
+  const [liveTarget, setLiveTarget] = useState<LiveActivityTarget | undefined>();
+  // The Live Activity template is offered to an app that declares Live Activities (its liveActivities).
+  const templates = APNS_TEMPLATES.filter((t) => t.name !== 'liveactivity' || app.liveActivities !== undefined);
+  const isLive = template === 'liveactivity' && app.liveActivities !== undefined;
   const use = (t: Template): void => {
     setTemplate(t.name);
     setPushType(t.pushType);
@@ -156,18 +212,31 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
     [pushType, priority, collapseId, expiration, payloadText],
   );
   const refusals = check.problems.filter((p) => p.reason !== 'warning');
-  const topic = `${app.bundleId}${pushType === 'voip' ? '.voip' : ''}`;
+  const topic = `${app.bundleId}${pushType === 'voip' ? '.voip' : pushType === 'liveactivity' ? '.push-type.liveactivity' : ''}`;
   const submit = (event: Event): void => {
     event.preventDefault();
     if (!check.payload || refusals.length) return;
-    const token = (pushType === 'voip' ? app.tokens.voip : undefined) ?? app.tokens.apns;
-    onSend({
-      token,
-      kind: apnsKind(pushType, check.payload),
-      priority: APNS_PRIORITY_NAMES[priority],
+    if (isLive && liveTarget?.kind === 'channel') {
+      onSend('/send/apns-broadcast', {
+        bundleId: app.bundleId,
+        channelId: liveTarget.channelId,
+        headers: { 'apns-priority': priority, ...(expiration ? { 'apns-expiration': expiration } : {}) },
+        payload: check.payload,
+      });
+      return;
+    }
+    const voipToken = pushType === 'voip' ? app.tokens.voip : undefined;
+    const token = isLive && liveTarget && liveTarget.kind !== 'channel' ? liveTarget.token : voipToken;
+    onSend('/send/apns', {
+      ...(token ? { token } : { app: app.id }),
+      headers: {
+        'apns-topic': topic,
+        'apns-push-type': pushType,
+        'apns-priority': priority,
+        ...(collapseId ? { 'apns-collapse-id': collapseId } : {}),
+        ...(expiration ? { 'apns-expiration': expiration } : {}),
+      },
       payload: check.payload,
-      ...(collapseId ? { collapseId } : {}),
-      ...(expiration ? { expiresAt: Number(expiration) * 1000 } : {}),
     });
   };
   return (
@@ -185,7 +254,7 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
         <label>
           apns-push-type{' '}
           <select value={pushType} onChange={(e) => setPushType((e.target as HTMLSelectElement).value)}>
-            {['alert', 'background', 'voip', ...(kinds.includes('liveactivity') ? ['liveactivity'] : [])].map((t) => (
+            {['alert', 'background', 'voip', ...(app.liveActivities ? ['liveactivity'] : [])].map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>
@@ -214,6 +283,15 @@ function ApnsForm({ app, kinds, onSend }: { app: AppModel; kinds: string[]; onSe
           apns-topic <code>{topic}</code>
         </span>
       </fieldset>
+      {isLive ? (
+        <LiveActivityFields
+          app={app}
+          onCompose={(text, target) => {
+            setPayloadText(text);
+            setLiveTarget(target);
+          }}
+        />
+      ) : null}
       <label class="block">
         Payload
         <textarea
@@ -257,12 +335,15 @@ function FcmForm({ app, onSend }: { app: AppModel; onSend: (body: unknown) => vo
     event.preventDefault();
     if (!check.payload) return;
     onSend({
-      token: app.tokens.fcm,
-      kind: check.kind,
-      priority: form.priority,
-      payload: check.payload,
-      ...(form.collapseKey ? { collapseId: form.collapseKey } : {}),
-      ...(form.ttl ? { ttl: `${Number.parseFloat(form.ttl)}s` } : {}),
+      app: app.id,
+      message: {
+        ...check.payload,
+        android: {
+          priority: form.priority.toUpperCase(),
+          ...(form.ttl ? { ttl: form.ttl } : {}),
+          ...(form.collapseKey ? { collapse_key: form.collapseKey } : {}),
+        },
+      },
     });
   };
   return (

@@ -14,6 +14,7 @@ import { ApnsServer, type ApnsServerOptions } from './apns-server.js';
 import { APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
 import { transportTimeout } from '../transport-timeouts.js';
 import { BroadcastService, type BroadcastServiceOptions } from './broadcast/index.js';
+import { ApnsWireSender } from './apns-wire-send.js';
 
 export interface ApnsProviderOptions {
   host: string;
@@ -85,6 +86,8 @@ export class ApnsProvider implements ServiceInstance {
   readonly production: ApnsServer;
   /** Broadcast channels: the channel management API's ports and the broadcasts the APNs ports take. */
   readonly broadcast: BroadcastService;
+  /** The control plane's own sends through these endpoints (POST /api/send/apns, /api/send/apns-broadcast). */
+  readonly wire: ApnsWireSender;
 
   constructor(
     sim: Simulation,
@@ -130,6 +133,10 @@ export class ApnsProvider implements ServiceInstance {
     });
     this.sandbox.broadcasts = this.broadcast.sender;
     this.production.broadcasts = this.broadcast.sender;
+    this.wire = new ApnsWireSender(sim, this.keyring, {
+      caPem: ca.caPem,
+      url: (environment) => (environment === 'production' ? this.production.url : this.sandbox.url),
+    });
     sim.bus.on('simulator.reset', () => this.reset());
   }
 
@@ -166,6 +173,7 @@ export class ApnsProvider implements ServiceInstance {
   }
 
   async stop(): Promise<void> {
+    this.wire.close();
     await Promise.all([this.sandbox.stop(), this.production.stop(), this.broadcast.stop()]);
   }
 
@@ -225,6 +233,12 @@ export class ApnsProvider implements ServiceInstance {
         environment: body.environment,
         ...this.ca.issueClientCertificate(body.topic, body.environment),
       });
+    });
+    router.post('/send/apns', async (req, res) => {
+      res.json(await this.wire.send(req.body));
+    });
+    router.post('/send/apns-broadcast', async (req, res) => {
+      res.json(await this.wire.broadcast(req.body));
     });
     router.use(faultRoutes('apns', APNS_FAULTS, this.faults));
     router.use(this.broadcast.routes());

@@ -2,6 +2,7 @@
 // GET /api/openapi.json and docs/control-api.md, read from the module (controlRoutes).
 import type { ControlRoutesDoc } from '../service-module.js';
 import { faultRouteDocs } from '../fault-injection.js';
+import { WireSendAnswerSchema, WireSendFcmRequestSchema } from '../../model/index.js';
 import { fcmProjectSchema, fcmServiceAccountSchema, fcmSubscriptionSchema } from './fcm-provider.js';
 
 export const FCM_CONTROL_ROUTES: ControlRoutesDoc = {
@@ -12,6 +13,22 @@ export const FCM_CONTROL_ROUTES: ControlRoutesDoc = {
       path: '/fcm/errors',
       summary: "FCM's error codes and their HTTP statuses",
       responses: { 200: 'the error table' },
+    },
+    {
+      method: 'post',
+      path: '/send/fcm',
+      summary: "Send a message through pushsim's own FCM endpoint over HTTPS (messages:send), as firebase-admin would",
+      description:
+        "The control plane registers a service account of its own for the project, asks /token for an access token, sends HTTP v1 messages:send on loopback and answers Google's status and body unchanged: an UNREGISTERED 404 from FCM is a 200 of this route with `status: 404`. `app` fills message.token when the message names no target.",
+      body: WireSendFcmRequestSchema,
+      example: { app: 'pixel-chat', message: { data: { kind: 'sync' }, android: { priority: 'high' } } },
+      response: WireSendAnswerSchema,
+      responses: {
+        200: "FCM's answer, whatever its status",
+        400: 'the app has no FCM token',
+        404: 'no such app',
+        502: 'the endpoint closed the request without an answer',
+      },
     },
     {
       method: 'get',

@@ -1,6 +1,7 @@
 // The FCM provider: the HTTP v1 endpoint, OAuth and topic management on one HTTPS port, plus control routes
 // (/api/fcm/...) for service accounts, projects and faults.
 import { Router } from 'express';
+import { FcmWireSender } from './fcm-wire-send.js';
 import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../model/index.js';
@@ -62,6 +63,8 @@ export class FcmProvider implements ServiceInstance {
   readonly auth = new FcmAuth();
   readonly topics: FcmTopics;
   readonly server: FcmServer;
+  /** The control plane's own sends through this endpoint (POST /api/send/fcm). */
+  readonly wire: FcmWireSender;
 
   constructor(
     private readonly sim: Simulation,
@@ -80,6 +83,11 @@ export class FcmProvider implements ServiceInstance {
       idleTimeoutMs: transportTimeout('fcm', options, FCM_TRANSPORT_TIMEOUTS, 'idleTimeoutMs'),
       handshakeTimeoutMs: transportTimeout('fcm', options, FCM_TRANSPORT_TIMEOUTS, 'handshakeTimeoutMs'),
     });
+    this.wire = new FcmWireSender(sim, this.auth, {
+      caPem: ca.caPem,
+      url: () => this.server.url,
+      defaultProject: () => this.server.defaultProject,
+    });
     sim.bus.on('simulator.reset', () => this.reset());
     sim.topicSubscriptions = {
       subscribe: (token, topic) => this.subscribe(token, topic),
@@ -95,6 +103,7 @@ export class FcmProvider implements ServiceInstance {
     return this.endpoints();
   }
   async stop(): Promise<void> {
+    this.wire.close();
     await this.server.stop();
   }
   reset(): void {
@@ -142,6 +151,9 @@ export class FcmProvider implements ServiceInstance {
     const router = Router();
     router.get('/fcm/errors', (_req, res) => {
       res.json(FCM_ERRORS);
+    });
+    router.post('/send/fcm', async (req, res) => {
+      res.json(await this.wire.send(req.body));
     });
     router.get('/fcm/projects', (_req, res) => {
       res.json(this.server.options.projects);
