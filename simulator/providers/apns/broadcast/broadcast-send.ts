@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Simulation } from '../../../engine/index.js';
-import type { Push, PushPriority } from '../../../core/index.js';
+import type { Push, PushPriority, TimerHandle } from '../../../core/index.js';
 import { authenticate, checkTopicAllowed, type ApnsConnection } from '../apns-auth.js';
 import type { ApnsKeyring } from '../apns-keys.js';
 import { KeyedRateWindows } from '../../rate-window.js';
@@ -44,6 +44,8 @@ export class BroadcastSender {
   private readonly recentByChannel: KeyedRateWindows;
   private count = 0;
   private readonly idPrefix = randomUUID().slice(0, 24);
+  /** The clock timers that settle a stored broadcast as expired at its apns-expiration, by ledger id. */
+  private readonly expiryTimers = new Map<string, TimerHandle>();
 
   constructor(
     private readonly sim: Simulation,
@@ -61,6 +63,7 @@ export class BroadcastSender {
 
   reset(): void {
     this.recentByChannel.clear();
+    this.clearExpiryTimers();
   }
 
   /** Answers one broadcast request on an APNs connection. */
@@ -136,7 +139,8 @@ export class BroadcastSender {
         requestId,
         headers: sentHeaders,
         sentAt: now,
-        ...(expiration !== undefined && expiration !== 0 ? { expiresAt: expiration * 1000 } : {}),
+        // apns-expiration 0: one attempt, never stored (docs/reference/apns.md#request-headers): it expires now.
+        ...(expiration !== undefined ? { expiresAt: expiration === 0 ? now : expiration * 1000 } : {}),
       };
       const pushIds = this.fanOut(channel, message);
       channel.lastBroadcastAt = now;
@@ -170,6 +174,34 @@ export class BroadcastSender {
     const ledgerId = channel.stored?.ledgerId;
     channel.stored = undefined;
     if (ledgerId) this.settleStored(ledgerId, 'dropped', BROADCAST_RULE_IDS.channelDeleted, 'its channel was deleted');
+  }
+
+  /** Forgets the expiry timers (the simulator was reset). */
+  private clearExpiryTimers(): void {
+    for (const handle of this.expiryTimers.values()) this.sim.clock.clearTimer(handle);
+    this.expiryTimers.clear();
+  }
+
+  /**
+   * A stored broadcast with an apns-expiration is settled `expired` at that time on the clock, and the channel stops
+   * keeping it (a later subscriber no longer gets it: deliverStored).
+   */
+  private armExpiry(channel: BroadcastChannel, kept: StoredBroadcast): void {
+    const { ledgerId, expiresAt } = kept;
+    if (!ledgerId || expiresAt === undefined) return;
+    const expire = (): void => {
+      this.expiryTimers.delete(ledgerId);
+      if (channel.stored?.ledgerId === ledgerId) channel.stored = undefined;
+      this.settleStored(
+        ledgerId,
+        'expired',
+        BROADCAST_RULE_IDS.storedExpired,
+        'its apns-expiration passed while its channel stored it',
+      );
+    };
+    const wait = expiresAt - this.sim.clock.now();
+    if (wait <= 0) expire();
+    else this.expiryTimers.set(ledgerId, this.sim.clock.setTimer(expire, wait));
   }
 
   private fanOut(channel: BroadcastChannel, message: StoredBroadcast): string[] {
@@ -224,6 +256,7 @@ export class BroadcastSender {
     }
     if (channel.messageStoragePolicy !== 1) return;
     channel.stored = kept;
+    this.armExpiry(channel, kept);
     if (previous?.ledgerId)
       this.settleStored(
         previous.ledgerId,
@@ -233,7 +266,15 @@ export class BroadcastSender {
       );
   }
 
-  private settleStored(ledgerId: string, name: 'collapsed' | 'dropped', ruleId: string, reason: string): void {
+  private settleStored(
+    ledgerId: string,
+    name: 'collapsed' | 'dropped' | 'expired',
+    ruleId: string,
+    reason: string,
+  ): void {
+    const timer = this.expiryTimers.get(ledgerId);
+    if (timer) this.sim.clock.clearTimer(timer);
+    this.expiryTimers.delete(ledgerId);
     if (this.sim.ledger.get(ledgerId)?.fate.name !== 'stored') return;
     this.sim.ledger.settle(ledgerId, { name, at: this.sim.clock.now(), reason, ruleIds: [ruleId], ruleId });
   }
