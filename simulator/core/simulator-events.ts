@@ -79,6 +79,8 @@ export interface SimulatorEvents extends Record<string, unknown> {
     contentState: Record<string, unknown>;
     pushId?: string;
     ruleId: string;
+    /** The alert an app's update showed (AlertConfiguration). */
+    alert?: { title: string; body: string; sound?: string };
   };
   /** A Live Activity's push token, or an app's push-to-start token for an attributes type, was issued. */
   'activity.token-issued': {
