@@ -90,6 +90,37 @@ export interface SimulatorEvents extends Record<string, unknown> {
     token: string;
     kind: 'push' | 'push-to-start';
   };
+  /**
+   * A request reached the channel management port (docs/reference/apns-broadcast.md#channel-management-api), answered:
+   * `create` (POST), `read` (GET), `delete` (DELETE), `list` (GET all channels), or what a refused one asked for.
+   */
+  'apns.channel-request': {
+    environment: 'sandbox' | 'production';
+    /** Absent when the path named no app. */
+    bundleId?: string;
+    action: 'create' | 'read' | 'delete' | 'list';
+    /** The channel it named, or the one it created. */
+    channelId?: string;
+    /** The create body's message-storage-policy, as sent. */
+    messageStoragePolicy?: unknown;
+    status: number;
+    reason?: string;
+  };
+  /** A broadcast request (POST /4/broadcasts/apps/<bundle id>) arrived on an APNs port; its ledger entries follow. */
+  'apns.broadcast-started': { requestId: string };
+  /** That broadcast was answered: the ledger entries it made (one per subscribed activity, or its own). */
+  'apns.broadcast-sent': {
+    requestId: string;
+    environment: 'sandbox' | 'production';
+    bundleId?: string;
+    /** The request's headers but its pseudo-headers and authorization. */
+    headers: Record<string, string>;
+    /** The JSON body, when it was one. */
+    payload?: Record<string, unknown>;
+    status: number;
+    reason?: string;
+    pushIds: string[];
+  };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };
   /** A step of a scenario run the control plane started (POST /api/scenarios/runs) has run. */

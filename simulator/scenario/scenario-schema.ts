@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { scenarioApnsKeySchema } from '../providers/apns/index.js';
-import { LiveActivityDeclarationSchema } from '../model/index.js';
+import { ActivityAlertSchema, LiveActivityDeclarationSchema } from '../model/index.js';
 
 const duration = z.union([
   z.number().nonnegative(),
@@ -211,6 +211,9 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
       update: z.string().optional().describe('the `as` name of an activity the app updates (activity.update)'),
       end: z.string().optional().describe('the `as` name of an activity the app ends (activity.end)'),
       contentState: json.optional().describe('the new (or final) content state, with update or end'),
+      staleIn: duration.optional().describe('with update: its new stale date, the clock time plus this'),
+      relevanceScore: z.number().optional().describe('with update: its new relevance score'),
+      alert: ActivityAlertSchema.optional().describe('with update: the alert it shows (AlertConfiguration)'),
       dismissal: z
         .union([z.literal('default'), z.literal('immediate'), duration])
         .optional()

@@ -77,8 +77,25 @@ export class BroadcastSender {
     const requestId = requestIdOf(headers);
     const now = this.sim.clock.now();
     let channelId: string | undefined;
+    let bundleId: string | undefined;
+    // A session recording hears the broadcast begin, then its ledger entries, then its answer.
+    const told = this.sim.bus.hasListeners('apns.broadcast-sent');
+    if (told) this.sim.bus.emit('apns.broadcast-started', { requestId });
+    const tell = (status: number, pushIds: readonly string[], reason?: string): void => {
+      if (!told) return;
+      this.sim.bus.emit('apns.broadcast-sent', {
+        requestId,
+        environment,
+        ...(bundleId !== undefined ? { bundleId } : {}),
+        headers: requestHeaders(headers),
+        ...(body !== 'too-large' && body.json ? { payload: body.json } : {}),
+        status,
+        ...(reason ? { reason } : {}),
+        pushIds: [...pushIds],
+      });
+    };
     try {
-      const bundleId = this.bundleIdOf(String(headers[':method']), String(headers[':path'] ?? ''));
+      bundleId = this.bundleIdOf(String(headers[':method']), String(headers[':path'] ?? ''));
       const scoped: ApnsConnection =
         environment === connection.environment ? connection : { ...connection, environment };
       const pending = authenticate(scoped, headerOf(headers, 'authorization'), {
@@ -149,11 +166,25 @@ export class BroadcastSender {
       const responseHeaders: Record<string, string> = { 'apns-request-id': requestId };
       if (environment === 'sandbox') responseHeaders['apns-unique-id'] = this.nextId();
       answer(stream, 200, responseHeaders);
+      const entries = pushIds.length
+        ? pushIds
+        : this.sim.ledger
+            .list()
+            .filter((e) => e.push.headers?.['apns-request-id'] === requestId)
+            .map((e) => e.id);
+      tell(200, entries);
       return { channelId, requestId, pushIds };
     } catch (error) {
       const rejection = asBroadcastRejection(error);
-      this.recordRejection(requestId, channelId ?? headerOf(headers, 'apns-channel-id') ?? '', rejection, body, now);
+      const entryId = this.recordRejection(
+        requestId,
+        channelId ?? headerOf(headers, 'apns-channel-id') ?? '',
+        rejection,
+        body,
+        now,
+      );
       answerRejection(stream, requestId, rejection);
+      tell(rejection.status, [entryId], rejection.reason);
       return undefined;
     }
   }
@@ -300,15 +331,17 @@ export class BroadcastSender {
     rejection: BroadcastRejection,
     body: BroadcastBody,
     now: number,
-  ): void {
+  ): string {
     const headers: Record<string, string> = { 'apns-request-id': requestId };
     if (channelId) headers['apns-channel-id'] = channelId;
     const payload = body !== 'too-large' && body.json ? body.json : {};
-    this.sim.record(this.broadcastPush(this.nextId(), channelId, payload, headers, now, 10), {
+    const id = this.nextId();
+    this.sim.record(this.broadcastPush(id, channelId, payload, headers, now, 10), {
       name: 'rejected',
       reason: `${rejection.reason}: ${rejection.detail}`,
       ruleIds: [BROADCAST_RULE_IDS.rejected],
     });
+    return id;
   }
 
   private broadcastPush(
@@ -366,4 +399,14 @@ function payloadOf(body: BroadcastBody): Record<string, unknown> {
     );
   if (!body.json) throw new BroadcastRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
   return body.json;
+}
+
+/** A request's headers as a recording keeps them: not its pseudo-headers, not its authorization. */
+function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(':') || name === 'authorization' || value === undefined) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return kept;
 }
