@@ -478,7 +478,7 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     tag: 'recordings',
     summary: 'Start recording the session: from now, everything done and every fate observed becomes a scenario',
     description:
-      "The devices and apps that exist now are the scenario's setup; steps follow in order, each send with an `expect` of its fate. One recording runs at a time. Each step added is told on the feed as `recording.step` `{ recordingId, steps }`.",
+      "The devices and apps that exist now (with their Live Activity attributes types), the broadcast channels and the Live Activities are the scenario's setup; steps follow in order, each send with an `expect` of its fate, each Live Activity change (the app's start, update and end; ActivityKit pushes to its token, by push-to-start, through FCM or a broadcast) with an `expect` of the activity's state and content state, channel management requests with their answer. One recording runs at a time. Each step added is told on the feed as `recording.step` `{ recordingId, steps }`.",
     response: RecordingSchema,
     responses: { 201: 'the recording, `status: recording`', 409: 'a recording is already running' },
   },
