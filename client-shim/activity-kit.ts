@@ -16,6 +16,13 @@ export interface ActivityContent<State> {
   relevanceScore?: number;
 }
 
+/** AlertConfiguration(title:body:sound:): `sound` is `default` or a sound file's name; no sound when absent. */
+export interface AlertConfiguration {
+  title: string;
+  body: string;
+  sound?: string;
+}
+
 export interface ActivityRequestOptions<Attributes, State> {
   attributesType: string;
   attributes: Attributes;
@@ -96,11 +103,12 @@ export class LiveActivity<Attributes = Record<string, unknown>, State = Record<s
     return this.model.channelId;
   }
 
-  /** activity.update(_:): shows a new content state. */
-  async update(content: ActivityContent<State>): Promise<void> {
+  /** activity.update(_:alertConfiguration:): shows a new content state, with an alert when one is configured. */
+  async update(content: ActivityContent<State>, alertConfiguration?: AlertConfiguration): Promise<void> {
     const model = await this.kit.connection.activityUpdate({
       activityId: this.id,
       contentState: content.state as Record<string, unknown>,
+      ...(alertConfiguration ? { alert: alertConfiguration } : {}),
       ...(content.staleDate !== undefined ? { staleDate: ms(content.staleDate) } : {}),
       ...(content.relevanceScore !== undefined ? { relevanceScore: content.relevanceScore } : {}),
     });

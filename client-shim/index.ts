@@ -39,4 +39,5 @@ export {
   type ActivityRequestOptions,
   type ActivityPushTypeOption,
   type ActivityDismissalPolicy,
+  type AlertConfiguration,
 } from './activity-kit.js';

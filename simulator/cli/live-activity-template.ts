@@ -1,7 +1,9 @@
 // `pushsim push --template liveactivity`: an ActivityKit push without writing its headers and payload: the token, topic
 // (<bundle>.push-type.liveactivity) and push type come from the activity (`--activity <id>`) or, for push-to-start, from
-// the app (`--topic <bundle id> --attributes-type <T>`); the payload is `aps.timestamp` (the simulator clock's time),
-// `aps.event` and `aps.content-state` (docs/reference/live-activities.md#payload).
+// the app (`--topic <bundle id> --attributes-type <T>`); with `--channel <id>` it is a broadcast to that channel
+// (POST /4/broadcasts/apps/<bundle id>, docs/reference/apns-broadcast.md#broadcast-sends), its app and environment read
+// from GET /api/apns/channels; the payload is `aps.timestamp` (the simulator clock's time), `aps.event` and
+// `aps.content-state` (docs/reference/live-activities.md#payload).
 import { getJson } from './control-client.js';
 
 export interface LiveActivityTemplateFlags {
@@ -13,13 +15,16 @@ export interface LiveActivityTemplateFlags {
   topic?: string;
   token?: string;
   payload?: string;
+  channel?: string;
 }
 
-export interface LiveActivityPush {
-  token: string;
-  topic: string;
-  payload: Record<string, unknown>;
-}
+/** A push to one activity's (or a push-to-start) token, or a broadcast to a channel. */
+export type LiveActivityPush =
+  | { token: string; topic: string; payload: Record<string, unknown> }
+  | {
+      broadcast: { channelId: string; bundleId: string; environment: 'sandbox' | 'production' };
+      payload: Record<string, unknown>;
+    };
 
 const SUFFIX = '.push-type.liveactivity';
 
@@ -50,6 +55,30 @@ export async function liveActivityPush(
   if (contentState) aps['content-state'] = contentState;
   let token = flags.token;
   let bundleId = flags.topic?.replace(SUFFIX, '');
+  if (flags.channel !== undefined) {
+    if (event === 'start') throw new Error('--channel: a broadcast updates or ends activities (--event update or end)');
+    if (flags.activity || flags.token)
+      throw new Error('--channel sends a broadcast to every activity subscribed; leave out --activity and --token');
+    const channels = await getJson<{ channelId: string; bundleId: string; environment: 'sandbox' | 'production' }[]>(
+      `${control}/api/apns/channels`,
+      undefined,
+      access,
+    );
+    const channel = channels.find((c) => c.channelId === flags.channel);
+    // A channel pushsim does not know still goes out when --topic names the app: APNs answers ChannelNotRegistered.
+    if (!channel && !bundleId)
+      throw new Error(
+        `no broadcast channel ${flags.channel} (GET /api/apns/channels lists them); pass --topic <bundle id> to send anyway`,
+      );
+    return {
+      broadcast: {
+        channelId: flags.channel,
+        bundleId: bundleId ?? channel!.bundleId,
+        environment: channel?.environment ?? 'sandbox',
+      },
+      payload: payload ?? { aps },
+    };
+  }
   if (flags.activity) {
     const activity = await getJson<{ pushToken?: string; bundleId: string }>(
       `${control}/api/activities/${encodeURIComponent(flags.activity)}`,

@@ -1,6 +1,7 @@
 // `pushsim push`: sends one push to pushsim's APNs endpoint over the real wire, from flags or an Xcode `.apns` file,
 // and prints Apple's answer and the push's fate in the ledger; `--service <name>` sends through another service's
 // wire instead, with the sender its module declares (`cliSender`, providers/service-module.ts).
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import http2wrapper from 'http2-wrapper';
@@ -45,6 +46,7 @@ interface PushFlags {
   contentState?: string;
   attributesType?: string;
   attributes?: string;
+  channel?: string;
 }
 
 /** The services `--service` sends through besides APNs (whose path is this file's own): those with a `cliSender`. */
@@ -94,6 +96,64 @@ function readMessage(inline: string | undefined, module: ServiceModule & { cliSe
 }
 
 /** Prints the push's fate from the ledger, when pushsim has the entry. */
+/**
+ * `--template liveactivity --channel <id>`: POST /4/broadcasts/apps/<bundle id> with apns-channel-id; prints APNs's
+ * answer and the fate of the push each subscribed activity got (the ledger files them under the channel id and the
+ * request id). Returns the exit code.
+ */
+async function sendBroadcast(
+  output: CliOutput,
+  control: string,
+  access: string | undefined,
+  flags: PushFlags,
+  broadcast: { channelId: string; bundleId: string; environment: 'sandbox' | 'production' },
+  payload: Record<string, unknown>,
+): Promise<number> {
+  const production = flags.production === true || broadcast.environment === 'production';
+  const url = flags.url ?? (await endpointUrl(control, production ? 'apns-production' : 'apns', access));
+  if (!url) throw new Error('pushsim lists no APNs endpoint; pass --url');
+  const ca = flags.ca ? readFileSync(flags.ca, 'utf8') : await fetchCa(control, access);
+  let key = readSigningKey(flags);
+  if (!key) {
+    key = await mintApnsKey(control, access);
+    output.err(`pushsim: signed with a newly minted key ${key.keyId} (team ${key.teamId})`);
+  }
+  const requestId = randomUUID();
+  const headers: Record<string, string> = {
+    'apns-channel-id': broadcast.channelId,
+    'apns-push-type': 'liveactivity',
+    'apns-request-id': requestId,
+  };
+  if (flags.priority) headers['apns-priority'] = flags.priority;
+  if (flags.expiration) headers['apns-expiration'] = flags.expiration;
+  const agent = new http2wrapper.Agent();
+  const answer = await sendApns({
+    url,
+    token: '',
+    path: `/4/broadcasts/apps/${encodeURIComponent(broadcast.bundleId)}`,
+    headers,
+    payload: JSON.stringify(payload),
+    ca,
+    key,
+    agent,
+  }).finally(() => agent.destroy());
+  output.out(
+    `${answer.status} apns-request-id: ${answer.requestId ?? requestId}${answer.body ? ` ${answer.body}` : ''}`,
+  );
+  if (answer.status !== 200) return 1;
+  const entries = await getJson<
+    { appId?: string; push: { headers?: Record<string, string> }; fate: { name: string; reason?: string } }[]
+  >(`${control}/api/pushes?provider=apns&token=${encodeURIComponent(broadcast.channelId)}`, undefined, access).catch(
+    () => [],
+  );
+  const mine = entries.filter((e) => e.push.headers?.['apns-request-id'] === requestId);
+  for (const entry of mine)
+    output.out(
+      `fate: ${entry.fate.name}${entry.appId ? ` (${entry.appId})` : ''}${entry.fate.reason ? ` (${entry.fate.reason})` : ''}`,
+    );
+  return 0;
+}
+
 async function printFate(output: CliOutput, control: string, access: string | undefined, pushId: string) {
   const entry = await getJson<{ fate: { name: string; callback?: string; reason?: string } }>(
     `${control}/api/pushes/${encodeURIComponent(pushId)}`,
@@ -246,6 +306,10 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
     .option('--attributes-type <type>', 'with --template liveactivity: a push-to-start of this ActivityAttributes type')
     .option('--attributes <json>', 'with --template liveactivity and --attributes-type: aps.attributes')
     .option(
+      '--channel <id>',
+      'with --template liveactivity: a broadcast to this channel (apns-channel-id, GET /api/apns/channels), reaching every activity subscribed',
+    )
+    .option(
       '--package <name>',
       "with --service: the package name of the installed app whose token the push goes to (--topic is APNs' apns-topic; a Push Kit or FCM topic goes in --payload)",
     );
@@ -274,6 +338,10 @@ export function pushCommand(output: CliOutput, setExitCode: (code: number) => vo
               file || flags.payload !== undefined ? readPayload(file, flags.payload).payload : undefined,
             )
           : undefined;
+      if (template && 'broadcast' in template) {
+        setExitCode(await sendBroadcast(output, control, access, flags, template.broadcast, template.payload));
+        return;
+      }
       if (template) {
         flags.token = template.token;
         flags.topic = template.topic;

@@ -1,9 +1,9 @@
 // REST resources for Live Activities: list and read them, start one from the app (what Activity.request does, for tests
-// without the client shim), end one (activity.end).
+// without the client shim), update one (activity.update) and end one (activity.end).
 import { Router } from 'express';
 import { parseInput } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
-import { EndActivityRequestSchema, StartActivityRequestSchema } from '../model/index.js';
+import { EndActivityRequestSchema, StartActivityRequestSchema, UpdateActivityRequestSchema } from '../model/index.js';
 import { activityView } from './views.js';
 
 export function activitiesRoutes(sim: Simulation): Router {
@@ -21,6 +21,19 @@ export function activitiesRoutes(sim: Simulation): Router {
   });
   router.get('/activities/:id', (req, res) => {
     res.json(activityView(sim.liveActivities.require(req.params.id)));
+  });
+  router.post('/activities/:id/update', (req, res) => {
+    const body = parseInput(UpdateActivityRequestSchema, req.body ?? {});
+    const { staleDate, relevanceScore, alert, contentState } = body;
+    const activity = sim.liveActivities.update(req.params.id, {
+      contentState,
+      ...(staleDate !== undefined ? { staleDate } : {}),
+      ...(relevanceScore !== undefined ? { relevanceScore } : {}),
+      ...(alert
+        ? { alert: { title: alert.title, body: alert.body, ...(alert.sound ? { sound: alert.sound } : {}) } }
+        : {}),
+    });
+    res.json(activityView(activity));
   });
   router.post('/activities/:id/end', (req, res) => {
     const body = parseInput(EndActivityRequestSchema, req.body ?? {});

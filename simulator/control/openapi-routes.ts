@@ -41,6 +41,7 @@ import {
   ActivitySchema,
   EndActivityRequestSchema,
   StartActivityRequestSchema,
+  UpdateActivityRequestSchema,
   SentPushSchema,
 } from '../model/index.js';
 import { installAppsSchema, MAX_BATCH_APPS } from './apps-routes.js';
@@ -66,7 +67,7 @@ export const CORE_TAGS: Record<CoreRouteTag, string> = {
   scenarios: 'The scenario library and runs of it, each against a fresh simulator of its own (progress on /api/events)',
   recordings:
     'Session recordings: what is done through the API and the wire, and the fates observed, as a scenario file',
-  activities: 'Live Activities on the simulated iPhones: start one from the app, read and end them',
+  activities: 'Live Activities on the simulated iPhones: start one from the app, read, update and end them',
 };
 
 /** A section of the docs: its tag, heading and line. */
@@ -477,7 +478,7 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     tag: 'recordings',
     summary: 'Start recording the session: from now, everything done and every fate observed becomes a scenario',
     description:
-      "The devices and apps that exist now are the scenario's setup; steps follow in order, each send with an `expect` of its fate. One recording runs at a time. Each step added is told on the feed as `recording.step` `{ recordingId, steps }`.",
+      "The devices and apps that exist now (with their Live Activity attributes types), the broadcast channels and the Live Activities are the scenario's setup; steps follow in order, each send with an `expect` of its fate, each Live Activity change (the app's start, update and end; ActivityKit pushes to its token, by push-to-start, through FCM or a broadcast) with an `expect` of the activity's state and content state, channel management requests with their answer. One recording runs at a time. Each step added is told on the feed as `recording.step` `{ recordingId, steps }`.",
     response: RecordingSchema,
     responses: { 201: 'the recording, `status: recording`', 409: 'a recording is already running' },
   },
@@ -543,6 +544,26 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     params: ACTIVITY,
     response: ActivitySchema,
     responses: { 200: 'the activity', 404: 'no such activity' },
+  },
+  {
+    method: 'post',
+    path: '/activities/:id/update',
+    tag: 'activities',
+    summary:
+      'Update a Live Activity as the app does (activity.update(_:alertConfiguration:)): a new content state, stale date, relevance score, alert',
+    params: ACTIVITY,
+    body: UpdateActivityRequestSchema,
+    example: {
+      contentState: { status: 'on its way', eta: 10 },
+      alert: { title: 'Order A-1', body: 'Your order is on its way', sound: 'default' },
+    },
+    response: ActivitySchema,
+    responses: {
+      200: 'the activity, showing the new content state (its history names the alert)',
+      400: 'the content state does not decode against the attributes type, or is over 4 KB',
+      404: 'no such activity',
+      409: 'the activity has ended (ActivityKit ignores updates to an ended activity)',
+    },
   },
   {
     method: 'post',

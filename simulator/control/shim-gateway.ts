@@ -344,6 +344,15 @@ function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>,
                 contentState: message.contentState,
                 ...(message.staleDate !== undefined ? { staleDate: message.staleDate } : {}),
                 ...(message.relevanceScore !== undefined ? { relevanceScore: message.relevanceScore } : {}),
+                ...(message.alert
+                  ? {
+                      alert: {
+                        title: message.alert.title,
+                        body: message.alert.body,
+                        ...(message.alert.sound ? { sound: message.alert.sound } : {}),
+                      },
+                    }
+                  : {}),
               }),
             );
           });

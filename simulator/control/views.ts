@@ -134,6 +134,7 @@ export function activityView(activity: Activity): ActivityModel {
       by: change.by,
       ...optional(change, 'pushId'),
       ruleId: change.ruleId,
+      ...(change.alert ? { alert: { ...change.alert } } : {}),
     })),
   };
 }

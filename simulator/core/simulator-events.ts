@@ -79,6 +79,8 @@ export interface SimulatorEvents extends Record<string, unknown> {
     contentState: Record<string, unknown>;
     pushId?: string;
     ruleId: string;
+    /** The alert an app's update showed (AlertConfiguration). */
+    alert?: { title: string; body: string; sound?: string };
   };
   /** A Live Activity's push token, or an app's push-to-start token for an attributes type, was issued. */
   'activity.token-issued': {
@@ -87,6 +89,37 @@ export interface SimulatorEvents extends Record<string, unknown> {
     attributesType: string;
     token: string;
     kind: 'push' | 'push-to-start';
+  };
+  /**
+   * A request reached the channel management port (docs/reference/apns-broadcast.md#channel-management-api), answered:
+   * `create` (POST), `read` (GET), `delete` (DELETE), `list` (GET all channels), or what a refused one asked for.
+   */
+  'apns.channel-request': {
+    environment: 'sandbox' | 'production';
+    /** Absent when the path named no app. */
+    bundleId?: string;
+    action: 'create' | 'read' | 'delete' | 'list';
+    /** The channel it named, or the one it created. */
+    channelId?: string;
+    /** The create body's message-storage-policy, as sent. */
+    messageStoragePolicy?: unknown;
+    status: number;
+    reason?: string;
+  };
+  /** A broadcast request (POST /4/broadcasts/apps/<bundle id>) arrived on an APNs port; its ledger entries follow. */
+  'apns.broadcast-started': { requestId: string };
+  /** That broadcast was answered: the ledger entries it made (one per subscribed activity, or its own). */
+  'apns.broadcast-sent': {
+    requestId: string;
+    environment: 'sandbox' | 'production';
+    bundleId?: string;
+    /** The request's headers but its pseudo-headers and authorization. */
+    headers: Record<string, string>;
+    /** The JSON body, when it was one. */
+    payload?: Record<string, unknown>;
+    status: number;
+    reason?: string;
+    pushIds: string[];
   };
   'clock.advanced': { now: number };
   'simulator.reset': { at: number };

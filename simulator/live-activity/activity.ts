@@ -54,6 +54,16 @@ export interface LiveActivityDeclaration {
   frequentUpdates: boolean;
 }
 
+/**
+ * ActivityKit's AlertConfiguration: the alert an app's update may show (title, body, sound; `default` is the system's
+ * sound). docs/reference/live-activities.md#app-updates
+ */
+export interface ActivityAlert {
+  title: string;
+  body: string;
+  sound?: string;
+}
+
 /** Why and when an activity changed: one line of its history, naming the rules-table row that decided it. */
 export interface ActivityChange {
   at: number;
@@ -64,6 +74,8 @@ export interface ActivityChange {
   by: 'app' | 'push' | 'system';
   pushId?: string;
   ruleId: string;
+  /** The alert the app's update showed (update(_:alertConfiguration:)). */
+  alert?: ActivityAlert;
 }
 
 export interface Activity {

@@ -21,6 +21,7 @@ import {
 import { firstRule, type LiveActivityFacts, type RulesTable, type StageRule } from '../delivery/index.js';
 import type {
   Activity,
+  ActivityAlert,
   ActivityChange,
   ActivityPushType,
   AttributesTypeDeclaration,
@@ -72,12 +73,17 @@ export interface ActivityRequestInput {
   relevanceScore?: number;
 }
 
-/** What the app passes to activity.update. */
+/** What the app passes to activity.update(_:alertConfiguration:). */
 export interface ActivityUpdateInput {
   contentState: Record<string, unknown>;
   staleDate?: number;
   relevanceScore?: number;
+  /** AlertConfiguration: the alert the update shows. */
+  alert?: ActivityAlert;
 }
+
+/** ActivityContent.state can't exceed 4 KB (docs/reference/live-activities.md#app-updates). */
+export const CONTENT_STATE_LIMIT_BYTES = 4096;
 
 /** ActivityUIDismissalPolicy: `default` (up to 4 h on the lock screen), `immediate`, or a time (clock ms). */
 export type DismissalPolicy = 'default' | 'immediate' | { after: number };
@@ -229,8 +235,24 @@ export class LiveActivities {
     const declared = this.declarations.get(activity.appId)?.attributeTypes[activity.attributesType];
     const problem = declared && decodingProblem(input.contentState, declared.contentState, 'contentState');
     if (problem) throw new SimulatorError(ErrorCodes.INVALID_INPUT, problem, 'contentState');
+    const bytes = Buffer.byteLength(JSON.stringify(input.contentState));
+    if (bytes > CONTENT_STATE_LIMIT_BYTES)
+      throw new SimulatorError(
+        ErrorCodes.INVALID_INPUT,
+        `the content state is ${bytes} bytes as JSON; ActivityKit takes at most ${CONTENT_STATE_LIMIT_BYTES}`,
+        'contentState',
+      );
     const row = this.row({ trigger: 'app', event: 'update', state: activity.state });
-    this.applyUpdate(activity, input.contentState, input.staleDate, input.relevanceScore, 'app', row.id);
+    this.applyUpdate(
+      activity,
+      input.contentState,
+      input.staleDate,
+      input.relevanceScore,
+      'app',
+      row.id,
+      undefined,
+      input.alert,
+    );
     return activity;
   }
 
@@ -447,6 +469,7 @@ export class LiveActivities {
     by: 'app' | 'push',
     ruleId: string,
     pushId?: string,
+    alert?: ActivityAlert,
   ): void {
     activity.contentState = contentState;
     if (staleDate !== undefined) activity.staleDate = staleDate;
@@ -455,7 +478,7 @@ export class LiveActivities {
     // A new content state makes a stale activity current again, unless its stale date has passed too.
     if (activity.state === 'stale' && (activity.staleDate === undefined || activity.staleDate > this.clock.now()))
       activity.state = 'active';
-    this.record(activity, 'updated', by, ruleId, pushId);
+    this.record(activity, 'updated', by, ruleId, pushId, alert);
     this.scheduleStale(activity);
   }
 
@@ -547,6 +570,7 @@ export class LiveActivities {
     by: ActivityChange['by'],
     ruleId: string,
     pushId?: string,
+    alert?: ActivityAlert,
   ): void {
     const entry: ActivityChange = {
       at: this.clock.now(),
@@ -556,6 +580,7 @@ export class LiveActivities {
       ruleId,
     };
     if (pushId) entry.pushId = pushId;
+    if (alert) entry.alert = { ...alert };
     activity.history.push(entry);
     this.bus.emit('activity.changed', {
       activityId: activity.id,
@@ -566,6 +591,7 @@ export class LiveActivities {
       contentState: activity.contentState,
       ruleId,
       ...(pushId ? { pushId } : {}),
+      ...(alert ? { alert: { ...alert } } : {}),
     });
   }
 

@@ -66,6 +66,18 @@ export const activityStateSchema = z
   .enum(['active', 'stale', 'ended', 'dismissed'])
   .describe("ActivityKit's ActivityState");
 
+/** ActivityKit's AlertConfiguration (docs/reference/live-activities.md#app-updates). */
+export const ActivityAlertSchema = z
+  .strictObject({
+    title: z.string().describe('a short title for the update (shown on Apple Watch)'),
+    body: z.string().describe('the main text of the alert'),
+    sound: z
+      .string()
+      .optional()
+      .describe("the sound it plays: `default` (the system's) or a sound file's name; none when absent"),
+  })
+  .describe('the alert the update shows (AlertConfiguration)');
+
 export const ActivityChangeSchema = named(
   'ActivityChange',
   'One change of a Live Activity: the state it took and the content state it showed from then on',
@@ -76,6 +88,7 @@ export const ActivityChangeSchema = named(
     by: z.enum(['app', 'push', 'system']).describe('who changed it: the app, a push, or the system (a date passing)'),
     pushId: z.string().optional().describe('the push that changed it (GET /api/pushes/{id})'),
     ruleId: z.string().describe('the rules-table row that decided the change'),
+    alert: ActivityAlertSchema.optional().describe("the alert an app's update showed (AlertConfiguration)"),
   }),
 );
 
@@ -119,6 +132,17 @@ export const StartActivityRequestSchema = z
       .describe('`token` (its own push token), `none`, or `{ channel: <channel id> }`'),
     staleDate: z.number().optional().describe('when it turns stale, in clock milliseconds'),
     relevanceScore: z.number().optional().describe('its relevance score'),
+  })
+  .strict();
+
+export const UpdateActivityRequestSchema = z
+  .object({
+    contentState: z
+      .record(z.string(), z.unknown())
+      .describe("the new content state: it must decode against the attributes type's ContentState; at most 4 KB"),
+    staleDate: z.number().optional().describe('when it turns stale, in clock milliseconds'),
+    relevanceScore: z.number().optional().describe('its relevance score'),
+    alert: ActivityAlertSchema.optional(),
   })
   .strict();
 

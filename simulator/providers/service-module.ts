@@ -132,6 +132,8 @@ export interface ScenarioStepContext {
   record(as: string | undefined, sent: SentPush): void;
   /** The push token of a Live Activity the run named (`activity` step `as:`). */
   activityToken(name: string): string | undefined;
+  /** Names a Live Activity for later steps (a push-to-start push's `as:` names the activity it started). */
+  nameActivity(name: string, activityId: string): void;
   /** Per-run state of one service (keys, connection pools), created on first use and closed with the run. */
   session<T extends { close(): void | Promise<void> }>(name: string, create: () => T): T;
 }
@@ -226,6 +228,14 @@ export interface ServiceScenarioSetup {
   apps?: Record<string, Record<string, unknown>>;
   /** FCM topic subscriptions, by token (written as `subscribe` steps first). */
   subscriptions?: { project: string; token: string; topic: string }[];
+  /** APNs broadcast channels (written as channel creates first, so the activities subscribed to them can be started). */
+  channels?: {
+    bundleId: string;
+    environment: 'sandbox' | 'production';
+    channelId: string;
+    messageStoragePolicy: 0 | 1;
+    hasStoredMessage: boolean;
+  }[];
 }
 
 /** A push service, declared once. */

@@ -5,3 +5,4 @@ export { writeScenario } from './scenario-writer.js';
 export { sendStepOf, zimStepOf, expectationOf, type SendMapping } from './recorded-send.js';
 export { faultStepOf } from './recorded-fault.js';
 export * from './recorded-step.js';
+export * from './recorded-activity.js';

@@ -31,6 +31,8 @@ export interface DeclaredApp {
   fcmProject?: string;
   zimUser?: string;
   zimConnection?: 'auto' | 'down';
+  /** Its Live Activity attributes types and frequentUpdates, as the scenario's `liveActivities` declares them. */
+  liveActivities?: Record<string, unknown>;
 }
 
 /** A recorded app as the send mapping needs it: its scenario id, platform, topic and tokens. */

@@ -1,6 +1,7 @@
 // One session recording: from start() it watches the simulator's bus and turns what is done — devices, apps, states,
-// conditions, taps, sends on every service, clock moves, resets — and the fates observed into a scenario (setup +
-// steps + expectations). It reads the bus and the ledger only; it never sits in a route.
+// conditions, taps, sends on every service, Live Activities and broadcast channels, clock moves, resets — and the fates
+// and activity states observed into a scenario (setup + steps + expectations). It reads the bus, the ledger and the
+// Live Activities only; it never sits in a route.
 import {
   defaultConditions,
   type Device,
@@ -12,8 +13,23 @@ import {
 import type { Simulation } from '../engine/index.js';
 import { initialLifecycle } from '../lifecycle/index.js';
 import { DEFAULT_SILENT_PUSH_THROTTLE } from '../delivery/index.js';
+import { DEFAULT_UPDATE_BUDGET, type Activity } from '../live-activity/index.js';
+import {
+  APP_ACTIVITY_RULES,
+  activityEndStep,
+  activityExpectationOf,
+  activitySignature,
+  activityStartStep,
+  snapshotOf,
+  type ActivitySnapshot,
+  activityUpdateStep,
+  broadcastStepOf,
+  channelStepOf,
+  liveActivityApnsStep,
+  type RecordedActivity,
+} from './recorded-activity.js';
 import type { ServiceScenarioSetup } from '../providers/index.js';
-import { expectationOf, sendStepOf, zimStepOf } from './recorded-send.js';
+import { expectationOf, sendStepOf, zimStepOf, type SendMapping } from './recorded-send.js';
 import { faultStepOf } from './recorded-fault.js';
 import {
   fateSignature,
@@ -78,6 +94,17 @@ export class SessionRecorder {
   private readonly unsubscribe: (() => void)[] = [];
   /** A reset runs in the current synchronous call (the faults it clears are not told again). */
   private isResetting = false;
+  /** Live Activities the steps start (or set up), by live activity id. */
+  private readonly activities = new Map<string, RecordedActivity>();
+  private activityCount = 0;
+  /** Broadcast channels the steps create (or set up): live channel id → `as` name. */
+  private readonly channelNames = new Map<string, string>();
+  private channelCount = 0;
+  /** Broadcasts begun and not yet answered: request id → their ledger entries so far. */
+  private readonly openBroadcasts = new Map<string, LedgerEntry[]>();
+  /** Activities changed in the current synchronous run / since the last step (asserted like fates: see onFate). */
+  private readonly tickActivities = new Map<string, ActivitySnapshot>();
+  private readonly segmentActivities = new Map<string, ActivitySnapshot>();
 
   constructor(options: SessionRecorderOptions) {
     this.id = options.id;
@@ -93,9 +120,71 @@ export class SessionRecorder {
         const app = this.tokens.get(token);
         if (app) this.write({ step: { subscribe: { app: app.id, topic } } });
       }
+    this.setUpChannels();
+    this.setUpActivities();
     const chaos = this.sim.router.chaosSettings;
     if (chaos.backgroundDropProbability > 0) this.onChaos(chaos);
     this.listen();
+  }
+
+  /** The channels that exist when the recording starts: created first (a stored message is not set up again). */
+  private setUpChannels(): void {
+    for (const setup of this.serviceSetup())
+      for (const channel of setup.channels ?? []) {
+        const app = this.appWithBundle(channel.bundleId, channel.environment);
+        if (!app) continue;
+        const as = `c${++this.channelCount}`;
+        this.channelNames.set(channel.channelId, as);
+        const spec: Record<string, unknown> = { app: app.id, channel: { create: channel.messageStoragePolicy } };
+        if (channel.environment === 'production') spec.production = true;
+        spec.as = as;
+        if (channel.hasStoredMessage)
+          this.comment(`channel ${as} stored a broadcast sent before the recording started; it is not sent again`);
+        this.write({ step: { apns: spec } });
+      }
+  }
+
+  /**
+   * The activities that exist when the recording starts, started by their app (one started by push-to-start too: its
+   * push came before); an ended one is ended again with what is left of its time on the lock screen.
+   */
+  private setUpActivities(): void {
+    const now = this.sim.clock.now();
+    for (const activity of this.sim.liveActivities.list()) {
+      const app = this.liveApps.get(activity.appId);
+      if (!app || activity.state === 'dismissed') continue;
+      const recorded = this.nameActivity(activity, app);
+      this.write({ step: activityStartStep(activity, app, recorded.as, now, (id) => this.channelName(id)) });
+      if (activity.state === 'ended') {
+        const spec: Record<string, unknown> = { end: recorded.as };
+        const left = (activity.dismissAt ?? now) - now;
+        if (left < this.sim.liveActivities.settings.lockScreenForMs)
+          spec.dismissal = left <= 0 ? 'immediate' : formatDuration(left);
+        this.write({ step: { activity: spec } });
+      }
+      recorded.asserted = activitySignature(activity);
+      if (activity.state === 'stale' && activity.staleDate === undefined)
+        this.comment(`${recorded.as} was stale without a stale date; it starts active here`);
+    }
+  }
+
+  private nameActivity(activity: Activity, app: RecordedApp, as = `a${++this.activityCount}`): RecordedActivity {
+    const recorded: RecordedActivity = { as, app };
+    if (activity.staleDate !== undefined) recorded.staleDate = activity.staleDate;
+    if (activity.relevanceScore !== undefined) recorded.relevanceScore = activity.relevanceScore;
+    this.activities.set(activity.id, recorded);
+    return recorded;
+  }
+
+  private channelName(id: string): string {
+    return this.channelNames.get(id) ?? id;
+  }
+
+  /** The recorded iOS app a channel or broadcast of `bundleId` is for (one of that environment first). */
+  private appWithBundle(bundleId: string | undefined, environment: 'sandbox' | 'production'): RecordedApp | undefined {
+    if (bundleId === undefined) return undefined;
+    const candidates = [...this.liveApps.values()].filter((a) => a.platform === 'ios' && a.bundleId === bundleId);
+    return candidates.find((a) => a.environment === environment) ?? candidates[0];
   }
 
   get status(): 'recording' | 'stopped' {
@@ -141,6 +230,11 @@ export class SessionRecorder {
         if (send && fate.name !== 'accepted' && fateSignature(fate) !== send.asserted)
           items.push({ step: expectationOf(send.as, fate, !send.app?.attached) });
       }
+      for (const [id, activity] of new Map([...this.segmentActivities, ...this.tickActivities])) {
+        const recorded = this.activities.get(id);
+        if (recorded && activitySignature(activity) !== recorded.asserted)
+          items.push({ step: activityExpectationOf(recorded.as, activity) });
+      }
       const gap = this.pendingGap();
       if (gap > 0) items.push({ step: { advance: formatDuration(gap) } });
       items.push(...this.finalStates());
@@ -151,6 +245,20 @@ export class SessionRecorder {
       throttle.perWindow === DEFAULT_SILENT_PUSH_THROTTLE.perWindow &&
       throttle.windowMs === DEFAULT_SILENT_PUSH_THROTTLE.windowMs;
     const attached = [...this.tokensApps()].filter((a) => a.attached).map((a) => a.id);
+    for (const [liveId, app] of this.liveApps) {
+      const declared = this.apps.find((a) => a.id === app.id);
+      if (declared) this.declareLiveActivities(liveId, declared);
+    }
+    const settings: Record<string, unknown> = {};
+    if (!isDefaultThrottle) settings.silentPushThrottle = { ...throttle };
+    // A Live Activity budget other than pushsim's default (--live-activity-budget).
+    const budget = this.sim.liveActivities.budget.settings;
+    const budgetChanges = Object.fromEntries(
+      (Object.keys(DEFAULT_UPDATE_BUDGET) as (keyof typeof DEFAULT_UPDATE_BUDGET)[])
+        .filter((key) => budget[key] !== DEFAULT_UPDATE_BUDGET[key])
+        .map((key) => [key, budget[key]]),
+    );
+    if (Object.keys(budgetChanges).length) settings.liveActivityBudget = budgetChanges;
     return {
       name: `Session recorded ${at}`,
       description: `Recorded by pushsim (recording ${this.id}) on a ${this.sim.clock.kind} clock, from ${at}${this.stoppedAt !== undefined ? ` to ${new Date(this.stoppedAt).toISOString()}` : ' (still recording)'}.`,
@@ -168,7 +276,7 @@ export class SessionRecorder {
       devices: this.devices.map((d) => ({ ...d })),
       apps: this.apps.map((a) => ({ ...a })),
       strategies: [...this.strategies.values()],
-      ...(isDefaultThrottle ? {} : { settings: { silentPushThrottle: { ...throttle } } }),
+      ...(Object.keys(settings).length ? { settings } : {}),
       items,
     };
   }
@@ -201,6 +309,16 @@ export class SessionRecorder {
     on('fault.changed', (change) => this.onFault(change));
     on('topic.changed', (change) => this.onTopic(change));
     on('fcm.fanned-out', (send) => this.onFannedOut(send));
+    on('activity.token-issued', ({ appId, kind }) => {
+      // An app declares its attributes types right after it is installed: its push-to-start tokens tell it.
+      const app = this.liveApps.get(appId);
+      const declared = app && this.apps.find((a) => a.id === app.id);
+      if (kind === 'push-to-start' && declared) this.declareLiveActivities(appId, declared);
+    });
+    on('activity.changed', (change) => this.onActivityChanged(change));
+    on('apns.channel-request', (request) => this.onChannelRequest(request));
+    on('apns.broadcast-started', ({ requestId }) => this.openBroadcasts.set(requestId, []));
+    on('apns.broadcast-sent', (sent) => this.onBroadcastSent(sent));
     on('clock.advanced', () => this.flushTime());
     on('simulator.reset', () => this.onReset());
   }
@@ -251,6 +369,7 @@ export class SessionRecorder {
     if (app.fidelity && Object.keys(app.fidelity).length)
       declared.fidelity = { ...app.fidelity } as Record<string, boolean>;
     if (app.fcmProject) declared.fcmProject = app.fcmProject;
+    this.declareLiveActivities(app.id, declared);
     this.apps.push(declared);
     const recorded: RecordedApp = {
       id,
@@ -267,6 +386,16 @@ export class SessionRecorder {
         `${id} suspends ${formatDuration(app.suspendAfterMs)} after backgrounding here; a scenario app takes the platform's default`,
       );
     return recorded;
+  }
+
+  /** The app's Live Activity declaration (its attributes types), once the simulator has it. */
+  private declareLiveActivities(liveId: string, declared: DeclaredApp): void {
+    const declaration = this.sim.liveActivities.declarationOf(liveId);
+    if (!declaration || declared.liveActivities) return;
+    declared.liveActivities = {
+      attributeTypes: JSON.parse(JSON.stringify(declaration.attributeTypes)) as Record<string, unknown>,
+      ...(declaration.frequentUpdates ? { frequentUpdates: true } : {}),
+    };
   }
 
   /** The services' setup (strategies, ZIM logins) merged in: what was defined during the session is declared too. */
@@ -333,6 +462,15 @@ export class SessionRecorder {
       this.write({ step: expectationOf(send.as, fate, !send.app?.attached) });
     }
     this.segmentFates.clear();
+    for (const [id, activity] of this.segmentActivities) {
+      const recorded = this.activities.get(id);
+      if (!recorded) continue;
+      const signature = activitySignature(activity);
+      if (signature === recorded.asserted) continue;
+      recorded.asserted = signature;
+      this.write({ step: activityExpectationOf(recorded.as, activity) });
+    }
+    this.segmentActivities.clear();
   }
 
   /**
@@ -343,6 +481,10 @@ export class SessionRecorder {
    */
   private onFate(id: string, fate: Fate): void {
     this.tickFates.set(id, fate);
+    this.scheduleTick();
+  }
+
+  private scheduleTick(): void {
     if (this.tickScheduled) return;
     this.tickScheduled = true;
     queueMicrotask(() => this.commitTick());
@@ -350,10 +492,12 @@ export class SessionRecorder {
 
   private commitTick(): void {
     this.tickScheduled = false;
-    if (this.tickFates.size === 0 || this.stoppedAt !== undefined) return;
+    if ((this.tickFates.size === 0 && this.tickActivities.size === 0) || this.stoppedAt !== undefined) return;
     this.flushTime();
     for (const [id, fate] of this.tickFates) if (this.sends.has(id)) this.segmentFates.set(id, fate);
     this.tickFates.clear();
+    for (const [id, activity] of this.tickActivities) this.segmentActivities.set(id, activity);
+    this.tickActivities.clear();
   }
 
   private app(liveId: string): RecordedApp | undefined {
@@ -427,6 +571,13 @@ export class SessionRecorder {
   private onAccepted(entry: LedgerEntry): void {
     // ZIM's pushes are written by their send (zim.sent), which the bus tells after them.
     if (entry.provider === 'zpns') return;
+    // A broadcast's entries are written with the broadcast (apns.broadcast-sent, when it is answered).
+    const requestId = entry.push.headers?.['apns-request-id'];
+    const broadcast = requestId !== undefined ? this.openBroadcasts.get(requestId) : undefined;
+    if (broadcast) {
+      broadcast.push(entry);
+      return;
+    }
     this.beginStep();
     // A topic or condition send fans out: one entry per device, ids `<name>#<n>`; its step is written when FCM tells
     // the message (fcm.fanned-out, right after).
@@ -439,7 +590,7 @@ export class SessionRecorder {
     }
     const app = this.tokens.get(entry.token);
     const as = `p${++this.sendCount}`;
-    const mapping = sendStepOf(entry, app, as);
+    const mapping = this.liveActivityMapping(entry, sendStepOf(entry, app, as));
     if ('skipped' in mapping) {
       this.sendCount--;
       this.skip(mapping.skipped);
@@ -448,6 +599,126 @@ export class SessionRecorder {
     for (const note of mapping.notes) this.comment(note);
     this.write({ step: mapping.step });
     this.sends.set(entry.id, { as, ...(app ? { app } : {}) });
+  }
+
+  /** An ActivityKit push (to an activity, a push-to-start token, or through FCM) as the step that names its target. */
+  private liveActivityMapping(entry: LedgerEntry, mapping: SendMapping): SendMapping {
+    if (entry.push.kind !== 'liveactivity' || 'skipped' in mapping) return mapping;
+    if (entry.provider === 'fcm') {
+      const token = entry.push.headers?.live_activity_token;
+      const address = token !== undefined ? this.sim.liveActivities.resolveToken(token) : undefined;
+      const recorded =
+        address && address.kind !== 'push-to-start' ? this.activities.get(address.activity.id) : undefined;
+      if (!recorded)
+        return {
+          skipped: `an FCM message to ${token === undefined ? 'no' : 'a'} live_activity_token no recorded activity holds (${entry.id})`,
+        };
+      const spec = { ...(mapping.step.fcm as Record<string, unknown>) };
+      const message = { ...(spec.message as Record<string, unknown>) };
+      const apns = { ...(message.apns as Record<string, unknown>) };
+      const { live_activity_token: _token, ...headers } = (apns.headers as Record<string, string>) ?? {};
+      apns.headers = headers;
+      message.apns = apns;
+      return {
+        step: { fcm: { app: spec.app, liveActivity: recorded.as, message, as: spec.as } },
+        notes: mapping.notes,
+      };
+    }
+    if (entry.provider !== 'apns') return mapping;
+    const address = this.sim.liveActivities.resolveToken(entry.token);
+    if (address?.kind === 'push-to-start') {
+      const app = this.liveApps.get(address.appId);
+      if (!app) return { skipped: `a push-to-start push to an app the recording does not hold (${entry.id})` };
+      return liveActivityApnsStep(mapping, entry, { app, pushToStart: address.attributesType });
+    }
+    const recorded = address ? this.activities.get(address.activity.id) : undefined;
+    if (!address || !recorded)
+      return { skipped: `an ActivityKit push to a token no recorded activity holds (${entry.id})` };
+    return liveActivityApnsStep(mapping, entry, { liveActivity: recorded.as, bundleId: address.activity.bundleId });
+  }
+
+  /**
+   * A Live Activity changed. The app's own start, update and end become `activity` steps; one started by push-to-start
+   * is named by its push's `as`; every change is asserted (state and content state) after the step that caused it.
+   */
+  private onActivityChanged(change: SimulatorEvents['activity.changed']): void {
+    if (this.stoppedAt !== undefined) return;
+    const activity = this.sim.liveActivities.get(change.activityId);
+    const app = this.liveApps.get(change.appId);
+    if (!activity || !app) return;
+    const now = this.sim.clock.now();
+    let recorded = this.activities.get(change.activityId);
+    if (change.change === 'started') {
+      if (change.ruleId === APP_ACTIVITY_RULES.start) {
+        this.beginStep();
+        recorded = this.nameActivity(activity, app);
+        this.write({ step: activityStartStep(activity, app, recorded.as, now, (id) => this.channelName(id)) });
+        recorded.asserted = activitySignature(activity);
+        return;
+      }
+      // Push-to-start: its push's step is written (push.accepted came first); its `as` names the activity.
+      const push = change.pushId !== undefined ? this.sends.get(change.pushId) : undefined;
+      recorded = this.nameActivity(activity, app, push?.as ?? `a${++this.activityCount}`);
+      if (!push) this.comment(`Live Activity ${recorded.as} started by a push the recording did not write`);
+    } else if (!recorded) return;
+    else if (change.ruleId === APP_ACTIVITY_RULES.update) {
+      this.beginStep();
+      this.write({ step: activityUpdateStep(recorded, activity, change, now) });
+    } else if (change.ruleId === APP_ACTIVITY_RULES.end) {
+      this.beginStep();
+      this.write({
+        step: activityEndStep(recorded, activity, change, now, this.sim.liveActivities.settings.lockScreenForMs),
+      });
+    }
+    if (activity.staleDate !== undefined) recorded.staleDate = activity.staleDate;
+    if (activity.relevanceScore !== undefined) recorded.relevanceScore = activity.relevanceScore;
+    this.tickActivities.set(
+      change.activityId,
+      snapshotOf({ state: activity.state, contentState: change.contentState }),
+    );
+    this.scheduleTick();
+  }
+
+  private onChannelRequest(request: SimulatorEvents['apns.channel-request']): void {
+    this.beginStep();
+    const app = this.appWithBundle(request.bundleId, request.environment);
+    const as = `c${++this.channelCount}`;
+    const mapping = channelStepOf(request, app, as, (id) => this.channelName(id));
+    if ('skipped' in mapping) {
+      this.channelCount--;
+      this.skip(mapping.skipped);
+      return;
+    }
+    if (request.action === 'create' && request.channelId !== undefined) this.channelNames.set(request.channelId, as);
+    this.write({ step: mapping.step });
+    this.write({
+      step: { expect: { of: as, status: request.status, ...(request.reason ? { reason: request.reason } : {}) } },
+    });
+  }
+
+  private onBroadcastSent(sent: SimulatorEvents['apns.broadcast-sent']): void {
+    const entries = this.openBroadcasts.get(sent.requestId) ?? [];
+    this.openBroadcasts.delete(sent.requestId);
+    this.beginStep();
+    const app = this.appWithBundle(sent.bundleId, sent.environment);
+    const as = `p${++this.sendCount}`;
+    const at = entries[0]?.push.acceptedAt ?? this.sim.clock.now();
+    const mapping = broadcastStepOf(sent, app, as, at, (id) => this.channelName(id));
+    if ('skipped' in mapping) {
+      this.sendCount--;
+      this.skip(mapping.skipped);
+      return;
+    }
+    for (const note of mapping.notes) this.comment(note);
+    this.write({ step: mapping.step });
+    const spec: Record<string, unknown> = { of: as, status: sent.status };
+    if (sent.reason) spec.reason = sent.reason;
+    const reached = entries.filter((e) => e.appId !== undefined).map((e) => this.liveApps.get(e.appId!)?.id ?? '?');
+    if (reached.length) spec.recipients = reached;
+    this.write({ step: { expect: spec } });
+    // The run's `of` reads the broadcast's first entry (its ledger's oldest with the request id): its fate is asserted.
+    const first = entries[0];
+    if (first) this.sends.set(first.id, { as, ...(app && first.appId ? { app } : {}) });
   }
 
   private onZimSent(send: SimulatorEvents['zim.sent']): void {
@@ -539,5 +810,10 @@ export class SessionRecorder {
     this.sends.clear();
     this.segmentFates.clear();
     this.tickFates.clear();
+    this.activities.clear();
+    this.channelNames.clear();
+    this.openBroadcasts.clear();
+    this.tickActivities.clear();
+    this.segmentActivities.clear();
   }
 }

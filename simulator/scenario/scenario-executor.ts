@@ -135,7 +135,12 @@ function runActivityStep(ctx: RunContext, spec: any): string | undefined {
   if (!id) return `activity: no activity is named "${name}" (name one with as: on its start)`;
   if (spec.update) {
     if (!spec.contentState) return 'activity: update needs contentState';
-    activities.update(id, { contentState: spec.contentState });
+    activities.update(id, {
+      contentState: spec.contentState,
+      ...(spec.staleIn !== undefined ? { staleDate: now + parseDuration(spec.staleIn) } : {}),
+      ...(spec.relevanceScore !== undefined ? { relevanceScore: spec.relevanceScore } : {}),
+      ...(spec.alert ? { alert: spec.alert } : {}),
+    });
     return undefined;
   }
   const policy =

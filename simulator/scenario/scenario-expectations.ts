@@ -55,7 +55,6 @@ function check(ctx: RunContext, spec: any): string | undefined {
     'callback',
     'displayed',
     'because',
-    'rule',
     'message',
     'path',
     'absent',
@@ -79,11 +78,11 @@ function check(ctx: RunContext, spec: any): string | undefined {
       outcome.push(spec.displayed ? 'a notification shown' : 'nothing shown');
     if (spec.because !== undefined && !new RegExp(spec.because).test(entry.fate.reason ?? ''))
       outcome.push(`a reason matching /${spec.because}/`);
-    if (spec.rule !== undefined && !(entry.fate.ruleIds ?? []).includes(spec.rule))
-      outcome.push(`a fate by rule ${spec.rule} (it names ${(entry.fate.ruleIds ?? []).join(' → ') || 'none'})`);
     const ran = entry.receipts.length ? `; callbacks that ran: ${[...new Set(callbacks)].join(', ') || 'none'}` : '';
     if (outcome.length) problems.push(`expected ${outcome.join(', ')}; got ${describeFate(entry)}${ran}`);
-    const missingRules = ((spec.rules ?? []) as string[]).filter((id) => !(entry.fate.ruleIds ?? []).includes(id));
+    // `rules: <id>` or `rules: [ids]`: every row named must be one the fate names.
+    const expectedRules: string[] = spec.rules === undefined ? [] : [spec.rules].flat();
+    const missingRules = expectedRules.filter((id) => !(entry.fate.ruleIds ?? []).includes(id));
     if (missingRules.length)
       problems.push(
         `expected the fate to name rule ${missingRules.join(', ')}; it names ${(entry.fate.ruleIds ?? []).join(' → ') || 'none'}`,

@@ -45,6 +45,9 @@ export class RunContext implements ScenarioStepContext {
     const id = this.activities.get(name);
     return id ? this.sim.simulation.liveActivities.get(id)?.pushToken : undefined;
   }
+  nameActivity(name: string, activityId: string): void {
+    this.activities.set(name, activityId);
+  }
   record(as: string | undefined, sent: Sent): void {
     if (as) this.sent.set(as, sent);
   }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { scenarioApnsKeySchema } from '../providers/apns/index.js';
-import { LiveActivityDeclarationSchema } from '../model/index.js';
+import { ActivityAlertSchema, LiveActivityDeclarationSchema } from '../model/index.js';
 
 const duration = z.union([
   z.number().nonnegative(),
@@ -211,6 +211,9 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
       update: z.string().optional().describe('the `as` name of an activity the app updates (activity.update)'),
       end: z.string().optional().describe('the `as` name of an activity the app ends (activity.end)'),
       contentState: json.optional().describe('the new (or final) content state, with update or end'),
+      staleIn: duration.optional().describe('with update: its new stale date, the clock time plus this'),
+      relevanceScore: z.number().optional().describe('with update: its new relevance score'),
+      alert: ActivityAlertSchema.optional().describe('with update: the alert it shows (AlertConfiguration)'),
       dismissal: z
         .union([z.literal('default'), z.literal('immediate'), duration])
         .optional()
@@ -256,9 +259,11 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
         .describe("the push's current fate in the ledger"),
       callback: z.string().optional().describe('the callback that ran'),
       rules: z
-        .array(z.string())
+        .union([z.string(), z.array(z.string())])
         .optional()
-        .describe("rules-table row ids the push's current fate must name, each one of its ruleIds (GET /api/rules)"),
+        .describe(
+          "a rules-table row id, or a list of them, the push's current fate must name, each one of its ruleIds (GET /api/rules)",
+        ),
       notCallback: z.string().optional().describe('a callback that must not have run'),
       displayed: z.boolean().optional().describe('a notification was (not) shown'),
       because: z.string().optional().describe("a regular expression the fate's reason must match"),
@@ -278,7 +283,6 @@ export const stepSchemas: Record<StepKind, z.ZodType> = {
         .describe('the apps the push reached (a topic or condition fans out), in any order'),
       app: id.optional().describe('the app `state` (or `notCallback` without `of`) is about'),
       state: z.string().optional().describe("the app's lifecycle state (top-level or full path)"),
-      rule: z.string().optional().describe("a rules-table row id the push's fate must name"),
       activity: z.string().optional().describe('the `as` name of a Live Activity the activity expectations are about'),
       activityOf: id
         .optional()

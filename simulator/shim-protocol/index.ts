@@ -4,6 +4,7 @@
 // its messages from the types. It imports only the public model, never the simulator's internals.
 import { z } from 'zod';
 import {
+  ActivityAlertSchema,
   EndActivityRequestSchema,
   StartActivityRequestSchema,
   type ActivityModel,
@@ -131,6 +132,7 @@ export const shimActivityUpdateSchema = z
     contentState: z.record(z.string(), z.unknown()).describe('the new content state'),
     staleDate: z.number().optional().describe('clock milliseconds'),
     relevanceScore: z.number().optional(),
+    alert: ActivityAlertSchema.optional(),
   })
   .strict();
 /** activity.update from the app. */

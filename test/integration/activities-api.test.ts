@@ -91,6 +91,63 @@ test('start, list, read and end an activity; the feed tells each change', async 
   feed.close();
 });
 
+test('the app updates an activity over REST: content state, stale date, relevance score and alert, by its row', async () => {
+  const id = (await call('POST', `/apps/${appId}/activities`, START)).json.id as string;
+  const staleDate = sim.clock.now() + 60_000;
+  const updated = await call('POST', `/activities/${id}/update`, {
+    contentState: { status: 'on its way', eta: 10 },
+    staleDate,
+    relevanceScore: 75,
+    alert: { title: 'Order A-1', body: 'Your order is on its way', sound: 'default' },
+  });
+  expect(updated.status).toBe(200);
+  expect(updated.json).toMatchObject({
+    state: 'active',
+    contentState: { status: 'on its way', eta: 10 },
+    staleDate,
+    relevanceScore: 75,
+  });
+  expect(updated.json.history.at(-1)).toEqual({
+    at: sim.clock.now(),
+    state: 'active',
+    contentState: { status: 'on its way', eta: 10 },
+    by: 'app',
+    ruleId: 'apns.liveactivity.app.update',
+    alert: { title: 'Order A-1', body: 'Your order is on its way', sound: 'default' },
+  });
+  // The stale date it set runs on the clock; a later update without one keeps it.
+  await sim.simulation.advance('1m');
+  expect((await call('GET', `/activities/${id}`)).json.state).toBe('stale');
+  const plain = await call('POST', `/activities/${id}/update`, { contentState: { status: 'nearly there', eta: 2 } });
+  expect(plain.json).toMatchObject({ state: 'stale', staleDate, contentState: { eta: 2 } });
+  expect(plain.json.history.at(-1)).not.toHaveProperty('alert');
+});
+
+test("an update that does not decode, is over 4 KB, or reaches an ended activity gets pushsim's error", async () => {
+  const id = (await call('POST', `/apps/${appId}/activities`, START)).json.id as string;
+  const wrongType = await call('POST', `/activities/${id}/update`, { contentState: { status: 'x', eta: 'soon' } });
+  expect(wrongType).toMatchObject({ status: 400, json: { error: { code: 'INVALID_INPUT', field: 'contentState' } } });
+  const tooLarge = await call('POST', `/activities/${id}/update`, {
+    contentState: { status: 'x'.repeat(4096), eta: 1 },
+  });
+  expect(tooLarge).toMatchObject({
+    status: 400,
+    json: { error: { code: 'INVALID_INPUT', field: 'contentState', message: expect.stringMatching(/at most 4096/) } },
+  });
+  const noState = await call('POST', `/activities/${id}/update`, { staleDate: 1 });
+  expect(noState).toMatchObject({ status: 400, json: { error: { code: 'INVALID_INPUT', field: 'contentState' } } });
+  const badAlert = await call('POST', `/activities/${id}/update`, {
+    contentState: { status: 'x', eta: 1 },
+    alert: { title: 'no body' },
+  });
+  expect(badAlert).toMatchObject({ status: 400, json: { error: { code: 'INVALID_INPUT', field: 'alert.body' } } });
+  expect((await call('POST', '/activities/nope/update', { contentState: {} })).status).toBe(404);
+  await call('POST', `/activities/${id}/end`, {});
+  const ended = await call('POST', `/activities/${id}/update`, { contentState: { status: 'late', eta: 0 } });
+  expect(ended).toMatchObject({ status: 409, json: { error: { code: 'ACTIVITY_ENDED' } } });
+  expect((await call('GET', `/activities/${id}`)).json.contentState).toEqual(START.contentState);
+});
+
 test("bad input gets pushsim's error naming the field, never a 500", async () => {
   const undeclared = await call('POST', `/apps/${appId}/activities`, { ...START, attributesType: 'Pizza' });
   expect(undeclared).toMatchObject({ status: 409, json: { error: { code: 'LIVE_ACTIVITIES_NOT_DECLARED' } } });

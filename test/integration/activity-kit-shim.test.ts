@@ -115,6 +115,22 @@ test('pushToStartTokenUpdates yields the push-to-start token; a start push shows
   expect(await first(activity.pushTokenUpdates)).toMatch(/^[0-9a-f]{64}$/);
 });
 
+test('activity.update(content, alertConfiguration) shows the new content state and keeps the alert on its history', async () => {
+  const activity = await kit.request({
+    attributesType: 'MatchAttributes',
+    attributes: { home: 'A', away: 'B' },
+    contentState: { score: '0-0' },
+  });
+  await activity.update({ state: { score: '1-0' } }, { title: 'Goal', body: 'A scores', sound: 'default' });
+  const model = sim.simulation.liveActivities.get(activity.id)!;
+  expect(model.contentState).toEqual({ score: '1-0' });
+  expect(model.history.at(-1)).toMatchObject({
+    by: 'app',
+    ruleId: 'apns.liveactivity.app.update',
+    alert: { title: 'Goal', body: 'A scores', sound: 'default' },
+  });
+});
+
 test("an update the app makes that does not decode is refused with the field; another app's activity is not the shim's", async () => {
   const activity = await kit.request({
     attributesType: 'MatchAttributes',

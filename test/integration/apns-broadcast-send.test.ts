@@ -141,9 +141,35 @@ describe('the message storage policy', () => {
     const game = await createChannel(sim, bearer, APP, 1);
     const expiry = String(Math.floor(sim.clock.now() / 1000) + 60);
     await broadcast(game, scoreUpdate(sim, 5), { 'apns-expiration': expiry });
-    await sim.simulation.advance('2m');
+    await sim.simulation.advance('59s');
+    expect(sim.ledger.list()[0]!.fate).toMatchObject({ name: 'stored', ruleIds: ['apns.broadcast.stored'] });
+    await sim.simulation.advance('1s');
+    // Settled on the clock at its apns-expiration, by its row (docs/reference/apns-broadcast.md#message-storage-policy).
+    expect(sim.ledger.list()[0]!.fate).toMatchObject({ name: 'expired', ruleIds: ['apns.broadcast.stored-expired'] });
+    await sim.simulation.advance('1m');
     const [late] = subscribedActivities(sim, APP, [game]);
     expect(sim.simulation.liveActivities.get(late!.id)!.contentState).toEqual({ score: 0 });
+    expect(sim.ledger.list()).toHaveLength(1);
+  });
+
+  test('1: a broadcast with apns-expiration 0 that reaches no activity is never stored: it expires at once', async () => {
+    const game = await createChannel(sim, bearer, APP, 1);
+    await broadcast(game, scoreUpdate(sim, 6), { 'apns-expiration': '0' });
+    expect(sim.ledger.list()[0]!.fate).toMatchObject({ name: 'expired', ruleIds: ['apns.broadcast.stored-expired'] });
+    const [late] = subscribedActivities(sim, APP, [game]);
+    expect(sim.simulation.liveActivities.get(late!.id)!.contentState).toEqual({ score: 0 });
+  });
+
+  test('1: a stored broadcast replaced before its apns-expiration stays collapsed when that time comes', async () => {
+    const game = await createChannel(sim, bearer, APP, 1);
+    const expiry = String(Math.floor(sim.clock.now() / 1000) + 60);
+    await broadcast(game, scoreUpdate(sim, 1), { 'apns-expiration': expiry });
+    await sim.simulation.advance('1s');
+    await broadcast(game, scoreUpdate(sim, 2));
+    await sim.simulation.advance('2m');
+    const [older, newer] = [...sim.ledger.list()].sort((a, b) => a.push.acceptedAt - b.push.acceptedAt);
+    expect(older!.fate).toMatchObject({ name: 'collapsed', ruleIds: ['apns.broadcast.stored-replaced'] });
+    expect(newer!.fate).toMatchObject({ name: 'stored' });
   });
 
   test('1: deleting the channel drops the broadcast it stored', async () => {

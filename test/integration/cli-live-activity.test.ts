@@ -7,6 +7,8 @@ import type { CliOutput } from '../../simulator/cli/cli-output.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signProviderToken } from '../../simulator/senders/index.js';
+import { once } from '../support/broadcast-wire.js';
 
 let sim: SimulatorHandle;
 let app: InstalledApp;
@@ -97,4 +99,50 @@ test('--template with an unknown name, or liveactivity without an activity, is a
   const none = await push(['--template', 'liveactivity']);
   expect(none.code).toBe(2);
   expect(none.err[0]).toMatch(/pass --activity <id>/);
+});
+
+test('--template liveactivity --channel <id> broadcasts to every activity subscribed, and prints each fate', async () => {
+  const created = await fetch(`${sim.urls.api}/apns/channels`).then((r) => r.json());
+  expect(created).toEqual([]);
+  const bearer = `bearer ${signProviderToken(sim.apns!.keyring.mint(), sim.clock.now())}`;
+  const answer = await once(
+    sim,
+    sim.urls.apnsChannels!,
+    { ':method': 'POST', ':path': '/1/apps/com.example.delivery/channels', authorization: bearer },
+    JSON.stringify({ 'message-storage-policy': 0, 'push-type': 'LiveActivity' }),
+  );
+  const channelId = String(answer.headers['apns-channel-id']);
+  const subscribed = ['o1', 'o2', 'o3'].map((orderId) =>
+    sim.simulation.liveActivities.request(app.id, {
+      attributesType: 'DeliveryAttributes',
+      attributes: { orderId },
+      contentState: { eta: 20 },
+      pushType: { channel: channelId },
+    }),
+  );
+  const sent = await push(['--template', 'liveactivity', '--channel', channelId, '--content-state', '{"eta":3}']);
+  expect(sent.code, [...sent.out, ...sent.err].join('\n')).toBe(0);
+  expect(sent.out[0]).toMatch(/^200 apns-request-id: [0-9a-f-]{36}$/);
+  expect(sent.out.slice(1)).toEqual([
+    `fate: displayed (${app.id})`,
+    `fate: displayed (${app.id})`,
+    `fate: displayed (${app.id})`,
+  ]);
+  for (const activity of subscribed) expect(activity.contentState).toEqual({ eta: 3 });
+  // An unknown channel: a clear message without --topic; APNs's own answer with it.
+  const unknown = await push(['--template', 'liveactivity', '--channel', 'bm90LWEtY2hhbm5lbA==']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.err.join('\n')).toMatch(/no broadcast channel .*GET \/api\/apns\/channels/);
+  const refused = await push([
+    '--template',
+    'liveactivity',
+    '--channel',
+    'bm90LWEtY2hhbm5lbA==',
+    '--topic',
+    'com.example.delivery',
+  ]);
+  expect(refused.code).toBe(1);
+  expect(refused.out[0]).toMatch(/^400 .*ChannelNotRegistered/);
+  const start = await push(['--template', 'liveactivity', '--channel', channelId, '--event', 'start']);
+  expect(start.err.join('\n')).toMatch(/--channel: a broadcast updates or ends activities/);
 });

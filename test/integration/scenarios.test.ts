@@ -175,6 +175,37 @@ describe('runScenario from vitest', () => {
     ]);
   });
 
+  test('expect rules: takes one row id or a list, and fails on a row the fate does not name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pushsim-rules-'));
+    const file = (rules: string) => {
+      const path = join(dir, `rules-${rules.replace(/\W+/g, '-')}.yaml`);
+      writeFileSync(
+        path,
+        [
+          'name: rules',
+          'devices: [{ id: phone, platform: ios }]',
+          'apps:',
+          '  - id: app',
+          '    device: phone',
+          '    bundleId: com.example.rules',
+          '    sdk: native-ios',
+          '    liveActivities: { attributeTypes: { Score: { attributes: {}, contentState: { score: integer } } } }',
+          'steps:',
+          '  - activity: { app: app, start: { attributesType: Score, attributes: {}, contentState: { score: 0 } }, as: a }',
+          '  - apns: { liveActivity: a, payload: { aps: { timestamp: 1, event: update, content-state: { score: 1 } } }, as: p }',
+          `  - expect: { of: p, rules: ${rules} }`,
+        ].join('\n'),
+      );
+      return path;
+    };
+    const [one] = await runScenario(file('apns.liveactivity.update.applied'));
+    const [list] = await runScenario(file('[apns.liveactivity.budget.counted, apns.liveactivity.update.applied]'));
+    const [wrong] = await runScenario(file('apns.liveactivity.end.applied'));
+    expect([one!.status, list!.status], JSON.stringify([one!.failures, list!.failures])).toEqual(['passed', 'passed']);
+    expect(wrong!.status).toBe('failed');
+    expect(JSON.stringify(wrong!.failures)).toMatch(/expected the fate to name rule apns\.liveactivity\.end\.applied/);
+  });
+
   test('an invalid file throws its one-line error', async () => {
     await expect(runScenario(`${FIXTURES}/malformed/unknown-step.yaml`)).rejects.toBeInstanceOf(ScenarioFileError);
   });

@@ -14,6 +14,7 @@ const CASES: [string, Facts][] = [
   [BROADCAST_RULE_IDS.stored, { provider: 'apns', fate: 'stored', via: 'broadcast' }],
   [BROADCAST_RULE_IDS.storedReplaced, { provider: 'apns', fate: 'collapsed', via: 'broadcast' }],
   [BROADCAST_RULE_IDS.channelDeleted, { provider: 'apns', fate: 'dropped', via: 'broadcast', channelDeleted: true }],
+  [BROADCAST_RULE_IDS.storedExpired, { provider: 'apns', fate: 'expired', via: 'broadcast' }],
 ];
 const sourceOf = (id: string): string => TABLE.rows.find((r) => r.id === id)!.source.join('; ');
 

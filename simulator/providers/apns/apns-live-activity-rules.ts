@@ -247,10 +247,11 @@ export const LIVE_ACTIVITY_DECIDE_RULES = [
     id: 'apns.liveactivity.app.update',
     stage: 'decide',
     channels: ['apns'],
-    condition: 'The app calls activity.update: the activity shows the new content state.',
+    condition:
+      'The app calls activity.update(_:alertConfiguration:): the activity shows the new content state (with the alert, if one is configured); no push budget is drawn.',
     when: (f) => f.trigger === 'app' && f.event === 'update',
     outcome: { effect: 'content state shown' },
-    source: [`${LA}#activities-and-their-states`],
+    source: [`${LA}#app-updates`, `${LA}#activities-and-their-states`],
   }),
   stageRule<LiveActivityFacts>({
     id: 'apns.liveactivity.app.end',

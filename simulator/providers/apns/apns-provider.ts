@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Simulation } from '../../engine/index.js';
 import type { EndpointInfo } from '../../model/index.js';
 import { ErrorCodes, SimulatorError, parseInput } from '../../core/index.js';
-import type { ServiceInstance } from '../service-module.js';
+import type { ServiceInstance, ServiceScenarioSetup } from '../service-module.js';
 import type { CertificateAuthority } from '../tls/index.js';
 import { faultRoutes, type FaultInjector } from '../fault-injection.js';
 import { APNS_FAULTS } from './apns-reasons.js';
@@ -182,6 +182,19 @@ export class ApnsProvider implements ServiceInstance {
     this.production.reset();
     this.broadcast.reset();
     this.faults.clear('apns');
+  }
+
+  /** The broadcast channels a recorded scenario starts with (its first channel creates). */
+  scenarioSetup(): ServiceScenarioSetup {
+    return {
+      channels: this.broadcast.channels.all().map((channel) => ({
+        bundleId: channel.bundleId,
+        environment: channel.environment,
+        channelId: channel.id,
+        messageStoragePolicy: channel.messageStoragePolicy,
+        hasStoredMessage: channel.stored !== undefined,
+      })),
+    };
   }
 
   routes(): Router {

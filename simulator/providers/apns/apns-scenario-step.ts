@@ -84,7 +84,9 @@ export const apnsStepSchema = z
     pushToStart: z
       .string()
       .optional()
-      .describe("an ActivityKit push to the app's push-to-start token of this attributes type"),
+      .describe(
+        "an ActivityKit push to the app's push-to-start token of this attributes type; its `as` also names the activity it starts",
+      ),
     channel: scenarioChannelSchema.optional(),
     broadcast: z
       .string()
@@ -301,7 +303,19 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
         : String(Math.floor((sim.clock.now() + parseDuration(spec.expiresIn)) / 1000));
     const auth = spec.auth ?? 'token';
     const authorization = auth === 'none' ? undefined : auth === 'invalid' ? 'bearer not.a.jwt' : session.bearer();
-    return runBroadcastStep(ctx, spec, authorization, expiration);
+    // A broadcast's aps.stale-date / aps.dismissal-date relative to the clock, as for a push to one activity.
+    const dated =
+      spec.broadcast !== undefined && (spec.staleIn !== undefined || spec.dismissIn !== undefined)
+        ? {
+            ...spec,
+            payload: withActivityDates(
+              typeof spec.payload === 'string' ? spec.payload : JSON.stringify(spec.payload ?? {}),
+              spec,
+              sim.clock.now(),
+            ),
+          }
+        : spec;
+    return runBroadcastStep(ctx, dated, authorization, expiration);
   }
   const activity = liveActivityTarget(ctx, spec);
   if (typeof activity === 'string') return activity;
@@ -362,6 +376,11 @@ async function runApnsStep(ctx: ScenarioStepContext, spec: ApnsStep): Promise<st
   // A rejected request has an apns-id too, but no ledger entry unless pushsim accepted and then rejected it.
   const pushIds = answer.apnsId && sim.ledger.get(answer.apnsId) ? [answer.apnsId] : [];
   ctx.record(spec.as, { pushIds, status: answer.status, ...(answer.reason ? { reason: answer.reason } : {}) });
+  // A push-to-start that started an activity: `as` names it too, for the steps that update it (its receipt says which).
+  if (spec.pushToStart !== undefined && spec.as && pushIds[0]) {
+    const started = sim.ledger.get(pushIds[0])?.receipts[0]?.message as { activityId?: unknown } | undefined;
+    if (typeof started?.activityId === 'string') ctx.nameActivity(spec.as, started.activityId);
+  }
   return undefined;
 }
 

@@ -23,9 +23,21 @@ export function liveActivityOf(sim: Simulation, token: string, address: TokenAdd
   return target;
 }
 
-/** Hands the push FCM built for the iOS app (its APNs payload and headers) to the Live Activity. */
-export function deliverFcmLiveActivity(sim: Simulation, push: Push, target: LiveActivityAddress): void {
-  const headers: Record<string, string> = { ...(push.headers ?? {}), 'apns-push-type': 'liveactivity' };
+/**
+ * Hands the push FCM built for the iOS app (its APNs payload and headers) to the Live Activity; the ledger keeps the
+ * message's `live_activity_token` among its options (a session recording names the activity from it).
+ */
+export function deliverFcmLiveActivity(
+  sim: Simulation,
+  push: Push,
+  target: LiveActivityAddress,
+  liveActivityToken: string,
+): void {
+  const headers: Record<string, string> = {
+    ...(push.headers ?? {}),
+    'apns-push-type': 'liveactivity',
+    live_activity_token: liveActivityToken,
+  };
   const priority = headers['apns-priority'] === '5' ? 5 : headers['apns-priority'] === '1' ? 1 : 10;
   const input = {
     payload: push.payload,

@@ -21,6 +21,12 @@ export const fcmStepSchema = z
   .object({
     app: id.optional().describe('the app it goes to (message.token)'),
     message: json.describe('the FCM v1 Message (snake_case or lowerCamel)'),
+    liveActivity: z
+      .string()
+      .optional()
+      .describe(
+        'a Live Activity the run named (`as:` of an activity start or a push-to-start): its push token goes in message.apns.live_activity_token',
+      ),
     validateOnly: z.boolean().optional(),
     project: z.string().optional().describe('the project in the URL (the default project otherwise)'),
     auth: z
@@ -85,6 +91,11 @@ async function runFcmStep(ctx: ScenarioStepContext, spec: FcmStep): Promise<stri
   const { sim } = ctx;
   const session = ctx.session('fcm', () => new FcmScenarioSession(ctx));
   const message = { ...spec.message };
+  if (spec.liveActivity !== undefined) {
+    const token = ctx.activityToken(spec.liveActivity);
+    if (!token) return `fcm: no Live Activity with a push token is named "${spec.liveActivity}"`;
+    message.apns = { ...((message.apns as Record<string, unknown> | undefined) ?? {}), live_activity_token: token };
+  }
   if (spec.app && !('token' in message) && !('topic' in message) && !('condition' in message) && !('fid' in message))
     message.token = ctx.tokenOf(spec.app, 'fcm');
   const bearer =

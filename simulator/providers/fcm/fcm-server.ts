@@ -348,7 +348,7 @@ export class FcmServer {
         );
       if (message.webpush)
         (push.notes ??= []).push('webpush block accepted and recorded (no web clients are simulated)');
-      if (liveActivity) deliverFcmLiveActivity(this.sim, push, liveActivity);
+      if (liveActivity) deliverFcmLiveActivity(this.sim, push, liveActivity, message.apns!.liveActivityToken!);
       else this.sim.router.route(push, address);
     });
     return name;

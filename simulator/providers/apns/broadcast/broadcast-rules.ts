@@ -13,12 +13,15 @@ export interface BroadcastAcceptFacts extends AcceptFacts {
   channelDeleted?: boolean;
 }
 
+const APNS_DOC = 'docs/reference/apns.md';
+
 export const BROADCAST_RULE_IDS = {
   rejected: 'apns.broadcast.rejected',
   noSubscribers: 'apns.broadcast.no-subscribers',
   stored: 'apns.broadcast.stored',
   storedReplaced: 'apns.broadcast.stored-replaced',
   channelDeleted: 'apns.broadcast.channel-deleted',
+  storedExpired: 'apns.broadcast.stored-expired',
 } as const;
 
 const isBroadcast = (f: BroadcastAcceptFacts, fate: string): boolean =>
@@ -74,5 +77,15 @@ export const BROADCAST_ACCEPT_RULES: readonly StageRule<AcceptFacts>[] = [
     outcome: { fate: 'dropped', reason: 'its channel was deleted' },
     source: [`${DOC}#delete-a-channel`],
     unconfirmed: true,
+  }),
+  stageRule<BroadcastAcceptFacts>({
+    id: BROADCAST_RULE_IDS.storedExpired,
+    stage: 'accept',
+    channels: ['apns'],
+    condition:
+      "A stored broadcast's apns-expiration passes before an activity subscribes to its channel (or it had apns-expiration 0: one attempt, never stored): APNs no longer delivers it.",
+    when: (f) => isBroadcast(f, 'expired'),
+    outcome: { fate: 'expired', reason: 'its apns-expiration passed while its channel stored it' },
+    source: [`${DOC}#message-storage-policy`, `${DOC}#broadcast-sends`, `${APNS_DOC}#request-headers`],
   }),
 ];

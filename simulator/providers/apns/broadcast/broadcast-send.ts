@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import type { Simulation } from '../../../engine/index.js';
-import type { Push, PushPriority } from '../../../core/index.js';
+import type { Push, PushPriority, TimerHandle } from '../../../core/index.js';
 import { authenticate, checkTopicAllowed, type ApnsConnection } from '../apns-auth.js';
 import type { ApnsKeyring } from '../apns-keys.js';
 import { KeyedRateWindows } from '../../rate-window.js';
@@ -44,6 +44,8 @@ export class BroadcastSender {
   private readonly recentByChannel: KeyedRateWindows;
   private count = 0;
   private readonly idPrefix = randomUUID().slice(0, 24);
+  /** The clock timers that settle a stored broadcast as expired at its apns-expiration, by ledger id. */
+  private readonly expiryTimers = new Map<string, TimerHandle>();
 
   constructor(
     private readonly sim: Simulation,
@@ -61,6 +63,7 @@ export class BroadcastSender {
 
   reset(): void {
     this.recentByChannel.clear();
+    this.clearExpiryTimers();
   }
 
   /** Answers one broadcast request on an APNs connection. */
@@ -74,8 +77,25 @@ export class BroadcastSender {
     const requestId = requestIdOf(headers);
     const now = this.sim.clock.now();
     let channelId: string | undefined;
+    let bundleId: string | undefined;
+    // A session recording hears the broadcast begin, then its ledger entries, then its answer.
+    const told = this.sim.bus.hasListeners('apns.broadcast-sent');
+    if (told) this.sim.bus.emit('apns.broadcast-started', { requestId });
+    const tell = (status: number, pushIds: readonly string[], reason?: string): void => {
+      if (!told) return;
+      this.sim.bus.emit('apns.broadcast-sent', {
+        requestId,
+        environment,
+        ...(bundleId !== undefined ? { bundleId } : {}),
+        headers: requestHeaders(headers),
+        ...(body !== 'too-large' && body.json ? { payload: body.json } : {}),
+        status,
+        ...(reason ? { reason } : {}),
+        pushIds: [...pushIds],
+      });
+    };
     try {
-      const bundleId = this.bundleIdOf(String(headers[':method']), String(headers[':path'] ?? ''));
+      bundleId = this.bundleIdOf(String(headers[':method']), String(headers[':path'] ?? ''));
       const scoped: ApnsConnection =
         environment === connection.environment ? connection : { ...connection, environment };
       const pending = authenticate(scoped, headerOf(headers, 'authorization'), {
@@ -136,7 +156,8 @@ export class BroadcastSender {
         requestId,
         headers: sentHeaders,
         sentAt: now,
-        ...(expiration !== undefined && expiration !== 0 ? { expiresAt: expiration * 1000 } : {}),
+        // apns-expiration 0: one attempt, never stored (docs/reference/apns.md#request-headers): it expires now.
+        ...(expiration !== undefined ? { expiresAt: expiration === 0 ? now : expiration * 1000 } : {}),
       };
       const pushIds = this.fanOut(channel, message);
       channel.lastBroadcastAt = now;
@@ -145,11 +166,25 @@ export class BroadcastSender {
       const responseHeaders: Record<string, string> = { 'apns-request-id': requestId };
       if (environment === 'sandbox') responseHeaders['apns-unique-id'] = this.nextId();
       answer(stream, 200, responseHeaders);
+      const entries = pushIds.length
+        ? pushIds
+        : this.sim.ledger
+            .list()
+            .filter((e) => e.push.headers?.['apns-request-id'] === requestId)
+            .map((e) => e.id);
+      tell(200, entries);
       return { channelId, requestId, pushIds };
     } catch (error) {
       const rejection = asBroadcastRejection(error);
-      this.recordRejection(requestId, channelId ?? headerOf(headers, 'apns-channel-id') ?? '', rejection, body, now);
+      const entryId = this.recordRejection(
+        requestId,
+        channelId ?? headerOf(headers, 'apns-channel-id') ?? '',
+        rejection,
+        body,
+        now,
+      );
       answerRejection(stream, requestId, rejection);
+      tell(rejection.status, [entryId], rejection.reason);
       return undefined;
     }
   }
@@ -170,6 +205,34 @@ export class BroadcastSender {
     const ledgerId = channel.stored?.ledgerId;
     channel.stored = undefined;
     if (ledgerId) this.settleStored(ledgerId, 'dropped', BROADCAST_RULE_IDS.channelDeleted, 'its channel was deleted');
+  }
+
+  /** Forgets the expiry timers (the simulator was reset). */
+  private clearExpiryTimers(): void {
+    for (const handle of this.expiryTimers.values()) this.sim.clock.clearTimer(handle);
+    this.expiryTimers.clear();
+  }
+
+  /**
+   * A stored broadcast with an apns-expiration is settled `expired` at that time on the clock, and the channel stops
+   * keeping it (a later subscriber no longer gets it: deliverStored).
+   */
+  private armExpiry(channel: BroadcastChannel, kept: StoredBroadcast): void {
+    const { ledgerId, expiresAt } = kept;
+    if (!ledgerId || expiresAt === undefined) return;
+    const expire = (): void => {
+      this.expiryTimers.delete(ledgerId);
+      if (channel.stored?.ledgerId === ledgerId) channel.stored = undefined;
+      this.settleStored(
+        ledgerId,
+        'expired',
+        BROADCAST_RULE_IDS.storedExpired,
+        'its apns-expiration passed while its channel stored it',
+      );
+    };
+    const wait = expiresAt - this.sim.clock.now();
+    if (wait <= 0) expire();
+    else this.expiryTimers.set(ledgerId, this.sim.clock.setTimer(expire, wait));
   }
 
   private fanOut(channel: BroadcastChannel, message: StoredBroadcast): string[] {
@@ -224,6 +287,7 @@ export class BroadcastSender {
     }
     if (channel.messageStoragePolicy !== 1) return;
     channel.stored = kept;
+    this.armExpiry(channel, kept);
     if (previous?.ledgerId)
       this.settleStored(
         previous.ledgerId,
@@ -233,7 +297,15 @@ export class BroadcastSender {
       );
   }
 
-  private settleStored(ledgerId: string, name: 'collapsed' | 'dropped', ruleId: string, reason: string): void {
+  private settleStored(
+    ledgerId: string,
+    name: 'collapsed' | 'dropped' | 'expired',
+    ruleId: string,
+    reason: string,
+  ): void {
+    const timer = this.expiryTimers.get(ledgerId);
+    if (timer) this.sim.clock.clearTimer(timer);
+    this.expiryTimers.delete(ledgerId);
     if (this.sim.ledger.get(ledgerId)?.fate.name !== 'stored') return;
     this.sim.ledger.settle(ledgerId, { name, at: this.sim.clock.now(), reason, ruleIds: [ruleId], ruleId });
   }
@@ -259,15 +331,17 @@ export class BroadcastSender {
     rejection: BroadcastRejection,
     body: BroadcastBody,
     now: number,
-  ): void {
+  ): string {
     const headers: Record<string, string> = { 'apns-request-id': requestId };
     if (channelId) headers['apns-channel-id'] = channelId;
     const payload = body !== 'too-large' && body.json ? body.json : {};
-    this.sim.record(this.broadcastPush(this.nextId(), channelId, payload, headers, now, 10), {
+    const id = this.nextId();
+    this.sim.record(this.broadcastPush(id, channelId, payload, headers, now, 10), {
       name: 'rejected',
       reason: `${rejection.reason}: ${rejection.detail}`,
       ruleIds: [BROADCAST_RULE_IDS.rejected],
     });
+    return id;
   }
 
   private broadcastPush(
@@ -325,4 +399,14 @@ function payloadOf(body: BroadcastBody): Record<string, unknown> {
     );
   if (!body.json) throw new BroadcastRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
   return body.json;
+}
+
+/** A request's headers as a recording keeps them: not its pseudo-headers, not its authorization. */
+function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(':') || name === 'authorization' || value === undefined) continue;
+    kept[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return kept;
 }

@@ -95,6 +95,7 @@ export class BroadcastService {
   }
 
   async stop(): Promise<void> {
+    this.sender.reset();
     await Promise.all([this.sandbox.stop(), this.production.stop()]);
   }
 

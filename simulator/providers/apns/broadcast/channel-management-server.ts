@@ -125,8 +125,35 @@ export class ChannelManagementServer {
     const requestId = requestIdOf(headers);
     const body = await readBody(stream);
     if (stream.destroyed || stream.closed) return;
+    const environment = this.options.environment;
+    const method = String(headers[':method']);
+    let bundleId: string | undefined;
+    let action: 'create' | 'read' | 'delete' | 'list' =
+      method === 'POST' ? 'create' : method === 'DELETE' ? 'delete' : 'read';
+    // A session recording turns each answered request into a step (simulator/recording/).
+    const tell = (status: number, extra: { channelId?: string; reason?: string } = {}): void => {
+      if (!this.sim.bus.hasListeners('apns.channel-request')) return;
+      const channelId = extra.channelId ?? (action === 'create' ? undefined : headerOf(headers, 'apns-channel-id'));
+      let policy: unknown;
+      if (action === 'create' && body !== 'too-large')
+        try {
+          policy = (JSON.parse(body.toString('utf8')) as Record<string, unknown>)['message-storage-policy'];
+        } catch {}
+      this.sim.bus.emit('apns.channel-request', {
+        environment,
+        ...(bundleId !== undefined ? { bundleId } : {}),
+        action,
+        ...(channelId !== undefined ? { channelId } : {}),
+        ...(policy !== undefined ? { messageStoragePolicy: policy } : {}),
+        status,
+        ...(extra.reason ? { reason: extra.reason } : {}),
+      });
+    };
     try {
-      const { bundleId, resource } = this.route(String(headers[':method']), String(headers[':path'] ?? ''));
+      const route = this.route(method, String(headers[':path'] ?? ''));
+      bundleId = route.bundleId;
+      const { resource } = route;
+      if (resource === 'all-channels') action = 'list';
       const connection = this.connections.get(stream.session!)!;
       const now = this.sim.clock.now();
       const pending = authenticate(connection, headerOf(headers, 'authorization'), {
@@ -148,10 +175,9 @@ export class ChannelManagementServer {
           'TooManyRequests',
           `more than ${perApp} channel management requests for ${bundleId} within ${windowMs} ms`,
         );
-      const method = String(headers[':method']);
-      const environment = this.options.environment;
       if (resource === 'all-channels') {
         answer(stream, 200, { 'apns-request-id': requestId }, { channels: this.channels.ids(environment, bundleId) });
+        tell(200);
         return;
       }
       if (method === 'POST') {
@@ -163,6 +189,7 @@ export class ChannelManagementServer {
             `${bundleId} already has ${this.channels.maxPerApp} channels in ${environment}; delete channels it no longer uses`,
           );
         answer(stream, 201, { 'apns-request-id': requestId, 'apns-channel-id': channel.id });
+        tell(201, { channelId: channel.id });
         return;
       }
       const channelId = channelIdOf(headers);
@@ -179,13 +206,17 @@ export class ChannelManagementServer {
           { 'apns-request-id': requestId, 'apns-channel-id': channel.id },
           { 'message-storage-policy': channel.messageStoragePolicy, 'push-type': channel.pushType },
         );
+        tell(200);
         return;
       }
       this.channels.delete(environment, bundleId, channelId);
       this.onDeleted(channel);
       answer(stream, 204, { 'apns-request-id': requestId });
+      tell(204);
     } catch (error) {
-      answerRejection(stream, requestId, asBroadcastRejection(error));
+      const rejection = asBroadcastRejection(error);
+      answerRejection(stream, requestId, rejection);
+      tell(rejection.status, { reason: rejection.reason });
     }
   }
 
