@@ -401,6 +401,7 @@ export class ApnsServer implements ExchangeHandler {
         deliverLiveActivityPush(this.sim, liveActivity, { token, payload: json, priority, apnsId, headers });
       } else {
         const push = this.toPush(apnsId, request, topic, pushType, json, environment, now);
+        if (exchange.text !== undefined) push.payloadText = exchange.text;
         if (push.kind === undefined) {
           this.sim.record(push as Push, {
             name: 'dropped',
