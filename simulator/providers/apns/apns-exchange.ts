@@ -5,7 +5,7 @@ import type { Http2Session, IncomingHttpHeaders, ServerHttp2Stream } from 'node:
 import { isUtf8 } from 'node:buffer';
 import { jsonBudgetProblem } from '../../core/index.js';
 import type { ApnsConnection } from './apns-auth.js';
-import type { ApnsRequestHeaders } from './apns-request.js';
+import { pushHeadersOf, type ApnsRequestHeaders } from './apns-request.js';
 
 /** The largest body read; past it the request is answered PayloadTooLarge without reading further. */
 export const MAX_BODY = 64 * 1024;
@@ -19,8 +19,48 @@ export interface ExchangeHandler {
 export class ApnsSessionState {
   authority: string | undefined = undefined;
   authorityEnvironment: 'sandbox' | 'production' | undefined = undefined;
+  /** The headers kept on this connection's last push, and whether its request named the topic and push type. */
+  private lastHeaders: Readonly<Record<string, string>> | undefined = undefined;
+  private lastNamedTopic = false;
+  private lastNamedPushType = false;
+  private lastExpiration: number | undefined = undefined;
+
   constructor(readonly connection: ApnsConnection) {}
+
+  /**
+   * pushHeadersOf's answer, the same frozen object as the last push's when nothing in it differs: a sender sends the
+   * same headers push after push, and nothing writes to a push's headers (issue 14: one object less per push).
+   */
+  pushHeaders(
+    request: ApnsRequestHeaders,
+    topic: string,
+    pushType: string,
+    environment: 'sandbox' | 'production',
+  ): Record<string, string> {
+    const last = this.lastHeaders;
+    if (
+      last !== undefined &&
+      last.environment === environment &&
+      last['apns-topic'] === topic &&
+      last['apns-push-type'] === pushType &&
+      last['apns-id'] === request.apnsId &&
+      last['apns-collapse-id'] === (request.collapseId || undefined) &&
+      this.lastExpiration === request.expiration &&
+      last['apns-priority'] === PRIORITY_TEXT[request.priority] &&
+      this.lastNamedTopic === (request.topic !== undefined) &&
+      this.lastNamedPushType === (request.pushType !== undefined)
+    )
+      return last as Record<string, string>;
+    const headers = Object.freeze(pushHeadersOf(request, topic, pushType, environment));
+    this.lastHeaders = headers;
+    this.lastNamedTopic = request.topic !== undefined;
+    this.lastNamedPushType = request.pushType !== undefined;
+    this.lastExpiration = request.expiration;
+    return headers as Record<string, string>;
+  }
 }
+
+const PRIORITY_TEXT = { 10: '10', 5: '5', 1: '1' } as const;
 
 const EXCHANGE = Symbol('pushsim.apnsExchange');
 type StreamWithExchange = ServerHttp2Stream & { [EXCHANGE]?: ApnsExchange };

@@ -9,7 +9,14 @@ import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/inde
 import type { CertificateAuthority } from '../tls/index.js';
 import type { FaultInjector, FaultRule } from '../fault-injection.js';
 import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
-import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHeaders } from './apns-request.js';
+import {
+  readApnsRequest,
+  checkTopicSuffix,
+  bundleIdOfTopic,
+  headersOf,
+  pushHeadersOf,
+  type ApnsRequestHeaders,
+} from './apns-request.js';
 import {
   authenticate,
   checkTopicAllowed,
@@ -400,7 +407,7 @@ export class ApnsServer implements ExchangeHandler {
         const { token, priority } = request;
         deliverLiveActivityPush(this.sim, liveActivity, { token, payload: json, priority, apnsId, headers });
       } else {
-        const push = this.toPush(apnsId, request, topic, pushType, json, environment, now);
+        const push = this.toPush(apnsId, request, topic, pushType, json, environment, now, exchange.sessionState);
         if (exchange.text !== undefined) push.payloadText = exchange.text;
         if (push.kind === undefined) {
           this.sim.record(push as Push, {
@@ -561,10 +568,11 @@ export class ApnsServer implements ExchangeHandler {
     topic: string,
     pushType: string,
     payload: Record<string, unknown>,
-    environment: string,
+    environment: 'sandbox' | 'production',
     now: number,
+    state: ApnsSessionState,
   ): Omit<Push, 'kind'> & { kind?: PushKind } {
-    const notes: string[] = [];
+    let notes: string[] | undefined;
     const aps = (payload.aps ?? {}) as Record<string, unknown>;
     const hasAlert = aps.alert !== undefined || aps.sound !== undefined || aps.badge !== undefined;
     const contentAvailable = aps['content-available'] === 1;
@@ -573,14 +581,18 @@ export class ApnsServer implements ExchangeHandler {
     else if (pushType === 'background') {
       kind = 'background';
       if (!contentAvailable)
-        notes.push('apns-push-type background without "content-available": 1 in aps; Apple may not deliver it');
-      if (hasAlert) notes.push('a background push may not carry alert, sound or badge; they are ignored');
+        (notes ??= []).push(
+          'apns-push-type background without "content-available": 1 in aps; Apple may not deliver it',
+        );
+      if (hasAlert) (notes ??= []).push('a background push may not carry alert, sound or badge; they are ignored');
     } else if (pushType === 'alert') kind = contentAvailable ? 'alert+background' : 'alert';
     if (!request.pushType)
-      notes.push(`apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`);
+      (notes ??= []).push(
+        `apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`,
+      );
     const priority: PushPriority = request.priority === 10 ? 'high' : request.priority === 5 ? 'normal' : 'low';
     if (kind === 'background' && request.priority === 10) {
-      notes.push(
+      (notes ??= []).push(
         'background push sent with apns-priority 10: Apple says "Always use priority 5. Using priority 10 is an error"; observed devices still wake the app (forums 745345), so pushsim delivers it',
       );
     }
@@ -591,41 +603,14 @@ export class ApnsServer implements ExchangeHandler {
       priority,
       payload,
       acceptedAt: now,
-      headers: pushHeadersOf(request, topic, pushType, environment),
+      headers: state.pushHeaders(request, topic, pushType, environment),
     };
     if (kind) push.kind = kind;
     if (request.expiration !== undefined) push.expiresAt = request.expiration === 0 ? 0 : request.expiration * 1000;
     if (request.collapseId !== undefined) push.collapseId = request.collapseId;
-    if (notes.length) push.notes = notes;
+    if (notes) push.notes = notes;
     return push;
   }
-}
-
-function headersOf(request: ApnsRequestHeaders): Record<string, string> {
-  const headers: Record<string, string> = { 'apns-priority': String(request.priority) };
-  if (request.apnsId) headers['apns-id'] = request.apnsId;
-  if (request.topic) headers['apns-topic'] = request.topic;
-  if (request.pushType) headers['apns-push-type'] = request.pushType;
-  if (request.expiration !== undefined) headers['apns-expiration'] = String(request.expiration);
-  if (request.collapseId) headers['apns-collapse-id'] = request.collapseId;
-  return headers;
-}
-
-/**
- * The headers kept on an accepted push: the request's, with the topic and push type as used and the environment. Set
- * in place rather than spread over headersOf's object (one object per push, not two; issue 14).
- */
-function pushHeadersOf(
-  request: ApnsRequestHeaders,
-  topic: string,
-  pushType: string,
-  environment: string,
-): Record<string, string> {
-  const headers = headersOf(request);
-  headers['apns-topic'] = topic;
-  headers['apns-push-type'] = pushType;
-  headers.environment = environment;
-  return headers;
 }
 
 /**
