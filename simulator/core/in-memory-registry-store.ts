@@ -93,7 +93,21 @@ class DeviceRecord implements Device {
   }
 }
 
-/** An app as the store keeps it: every member of InstalledApp present from construction, so all apps share one shape. */
+/** What few apps have, kept off the app record: a million apps pay for one field, not six (issue 14). */
+class RareAppFields {
+  fcmProject?: string = undefined;
+  stoppedBecause?: string = undefined;
+  registrationErrors?: Record<string, string> = undefined;
+  suspendAfterMs?: number = undefined;
+  handlerTimeMs?: number = undefined;
+  fidelity?: FidelityOptions = undefined;
+}
+
+/**
+ * An app as the store keeps it: every member of InstalledApp present from construction, so all apps share one shape;
+ * the rarely set ones (fcmProject, stoppedBecause, registrationErrors, suspendAfterMs, handlerTimeMs, fidelity) are
+ * accessors onto one object that only the apps having one of them get.
+ */
 class AppRecord implements InstalledApp {
   id: string;
   deviceId: string;
@@ -101,15 +115,10 @@ class AppRecord implements InstalledApp {
   sdkProfile: SdkProfile;
   sdkVersion: string;
   environment: ApnsEnvironment;
-  fcmProject?: string;
   lifecycle: string;
-  stoppedBecause?: string;
   tokens?: AppTokens;
-  registrationErrors?: Record<string, string>;
   installedAt: number;
-  suspendAfterMs?: number;
-  handlerTimeMs?: number;
-  fidelity?: FidelityOptions;
+  #rare: RareAppFields | undefined = undefined;
 
   constructor(id: string, input: InstallAppInput, installedAt: number) {
     this.id = id;
@@ -118,12 +127,62 @@ class AppRecord implements InstalledApp {
     this.sdkProfile = input.sdkProfile;
     this.sdkVersion = input.sdkVersion ?? DEFAULT_SDK_VERSION[input.sdkProfile];
     this.environment = input.environment ?? 'sandbox';
-    if (input.fcmProject !== undefined) this.fcmProject = input.fcmProject;
     this.lifecycle = input.initialLifecycle;
     this.installedAt = installedAt;
+    if (input.fcmProject !== undefined) this.fcmProject = input.fcmProject;
     if (input.suspendAfterMs !== undefined) this.suspendAfterMs = input.suspendAfterMs;
     if (input.handlerTimeMs !== undefined) this.handlerTimeMs = input.handlerTimeMs;
     if (input.fidelity) this.fidelity = input.fidelity;
+  }
+
+  /** The rare fields to write to; undefined when writing undefined to an app that has none (nothing to keep). */
+  private rareFor(value: unknown): RareAppFields | undefined {
+    if (value === undefined && this.#rare === undefined) return undefined;
+    this.#rare ??= new RareAppFields();
+    return this.#rare;
+  }
+
+  get fcmProject(): string | undefined {
+    return this.#rare?.fcmProject;
+  }
+  set fcmProject(value: string | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.fcmProject = value;
+  }
+  get stoppedBecause(): string | undefined {
+    return this.#rare?.stoppedBecause;
+  }
+  set stoppedBecause(value: string | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.stoppedBecause = value;
+  }
+  get registrationErrors(): Record<string, string> | undefined {
+    return this.#rare?.registrationErrors;
+  }
+  set registrationErrors(value: Record<string, string> | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.registrationErrors = value;
+  }
+  get suspendAfterMs(): number | undefined {
+    return this.#rare?.suspendAfterMs;
+  }
+  set suspendAfterMs(value: number | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.suspendAfterMs = value;
+  }
+  get handlerTimeMs(): number | undefined {
+    return this.#rare?.handlerTimeMs;
+  }
+  set handlerTimeMs(value: number | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.handlerTimeMs = value;
+  }
+  get fidelity(): FidelityOptions | undefined {
+    return this.#rare?.fidelity;
+  }
+  set fidelity(value: FidelityOptions | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.fidelity = value;
   }
 }
 
