@@ -335,7 +335,7 @@ class CompactLedger implements Ledger {
     refs[r + REF_DEVICE] = address.deviceId;
     refs[r + REF_APP] = address.appId;
     refs[r + REF_HEADERS] = push.headers ? this.headersOf(push.headers) : undefined;
-    const payload = keptPayload(push.payload);
+    const payload = push.payloadText ?? keptPayload(push.payload);
     refs[r + REF_PAYLOAD] = typeof payload === 'string' ? this.strings.take(payload, payload) : payload;
     refs[r + REF_FIRST] = this.shapeOf(first);
     refs[r + REF_LAST] = undefined;

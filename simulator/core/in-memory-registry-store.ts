@@ -21,6 +21,7 @@ import { DEFAULT_TOKEN_KINDS, type TokenKind } from './token-issuer.js';
 import { ErrorCodes } from './error-codes.js';
 import { SimulatorError } from './simulator-error.js';
 import type { CreateDeviceInput, InstallAppInput, Registry, RegistryContext, TokenAddress } from './registry.js';
+import { SlotIndex, TokenIndex } from './registry-indexes.js';
 
 /** The default registry store (SimulationOptions.registry). */
 export const createInMemoryRegistry = (context: RegistryContext): Registry => new InMemoryRegistry(context);
@@ -92,7 +93,21 @@ class DeviceRecord implements Device {
   }
 }
 
-/** An app as the store keeps it: every member of InstalledApp present from construction, so all apps share one shape. */
+/** What few apps have, kept off the app record: a million apps pay for one field, not six (issue 14). */
+class RareAppFields {
+  fcmProject?: string = undefined;
+  stoppedBecause?: string = undefined;
+  registrationErrors?: Record<string, string> = undefined;
+  suspendAfterMs?: number = undefined;
+  handlerTimeMs?: number = undefined;
+  fidelity?: FidelityOptions = undefined;
+}
+
+/**
+ * An app as the store keeps it: every member of InstalledApp present from construction, so all apps share one shape;
+ * the rarely set ones (fcmProject, stoppedBecause, registrationErrors, suspendAfterMs, handlerTimeMs, fidelity) are
+ * accessors onto one object that only the apps having one of them get.
+ */
 class AppRecord implements InstalledApp {
   id: string;
   deviceId: string;
@@ -100,15 +115,10 @@ class AppRecord implements InstalledApp {
   sdkProfile: SdkProfile;
   sdkVersion: string;
   environment: ApnsEnvironment;
-  fcmProject?: string;
   lifecycle: string;
-  stoppedBecause?: string;
   tokens?: AppTokens;
-  registrationErrors?: Record<string, string>;
   installedAt: number;
-  suspendAfterMs?: number;
-  handlerTimeMs?: number;
-  fidelity?: FidelityOptions;
+  #rare: RareAppFields | undefined = undefined;
 
   constructor(id: string, input: InstallAppInput, installedAt: number) {
     this.id = id;
@@ -117,12 +127,62 @@ class AppRecord implements InstalledApp {
     this.sdkProfile = input.sdkProfile;
     this.sdkVersion = input.sdkVersion ?? DEFAULT_SDK_VERSION[input.sdkProfile];
     this.environment = input.environment ?? 'sandbox';
-    if (input.fcmProject !== undefined) this.fcmProject = input.fcmProject;
     this.lifecycle = input.initialLifecycle;
     this.installedAt = installedAt;
+    if (input.fcmProject !== undefined) this.fcmProject = input.fcmProject;
     if (input.suspendAfterMs !== undefined) this.suspendAfterMs = input.suspendAfterMs;
     if (input.handlerTimeMs !== undefined) this.handlerTimeMs = input.handlerTimeMs;
     if (input.fidelity) this.fidelity = input.fidelity;
+  }
+
+  /** The rare fields to write to; undefined when writing undefined to an app that has none (nothing to keep). */
+  private rareFor(value: unknown): RareAppFields | undefined {
+    if (value === undefined && this.#rare === undefined) return undefined;
+    this.#rare ??= new RareAppFields();
+    return this.#rare;
+  }
+
+  get fcmProject(): string | undefined {
+    return this.#rare?.fcmProject;
+  }
+  set fcmProject(value: string | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.fcmProject = value;
+  }
+  get stoppedBecause(): string | undefined {
+    return this.#rare?.stoppedBecause;
+  }
+  set stoppedBecause(value: string | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.stoppedBecause = value;
+  }
+  get registrationErrors(): Record<string, string> | undefined {
+    return this.#rare?.registrationErrors;
+  }
+  set registrationErrors(value: Record<string, string> | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.registrationErrors = value;
+  }
+  get suspendAfterMs(): number | undefined {
+    return this.#rare?.suspendAfterMs;
+  }
+  set suspendAfterMs(value: number | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.suspendAfterMs = value;
+  }
+  get handlerTimeMs(): number | undefined {
+    return this.#rare?.handlerTimeMs;
+  }
+  set handlerTimeMs(value: number | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.handlerTimeMs = value;
+  }
+  get fidelity(): FidelityOptions | undefined {
+    return this.#rare?.fidelity;
+  }
+  set fidelity(value: FidelityOptions | undefined) {
+    const rare = this.rareFor(value);
+    if (rare) rare.fidelity = value;
   }
 }
 
@@ -143,11 +203,25 @@ function singleToken(kind: string, token: string): AppTokens {
   return new Shape(token);
 }
 
+/** Whether an app (at a slot of the token index) holds the token, under any kind. */
+function holdsToken(app: AppRecord | undefined, token: string): boolean {
+  const tokens = app?.tokens;
+  if (tokens === undefined) return false;
+  for (const kind in tokens) if (tokens[kind] === token) return true;
+  return false;
+}
+
+/** Whether the token is also held under a kind other than `kind` (then it stays in the index). */
+function holdsTokenElsewhere(tokens: AppTokens, kind: string, token: string): boolean {
+  for (const other in tokens) if (other !== kind && tokens[other] === token) return true;
+  return false;
+}
+
 class InMemoryRegistry implements Registry {
-  private readonly devices = new Map<string, DeviceRecord>();
-  private readonly apps = new Map<string, AppRecord>();
-  /** Token → the app holding it (the app's own `tokens` say which kind it is: no object per token). */
-  private readonly tokens = new Map<string, AppRecord>();
+  private readonly devices = new SlotIndex<DeviceRecord>('dev-');
+  private readonly apps = new SlotIndex<AppRecord>('app-');
+  /** Token → the slot of the app holding it (the app's own `tokens` hold the strings and say which kind it is). */
+  private readonly tokens = new TokenIndex((slot, token) => holdsToken(this.apps.atSlot(slot), token));
   private readonly uninstalled = new Map<string, UninstalledToken>();
   private nextDevice = 1;
   private nextApp = 1;
@@ -170,7 +244,7 @@ class InMemoryRegistry implements Registry {
         'id',
       );
     const device = new DeviceRecord(id, input, this.now());
-    this.devices.set(id, device);
+    this.devices.add(device);
     if (this.bus.hasListeners('device.created')) this.bus.emit('device.created', { device });
     return device;
   }
@@ -195,7 +269,7 @@ class InMemoryRegistry implements Registry {
   }
 
   listDevices(): Device[] {
-    return [...this.devices.values()];
+    return this.devices.values();
   }
 
   setConditions(deviceId: string, changed: Partial<DeviceConditions>): Device {
@@ -208,7 +282,7 @@ class InMemoryRegistry implements Registry {
   removeDevice(deviceId: string): void {
     const device = this.deviceRecord(deviceId);
     for (const appId of [...device.appIds()]) this.uninstall(appId);
-    this.devices.delete(deviceId);
+    this.devices.remove(deviceId);
     this.bus.emit('device.removed', { deviceId });
   }
 
@@ -232,7 +306,7 @@ class InMemoryRegistry implements Registry {
     const app = new AppRecord(id, input, this.now());
     // The device's id, not the input's string: one string per device however many inputs named it.
     app.deviceId = device.id;
-    this.apps.set(id, app);
+    this.apps.add(app);
     device.addApp(id);
     if (this.bus.hasListeners('app.installed')) this.bus.emit('app.installed', { app });
     return app;
@@ -254,7 +328,7 @@ class InMemoryRegistry implements Registry {
   }
 
   listApps(deviceId?: string): InstalledApp[] {
-    if (deviceId === undefined) return [...this.apps.values()];
+    if (deviceId === undefined) return this.apps.values();
     const device = this.devices.get(deviceId);
     return device ? device.appIds().map((id) => this.apps.get(id)!) : [];
   }
@@ -284,9 +358,10 @@ class InMemoryRegistry implements Registry {
     tokens ??= {};
     app.registrationErrors = errors;
     app.tokens = tokens;
+    const slot = this.apps.slotOfId(app.id);
     for (const kind in tokens) {
       const token = tokens[kind];
-      if (token) this.tokens.set(token, app);
+      if (token && this.tokens.find(token) < 0) this.tokens.add(token, slot);
     }
     if (this.bus.hasListeners('token.issued')) this.bus.emit('token.issued', { appId, tokens });
     return tokens;
@@ -294,20 +369,24 @@ class InMemoryRegistry implements Registry {
 
   assignToken(appId: string, kind: string, token: string): void {
     const app = this.appRecord(appId);
-    const owner = this.tokens.get(token);
+    const ownerSlot = this.tokens.find(token);
+    const owner = ownerSlot < 0 ? undefined : this.apps.atSlot(ownerSlot);
     if (owner && owner.id !== appId)
       throw new SimulatorError(ErrorCodes.TOKEN_IN_USE, `token is already assigned to ${owner.id}`, 'token');
     const tokens = app.tokens ?? {};
-    if (tokens[kind]) this.tokens.delete(tokens[kind]!);
+    const before = tokens[kind];
+    // Out of the index while the app still holds it (the index finds a token through the app's own tokens).
+    if (before && before !== token && !holdsTokenElsewhere(tokens, kind, before)) this.tokens.remove(before);
     tokens[kind] = token;
     app.tokens = tokens;
-    this.tokens.set(token, app);
+    if (!owner) this.tokens.add(token, this.apps.slotOfId(appId));
     this.bus.emit('token.issued', { appId, tokens });
   }
 
   resolveToken(token: string): TokenAddress | undefined {
-    const app = this.tokens.get(token);
-    if (!app) return undefined;
+    const slot = this.tokens.find(token);
+    if (slot < 0) return undefined;
+    const app = this.apps.atSlot(slot)!;
     const tokens = app.tokens!;
     let kind = '';
     for (const name in tokens)
@@ -327,7 +406,7 @@ class InMemoryRegistry implements Registry {
     const at = this.now();
     for (const [kind, token] of Object.entries(app.tokens ?? {}) as [string, string][]) {
       if (!token) continue;
-      this.tokens.delete(token);
+      this.tokens.remove(token);
       this.uninstalled.set(token, {
         kind,
         appId,
@@ -336,7 +415,8 @@ class InMemoryRegistry implements Registry {
         uninstalledAt: at,
       });
     }
-    this.apps.delete(appId);
+    const moved = this.apps.remove(appId);
+    if (moved) this.tokens.renumber((slot) => moved[slot]!);
     this.devices.get(app.deviceId)?.removeApp(appId);
     this.bus.emit('app.uninstalled', { appId, deviceId: app.deviceId, bundleId: app.bundleId });
     return app;

@@ -54,6 +54,11 @@ export interface Push {
   collapseId?: string;
   /** The payload the app sees: APNs userInfo (with `aps`) or FCM `{ data, notification }`. */
   payload: Record<string, unknown>;
+  /**
+   * The payload's JSON text as the provider received it, when `payload` is exactly its parse: the ledger keeps this
+   * text instead of serialising the payload again (issue 14). Absent when the payload was built or changed.
+   */
+  payloadText?: string;
   /** Wire headers or options kept for the ledger and the dashboard. */
   headers?: Record<string, string>;
   acceptedAt: number;

@@ -105,6 +105,11 @@ export class FaultInjector {
     if (this.rules.length < before) this.tell({ cleared: provider });
   }
 
+  /** Whether any rule is set (the push path asks before building a context to pick with). */
+  get active(): boolean {
+    return this.rules.length > 0;
+  }
+
   /** The first rule that matches and fires for this push, if any; a fired rule with `times` is used up by one. */
   pick(provider: string, context: FaultContext): FaultRule | undefined {
     if (this.rules.length === 0) return undefined;

@@ -1,10 +1,16 @@
 // Writes a recorded scenario as a YAML scenario file, in the library's style (scenarios/): one flow mapping per
 // device, app and step; what could not be a step as a comment where it happened.
-import { Document, isMap, isSeq, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
 import type { RecordedScenario } from './recorded-step.js';
+
+/** yaml, loaded when a scenario is first written rather than when `serve` starts (issue 14: start-up). */
+let yaml: typeof import('yaml') | undefined;
 
 /** The YAML text of a recorded scenario; `pushsim run` takes it as it is. */
 export function writeScenario(recorded: RecordedScenario): string {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { Document, isMap, isSeq } = yaml;
   const steps: Record<string, unknown>[] = [];
   const commentsBefore: string[][] = [];
   let pending: string[] = [];

@@ -55,6 +55,19 @@ test('hands back a payload equal to the one opened, and keeps one that JSON woul
   expect(ledger.get('p2')!.push.payload.at).toBe(at);
 });
 
+test('keeps the JSON text a push was received as, and hands back its parse without serialising the payload', () => {
+  const ledger = createCompactLedger();
+  const text = '{ "aps" : { "alert" : "hi" }, "n": 1.50, "s": "\\u00e9" }';
+  const payload = JSON.parse(text) as Record<string, unknown>;
+  // A payload object the text is not serialised from: the ledger must read the text, not the object.
+  const kept = { ...push(1, payload), payloadText: text };
+  ledger.open(kept, ACCEPTED);
+  expect(ledger.get('p1')!.push.payload).toEqual({ aps: { alert: 'hi' }, n: 1.5, s: 'é' });
+  expect(ledger.get('p1')!.push).not.toHaveProperty('payloadText');
+  ledger.open({ ...push(2, { n: 2 }), payloadText: '{"n":3}' }, ACCEPTED);
+  expect(ledger.get('p2')!.push.payload).toEqual({ n: 3 });
+});
+
 test('answers every read as the in-memory reference store does, through thousands of random opens, fates and evictions', () => {
   // UUID ids (kept as bytes), other ids, ids opened again, limits small enough that the id index removes and rehashes.
   const random = seededRandom(14);

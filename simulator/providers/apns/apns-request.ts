@@ -16,15 +16,15 @@ export interface ApnsRequestHeaders {
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DEVICE_PATH = '/3/device/';
-/** Headers APNs reads; sending one twice is `DuplicateHeaders`. */
-const SINGLE_HEADERS = new Set([
-  'authorization',
-  'apns-id',
-  'apns-expiration',
-  'apns-priority',
-  'apns-topic',
-  'apns-collapse-id',
-  'apns-push-type',
+/** Headers APNs reads, each with a bit of its own; sending one twice is `DuplicateHeaders`. */
+const SINGLE_HEADERS = new Map([
+  ['authorization', 1],
+  ['apns-id', 2],
+  ['apns-expiration', 4],
+  ['apns-priority', 8],
+  ['apns-topic', 16],
+  ['apns-collapse-id', 32],
+  ['apns-push-type', 64],
 ]);
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
@@ -34,12 +34,13 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 
 /** Counts header names in the raw header list (name, value, name, value...); HTTP/2 header names are lower case. */
 export function duplicateHeader(rawHeaders: readonly string[]): string | undefined {
-  let seen: string[] | undefined;
+  let seen = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (!SINGLE_HEADERS.has(name)) continue;
-    if (seen?.includes(name)) return name;
-    (seen ??= []).push(name);
+    const bit = SINGLE_HEADERS.get(name);
+    if (bit === undefined) continue;
+    if (seen & bit) return name;
+    seen |= bit;
   }
   return undefined;
 }
@@ -74,12 +75,18 @@ export function readApnsRequest(
   if (apnsId !== undefined && !UUID.test(apnsId))
     throw new ApnsRejection('BadMessageId', `apns-id "${apnsId}" is not a UUID (8-4-4-4-12 hex digits)`);
 
-  const request: ApnsRequestHeaders = { token, priority: 10 };
-  if (apnsId !== undefined) request.apnsId = apnsId;
-  const authorization = header(headers, 'authorization');
-  if (authorization !== undefined) request.authorization = authorization;
+  // Every member present from the start (undefined when absent): one hidden class for every request.
   const topic = header(headers, 'apns-topic');
-  if (topic !== undefined && topic !== '') request.topic = topic;
+  const request: ApnsRequestHeaders = {
+    token,
+    apnsId,
+    topic: topic === '' ? undefined : topic,
+    pushType: undefined,
+    priority: 10,
+    expiration: undefined,
+    collapseId: undefined,
+    authorization: header(headers, 'authorization'),
+  };
 
   const pushType = header(headers, 'apns-push-type');
   if (pushType !== undefined) {
@@ -142,4 +149,32 @@ export function checkTopicSuffix(topic: string, pushType: string): void {
 export function bundleIdOfTopic(topic: string): string {
   const suffix = TOPIC_SUFFIXES.find((s) => topic.endsWith(s));
   return suffix ? topic.slice(0, -suffix.length) : topic;
+}
+
+/** The request's APNs headers as kept on a push (and a rejection) in the ledger. */
+export function headersOf(request: ApnsRequestHeaders): Record<string, string> {
+  const headers: Record<string, string> = { 'apns-priority': String(request.priority) };
+  if (request.apnsId) headers['apns-id'] = request.apnsId;
+  if (request.topic) headers['apns-topic'] = request.topic;
+  if (request.pushType) headers['apns-push-type'] = request.pushType;
+  if (request.expiration !== undefined) headers['apns-expiration'] = String(request.expiration);
+  if (request.collapseId) headers['apns-collapse-id'] = request.collapseId;
+  return headers;
+}
+
+/**
+ * The headers kept on an accepted push: the request's, with the topic and push type as used and the environment. Set
+ * in place rather than spread over headersOf's object (one object per push, not two; issue 14).
+ */
+export function pushHeadersOf(
+  request: ApnsRequestHeaders,
+  topic: string,
+  pushType: string,
+  environment: string,
+): Record<string, string> {
+  const headers = headersOf(request);
+  headers['apns-topic'] = topic;
+  headers['apns-push-type'] = pushType;
+  headers.environment = environment;
+  return headers;
 }

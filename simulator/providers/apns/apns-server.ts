@@ -4,15 +4,27 @@
 import http2, { type Http2Session, type ServerHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { randomUUID } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { isUtf8 } from 'node:buffer';
 import type { Simulation } from '../../engine/index.js';
 import type { Push, PushKind, PushPriority, TokenAddress } from '../../core/index.js';
-import { jsonBudgetProblem } from '../../core/index.js';
 import type { CertificateAuthority } from '../tls/index.js';
 import type { FaultInjector, FaultRule } from '../fault-injection.js';
 import { ApnsRejection, APNS_REASON_STATUS, type ApnsReason } from './apns-reasons.js';
-import { readApnsRequest, checkTopicSuffix, bundleIdOfTopic, type ApnsRequestHeaders } from './apns-request.js';
-import { authenticate, checkTopicAllowed, readClientCertificate, type ApnsConnection } from './apns-auth.js';
+import {
+  readApnsRequest,
+  checkTopicSuffix,
+  bundleIdOfTopic,
+  headersOf,
+  pushHeadersOf,
+  type ApnsRequestHeaders,
+} from './apns-request.js';
+import {
+  authenticate,
+  checkTopicAllowed,
+  readClientCertificate,
+  type ApnsConnection,
+  type ApnsIdentity,
+} from './apns-auth.js';
+import { ApnsExchange, ApnsSessionState, HalfOpenWatch, MAX_BODY, type ExchangeHandler } from './apns-exchange.js';
 import type { ApnsKeyring } from './apns-keys.js';
 import { KeyedRateWindows } from '../rate-window.js';
 import { checkLiveActivityHeaders, deliverLiveActivityPush, liveActivityTargetOf } from './apns-live-activity.js';
@@ -41,23 +53,23 @@ export interface ApnsServerOptions {
   maxConcurrentStreams: number;
 }
 
-const MAX_BODY = 64 * 1024;
-
 /**
  * Reasons APNs answers on the stream and then follows with GOAWAY on the connection
  * (docs/reference/apns.md#hosts-and-transport).
  */
 const GOAWAY_AFTER_ANSWER: ReadonlySet<ApnsReason> = new Set<ApnsReason>(['Shutdown']);
 
-export class ApnsServer {
+export class ApnsServer implements ExchangeHandler {
   private readonly sessions = new Set<Http2Session>();
-  private readonly connections = new WeakMap<Http2Session, ApnsConnection>();
+  private readonly connections = new WeakMap<Http2Session, ApnsSessionState>();
   /** Connections going away after an answer: streams above this id are refused, as the GOAWAY will say. */
   private readonly lastStreamIds = new WeakMap<Http2Session, number>();
   private listener: TrackedListener | undefined;
   private readonly recentByToken: KeyedRateWindows;
   /** apns-id (when the sender gives none) and apns-unique-id: one randomUUID per server, a counter per push. */
   private readonly ids = new UuidSequence();
+  /** Streams whose body has not ended yet, reset after apns.streamTimeoutMs. */
+  private readonly halfOpen: HalfOpenWatch;
   /** Where POST /4/broadcasts/apps/<bundle id> goes (broadcast/broadcast-send.ts); set by the provider. */
   broadcasts: BroadcastSender | undefined;
   port = 0;
@@ -70,6 +82,7 @@ export class ApnsServer {
     readonly options: ApnsServerOptions,
   ) {
     this.recentByToken = new KeyedRateWindows(options.tooManyRequests.windowMs);
+    this.halfOpen = new HalfOpenWatch(options.streamTimeoutMs, (exchange) => this.resetHalfOpen(exchange));
   }
 
   get url(): string {
@@ -105,12 +118,8 @@ export class ApnsServer {
     server.on('session', (session: Http2Session) => this.onSession(session));
     server.on(
       'stream',
-      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
-        this.onStream(stream, headers, rawHeaders).catch((error: unknown) => {
-          console.error('[pushsim] APNs: internal error handling a request:', error);
-          this.answer(stream, undefined, new ApnsRejection('InternalServerError', 'pushsim hit an internal error'));
-        });
-      },
+      (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+        this.onStream(stream, headers, rawHeaders),
     );
     server.on('sessionError', () => {});
     server.on('error', () => {});
@@ -126,6 +135,7 @@ export class ApnsServer {
   async stop(): Promise<void> {
     for (const session of this.sessions) session.destroy();
     this.sessions.clear();
+    this.halfOpen.clear();
     await this.listener?.close();
   }
 
@@ -150,7 +160,7 @@ export class ApnsServer {
     };
     const certificate = readClientCertificate(session.socket as TLSSocket);
     if (certificate) connection.certificate = certificate;
-    this.connections.set(session, connection);
+    this.connections.set(session, new ApnsSessionState(connection));
   }
 
   /** GOAWAY with a JSON reason; lastStreamId 0 lets nghttp2 name the last stream it processed. */
@@ -206,7 +216,8 @@ export class ApnsServer {
    * answer for an unfinished request (its reasons table has no 408), so pushsim answers none rather than invent one
    * (docs/apns-fidelity.md#transport).
    */
-  private resetHalfOpen(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  private resetHalfOpen(exchange: ApnsExchange): void {
+    const { stream, headers } = exchange;
     if (stream.destroyed || stream.closed) return;
     stream.close(http2.constants.NGHTTP2_CANCEL);
     const token = String(headers[':path'] ?? '').replace(/^\/3\/device\//, '');
@@ -221,97 +232,183 @@ export class ApnsServer {
     return this.options.reasonSpelling[reason] ?? reason;
   }
 
-  private environmentOf(headers: IncomingHttpHeaders, connection: ApnsConnection): 'sandbox' | 'production' {
-    const authority = String(headers[':authority'] ?? '')
+  /** The environment a request addresses: by its :authority when that names an Apple host, else the endpoint's. */
+  private environmentOf(exchange: ApnsExchange): 'sandbox' | 'production' {
+    const state = exchange.sessionState;
+    const authority = exchange.headers[':authority'];
+    // Clients send the same :authority on every stream of a connection: its answer is kept per connection.
+    if (authority === state.authority && state.authorityEnvironment) return state.authorityEnvironment;
+    const host = String(authority ?? '')
       .replace(/:\d+$/, '')
       .toLowerCase();
-    if (authority === 'api.push.apple.com') return 'production';
-    if (authority === 'api.sandbox.push.apple.com' || authority === 'api.development.push.apple.com') return 'sandbox';
-    return connection.environment;
+    let environment = state.connection.environment;
+    if (host === 'api.push.apple.com') environment = 'production';
+    else if (host === 'api.sandbox.push.apple.com' || host === 'api.development.push.apple.com')
+      environment = 'sandbox';
+    state.authority = typeof authority === 'string' ? authority : undefined;
+    state.authorityEnvironment = environment;
+    return environment;
   }
 
-  private async onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): Promise<void> {
-    stream.on('error', () => {});
+  /** A new stream: its body is read into an exchange, handled when it ends (bodyEnded). */
+  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     const session = stream.session!;
-    const connection = this.connections.get(session)!;
-    const apnsIdHeader = typeof headers['apns-id'] === 'string' ? headers['apns-id'] : undefined;
-    const body = await readBody(stream, this.options.streamTimeoutMs, () => this.resetHalfOpen(stream, headers));
+    const state = this.connections.get(session)!;
+    const exchange = new ApnsExchange(this, stream, session, headers, rawHeaders, state.connection, state);
+    this.halfOpen.watch(exchange);
+    exchange.listen();
+  }
+
+  /** The exchange's body has ended, grown past MAX_BODY, or the stream closed first (ExchangeHandler). */
+  bodyEnded(exchange: ApnsExchange): void {
+    this.halfOpen.unwatch(exchange);
+    const stream = exchange.stream;
     if (stream.destroyed || stream.closed) return;
+    try {
+      this.process(exchange);
+    } catch (error) {
+      this.internalError(stream, error);
+    }
+  }
+
+  private internalError(stream: ServerHttp2Stream, error: unknown): void {
+    console.error('[pushsim] APNs: internal error handling a request:', error);
+    this.answer(stream, undefined, new ApnsRejection('InternalServerError', 'pushsim hit an internal error'));
+  }
+
+  /**
+   * Handles a request whose body is read, synchronously as far as it can: only a token not yet verified on this
+   * connection and a fault with a delay wait, and continue from a promise (issue 14: no promise per stream).
+   */
+  private process(exchange: ApnsExchange): void {
+    const { stream, session, headers, connection } = exchange;
     if (this.refusedAfterGoaway(stream, session, headers)) return;
-    if (this.broadcasts?.isBroadcastPath(String(headers[':path'] ?? ''))) {
-      await this.broadcasts.handle(stream, headers, body, connection, this.environmentOf(headers, connection));
+    const path = headers[':path'];
+    if (this.broadcasts?.isBroadcastPath(String(path ?? ''))) {
+      const body = exchange.tooLarge ? 'too-large' : exchange;
+      this.broadcasts
+        .handle(stream, headers, body, connection, this.environmentOf(exchange))
+        .catch((error: unknown) => this.internalError(stream, error));
       return;
     }
-    if (body === 'too-large') {
+    const apnsIdHeader = headers['apns-id'];
+    exchange.apnsIdHeader = typeof apnsIdHeader === 'string' ? apnsIdHeader : undefined;
+    if (exchange.tooLarge) {
       this.answer(
         stream,
-        apnsIdHeader,
+        exchange.apnsIdHeader,
         new ApnsRejection('PayloadTooLarge', `the body is larger than ${MAX_BODY} bytes`),
       );
       return;
     }
 
-    let request: ApnsRequestHeaders | undefined;
-    const now = this.sim.clock.now();
+    exchange.now = this.sim.clock.now();
     try {
-      request = readApnsRequest(String(headers[':method']), String(headers[':path']), headers, rawHeaders);
-      const environment = this.environmentOf(headers, connection);
+      const request = readApnsRequest(String(headers[':method']), String(path), headers, exchange.rawHeaders);
+      exchange.request = request;
+      const environment = this.environmentOf(exchange);
+      exchange.environment = environment;
       const scoped: ApnsConnection =
         environment === connection.environment ? connection : { ...connection, environment };
+      exchange.scoped = scoped;
       const pending = authenticate(scoped, request.authorization, {
         keyring: this.keyring,
         permissive: this.options.permissive,
-        now,
+        now: exchange.now,
       });
-      const identity = pending instanceof Promise ? await pending : pending;
-      if (scoped !== connection)
-        Object.assign(connection, {
-          boundKeyId: scoped.boundKeyId,
-          currentToken: scoped.currentToken,
-          tokenChangedAt: scoped.tokenChangedAt,
-        });
+      if (pending instanceof Promise) {
+        pending
+          .then(
+            (identity) => this.authenticated(exchange, identity),
+            (error: unknown) => this.rejected(exchange, error),
+          )
+          .catch((error: unknown) => this.internalError(stream, error));
+        return;
+      }
+      this.authenticated(exchange, pending);
+    } catch (error) {
+      this.rejected(exchange, error);
+    }
+  }
+
+  /** After the provider token or certificate check: topic checks, then a fault if one matches, then accept. */
+  private authenticated(exchange: ApnsExchange, identity: ApnsIdentity): void {
+    const { connection, scoped } = exchange;
+    const request = exchange.request!;
+    try {
+      if (scoped !== connection) {
+        connection.boundKeyId = scoped!.boundKeyId;
+        connection.currentToken = scoped!.currentToken;
+        connection.tokenChangedAt = scoped!.tokenChangedAt;
+      }
       connection.authenticated = true;
 
       const topic = request.topic ?? (identity.kind === 'certificate' ? identity.topic : undefined);
       if (!topic) throw new ApnsRejection('MissingTopic', 'the apns-topic header is required (with token auth always)');
-      const bundleId = bundleIdOfTopic(topic);
-      const pushType = request.pushType ?? inferPushType(body.json);
+      exchange.topic = topic;
+      exchange.bundleId = bundleIdOfTopic(topic);
+      exchange.pushType = request.pushType ?? inferPushType(exchange.json);
       checkLiveActivityHeaders(request.pushType, topic, identity);
       if (request.pushType) checkTopicSuffix(topic, request.pushType);
-      checkTopicAllowed(identity, topic, bundleId);
+      checkTopicAllowed(identity, topic, exchange.bundleId);
 
-      const fault = this.faults.pick('apns', { token: request.token, topic });
+      const fault = this.faults.active ? this.faults.pick('apns', { token: request.token, topic }) : undefined;
       if (fault) {
-        if (await this.applyFault(stream, session, request, fault)) return;
+        this.applyFault(exchange.stream, exchange.session, request, fault)
+          .then(
+            (handled) => {
+              if (!handled) this.accept(exchange);
+            },
+            (error: unknown) => this.rejected(exchange, error),
+          )
+          .catch((error: unknown) => this.internalError(exchange.stream, error));
+        return;
       }
-      // A Shutdown may have hit an earlier stream while this one waited for its token check or its fault's delay.
-      if (this.refusedAfterGoaway(stream, session, headers)) return;
+    } catch (error) {
+      this.rejected(exchange, error);
+      return;
+    }
+    this.accept(exchange);
+  }
 
-      const liveActivity = liveActivityTargetOf(this.sim, request.token, pushType, environment, bundleId);
-      const address = liveActivity ? undefined : this.checkDevice(request.token, environment, bundleId);
+  /** The device, rate and payload checks; then the push goes to the router and the answer is 200. */
+  private accept(exchange: ApnsExchange): void {
+    const { stream, session, connection, now } = exchange;
+    const request = exchange.request!;
+    const topic = exchange.topic!;
+    const pushType = exchange.pushType!;
+    const environment = exchange.environment!;
+    try {
+      // A Shutdown may have hit an earlier stream while this one waited for its token check or its fault's delay.
+      if (this.refusedAfterGoaway(stream, session, exchange.headers)) return;
+
+      const liveActivity = liveActivityTargetOf(this.sim, request.token, pushType, environment, exchange.bundleId!);
+      const address = liveActivity ? undefined : this.checkDevice(request.token, environment, exchange.bundleId!);
       this.checkRate(request.token, now);
 
-      if (body.bytes === 0)
+      if (exchange.bytes === 0)
         throw new ApnsRejection(
           'PayloadEmpty',
           'the request body is empty; send a JSON payload with an aps dictionary',
         );
       const limit = pushType === 'voip' ? 5120 : 4096;
-      if (body.bytes > limit)
+      if (exchange.bytes > limit)
         throw new ApnsRejection(
           'PayloadTooLarge',
-          `the payload is ${body.bytes} bytes; the limit for ${pushType} pushes is ${limit}`,
+          `the payload is ${exchange.bytes} bytes; the limit for ${pushType} pushes is ${limit}`,
         );
-      if (body.json === undefined)
-        throw new ApnsRejection('PayloadEmpty', body.problem ?? 'the payload is not a JSON object');
+      const json = exchange.json;
+      if (json === undefined)
+        throw new ApnsRejection('PayloadEmpty', exchange.problem ?? 'the payload is not a JSON object');
 
       const apnsId = request.apnsId?.toLowerCase() ?? this.ids.next();
       if (liveActivity) {
         const headers = pushHeadersOf(request, topic, pushType, environment);
         const { token, priority } = request;
-        deliverLiveActivityPush(this.sim, liveActivity, { token, payload: body.json, priority, apnsId, headers });
+        deliverLiveActivityPush(this.sim, liveActivity, { token, payload: json, priority, apnsId, headers });
       } else {
-        const push = this.toPush(apnsId, request, topic, pushType, body.json, environment, now);
+        const push = this.toPush(apnsId, request, topic, pushType, json, environment, now, exchange.sessionState);
+        if (exchange.text !== undefined) push.payloadText = exchange.text;
         if (push.kind === undefined) {
           this.sim.record(push as Push, {
             name: 'dropped',
@@ -322,15 +419,25 @@ export class ApnsServer {
         }
       }
       connection.pushes++;
-      const responseHeaders: Record<string, string | number> = { ':status': 200, 'apns-id': request.apnsId ?? apnsId };
-      if (environment === 'sandbox') responseHeaders['apns-unique-id'] = this.ids.next();
-      if (!stream.destroyed) stream.respond(responseHeaders, { endStream: true });
+      if (stream.destroyed) return;
+      if (environment === 'sandbox')
+        stream.respond(
+          { ':status': 200, 'apns-id': request.apnsId ?? apnsId, 'apns-unique-id': this.ids.next() },
+          { endStream: true },
+        );
+      else stream.respond({ ':status': 200, 'apns-id': request.apnsId ?? apnsId }, { endStream: true });
     } catch (error) {
-      if (!(error instanceof ApnsRejection)) throw error;
-      this.recordRejection(request, apnsIdHeader, error, now, body);
-      this.answer(stream, request?.apnsId ?? apnsIdHeader, error);
-      if (this.lastStreamIds.get(session) === stream.id) this.goawayAfterAnswer(stream, session, error.reason);
+      this.rejected(exchange, error);
     }
+  }
+
+  /** An ApnsRejection is answered and noted in the ledger; anything else is pushsim's bug, thrown on. */
+  private rejected(exchange: ApnsExchange, error: unknown): void {
+    if (!(error instanceof ApnsRejection)) throw error;
+    const { stream, session, request } = exchange;
+    this.recordRejection(request, exchange.apnsIdHeader, error, exchange.now, exchange);
+    this.answer(stream, request?.apnsId ?? exchange.apnsIdHeader, error);
+    if (this.lastStreamIds.get(session) === stream.id) this.goawayAfterAnswer(stream, session, error.reason);
   }
 
   private checkDevice(token: string, environment: 'sandbox' | 'production', bundleId: string): TokenAddress {
@@ -461,10 +568,11 @@ export class ApnsServer {
     topic: string,
     pushType: string,
     payload: Record<string, unknown>,
-    environment: string,
+    environment: 'sandbox' | 'production',
     now: number,
+    state: ApnsSessionState,
   ): Omit<Push, 'kind'> & { kind?: PushKind } {
-    const notes: string[] = [];
+    let notes: string[] | undefined;
     const aps = (payload.aps ?? {}) as Record<string, unknown>;
     const hasAlert = aps.alert !== undefined || aps.sound !== undefined || aps.badge !== undefined;
     const contentAvailable = aps['content-available'] === 1;
@@ -473,14 +581,18 @@ export class ApnsServer {
     else if (pushType === 'background') {
       kind = 'background';
       if (!contentAvailable)
-        notes.push('apns-push-type background without "content-available": 1 in aps; Apple may not deliver it');
-      if (hasAlert) notes.push('a background push may not carry alert, sound or badge; they are ignored');
+        (notes ??= []).push(
+          'apns-push-type background without "content-available": 1 in aps; Apple may not deliver it',
+        );
+      if (hasAlert) (notes ??= []).push('a background push may not carry alert, sound or badge; they are ignored');
     } else if (pushType === 'alert') kind = contentAvailable ? 'alert+background' : 'alert';
     if (!request.pushType)
-      notes.push(`apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`);
+      (notes ??= []).push(
+        `apns-push-type missing; inferred "${pushType}" from the payload (Apple recommends sending it)`,
+      );
     const priority: PushPriority = request.priority === 10 ? 'high' : request.priority === 5 ? 'normal' : 'low';
     if (kind === 'background' && request.priority === 10) {
-      notes.push(
+      (notes ??= []).push(
         'background push sent with apns-priority 10: Apple says "Always use priority 5. Using priority 10 is an error"; observed devices still wake the app (forums 745345), so pushsim delivers it',
       );
     }
@@ -491,41 +603,14 @@ export class ApnsServer {
       priority,
       payload,
       acceptedAt: now,
-      headers: pushHeadersOf(request, topic, pushType, environment),
+      headers: state.pushHeaders(request, topic, pushType, environment),
     };
     if (kind) push.kind = kind;
     if (request.expiration !== undefined) push.expiresAt = request.expiration === 0 ? 0 : request.expiration * 1000;
     if (request.collapseId !== undefined) push.collapseId = request.collapseId;
-    if (notes.length) push.notes = notes;
+    if (notes) push.notes = notes;
     return push;
   }
-}
-
-function headersOf(request: ApnsRequestHeaders): Record<string, string> {
-  const headers: Record<string, string> = { 'apns-priority': String(request.priority) };
-  if (request.apnsId) headers['apns-id'] = request.apnsId;
-  if (request.topic) headers['apns-topic'] = request.topic;
-  if (request.pushType) headers['apns-push-type'] = request.pushType;
-  if (request.expiration !== undefined) headers['apns-expiration'] = String(request.expiration);
-  if (request.collapseId) headers['apns-collapse-id'] = request.collapseId;
-  return headers;
-}
-
-/**
- * The headers kept on an accepted push: the request's, with the topic and push type as used and the environment. Set
- * in place rather than spread over headersOf's object (one object per push, not two; issue 14).
- */
-function pushHeadersOf(
-  request: ApnsRequestHeaders,
-  topic: string,
-  pushType: string,
-  environment: string,
-): Record<string, string> {
-  const headers = headersOf(request);
-  headers['apns-topic'] = topic;
-  headers['apns-push-type'] = pushType;
-  headers.environment = environment;
-  return headers;
 }
 
 /**
@@ -547,64 +632,4 @@ function inferPushType(payload: Record<string, unknown> | undefined): string {
   const silent =
     aps['content-available'] === 1 && aps.alert === undefined && aps.sound === undefined && aps.badge === undefined;
   return silent ? 'background' : 'alert';
-}
-
-interface Body {
-  bytes: number;
-  json?: Record<string, unknown>;
-  problem?: string;
-}
-
-/**
- * Reads the request body (at most MAX_BODY bytes); checks it is UTF-8 JSON with an object at the top. A body that has
- * not ended `timeoutMs` after the headers (0 = no limit) calls `onTimeout`, which resets the stream.
- */
-function readBody(stream: ServerHttp2Stream, timeoutMs: number, onTimeout: () => void): Promise<Body | 'too-large'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const timer = timeoutMs > 0 ? setTimeout(onTimeout, timeoutMs).unref() : undefined;
-    const finish = (value: Body | 'too-large'): void => {
-      if (timer) clearTimeout(timer);
-      if (!done) {
-        done = true;
-        resolve(value);
-      }
-    };
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        stream.pause();
-        finish('too-large');
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      if (buffer.length === 0) {
-        finish({ bytes: 0 });
-        return;
-      }
-      if (!isUtf8(buffer)) {
-        finish({ bytes: buffer.length, problem: 'the payload is not valid UTF-8' });
-        return;
-      }
-      const text = buffer.toString('utf8');
-      try {
-        const json = JSON.parse(text) as unknown;
-        // Over the JSON budget: answered (413 by its size, or PayloadEmpty) without keeping what cannot be written back.
-        const overBudget = jsonBudgetProblem(json);
-        if (overBudget) finish({ bytes: buffer.length, problem: `the payload ${overBudget}` });
-        else if (json && typeof json === 'object' && !Array.isArray(json))
-          finish({ bytes: buffer.length, json: json as Record<string, unknown> });
-        else finish({ bytes: buffer.length, problem: 'the payload is not a JSON object' });
-      } catch {
-        finish({ bytes: buffer.length, problem: 'the payload is not valid JSON' });
-      }
-    });
-    // 'close' also covers an aborted stream; after 'end' it finds the promise already settled.
-    stream.once('close', () => finish({ bytes: size, problem: 'the stream closed before the body ended' }));
-  });
 }
