@@ -38,6 +38,9 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Every route is spelled in lower case: `/API/devices` is no other name for `/api/devices` (a 404, as the page's
+  // links and the OpenAPI document never spell it so), the way control-guard.ts's allow-list reads paths too.
+  app.set('case sensitive routing', true);
   app.use((options.guard ?? new ControlGuard()).middleware());
   app.use(
     express.json({
