@@ -8,6 +8,7 @@ import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
 import { pushesRoutes } from './pushes-routes.js';
 import { scenarioRunsRoutes } from './scenario-runs-routes.js';
+import type { ScenarioRunsLoader } from './scenario-runs-loader.js';
 import { activitiesRoutes } from './activities-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
@@ -30,6 +31,8 @@ export interface ControlAppOptions {
   guard?: ControlGuard;
   /** The session recordings (POST /api/recordings); startSimulator() passes its own, with the services' setup. */
   recordings?: Recordings;
+  /** The scenario runs' loader (POST /api/scenarios/runs); startSimulator() passes its own, to wait on it in close(). */
+  scenarioRuns?: ScenarioRunsLoader;
   /** The built dashboard's folder (dist/dashboard of the package by default). */
   dashboardFolder?: string;
 }
@@ -92,7 +95,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
-  app.use('/api', scenarioRunsRoutes(sim));
+  app.use('/api', scenarioRunsRoutes(sim, options.scenarioRuns));
   app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   app.use('/api', activitiesRoutes(sim));
   // The control plane serves the CA, not a service: it is there whichever services are on.

@@ -18,8 +18,9 @@ import {
   type ScenarioRunStartedModel,
 } from '../model/index.js';
 import type { SimulatorEvents } from '../core/index.js';
-import type { ScenarioRunRecord, ScenarioRuns } from '../scenario/index.js';
+import type { ScenarioRunRecord } from '../scenario/index.js';
 import type { RouteDescriptor } from './openapi-routes.js';
+import { ScenarioRunsLoader } from './scenario-runs-loader.js';
 
 /** Pasted text is capped below the 1 MB body limit the control app reads; a scenario file is a few KB. */
 const MAX_YAML = 512 * 1024;
@@ -39,20 +40,9 @@ export const startScenarioRunSchema = z
     path: ['file'],
   });
 
-type ScenarioModule = typeof import('../scenario/index.js');
-
-export function scenarioRunsRoutes(sim: Simulation): Router {
+export function scenarioRunsRoutes(sim: Simulation, loader: ScenarioRunsLoader = new ScenarioRunsLoader(sim)): Router {
   const router = Router();
-  let loaded: Promise<{ scenario: ScenarioModule; runs: ScenarioRuns; dir: string | undefined }> | undefined;
-  const scenarios = () =>
-    (loaded ??= import('../scenario/index.js').then((scenario) => {
-      const dir = scenario.scenarioLibraryDir();
-      return {
-        scenario,
-        dir,
-        runs: new scenario.ScenarioRuns({ libraryDir: dir, emit: (type, data) => sim.bus.emit(type, data) }),
-      };
-    }));
+  const scenarios = () => loader.load();
   router.get('/scenarios/library', async (_req, res) => {
     const { scenario, dir } = await scenarios();
     res.json({ files: dir ? await scenario.listLibrary(dir) : [] });
