@@ -2,7 +2,7 @@
 // simulators of their own, so a control plane that never runs a scenario never imports them. One per control app;
 // startSimulator()'s close() waits on it, so no run keeps its simulators and ports past the close.
 import type { Simulation } from '../engine/index.js';
-import type { ScenarioRuns } from '../scenario/index.js';
+import type { ScenarioRuns, ScenarioRunsOptions } from '../scenario/index.js';
 
 type ScenarioModule = typeof import('../scenario/index.js');
 
@@ -18,6 +18,8 @@ export class ScenarioRunsLoader {
 
   constructor(
     private readonly sim: Simulation,
+    /** How many runs execute, wait and are kept (ScenarioRuns' defaults: 2, 50, 50). */
+    private readonly limits: Pick<ScenarioRunsOptions, 'concurrency' | 'maxWaiting' | 'keep'> = {},
     private readonly importScenarios: () => Promise<ScenarioModule> = () => import('../scenario/index.js'),
   ) {}
 
@@ -27,6 +29,7 @@ export class ScenarioRunsLoader {
       (scenario) => {
         const dir = scenario.scenarioLibraryDir();
         const runs = new scenario.ScenarioRuns({
+          ...this.limits,
           libraryDir: dir,
           emit: (type, data) => this.sim.bus.emit(type, data),
         });

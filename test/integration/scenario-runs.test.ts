@@ -244,3 +244,52 @@ test('keeps the newest runs only: an older one is gone from the list and its id 
   expect(runs.list().map((r) => r.id)).toEqual([ids[2], ids[1]]);
   expect(() => runs.get(ids[0]!)).toThrow(expect.objectContaining({ code: 'SCENARIO_RUN_NOT_FOUND' }));
 });
+
+test('never drops the record of a run still queued or running: with keep 1, three runs started are all listed', async () => {
+  let finishedRuns = 0;
+  let done!: () => void;
+  const allDone = new Promise<void>((resolve) => (done = resolve));
+  const runs = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    keep: 1,
+    concurrency: 1,
+    emit: (type) => {
+      if (type === 'scenario.finished' && ++finishedRuns === 3) done();
+    },
+  });
+  const yaml = 'name: a second passes\ndevices: []\napps: []\nsteps: [{ advance: 1s }]\n';
+  const ids = [runs.start({ yaml }).id, runs.start({ yaml }).id, runs.start({ yaml }).id];
+  expect(runs.list().map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
+  for (const id of ids) expect(runs.get(id).status).toBe('running');
+  await allDone;
+  expect(runs.list().map((r) => [r.id, r.status])).toEqual([[ids[2], 'passed']]);
+});
+
+test('refuses a run beyond the queue with SCENARIO_RUNS_BUSY (429), and takes one again once a waiting run starts', async () => {
+  const ids: string[] = [];
+  let second!: () => void;
+  const secondStarted = new Promise<void>((resolve) => (second = resolve));
+  const runs = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    concurrency: 1,
+    maxWaiting: 2,
+    emit: (type, data) => {
+      if (type === 'scenario.progress' && (data as { runId: string }).runId === ids[1]) second();
+    },
+  });
+  const yaml = 'name: a second passes\ndevices: []\napps: []\nsteps: [{ advance: 1s }]\n';
+  // One executes, two wait: the fourth finds the queue full.
+  for (let n = 0; n < 3; n++) ids.push(runs.start({ yaml }).id);
+  let refusal: unknown;
+  try {
+    runs.start({ yaml });
+  } catch (error) {
+    refusal = error;
+  }
+  expect(refusal).toMatchObject({ code: 'SCENARIO_RUNS_BUSY', status: 429 });
+  expect((refusal as Error).message).toMatch(/2 scenario runs already wait their turn/);
+  expect(runs.list()).toHaveLength(3);
+  await secondStarted;
+  expect(runs.start({ yaml }).status).toBe('running');
+  await runs.settled();
+});
