@@ -50,7 +50,7 @@ export function scenarioRunsRoutes(sim: Simulation, loader: ScenarioRunsLoader =
   router.get('/scenarios/library/*path', async (req, res) => {
     const { scenario, dir } = await scenarios();
     const path = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
-    res.json({ path, yaml: scenario.readLibraryFile(dir ?? '', path) });
+    res.json({ path, yaml: scenario.readLibraryFile(dir, path) });
   });
   router.post('/scenarios/runs', async (req, res) => {
     const body = parseInput(startScenarioRunSchema, req.body);
@@ -131,7 +131,7 @@ export const SCENARIO_RUN_ROUTES: readonly RouteDescriptor[] = [
     responses: {
       200: '`{ path, yaml }`',
       400: 'the path leaves the library or names no scenario file',
-      404: 'no such file',
+      404: 'no such file, or no library in this pushsim',
     },
   },
   {

@@ -62,9 +62,15 @@ function declaredNames(text: string): { name?: string; description?: string } {
 
 /**
  * The absolute path of a library file, refusing a path that leaves the library (`../`, an absolute path) or names no
- * scenario file.
+ * scenario file, and every path when there is no library (read against '' it named files of the working directory).
  */
-export function libraryFile(dir: string, path: string, field = 'path'): string {
+export function libraryFile(dir: string | undefined, path: string, field = 'path'): string {
+  if (!dir)
+    throw new SimulatorError(
+      ErrorCodes.SCENARIO_NOT_FOUND,
+      "this pushsim has no scenario library (the package's scenarios/ folder is missing); POST /api/scenarios/runs takes a scenario's text as `yaml`",
+      field,
+    );
   const absolute = resolve(dir, path);
   const inside = relative(dir, absolute);
   if (path.includes('\0') || inside === '' || inside.split(sep)[0] === '..' || isAbsolute(inside))
@@ -89,6 +95,6 @@ export function libraryFile(dir: string, path: string, field = 'path'): string {
 }
 
 /** A library file's text. */
-export function readLibraryFile(dir: string, path: string): string {
+export function readLibraryFile(dir: string | undefined, path: string): string {
   return readFileSync(libraryFile(dir, path), 'utf8');
 }

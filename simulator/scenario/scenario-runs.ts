@@ -147,12 +147,6 @@ export class ScenarioRuns {
     const dir = this.options.libraryDir;
     try {
       if (source.file !== undefined) {
-        if (!dir)
-          throw new SimulatorError(
-            ErrorCodes.SCENARIO_NOT_FOUND,
-            "this pushsim has no scenario library (the package's scenarios/ folder is missing); send the scenario as `yaml`",
-            'file',
-          );
         const absolute = libraryFile(dir, source.file, 'file');
         return loadScenarioText(readFileSync(absolute, 'utf8'), source.file).map((run) => ({ ...run, path: absolute }));
       }

@@ -3,10 +3,13 @@
 // their step and the run's ledger, bad input gets the loader's file:line:col message or a catalogue error.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { ScenarioRuns, scenarioLibraryDir } from '../../simulator/scenario/index.js';
+import { Simulation } from '../../simulator/engine/index.js';
+import { createControlApp, ScenarioRunsLoader } from '../../simulator/control/index.js';
 import {
   ScenarioFinishedSchema,
   ScenarioLibrarySchema,
@@ -292,4 +295,45 @@ test('refuses a run beyond the queue with SCENARIO_RUNS_BUSY (429), and takes on
   await secondStarted;
   expect(runs.start({ yaml }).status).toBe('running');
   await runs.settled();
+});
+
+test('without a library folder, a library path is 404 SCENARIO_NOT_FOUND, never a file of the working directory', async () => {
+  const own = new Simulation({ clock: 'virtual' });
+  const real = await import('../../simulator/scenario/index.js');
+  const loader = new ScenarioRunsLoader(own, {}, async () => ({ ...real, scenarioLibraryDir: () => undefined }));
+  const server = createControlApp(own, { endpoints: () => [], version: 'test', scenarioRuns: loader }).listen(
+    0,
+    '127.0.0.1',
+  );
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  try {
+    // A file that does exist under the working directory (the repository root, where vitest runs).
+    expect(readFileSync(`scenarios/${FILE}`, 'utf8')).toMatch(/^name:/m);
+    const read = await fetch(`${base}/scenarios/library/scenarios/${FILE}`);
+    expect(read.status).toBe(404);
+    expect(((await read.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'SCENARIO_NOT_FOUND',
+      message: expect.stringMatching(/no scenario library/),
+    });
+    const list = await fetch(`${base}/scenarios/library`);
+    expect(await list.json()).toEqual({ files: [] });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a failed import of the scenario code is tried again by the next call, not kept for good', async () => {
+  const real = await import('../../simulator/scenario/index.js');
+  let calls = 0;
+  const loader = new ScenarioRunsLoader(new Simulation({ clock: 'virtual' }), {}, async () => {
+    if (++calls === 1) throw new Error('ERR_MODULE_NOT_FOUND (a half-installed package)');
+    return real;
+  });
+  await expect(loader.load()).rejects.toThrow(/half-installed/);
+  await expect(loader.settled()).resolves.toBeUndefined();
+  const loaded = await loader.load();
+  expect(loaded.dir).toBe(scenarioLibraryDir());
+  expect(calls).toBe(2);
+  expect(await loader.load()).toBe(loaded);
 });
