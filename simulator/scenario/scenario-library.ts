@@ -1,11 +1,12 @@
 // The scenario library the package ships (its scenarios/ folder), as the control plane lists and reads it: found
 // beside the package whether pushsim runs from source (tsx), from dist/ or from dist/cjs/.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { parse } from 'yaml';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
+import { packageRoot } from '../package-root.js';
 
 export interface LibraryFile {
   /** Relative to the library folder, with forward slashes: `zpns/silent-push-by-ios-app-state.yaml`. */
@@ -14,24 +15,10 @@ export interface LibraryFile {
   description?: string;
 }
 
-/**
- * The package's scenarios/ folder: the first folder up from this file holding pushsim's package.json and a scenarios/
- * folder (dist/cjs/ has a package.json of its own, and no scenarios).
- */
+/** The package's scenarios/ folder (package-root.ts), when the package has one. */
 export function scenarioLibraryDir(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'scenarios')) && isPushsimPackage(join(dir, 'package.json')))
-      return join(dir, 'scenarios');
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-function isPushsimPackage(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'pushsim';
-  } catch {
-    return false;
-  }
+  const root = packageRoot(from);
+  return root !== undefined && existsSync(join(root, 'scenarios')) ? join(root, 'scenarios') : undefined;
 }
 
 /** Every scenario file of the library, by path, with the name and description it declares. */
