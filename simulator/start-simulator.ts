@@ -12,6 +12,7 @@ import {
   ControlGuard,
   isLoopbackHost,
   routeUpgrades,
+  ScenarioRunsLoader,
   type EndpointInfo,
   type EventFeed,
 } from './control/index.js';
@@ -233,6 +234,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
   const recordings = new Recordings(simulation, () =>
     running.flatMap((r) => (r.instance.scenarioSetup ? [r.instance.scenarioSetup()] : [])),
   );
+  const scenarioRuns = new ScenarioRunsLoader(simulation);
   const app = createControlApp(simulation, {
     endpoints: () => endpoints,
     version: PUSHSIM_VERSION,
@@ -241,6 +243,7 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     services: running.map((r) => r.module),
     guard,
     recordings,
+    scenarioRuns,
   });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
@@ -332,10 +335,15 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
+      // First, so no recording writes down the uninstalls of the reset below as the session's own steps.
+      recordings.stopAll();
+      // A run started from the control plane holds simulators and ports of its own until it ends.
+      await scenarioRuns.settled();
       await feed.close();
       await shims.close();
       for (const { instance } of running) await instance.stop();
       simulation.reset();
+      simulation.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

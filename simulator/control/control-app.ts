@@ -8,11 +8,13 @@ import { devicesRoutes } from './devices-routes.js';
 import { appsRoutes } from './apps-routes.js';
 import { pushesRoutes } from './pushes-routes.js';
 import { scenarioRunsRoutes } from './scenario-runs-routes.js';
+import type { ScenarioRunsLoader } from './scenario-runs-loader.js';
 import { activitiesRoutes } from './activities-routes.js';
 import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
-import { dashboardRoutes, pushsimPackageRoot } from './dashboard-static.js';
+import { dashboardRoutes } from './dashboard-static.js';
+import { packageRoot } from '../package-root.js';
 import { referenceDocsRoutes } from './reference-docs.js';
 import { join } from 'node:path';
 import type { ServiceModule } from '../providers/index.js';
@@ -32,6 +34,8 @@ export interface ControlAppOptions {
   guard?: ControlGuard;
   /** The session recordings (POST /api/recordings); startSimulator() passes its own, with the services' setup. */
   recordings?: Recordings;
+  /** The scenario runs' loader (POST /api/scenarios/runs); startSimulator() passes its own, to wait on it in close(). */
+  scenarioRuns?: ScenarioRunsLoader;
   /** The built dashboard's folder (dist/dashboard of the package by default). */
   dashboardFolder?: string;
 }
@@ -40,6 +44,9 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Every route is spelled in lower case: `/API/devices` is no other name for `/api/devices` (a 404, as the page's
+  // links and the OpenAPI document never spell it so), the way control-guard.ts's allow-list reads paths too.
+  app.set('case sensitive routing', true);
   app.use((options.guard ?? new ControlGuard()).middleware());
   app.use(
     express.json({
@@ -91,7 +98,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
   app.use('/api', pushesRoutes(sim));
-  app.use('/api', scenarioRunsRoutes(sim));
+  app.use('/api', scenarioRunsRoutes(sim, options.scenarioRuns));
   app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   app.use('/api', activitiesRoutes(sim));
   // The control plane serves the CA, not a service: it is there whichever services are on.
@@ -107,7 +114,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
     res.type('application/x-pem-file').send(options.caPem);
   });
   for (const router of options.routers ?? []) app.use('/api', router);
-  const root = pushsimPackageRoot();
+  const root = packageRoot();
   // The Rules view links a `docs/reference/<file>.md#<anchor>` source here.
   app.use(referenceDocsRoutes(root ? join(root, 'docs', 'reference') : undefined));
   app.use(

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ErrorCodes, type ErrorCode } from '../core/index.js';
 import { sendError } from './http-errors.js';
+import { isDashboardPagePath, rawPath } from './dashboard-page-paths.js';
 
 export interface ControlGuardOptions {
   /** The access token every REST and ws call must carry; none by default. */
@@ -98,8 +99,10 @@ export class ControlGuard {
       };
     const token = this.options.token;
     // The dashboard's page and bundles (dashboard-static.ts) hold no secret: a browser loads them without the token
-    // (an <script> tag sends no Authorization), and the page then carries it on every /api call.
-    if (token !== undefined && isApiPath(url.pathname)) {
+    // (an <script> tag sends no Authorization), and the page then carries it on every /api call. Everything else needs
+    // it: an allow-list of the page's paths (dashboard-page-paths.ts) on the raw path express routes, not a test for
+    // `/api/` that `/API/devices` or `//api/devices` passed (express matched them to the API all the same).
+    if (token !== undefined && !isPublicPageRequest(req)) {
       const auth = req.headers.authorization;
       const given = /^Bearer\s+(.+)$/i.exec(auth ?? '')?.[1]?.trim() ?? url.searchParams.get('token') ?? '';
       if (!sameSecret(given, token))
@@ -148,9 +151,9 @@ export class ControlGuard {
   }
 }
 
-/** The control API and its ws endpoints: what the access token guards. */
-function isApiPath(pathname: string): boolean {
-  return pathname === '/api' || pathname.startsWith('/api/');
+/** A GET (or HEAD) of one of the dashboard page's own paths: what a browser loads without the access token. */
+function isPublicPageRequest(req: IncomingMessage): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && isDashboardPagePath(rawPath(req.url));
 }
 
 function hasBody(req: IncomingMessage): boolean {

@@ -2,42 +2,22 @@
 // the page's own routes (/pushes, /pushes/<id>, /send…) answer index.html to a browser; /assets/* are the hashed
 // bundles, cached for good. curl's GET / keeps its one line of text (it asks for no HTML).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request } from 'express';
+import { packageRoot } from '../package-root.js';
 
 /** How to build the page, said wherever it is missing. */
 export const DASHBOARD_BUILD_HINT =
   'the dashboard is not built in this pushsim checkout: run `npm run build:dashboard` (or `npm run build`) in its folder, then reload';
 
 /**
- * pushsim's package folder, found by walking up to pushsim's package.json, so it is the same folder from source
- * (simulator/control/, run by tsx), from dist/simulator/control/ and from dist/cjs/simulator/control/.
+ * dist/dashboard of the package this file belongs to (package-root.ts): the same folder from source (simulator/control/,
+ * run by tsx), from dist/simulator/control/ and from dist/cjs/simulator/control/.
  */
-export function pushsimPackageRoot(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  let dir = dirname(from);
-  for (let depth = 0; depth < 6; depth++) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        // dist/cjs/package.json is pushsim's too (it marks the CommonJS build); the package's own names its bin.
-        const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; bin?: unknown };
-        if (pkg.name === 'pushsim' && pkg.bin !== undefined) return dir;
-      } catch {
-        /* not ours; keep walking */
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return undefined;
-}
-
-/** dist/dashboard of the package this file belongs to. */
 export function dashboardFolder(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  const root = pushsimPackageRoot(from);
-  return root ? join(root, 'dist', 'dashboard') : undefined;
+  const root = packageRoot(from);
+  return root === undefined ? undefined : join(root, 'dist', 'dashboard');
 }
 
 /** A browser navigating asks for HTML first; curl (`*\/*`), fetch and the SDKs do not name it. */

@@ -18,8 +18,9 @@ import {
   type ScenarioRunStartedModel,
 } from '../model/index.js';
 import type { SimulatorEvents } from '../core/index.js';
-import type { ScenarioRunRecord, ScenarioRuns } from '../scenario/index.js';
+import type { ScenarioRunRecord } from '../scenario/index.js';
 import type { RouteDescriptor } from './openapi-routes.js';
+import { ScenarioRunsLoader } from './scenario-runs-loader.js';
 
 /** Pasted text is capped below the 1 MB body limit the control app reads; a scenario file is a few KB. */
 const MAX_YAML = 512 * 1024;
@@ -39,20 +40,9 @@ export const startScenarioRunSchema = z
     path: ['file'],
   });
 
-type ScenarioModule = typeof import('../scenario/index.js');
-
-export function scenarioRunsRoutes(sim: Simulation): Router {
+export function scenarioRunsRoutes(sim: Simulation, loader: ScenarioRunsLoader = new ScenarioRunsLoader(sim)): Router {
   const router = Router();
-  let loaded: Promise<{ scenario: ScenarioModule; runs: ScenarioRuns; dir: string | undefined }> | undefined;
-  const scenarios = () =>
-    (loaded ??= import('../scenario/index.js').then((scenario) => {
-      const dir = scenario.scenarioLibraryDir();
-      return {
-        scenario,
-        dir,
-        runs: new scenario.ScenarioRuns({ libraryDir: dir, emit: (type, data) => sim.bus.emit(type, data) }),
-      };
-    }));
+  const scenarios = () => loader.load();
   router.get('/scenarios/library', async (_req, res) => {
     const { scenario, dir } = await scenarios();
     res.json({ files: dir ? await scenario.listLibrary(dir) : [] });
@@ -60,7 +50,7 @@ export function scenarioRunsRoutes(sim: Simulation): Router {
   router.get('/scenarios/library/*path', async (req, res) => {
     const { scenario, dir } = await scenarios();
     const path = ([] as string[]).concat((req.params as { path?: string | string[] }).path ?? []).join('/');
-    res.json({ path, yaml: scenario.readLibraryFile(dir ?? '', path) });
+    res.json({ path, yaml: scenario.readLibraryFile(dir, path) });
   });
   router.post('/scenarios/runs', async (req, res) => {
     const body = parseInput(startScenarioRunSchema, req.body);
@@ -141,7 +131,7 @@ export const SCENARIO_RUN_ROUTES: readonly RouteDescriptor[] = [
     responses: {
       200: '`{ path, yaml }`',
       400: 'the path leaves the library or names no scenario file',
-      404: 'no such file',
+      404: 'no such file, or no library in this pushsim',
     },
   },
   {
@@ -150,7 +140,7 @@ export const SCENARIO_RUN_ROUTES: readonly RouteDescriptor[] = [
     tag: 'scenarios',
     summary: 'Run a library file or pasted YAML against a fresh simulator of its own (never this one)',
     description:
-      'Each scenario of the file (one per matrix row) runs in turn on a new in-process simulator with a virtual clock, as `pushsim run` runs it. Each step that ran is told on /api/events as `scenario.progress` `{ runId, scenario, step, steps, title, status }`, the end as `scenario.finished` `{ runId, status }`. The last 50 runs are kept.',
+      'Each scenario of the file (one per matrix row) runs in turn on a new in-process simulator with a virtual clock, as `pushsim run` runs it. Each step that ran is told on /api/events as `scenario.progress` `{ runId, scenario, step, steps, title, status }`, the end as `scenario.finished` `{ runId, status }`. The last 50 runs are kept, and every older one still queued or running; at most 50 wait their turn (two execute at once).',
     body: startScenarioRunSchema,
     example: { file: 'zpns/silent-push-by-ios-app-state.yaml' },
     response: ScenarioRunStartedSchema,
@@ -158,13 +148,14 @@ export const SCENARIO_RUN_ROUTES: readonly RouteDescriptor[] = [
       202: '`{ id, status: "running" }` (Location: /api/scenarios/runs/{id})',
       400: "the scenario is not valid: the loader's `file:line:col` message",
       404: 'no such library file',
+      429: 'SCENARIO_RUNS_BUSY: 50 runs already wait their turn',
     },
   },
   {
     method: 'get',
     path: '/scenarios/runs',
     tag: 'scenarios',
-    summary: 'The last 50 scenario runs, newest first',
+    summary: 'The last 50 scenario runs (and any older one still running), newest first',
     response: ScenarioRunsSchema,
     responses: { 200: '`{ runs: [...] }`' },
   },

@@ -171,6 +171,12 @@ export const ERROR_CATALOGUE = {
     meaning: 'no scenario run has this id (pushsim keeps the last 50)',
     fix: 'list runs with GET /api/scenarios/runs, or start one with POST /api/scenarios/runs',
   },
+  SCENARIO_RUNS_BUSY: {
+    status: 429,
+    meaning:
+      'as many scenario runs already wait their turn as pushsim queues (50; two execute at once, each on simulators of its own)',
+    fix: 'wait for scenario.finished on /api/events (or poll GET /api/scenarios/runs) and start the run again; `pushsim run` runs a whole folder in one go',
+  },
   // The clock and the control plane
   RECORDING_NOT_FOUND: {
     status: 404,

@@ -151,6 +151,9 @@ export class Simulation {
     unsubscribe(token: string, topic: string): void;
   };
 
+  /** Stops the heap-release watch (and its pending GC): close() calls it. */
+  private readonly stopHeapRelease: () => void;
+
   constructor(options: SimulationOptions = {}) {
     this.clock =
       typeof options.clock === 'object' ? options.clock : createClock(options.clock ?? 'real', options.startAt);
@@ -167,7 +170,7 @@ export class Simulation {
     this.rules = options.rules ?? CORE_RULES;
     for (const observer of Simulation.everyLedger) this.ledger.subscribe(observer(this));
     // One full GC once the ledger has emptied, when the process exposes `gc` (pushsim's own command does): heap-release.ts.
-    releaseHeapWhenLedgerEmpties(this.ledger, {
+    this.stopHeapRelease = releaseHeapWhenLedgerEmpties(this.ledger, {
       collect: options.collectGarbage === false ? undefined : (options.collectGarbage ?? exposedGc()),
     });
     this.lifecycle = new LifecycleDriver(this.registry, this.clock, this.bus, {
@@ -355,6 +358,14 @@ export class Simulation {
     const now = await this.clock.advance(by);
     this.bus.emit('clock.advanced', { now });
     return now;
+  }
+
+  /**
+   * Ends what outlives a reset: the heap-release watch, whose GC would otherwise fire 2 s after the simulator closed
+   * (heap-release.ts). The simulation answers calls still; startSimulator()'s close() resets it first.
+   */
+  close(): void {
+    this.stopHeapRelease();
   }
 
   /** Forgets every device, app, token, push and timer; the clock keeps its time. */

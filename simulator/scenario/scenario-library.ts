@@ -1,11 +1,12 @@
 // The scenario library the package ships (its scenarios/ folder), as the control plane lists and reads it: found
 // beside the package whether pushsim runs from source (tsx), from dist/ or from dist/cjs/.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
 import { parse } from 'yaml';
 import { ErrorCodes, SimulatorError } from '../core/index.js';
+import { packageRoot } from '../package-root.js';
 
 export interface LibraryFile {
   /** Relative to the library folder, with forward slashes: `zpns/silent-push-by-ios-app-state.yaml`. */
@@ -14,24 +15,10 @@ export interface LibraryFile {
   description?: string;
 }
 
-/**
- * The package's scenarios/ folder: the first folder up from this file holding pushsim's package.json and a scenarios/
- * folder (dist/cjs/ has a package.json of its own, and no scenarios).
- */
+/** The package's scenarios/ folder (package-root.ts), when the package has one. */
 export function scenarioLibraryDir(from: string = fileURLToPath(import.meta.url)): string | undefined {
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'scenarios')) && isPushsimPackage(join(dir, 'package.json')))
-      return join(dir, 'scenarios');
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-function isPushsimPackage(file: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'pushsim';
-  } catch {
-    return false;
-  }
+  const root = packageRoot(from);
+  return root !== undefined && existsSync(join(root, 'scenarios')) ? join(root, 'scenarios') : undefined;
 }
 
 /** Every scenario file of the library, by path, with the name and description it declares. */
@@ -62,9 +49,15 @@ function declaredNames(text: string): { name?: string; description?: string } {
 
 /**
  * The absolute path of a library file, refusing a path that leaves the library (`../`, an absolute path) or names no
- * scenario file.
+ * scenario file, and every path when there is no library (read against '' it named files of the working directory).
  */
-export function libraryFile(dir: string, path: string, field = 'path'): string {
+export function libraryFile(dir: string | undefined, path: string, field = 'path'): string {
+  if (!dir)
+    throw new SimulatorError(
+      ErrorCodes.SCENARIO_NOT_FOUND,
+      "this pushsim has no scenario library (the package's scenarios/ folder is missing); POST /api/scenarios/runs takes a scenario's text as `yaml`",
+      field,
+    );
   const absolute = resolve(dir, path);
   const inside = relative(dir, absolute);
   if (path.includes('\0') || inside === '' || inside.split(sep)[0] === '..' || isAbsolute(inside))
@@ -89,6 +82,6 @@ export function libraryFile(dir: string, path: string, field = 'path'): string {
 }
 
 /** A library file's text. */
-export function readLibraryFile(dir: string, path: string): string {
+export function readLibraryFile(dir: string | undefined, path: string): string {
   return readFileSync(libraryFile(dir, path), 'utf8');
 }

@@ -1,7 +1,7 @@
 // The scenario runs the control plane makes (POST /api/scenarios/runs, the dashboard's Scenarios view): a library file
 // or pasted YAML, loaded with the loader's file:line:col errors, each of its runs executed by the runner's executor
 // against a fresh simulator of its own (never the one serving the API), progress told step by step, the last 50 runs
-// kept.
+// kept (and any older one still queued or running), at most 50 waiting their turn.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCodes, SimulatorError, type SimulatorEvents } from '../core/index.js';
@@ -56,6 +56,8 @@ export interface ScenarioRunsOptions {
   seed?: number;
   /** Runs executing at once (each starts simulators of its own); later ones wait their turn. 2 by default. */
   concurrency?: number;
+  /** Runs waiting their turn at most; one more is refused with SCENARIO_RUNS_BUSY. 50 by default. */
+  maxWaiting?: number;
 }
 
 /** The name pasted YAML carries in the loader's messages (`pasted.yaml:3:5: …`). */
@@ -75,6 +77,13 @@ export class ScenarioRuns {
    * starts running it; the record is `running` until every scenario of it ran.
    */
   start(source: ScenarioRunSource): ScenarioRunRecord {
+    const maxWaiting = this.options.maxWaiting ?? 50;
+    // Each waiting run holds its loaded scenarios and, once its turn comes, simulators of its own: the queue is bounded.
+    if (this.waiting.length >= maxWaiting)
+      throw new SimulatorError(
+        ErrorCodes.SCENARIO_RUNS_BUSY,
+        `${this.waiting.length} scenario runs already wait their turn (${maxWaiting} at most, ${this.options.concurrency ?? 2} execute at once); start this one again once scenario.finished arrives on /api/events`,
+      );
     const loaded = this.load(source);
     const record: ScenarioRunRecord = {
       id: `run-${this.nextId++}`,
@@ -92,7 +101,7 @@ export class ScenarioRuns {
       })),
     };
     this.runs.unshift(record);
-    this.runs.splice(this.options.keep ?? 50);
+    this.trim();
     const done = this.inTurn(() => this.execute(record, loaded)).finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
     return record;
@@ -138,12 +147,6 @@ export class ScenarioRuns {
     const dir = this.options.libraryDir;
     try {
       if (source.file !== undefined) {
-        if (!dir)
-          throw new SimulatorError(
-            ErrorCodes.SCENARIO_NOT_FOUND,
-            "this pushsim has no scenario library (the package's scenarios/ folder is missing); send the scenario as `yaml`",
-            'file',
-          );
         const absolute = libraryFile(dir, source.file, 'file');
         return loadScenarioText(readFileSync(absolute, 'utf8'), source.file).map((run) => ({ ...run, path: absolute }));
       }
@@ -190,7 +193,17 @@ export class ScenarioRuns {
       }
     }
     record.finishedAt = Date.now();
+    this.trim();
     this.options.emit('scenario.finished', { runId: record.id, status: record.status });
+  }
+
+  /**
+   * Keeps the newest `keep` runs and every older one still queued or running: a run whose record was dropped would
+   * execute with nobody able to see it, nor its end.
+   */
+  private trim(): void {
+    const keep = this.options.keep ?? 50;
+    for (let i = this.runs.length - 1; i >= keep; i--) if (this.runs[i]!.status !== 'running') this.runs.splice(i, 1);
   }
 }
 

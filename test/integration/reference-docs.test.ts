@@ -66,3 +66,17 @@ describe('the reference docs as pages', () => {
     expect(html).not.toContain('<script>');
   });
 });
+
+describe('the reference pages under an access token', () => {
+  test('open without the token, as the page and its bundles do; the API next to them still needs it', async () => {
+    const guarded = await startSimulator({ controlPort: 0, clock: 'virtual', token: 'reference-secret' });
+    try {
+      const page = await fetch(`${guarded.urls.control}/docs/reference/apns.md`, { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      expect((await fetch(`${guarded.urls.control}/docs/reference/../../api/devices`)).status).toBe(401);
+      expect((await fetch(`${guarded.urls.api}/devices`)).status).toBe(401);
+    } finally {
+      await guarded.close();
+    }
+  });
+});

@@ -3,10 +3,13 @@
 // their step and the run's ledger, bad input gets the loader's file:line:col message or a catalogue error.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { ScenarioRuns, scenarioLibraryDir } from '../../simulator/scenario/index.js';
+import { Simulation } from '../../simulator/engine/index.js';
+import { createControlApp, ScenarioRunsLoader } from '../../simulator/control/index.js';
 import {
   ScenarioFinishedSchema,
   ScenarioLibrarySchema,
@@ -243,4 +246,94 @@ test('keeps the newest runs only: an older one is gone from the list and its id 
   await allDone;
   expect(runs.list().map((r) => r.id)).toEqual([ids[2], ids[1]]);
   expect(() => runs.get(ids[0]!)).toThrow(expect.objectContaining({ code: 'SCENARIO_RUN_NOT_FOUND' }));
+});
+
+test('never drops the record of a run still queued or running: with keep 1, three runs started are all listed', async () => {
+  let finishedRuns = 0;
+  let done!: () => void;
+  const allDone = new Promise<void>((resolve) => (done = resolve));
+  const runs = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    keep: 1,
+    concurrency: 1,
+    emit: (type) => {
+      if (type === 'scenario.finished' && ++finishedRuns === 3) done();
+    },
+  });
+  const yaml = 'name: a second passes\ndevices: []\napps: []\nsteps: [{ advance: 1s }]\n';
+  const ids = [runs.start({ yaml }).id, runs.start({ yaml }).id, runs.start({ yaml }).id];
+  expect(runs.list().map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
+  for (const id of ids) expect(runs.get(id).status).toBe('running');
+  await allDone;
+  expect(runs.list().map((r) => [r.id, r.status])).toEqual([[ids[2], 'passed']]);
+});
+
+test('refuses a run beyond the queue with SCENARIO_RUNS_BUSY (429), and takes one again once a waiting run starts', async () => {
+  const ids: string[] = [];
+  let second!: () => void;
+  const secondStarted = new Promise<void>((resolve) => (second = resolve));
+  const runs = new ScenarioRuns({
+    libraryDir: scenarioLibraryDir(),
+    concurrency: 1,
+    maxWaiting: 2,
+    emit: (type, data) => {
+      if (type === 'scenario.progress' && (data as { runId: string }).runId === ids[1]) second();
+    },
+  });
+  const yaml = 'name: a second passes\ndevices: []\napps: []\nsteps: [{ advance: 1s }]\n';
+  // One executes, two wait: the fourth finds the queue full.
+  for (let n = 0; n < 3; n++) ids.push(runs.start({ yaml }).id);
+  let refusal: unknown;
+  try {
+    runs.start({ yaml });
+  } catch (error) {
+    refusal = error;
+  }
+  expect(refusal).toMatchObject({ code: 'SCENARIO_RUNS_BUSY', status: 429 });
+  expect((refusal as Error).message).toMatch(/2 scenario runs already wait their turn/);
+  expect(runs.list()).toHaveLength(3);
+  await secondStarted;
+  expect(runs.start({ yaml }).status).toBe('running');
+  await runs.settled();
+});
+
+test('without a library folder, a library path is 404 SCENARIO_NOT_FOUND, never a file of the working directory', async () => {
+  const own = new Simulation({ clock: 'virtual' });
+  const real = await import('../../simulator/scenario/index.js');
+  const loader = new ScenarioRunsLoader(own, {}, async () => ({ ...real, scenarioLibraryDir: () => undefined }));
+  const server = createControlApp(own, { endpoints: () => [], version: 'test', scenarioRuns: loader }).listen(
+    0,
+    '127.0.0.1',
+  );
+  await new Promise((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  try {
+    // A file that does exist under the working directory (the repository root, where vitest runs).
+    expect(readFileSync(`scenarios/${FILE}`, 'utf8')).toMatch(/^name:/m);
+    const read = await fetch(`${base}/scenarios/library/scenarios/${FILE}`);
+    expect(read.status).toBe(404);
+    expect(((await read.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'SCENARIO_NOT_FOUND',
+      message: expect.stringMatching(/no scenario library/),
+    });
+    const list = await fetch(`${base}/scenarios/library`);
+    expect(await list.json()).toEqual({ files: [] });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('a failed import of the scenario code is tried again by the next call, not kept for good', async () => {
+  const real = await import('../../simulator/scenario/index.js');
+  let calls = 0;
+  const loader = new ScenarioRunsLoader(new Simulation({ clock: 'virtual' }), {}, async () => {
+    if (++calls === 1) throw new Error('ERR_MODULE_NOT_FOUND (a half-installed package)');
+    return real;
+  });
+  await expect(loader.load()).rejects.toThrow(/half-installed/);
+  await expect(loader.settled()).resolves.toBeUndefined();
+  const loaded = await loader.load();
+  expect(loaded.dir).toBe(scenarioLibraryDir());
+  expect(calls).toBe(2);
+  expect(await loader.load()).toBe(loaded);
 });

@@ -3,7 +3,7 @@
 import http2 from 'node:http2';
 import https from 'node:https';
 import { connect } from 'node:tls';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { startSimulator } from '../../simulator/index.js';
 
 test('closes with an idle APNs HTTP/2 session, an FCM keep-alive connection and a half-open TLS socket still connected', async () => {
@@ -42,4 +42,38 @@ test('closes with an idle APNs HTTP/2 session, an FCM keep-alive connection and 
   await sim.close();
   await apnsClosed; // the client sees its connection end
   agent.destroy();
+});
+
+test('stops a recording before its reset, so the session does not end with the uninstalls of the close', async () => {
+  const sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+  const recording = sim.recordings.start();
+  const device = sim.simulation.createDevice({ platform: 'ios' });
+  sim.simulation.installApp({ deviceId: device.id, bundleId: 'com.example.close', sdkProfile: 'native-ios' });
+  await sim.close();
+  expect(sim.recordings.get(recording.id).status).toBe('stopped');
+  const yaml = sim.recordings.scenarioYaml(recording.id);
+  expect(yaml).not.toMatch(/uninstall/);
+  expect(yaml).not.toMatch(/reset: the simulator forgot/);
+});
+
+test('waits for the scenario runs the control plane started: none is still running once close() resolves', async () => {
+  const sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+  const finished: string[] = [];
+  sim.simulation.bus.on('scenario.finished', ({ runId }) => finished.push(runId));
+  const answer = await fetch(`${sim.urls.api}/scenarios/runs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ file: 'apns/alert-push-tap-opens-app.yaml' }),
+  });
+  expect(answer.status).toBe(202);
+  const { id } = (await answer.json()) as { id: string };
+  await sim.close();
+  expect(finished).toEqual([id]);
+});
+
+test("ends the simulation's heap-release watch, so no GC is left to fire after the close", async () => {
+  const sim = await startSimulator({ controlPort: 0, clock: 'virtual' });
+  const close = vi.spyOn(sim.simulation, 'close');
+  await sim.close();
+  expect(close).toHaveBeenCalledTimes(1);
 });

@@ -133,6 +133,37 @@ describe('the access token (item 9)', () => {
     await shim.close();
   });
 
+  test('no other spelling of an API path gets past it (letter case, doubled slash, encoded slash, dot segment)', async () => {
+    sim = await startSimulator({ controlPort: 0, clock: 'virtual', token: 's3cret' });
+    const port = Number(new URL(sim.urls.control).port);
+    const get = (path: string, extra = ''): Promise<string> =>
+      rawRequest(port, `GET ${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${extra}connection: close\r\n\r\n`);
+    for (const path of [
+      '/API/devices',
+      '/Api/health',
+      '//api/devices',
+      '/api%2Fdevices',
+      '/./api/devices',
+      '/assets/../api/devices',
+      '/pushes/..%2F..%2Fapi%2Fdevices',
+      `http://127.0.0.1:${port}/api/devices`,
+    ]) {
+      const answer = await get(path);
+      expect(answer, path).toMatch(/^HTTP\/1.1 401/);
+      expect(answer, path).toContain('UNAUTHORIZED');
+    }
+    // Only one spelling names the API: with the token, the upper-case one is no route at all.
+    expect(await get('/API/devices', 'authorization: Bearer s3cret\r\n')).toMatch(/^HTTP\/1.1 404/);
+    expect(await get('/api/devices', 'authorization: Bearer s3cret\r\n')).toMatch(/^HTTP\/1.1 200/);
+    // A write to a page path needs it too: only a GET of the page's own paths goes without.
+    expect(
+      await rawRequest(
+        port,
+        `POST /pushes HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`,
+      ),
+    ).toMatch(/^HTTP\/1.1 401/);
+  });
+
   test('a non-loopback host needs a token or insecurePublic, and says why', async () => {
     await expect(startSimulator({ controlPort: 0, host: '0.0.0.0' })).rejects.toThrow(/--token .*--insecure-public/);
   });

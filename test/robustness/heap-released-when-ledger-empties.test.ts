@@ -112,3 +112,17 @@ test('a Simulation without a collector arms nothing', () => {
   sim.reset();
   expect(vi.getTimerCount()).toBe(0);
 });
+
+test('a closed Simulation runs no GC: the one a reset armed is cancelled, and later resets arm none', () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  const gc = vi.fn();
+  const sim = new Simulation({ clock: 'virtual', collectGarbage: gc });
+  open(sim.ledger, 10_000, sim.clock.now());
+  sim.reset();
+  sim.close();
+  vi.advanceTimersByTime(HEAP_RELEASE_DELAY_MS * 2);
+  open(sim.ledger, 10_000, sim.clock.now(), 'after');
+  sim.reset();
+  vi.advanceTimersByTime(HEAP_RELEASE_DELAY_MS * 2);
+  expect(gc).not.toHaveBeenCalled();
+});
