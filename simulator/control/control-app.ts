@@ -13,7 +13,7 @@ import { serviceRoutes, type EndpointInfo } from './service-routes.js';
 import { JSON_TOO_DEEP_TYPE, errorHandler, sendError } from './http-errors.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { dashboardRoutes } from './dashboard-static.js';
-import type { ServiceModule } from '../providers/index.js';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { Recordings } from '../recording/index.js';
 import { recordingRoutes } from './recording-routes.js';
 
@@ -88,7 +88,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', serviceRoutes(sim, options.endpoints, options.version));
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
-  app.use('/api', pushesRoutes(sim));
+  app.use('/api', pushesRoutes(sim, options.services ?? SERVICES));
   app.use('/api', scenarioRunsRoutes(sim));
   app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   app.use('/api', activitiesRoutes(sim));
