@@ -28,8 +28,11 @@ export interface PushResend {
   newPushId(now: number): string;
   /** The body the service answers a taken push with (`{ "apns-id" }`, `{ name }`). */
   accepted(push: Push, address: TokenAddress): Record<string, unknown>;
-  /** The answer when the token no longer leads to an app (`uninstalledAt` when one owned it once). */
-  refused(entry: LedgerEntry, uninstalledAt: number | undefined): ResendAnswer;
+  /**
+   * The answer when the token no longer leads to an app (`uninstalledAt` when one owned it once); `push` is the
+   * request that was refused (its id a request id of the service's spelling).
+   */
+  refused(entry: LedgerEntry, uninstalledAt: number | undefined, push: Push): ResendAnswer;
   /**
    * A push the router does not carry (a Live Activity push): sent its own way, with the service's answer; or a
    * sentence saying why it cannot be sent again (answered 409 PUSH_NOT_RESENDABLE); undefined for the router's path.
@@ -61,7 +64,7 @@ export function resendPush(
   const address = sim.registry.resolveToken(push.token);
   if (!address) {
     const gone = sim.registry.uninstalledToken(push.token);
-    return { resentFrom: id, ...service.refused(entry, gone ? gone.uninstalledAt : undefined) };
+    return { resentFrom: id, ...service.refused(entry, gone ? gone.uninstalledAt : undefined, push) };
   }
   sim.router.route(push, address);
   return { resentFrom: id, pushId: push.id, status: 200, answer: service.accepted(push, address) };
