@@ -17,7 +17,7 @@ import { dashboardRoutes } from './dashboard-static.js';
 import { packageRoot } from '../package-root.js';
 import { referenceDocsRoutes } from './reference-docs.js';
 import { join } from 'node:path';
-import type { ServiceModule } from '../providers/index.js';
+import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { Recordings } from '../recording/index.js';
 import { recordingRoutes } from './recording-routes.js';
 
@@ -97,7 +97,7 @@ export function createControlApp(sim: Simulation, options: ControlAppOptions): E
   app.use('/api', serviceRoutes(sim, options.endpoints, options.version));
   app.use('/api', devicesRoutes(sim));
   app.use('/api', appsRoutes(sim));
-  app.use('/api', pushesRoutes(sim));
+  app.use('/api', pushesRoutes(sim, options.services ?? SERVICES));
   app.use('/api', scenarioRunsRoutes(sim, options.scenarioRuns));
   app.use('/api', recordingRoutes(options.recordings ?? new Recordings(sim)));
   app.use('/api', activitiesRoutes(sim));

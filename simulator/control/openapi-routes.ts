@@ -435,13 +435,13 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     summary:
       'Send a push again: the request as the ledger keeps it, under a new id, along the path its service hands accepted pushes on',
     description:
-      'The wire checks the push passed once (authentication, topic, injected faults, rate) are not run again; the token is, so a resend to an uninstalled app answers as the service would (APNs 410 Unregistered, FCM 404 UNREGISTERED). An apns-expiration or ttl counts from the resend.',
+      'The wire checks the push passed once (authentication, topic, injected faults, rate) are not run again; the token is, so a resend to an uninstalled app answers as the service would (APNs 410 Unregistered, FCM 404 UNREGISTERED, Push Kit 80300007). An apns-expiration or ttl counts from the resend. An ActivityKit push sent to the token of an activity goes to the activity again through the Live Activity rows (410 Unregistered once it is dismissed); one to a push-to-start token starts another activity. A broadcast (sent to a channel, not a token) and a Live Activity push sent through FCM (whose entry keeps the registration token, not the token of the activity) are not resent: 409, saying how to send them again.',
     params: { id: 'the push id' },
     response: ResendSchema,
     responses: {
       200: "`{ resentFrom, pushId?, status, answer }`: the service's status and answer body",
       404: 'no such push',
-      409: 'the entry holds no request to send again (the service refused it)',
+      409: 'the entry holds no request to send again (the service refused it), or it cannot be sent to the same target again (a broadcast, an FCM-routed Live Activity push)',
     },
   },
   ...SCENARIO_RUN_ROUTES,

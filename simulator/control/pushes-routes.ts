@@ -10,13 +10,16 @@ import {
   type PushPriority,
 } from '../core/index.js';
 import { resendPush, type Simulation } from '../engine/index.js';
+import type { ServiceModule } from '../providers/index.js';
 import type { ResendModel } from '../model/index.js';
 import { parseInput } from '../core/index.js';
 import { pushQuerySchema, sendPushSchema } from './request-schemas.js';
 import { entryView, sentPushView } from './views.js';
 
-export function pushesRoutes(sim: Simulation): Router {
+/** `services`: the modules whose answers a resend gives (each one's `resend`). */
+export function pushesRoutes(sim: Simulation, services: readonly ServiceModule[]): Router {
   const router = Router();
+  const resendOf = (provider: string) => services.find((service) => service.name === provider)?.resend;
   router.post('/pushes', (req, res) => {
     const body = parseInput(sendPushSchema, req.body);
     const address = sim.registry.resolveToken(body.token);
@@ -78,7 +81,7 @@ export function pushesRoutes(sim: Simulation): Router {
     res.json(entryView(entry));
   });
   router.post('/pushes/:id/resend', (req, res) => {
-    const result = resendPush(sim, req.params.id);
+    const result = resendPush(sim, req.params.id, resendOf);
     const answer: ResendModel = {
       resentFrom: result.resentFrom,
       ...(result.pushId !== undefined ? { pushId: result.pushId } : {}),

@@ -157,8 +157,8 @@ export const ERROR_CATALOGUE = {
   PUSH_NOT_RESENDABLE: {
     status: 409,
     meaning:
-      'the ledger entry holds no request to send again (the service refused the push, or pushsim does not deliver its type)',
-    fix: 'send the push anew through POST /api/pushes or the service endpoint; resend works for pushes a service took',
+      'the ledger entry holds no request to send again (the service refused the push, or pushsim does not deliver its type), or not one to the same target (a broadcast goes to a channel; an FCM-routed Live Activity push keeps the registration token, not the activity token)',
+    fix: 'send the push anew through POST /api/pushes or the service endpoint (a broadcast to its channel again, an FCM Live Activity message to FCM again); resend works for pushes a service took to a token',
   },
   // Scenarios run from the control plane (the dashboard)
   SCENARIO_NOT_FOUND: {

@@ -5,7 +5,7 @@
 import type { Router } from 'express';
 import type { ZodObject, ZodType } from 'zod';
 import type { Clock, Ledger, Registry, TokenKind } from '../core/index.js';
-import type { Simulation } from '../engine/index.js';
+import type { PushResend, Simulation } from '../engine/index.js';
 import { composeRulesTable, type RulesTable, type ServiceRules } from '../delivery/index.js';
 import type { EndpointInfo } from '../model/index.js';
 import type { CertificateAuthority } from './tls/index.js';
@@ -278,6 +278,11 @@ export interface ServiceModule<
   readonly scenarioStep?: ScenarioStep;
   /** How `pushsim push --service <name>` sends through it; absent when the CLI cannot (APNs has its own path). */
   readonly cliSender?: CliSender;
+  /**
+   * How it answers a push of its ledger sent again (POST /api/pushes/{id}/resend): its push ids, bodies and reasons,
+   * and the pushes it sends its own way (Live Activities); absent, pushsim's own answers (a UUID, `{ id }`).
+   */
+  readonly resend?: PushResend;
   create(context: ServiceContext<Options>): Instance;
 }
 

@@ -6,6 +6,7 @@ import { APNS_CONTROL_ROUTES } from './apns-control-routes.js';
 import { APNS_TRANSPORT_TIMEOUTS, ApnsProvider, type ApnsProviderOptions } from './apns-provider.js';
 import { APNS_FAULTS } from './apns-reasons.js';
 import { apnsScenarioStep } from './apns-scenario-step.js';
+import { APNS_RESEND } from './apns-resend.js';
 import { APNS_LIVE_ACTIVITY_RULES } from './apns-live-activity-rules.js';
 import { BROADCAST_ACCEPT_RULES, CHANNEL_ENDPOINTS, CHANNEL_HOSTS } from './broadcast/index.js';
 
@@ -101,6 +102,7 @@ export const apnsService = {
   },
   controlRoutes: APNS_CONTROL_ROUTES,
   scenarioStep: apnsScenarioStep,
+  resend: APNS_RESEND,
   create: (context) =>
     new ApnsProvider(context.simulation, context.ca, context.faults, {
       ...context.options,

@@ -8,6 +8,7 @@ import { FCM_TRANSPORT_TIMEOUTS, FcmProvider, type FcmProviderOptions } from './
 import { FCM_FAULTS } from './fcm-errors.js';
 import { fcmScenarioStep } from './fcm-scenario-step.js';
 import { fcmCliSender } from './fcm-cli-sender.js';
+import { FCM_RESEND } from './fcm-resend.js';
 
 export type FcmServiceOptions = Omit<FcmProviderOptions, 'host' | 'port'>;
 
@@ -61,6 +62,7 @@ export const fcmService = {
   rules: {},
   controlRoutes: FCM_CONTROL_ROUTES,
   scenarioStep: fcmScenarioStep,
+  resend: FCM_RESEND,
   cliSender: fcmCliSender,
   create: (context) =>
     new FcmProvider(context.simulation, context.ca, context.faults, {

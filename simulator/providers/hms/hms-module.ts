@@ -10,6 +10,7 @@ import { hmsScenarioStep } from './hms-scenario-step.js';
 import { HMS_RULES } from './hms-rules.js';
 import { HMS_CONTROL_ROUTES } from './hms-control-routes.js';
 import { hmsCliSender } from './hms-cli-sender.js';
+import { HMS_RESEND } from './hms-resend.js';
 
 export type HmsServiceOptions = Omit<HmsProviderOptions, 'host' | 'port'>;
 
@@ -54,6 +55,7 @@ export const hmsService = {
   rules: HMS_RULES,
   controlRoutes: HMS_CONTROL_ROUTES,
   scenarioStep: hmsScenarioStep,
+  resend: HMS_RESEND,
   cliSender: hmsCliSender,
   create: (context) =>
     new HmsProvider(context.simulation, context.ca, context.faults, {
