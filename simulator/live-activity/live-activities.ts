@@ -16,6 +16,7 @@ import {
   type PushPriority,
   type Registry,
   type SimulatorEvents,
+  type TimerDescriptor,
   type TimerHandle,
 } from '../core/index.js';
 import { firstRule, type LiveActivityFacts, type RulesTable, type StageRule } from '../delivery/index.js';
@@ -434,7 +435,11 @@ export class LiveActivities {
         kind: 'push',
       });
     const timers = this.timersOf(activity.id);
-    timers.end = this.clock.setTimer(() => this.systemEnd(activity.id), this.settings.activeForMs);
+    timers.end = this.clock.setTimer(
+      () => this.systemEnd(activity.id),
+      this.settings.activeForMs,
+      this.timerOf(activity, 'ends after 8 h'),
+    );
     this.scheduleStale(activity);
     return activity;
   }
@@ -481,7 +486,12 @@ export class LiveActivities {
     delete timers.stale;
     delete timers.end;
     if (activity.dismissAt <= now) this.dismiss(activity.id);
-    else timers.dismiss = this.clock.setTimer(() => this.dismiss(activity.id), activity.dismissAt - now);
+    else
+      timers.dismiss = this.clock.setTimer(
+        () => this.dismiss(activity.id),
+        activity.dismissAt - now,
+        this.timerOf(activity, 'leaves the lock screen'),
+      );
   }
 
   private scheduleStale(activity: Activity): void {
@@ -491,7 +501,12 @@ export class LiveActivities {
     if (activity.staleDate === undefined || activity.state !== 'active') return;
     const wait = activity.staleDate - this.clock.now();
     if (wait <= 0) this.turnStale(activity.id);
-    else timers.stale = this.clock.setTimer(() => this.turnStale(activity.id), wait);
+    else
+      timers.stale = this.clock.setTimer(
+        () => this.turnStale(activity.id),
+        wait,
+        this.timerOf(activity, 'turns stale'),
+      );
   }
 
   private turnStale(id: string): void {
@@ -530,6 +545,16 @@ export class LiveActivities {
     this.budget.forget(activity.id);
     if (activity.pushToken) this.byToken.delete(activity.pushToken);
     this.activities.delete(activity.id);
+  }
+
+  /** What GET /api/clock/timers says of an activity's timer. */
+  private timerOf(activity: Activity, what: string): TimerDescriptor {
+    return {
+      kind: 'activity',
+      label: `${activity.attributesType} activity ${activity.id} ${what}`,
+      appId: activity.appId,
+      deviceId: activity.deviceId,
+    };
   }
 
   private timersOf(id: string): ActivityTimers {

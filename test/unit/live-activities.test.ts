@@ -137,3 +137,23 @@ describe('the budget as a pushsim serve setting', () => {
     );
   });
 });
+
+describe('the dates on the clock', () => {
+  test("an activity's timers are listed with what they do, its app and its device", () => {
+    const activity = sim.liveActivities.request(app.id, {
+      attributesType: 'GameAttributes',
+      attributes: { game: 'final' },
+      contentState: { score: '0-0' },
+      pushType: 'none',
+      staleDate: sim.clock.now() + 60_000,
+    });
+    const mine = () => sim.clock.listTimers().filter((t) => t.kind === 'activity');
+    const owner = { appId: app.id, deviceId: app.deviceId };
+    expect(mine()).toEqual([
+      expect.objectContaining({ label: `GameAttributes activity ${activity.id} turns stale`, ...owner }),
+      expect.objectContaining({ label: `GameAttributes activity ${activity.id} ends after 8 h`, ...owner }),
+    ]);
+    sim.liveActivities.end(activity.id, undefined, 'default');
+    expect(mine().map((t) => t.label)).toEqual([`GameAttributes activity ${activity.id} leaves the lock screen`]);
+  });
+});
