@@ -92,6 +92,15 @@ export interface Activity {
   endedAt?: number;
   /** When an ended activity leaves the lock screen. */
   dismissAt?: number;
-  /** Every content state it showed and every state it took, oldest first. */
+  /** Its last ACTIVITY_HISTORY_LIMIT changes (content states shown, states taken), oldest first. */
   history: ActivityChange[];
 }
+
+/**
+ * How many changes an activity's history keeps: the latest 100, so an activity updated every second for its 8 hours
+ * holds 100 entries, not 28 800 (pushsim's bound; the ledger keeps every push).
+ */
+export const ACTIVITY_HISTORY_LIMIT = 100;
+
+/** What pushsim keeps of a dismissed activity it has forgotten: enough to answer a push to its token (410). */
+export type GoneActivity = Pick<Activity, 'id' | 'appId' | 'deviceId' | 'bundleId' | 'updatedAt'>;
