@@ -1,5 +1,7 @@
 // A Live Activity on the simulated iPhone and what its app declares about them: the ActivityKit model
 // (docs/reference/live-activities.md#activities-and-their-states), kept apart from the app's own lifecycle state.
+import type { z } from 'zod';
+import { CodableFieldTypeSchema } from '../model/live-activity.js';
 
 /**
  * ActivityKit's ActivityState: `active` (shown, takes updates), `stale` (its stale date passed; still takes updates),
@@ -11,34 +13,12 @@ export const ACTIVITY_STATES: readonly ActivityState[] = ['active', 'stale', 'en
 /** How the activity takes remote updates: its own push token, a broadcast channel, or none (the app updates it). */
 export type ActivityPushType = { kind: 'token' } | { kind: 'channel'; channelId: string } | { kind: 'none' };
 
-/** A JSON type a field of ContentState or of the attributes decodes from; `?` marks an optional field. */
-export type CodableFieldType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'object'
-  | 'array'
-  | 'string?'
-  | 'number?'
-  | 'integer?'
-  | 'boolean?'
-  | 'object?'
-  | 'array?';
-export const CODABLE_FIELD_TYPES: readonly CodableFieldType[] = [
-  'string',
-  'number',
-  'integer',
-  'boolean',
-  'object',
-  'array',
-  'string?',
-  'number?',
-  'integer?',
-  'boolean?',
-  'object?',
-  'array?',
-];
+/**
+ * A JSON type a field of ContentState or of the attributes decodes from; `?` marks an optional field. The list is the
+ * model's (CodableFieldTypeSchema), so the API, the install and the decoder cannot disagree.
+ */
+export type CodableFieldType = z.infer<typeof CodableFieldTypeSchema>;
+export const CODABLE_FIELD_TYPES: readonly CodableFieldType[] = CodableFieldTypeSchema.options;
 
 /** One ActivityAttributes type an app declares: its static attributes and its ContentState, field → JSON type. */
 export interface AttributesTypeDeclaration {
