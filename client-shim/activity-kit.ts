@@ -34,41 +34,62 @@ export interface ActivityRequestOptions<Attributes, State> {
 
 /**
  * A sequence of values as ActivityKit's are: `for await` yields the current value (if any) and every later one; it ends
- * when the activity is dismissed (or the connection closes).
+ * when the activity is dismissed (or the connection closes). It keeps the latest value and, for each open iteration,
+ * only what that iteration has not read yet: a sequence nobody reads holds one value, not every value since it began.
  */
 export class ActivityUpdates<T> implements AsyncIterable<T> {
-  private readonly values: T[] = [];
-  private readonly waiters: ((result: IteratorResult<T>) => void)[] = [];
+  private latest: { value: T } | undefined;
+  private readonly iterations = new Set<Iteration<T>>();
   private finished = false;
 
-  /** Adds a value every iteration from now on sees. */
+  /** Adds a value every open iteration sees, and the first value a later one sees. */
   push(value: T): void {
     if (this.finished) return;
-    this.values.push(value);
-    for (const waiter of this.waiters.splice(0)) waiter({ value, done: false });
+    this.latest = { value };
+    for (const iteration of this.iterations) {
+      const waiter = iteration.waiters.shift();
+      if (waiter) waiter({ value, done: false });
+      else iteration.unread.push(value);
+    }
   }
 
   finish(): void {
     this.finished = true;
-    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
+    for (const iteration of this.iterations)
+      for (const waiter of iteration.waiters.splice(0)) waiter({ value: undefined, done: true });
+  }
+
+  /** @internal How many values wait to be read, over all open iterations. */
+  unread(): number {
+    let count = 0;
+    for (const iteration of this.iterations) count += iteration.unread.length;
+    return count;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    let next = this.values.length ? this.values.length - 1 : 0;
+    const iteration: Iteration<T> = { unread: this.latest ? [this.latest.value] : [], waiters: [] };
+    this.iterations.add(iteration);
     return {
       next: () => {
-        if (next < this.values.length) return Promise.resolve({ value: this.values[next++]!, done: false });
-        if (this.finished) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) =>
-          this.waiters.push((result) => {
-            if (!result.done) next = this.values.length;
-            resolve(result);
-          }),
-        );
+        if (iteration.unread.length) return Promise.resolve({ value: iteration.unread.shift()!, done: false });
+        if (this.finished) {
+          this.iterations.delete(iteration);
+          return Promise.resolve({ value: undefined, done: true });
+        }
+        return new Promise((resolve) => iteration.waiters.push(resolve));
       },
-      return: () => Promise.resolve({ value: undefined, done: true }),
+      return: () => {
+        this.iterations.delete(iteration);
+        return Promise.resolve({ value: undefined, done: true });
+      },
     };
   }
+}
+
+/** One `for await` over an ActivityUpdates: what it has not read yet, or the reads waiting for the next values. */
+interface Iteration<T> {
+  unread: T[];
+  waiters: ((result: IteratorResult<T>) => void)[];
 }
 
 /** One Live Activity as the app's code sees it. */
@@ -180,6 +201,9 @@ export class ActivityKit {
       for (const model of activities) this.track(model);
       for (const [type, token] of Object.entries(pushToStartTokens)) this.startTokensOf(type).push(token);
     });
+    // Handled here so that a connection closing before the answer is no unhandled rejection when nobody calls
+    // request() or activities(); those still await `ready` and hear the failure.
+    this.ready.catch(() => undefined);
   }
 
   /** Activity.request(attributes:content:pushType:). */

@@ -8,7 +8,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { WS_OPEN, wsModule } from './ws-module.js';
 import { ErrorCodes, SimulatorError, jsonBudgetProblem, parseInput, type ErrorBody, type Push } from '../core/index.js';
 import type { AppConnection, Delivery, Simulation } from '../engine/index.js';
-import { activityView } from './views.js';
+import { activityNowView, activityView } from './views.js';
 import {
   SHIM_CLIENT_MESSAGES,
   SHIM_PROTOCOL_VERSION,
@@ -189,7 +189,8 @@ function serveShim(ws: WebSocket, sim: Simulation, holders: Map<string, Holder>,
     send(ws, {
       type: 'activity',
       change: event.change,
-      activity: activityView(activity),
+      activity: activityNowView(activity),
+      ruleId: event.ruleId,
       ...(event.pushId ? { pushId: event.pushId } : {}),
     });
   });

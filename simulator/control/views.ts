@@ -108,6 +108,22 @@ function liveActivitiesView(sim: Simulation, appId: string): { liveActivities?: 
 /** A Live Activity as the API returns it. */
 export function activityView(activity: Activity): ActivityModel {
   return {
+    ...activityNowView(activity),
+    history: activity.history.map((change) => ({
+      at: change.at,
+      state: change.state,
+      contentState: { ...change.contentState },
+      by: change.by,
+      ...optional(change, 'pushId'),
+      ruleId: change.ruleId,
+      ...(change.alert ? { alert: { ...change.alert } } : {}),
+    })),
+  };
+}
+
+/** A Live Activity as it is now, without its history: what the shim's `activity` notice carries for each change. */
+export function activityNowView(activity: Activity): Omit<ActivityModel, 'history'> {
+  return {
     id: activity.id,
     appId: activity.appId,
     deviceId: activity.deviceId,
@@ -127,15 +143,6 @@ export function activityView(activity: Activity): ActivityModel {
     updatedAt: activity.updatedAt,
     ...optional(activity, 'endedAt'),
     ...optional(activity, 'dismissAt'),
-    history: activity.history.map((change) => ({
-      at: change.at,
-      state: change.state,
-      contentState: { ...change.contentState },
-      by: change.by,
-      ...optional(change, 'pushId'),
-      ruleId: change.ruleId,
-      ...(change.alert ? { alert: { ...change.alert } } : {}),
-    })),
   };
 }
 

@@ -1,5 +1,7 @@
 // A Live Activity on the simulated iPhone and what its app declares about them: the ActivityKit model
 // (docs/reference/live-activities.md#activities-and-their-states), kept apart from the app's own lifecycle state.
+import type { z } from 'zod';
+import { CodableFieldTypeSchema } from '../model/live-activity.js';
 
 /**
  * ActivityKit's ActivityState: `active` (shown, takes updates), `stale` (its stale date passed; still takes updates),
@@ -11,34 +13,12 @@ export const ACTIVITY_STATES: readonly ActivityState[] = ['active', 'stale', 'en
 /** How the activity takes remote updates: its own push token, a broadcast channel, or none (the app updates it). */
 export type ActivityPushType = { kind: 'token' } | { kind: 'channel'; channelId: string } | { kind: 'none' };
 
-/** A JSON type a field of ContentState or of the attributes decodes from; `?` marks an optional field. */
-export type CodableFieldType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'object'
-  | 'array'
-  | 'string?'
-  | 'number?'
-  | 'integer?'
-  | 'boolean?'
-  | 'object?'
-  | 'array?';
-export const CODABLE_FIELD_TYPES: readonly CodableFieldType[] = [
-  'string',
-  'number',
-  'integer',
-  'boolean',
-  'object',
-  'array',
-  'string?',
-  'number?',
-  'integer?',
-  'boolean?',
-  'object?',
-  'array?',
-];
+/**
+ * A JSON type a field of ContentState or of the attributes decodes from; `?` marks an optional field. The list is the
+ * model's (CodableFieldTypeSchema), so the API, the install and the decoder cannot disagree.
+ */
+export type CodableFieldType = z.infer<typeof CodableFieldTypeSchema>;
+export const CODABLE_FIELD_TYPES: readonly CodableFieldType[] = CodableFieldTypeSchema.options;
 
 /** One ActivityAttributes type an app declares: its static attributes and its ContentState, field → JSON type. */
 export interface AttributesTypeDeclaration {
@@ -104,6 +84,15 @@ export interface Activity {
   endedAt?: number;
   /** When an ended activity leaves the lock screen. */
   dismissAt?: number;
-  /** Every content state it showed and every state it took, oldest first. */
+  /** Its last ACTIVITY_HISTORY_LIMIT changes (content states shown, states taken), oldest first. */
   history: ActivityChange[];
 }
+
+/**
+ * How many changes an activity's history keeps: the latest 100, so an activity updated every second for its 8 hours
+ * holds 100 entries, not 28 800 (pushsim's bound; the ledger keeps every push).
+ */
+export const ACTIVITY_HISTORY_LIMIT = 100;
+
+/** What pushsim keeps of a dismissed activity it has forgotten: enough to answer a push to its token (410). */
+export type GoneActivity = Pick<Activity, 'id' | 'appId' | 'deviceId' | 'bundleId' | 'updatedAt'>;

@@ -16,6 +16,7 @@ import {
   type PushPriority,
   type Registry,
   type SimulatorEvents,
+  type TimerDescriptor,
   type TimerHandle,
 } from '../core/index.js';
 import { firstRule, type LiveActivityFacts, type RulesTable, type StageRule } from '../delivery/index.js';
@@ -25,8 +26,10 @@ import type {
   ActivityChange,
   ActivityPushType,
   AttributesTypeDeclaration,
+  GoneActivity,
   LiveActivityDeclaration,
 } from './activity.js';
+import { ACTIVITY_HISTORY_LIMIT } from './activity.js';
 import { decodingProblem } from './content-state-decoding.js';
 import { UpdateBudget, type UpdateBudgetSettings } from './update-budget.js';
 
@@ -37,6 +40,15 @@ export interface LiveActivitySettings {
   activeForMs: number;
   /** How long an ended activity stays on the lock screen at most (Apple: 4 hours). */
   lockScreenForMs: number;
+  /** How long a dismissed activity stays readable (GET /api/activities/{id}) before it is forgotten (pushsim: 1 hour). */
+  keepDismissedForMs: number;
+  /**
+   * How long a forgotten activity's token still answers 410 Unregistered before it is unknown (BadDeviceToken):
+   * pushsim's choice of 24 h, twice an activity's longest life (8 h active + 4 h on the lock screen), so a provider
+   * that learned the token while the activity lived still hears it is gone; Apple documents no figure
+   * (docs/reference/live-activities.md#tokens-of-ended-activities).
+   */
+  goneTokenForMs: number;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -44,6 +56,8 @@ export const DEFAULT_LIVE_ACTIVITY_SETTINGS: LiveActivitySettings = {
   budget: {},
   activeForMs: 8 * HOUR,
   lockScreenForMs: 4 * HOUR,
+  keepDismissedForMs: HOUR,
+  goneTokenForMs: 24 * HOUR,
 };
 
 /** What an ActivityKit push brings, however it came (its own token, a broadcast channel, FCM). */
@@ -92,7 +106,7 @@ export type DismissalPolicy = 'default' | 'immediate' | { after: number };
 export type LiveActivityAddress =
   | { kind: 'activity'; activity: Activity }
   | { kind: 'push-to-start'; appId: string; bundleId: string; attributesType: string }
-  | { kind: 'gone'; activity: Activity };
+  | { kind: 'gone'; activity: GoneActivity };
 
 interface PushToStartToken {
   appId: string;
@@ -103,6 +117,8 @@ interface ActivityTimers {
   stale?: TimerHandle;
   end?: TimerHandle;
   dismiss?: TimerHandle;
+  /** A dismissed activity's: when it is forgotten. */
+  forget?: TimerHandle;
 }
 
 export class LiveActivities {
@@ -113,6 +129,10 @@ export class LiveActivities {
   private readonly startTokensByApp = new Map<string, Map<string, string>>();
   private readonly startTokens = new Map<string, PushToStartToken>();
   private readonly timers = new Map<string, ActivityTimers>();
+  /** The tokens of dismissed activities already forgotten, until they too are forgotten. */
+  private readonly goneTokens = new Map<string, { activity: GoneActivity; timer: TimerHandle }>();
+  /** bundle id + channel id → the not-ended activities subscribed to it, so a broadcast reads only its own. */
+  private readonly byChannel = new Map<string, Set<Activity>>();
   readonly budget: UpdateBudget;
   readonly settings: LiveActivitySettings;
 
@@ -179,6 +199,8 @@ export class LiveActivities {
       const activity = this.activities.get(id)!;
       return activity.state === 'dismissed' ? { kind: 'gone', activity } : { kind: 'activity', activity };
     }
+    const gone = this.goneTokens.get(lower);
+    if (gone) return { kind: 'gone', activity: gone.activity };
     const start = this.startTokens.get(lower);
     if (start) {
       const app = this.registry.app(start.appId);
@@ -190,9 +212,8 @@ export class LiveActivities {
 
   /** The not-ended activities subscribed to `channelId` in apps with this bundle id (broadcast push). */
   subscribers(bundleId: string, channelId: string): readonly Activity[] {
-    return [...this.activities.values()].filter(
-      (a) => a.bundleId === bundleId && a.channelId === channelId && (a.state === 'active' || a.state === 'stale'),
-    );
+    const subscribed = this.byChannel.get(channelKey(bundleId, channelId));
+    return subscribed ? [...subscribed].filter((a) => a.state === 'active' || a.state === 'stale') : [];
   }
 
   // ── the app's own calls (ActivityKit in the app) ──────────────────────────────────────────────────────────────
@@ -383,6 +404,7 @@ export class LiveActivities {
   /** Forgets an app's activities, tokens and declaration (it was uninstalled). */
   forgetApp(appId: string): void {
     for (const activity of this.list({ appId })) this.forget(activity);
+    for (const [token, gone] of this.goneTokens) if (gone.activity.appId === appId) this.forgetGoneToken(token);
     for (const token of this.startTokensByApp.get(appId)?.values() ?? []) this.startTokens.delete(token);
     this.startTokensByApp.delete(appId);
     this.declarations.delete(appId);
@@ -390,6 +412,7 @@ export class LiveActivities {
 
   clear(): void {
     for (const activity of [...this.activities.values()]) this.forget(activity);
+    for (const token of [...this.goneTokens.keys()]) this.forgetGoneToken(token);
     this.declarations.clear();
     this.startTokens.clear();
     this.startTokensByApp.clear();
@@ -446,6 +469,11 @@ export class LiveActivities {
     if (input.relevanceScore !== undefined) activity.relevanceScore = input.relevanceScore;
     this.activities.set(activity.id, activity);
     if (activity.pushToken) this.byToken.set(activity.pushToken, activity.id);
+    if (activity.channelId) {
+      const key = channelKey(activity.bundleId, activity.channelId);
+      const subscribed = this.byChannel.get(key) ?? new Set();
+      this.byChannel.set(key, subscribed.add(activity));
+    }
     this.record(activity, 'started', startedBy === 'app' ? 'app' : 'push', ruleId, pushId);
     if (activity.pushToken)
       this.bus.emit('activity.token-issued', {
@@ -456,7 +484,11 @@ export class LiveActivities {
         kind: 'push',
       });
     const timers = this.timersOf(activity.id);
-    timers.end = this.clock.setTimer(() => this.systemEnd(activity.id), this.settings.activeForMs);
+    timers.end = this.clock.setTimer(
+      () => this.systemEnd(activity.id),
+      this.settings.activeForMs,
+      this.timerOf(activity, 'ends after 8 h'),
+    );
     this.scheduleStale(activity);
     return activity;
   }
@@ -503,8 +535,14 @@ export class LiveActivities {
     if (timers.end) this.clock.clearTimer(timers.end);
     delete timers.stale;
     delete timers.end;
+    this.unsubscribe(activity);
     if (activity.dismissAt <= now) this.dismiss(activity.id);
-    else timers.dismiss = this.clock.setTimer(() => this.dismiss(activity.id), activity.dismissAt - now);
+    else
+      timers.dismiss = this.clock.setTimer(
+        () => this.dismiss(activity.id),
+        activity.dismissAt - now,
+        this.timerOf(activity, 'leaves the lock screen'),
+      );
   }
 
   private scheduleStale(activity: Activity): void {
@@ -514,7 +552,12 @@ export class LiveActivities {
     if (activity.staleDate === undefined || activity.state !== 'active') return;
     const wait = activity.staleDate - this.clock.now();
     if (wait <= 0) this.turnStale(activity.id);
-    else timers.stale = this.clock.setTimer(() => this.turnStale(activity.id), wait);
+    else
+      timers.stale = this.clock.setTimer(
+        () => this.turnStale(activity.id),
+        wait,
+        this.timerOf(activity, 'turns stale'),
+      );
   }
 
   private turnStale(id: string): void {
@@ -541,18 +584,67 @@ export class LiveActivities {
     activity.updatedAt = this.clock.now();
     const timers = this.timers.get(id);
     if (timers?.dismiss) this.clock.clearTimer(timers.dismiss);
-    this.timers.delete(id);
+    this.timers.set(id, {
+      forget: this.clock.setTimer(
+        () => this.retire(id),
+        this.settings.keepDismissedForMs,
+        this.timerOf(activity, 'is forgotten (dismissed)'),
+      ),
+    });
     this.budget.forget(id);
     this.record(activity, 'dismissed', 'system', row.id);
   }
 
+  /** Forgets a dismissed activity, keeping only a record of its token so a push to it still answers 410 for a while. */
+  private retire(id: string): void {
+    const activity = this.activities.get(id);
+    if (!activity) return;
+    this.forget(activity);
+    const token = activity.pushToken;
+    if (!token) return;
+    const { appId, deviceId, bundleId, updatedAt } = activity;
+    const timer = this.clock.setTimer(() => this.goneTokens.delete(token), this.settings.goneTokenForMs, {
+      kind: 'activity',
+      label: `the token of dismissed ${activity.attributesType} activity ${id} is forgotten`,
+      appId,
+      deviceId,
+    });
+    this.goneTokens.set(token, { activity: { id, appId, deviceId, bundleId, updatedAt }, timer });
+  }
+
+  private forgetGoneToken(token: string): void {
+    const gone = this.goneTokens.get(token);
+    if (gone) this.clock.clearTimer(gone.timer);
+    this.goneTokens.delete(token);
+  }
+
+  private unsubscribe(activity: Activity): void {
+    if (!activity.channelId) return;
+    const key = channelKey(activity.bundleId, activity.channelId);
+    const subscribed = this.byChannel.get(key);
+    subscribed?.delete(activity);
+    if (subscribed?.size === 0) this.byChannel.delete(key);
+  }
+
   private forget(activity: Activity): void {
     const timers = this.timers.get(activity.id);
-    for (const handle of [timers?.stale, timers?.end, timers?.dismiss]) if (handle) this.clock.clearTimer(handle);
+    for (const handle of [timers?.stale, timers?.end, timers?.dismiss, timers?.forget])
+      if (handle) this.clock.clearTimer(handle);
     this.timers.delete(activity.id);
+    this.unsubscribe(activity);
     this.budget.forget(activity.id);
     if (activity.pushToken) this.byToken.delete(activity.pushToken);
     this.activities.delete(activity.id);
+  }
+
+  /** What GET /api/clock/timers says of an activity's timer. */
+  private timerOf(activity: Activity, what: string): TimerDescriptor {
+    return {
+      kind: 'activity',
+      label: `${activity.attributesType} activity ${activity.id} ${what}`,
+      appId: activity.appId,
+      deviceId: activity.deviceId,
+    };
   }
 
   private timersOf(id: string): ActivityTimers {
@@ -582,6 +674,7 @@ export class LiveActivities {
     if (pushId) entry.pushId = pushId;
     if (alert) entry.alert = { ...alert };
     activity.history.push(entry);
+    if (activity.history.length > ACTIVITY_HISTORY_LIMIT) activity.history.shift();
     this.bus.emit('activity.changed', {
       activityId: activity.id,
       appId: activity.appId,
@@ -643,6 +736,10 @@ export class LiveActivities {
       );
     return row;
   }
+}
+
+function channelKey(bundleId: string, channelId: string): string {
+  return `${bundleId}\n${channelId}`;
 }
 
 /** A Live Activity or push-to-start token: 64 hex digits, as ActivityKit's push tokens are (Data, hex-encoded). */

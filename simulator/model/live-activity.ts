@@ -117,7 +117,9 @@ export const ActivitySchema = named(
     updatedAt: z.number().describe('clock milliseconds of its last change'),
     endedAt: z.number().optional().describe('when it ended'),
     dismissAt: z.number().optional().describe('when an ended activity leaves (left) the lock screen'),
-    history: z.array(ActivityChangeSchema).describe('every state and content state it had, oldest first'),
+    history: z
+      .array(ActivityChangeSchema)
+      .describe('its last 100 changes (states taken and content states shown), oldest first; older ones are dropped'),
   }),
 );
 

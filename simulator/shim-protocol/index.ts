@@ -250,14 +250,19 @@ export interface ShimReply {
   result?: unknown;
   error?: ShimErrorBody;
 }
-/** A Live Activity of the app as the shim sees it (the control API's Activity). */
-export type ShimActivityModel = ActivityModel;
+/** A Live Activity of the app as the shim sees it: the control API's Activity; its history may be absent. */
+export type ShimActivityModel = Omit<ActivityModel, 'history'> & Partial<Pick<ActivityModel, 'history'>>;
 
-/** One of the app's Live Activities changed: started (by the app or push-to-start), updated, stale, ended, dismissed. */
+/**
+ * One of the app's Live Activities changed: started (by the app or push-to-start), updated, stale, ended, dismissed.
+ * It carries the activity as it is now without its history, so each change costs the same whatever came before.
+ */
 export interface ShimActivityNotice {
   type: 'activity';
   change: 'started' | 'updated' | 'stale' | 'ended' | 'dismissed';
-  activity: ActivityModel;
+  activity: Omit<ActivityModel, 'history'>;
+  /** The rules-table row that decided the change. */
+  ruleId: string;
   /** The push that changed it. */
   pushId?: string;
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { AppProcess, ShimConnection, activityKit, type ActivityKit } from '../../client-shim/index.js';
-import { SHIM_PATH } from '../../simulator/shim-protocol/index.js';
+import { SHIM_PATH, type ShimActivityNotice } from '../../simulator/shim-protocol/index.js';
 import { connectApns, request, providerToken } from '../support/apns-wire.js';
 
 let sim: SimulatorHandle;
@@ -157,6 +157,30 @@ test("an update the app makes that does not decode is refused with the field; an
     pushType: 'token',
   });
   await expect(connection.activityEnd({ activityId: theirs.id })).rejects.toMatchObject({ code: 'ACTIVITY_NOT_FOUND' });
+});
+
+test('each activity notice carries the activity as it is now and the deciding row, not its history', async () => {
+  const notices: ShimActivityNotice[] = [];
+  connection.on('activity', (notice) => notices.push(notice));
+  const activity = await kit.request({
+    attributesType: 'MatchAttributes',
+    attributes: { home: 'A', away: 'B' },
+    contentState: { score: '0-0' },
+    pushType: null,
+  });
+  const seen = take(activity.contentUpdates, 3);
+  for (const score of ['1-0', '2-0', '3-0']) await activity.update({ state: { score } });
+  expect((await seen).map((content) => content.state)).toEqual([{ score: '1-0' }, { score: '2-0' }, { score: '3-0' }]);
+  await new Promise<void>((resolve) => {
+    if (notices.length === 4) resolve();
+    else connection.on('activity', () => notices.length === 4 && resolve());
+  });
+  expect(notices.map((n) => n.change)).toEqual(['started', 'updated', 'updated', 'updated']);
+  for (const notice of notices) {
+    expect(notice.activity).not.toHaveProperty('history');
+    expect(notice.ruleId).toMatch(/^apns\.liveactivity\./);
+  }
+  expect(notices.at(-1)!.activity.contentState).toEqual({ score: '3-0' });
 });
 
 test('an app process has its ActivityKit: an update reaches the activity after the app was force-quit', async () => {

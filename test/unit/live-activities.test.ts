@@ -137,3 +137,76 @@ describe('the budget as a pushsim serve setting', () => {
     );
   });
 });
+
+describe('the dates on the clock', () => {
+  test("an activity's timers are listed with what they do, its app and its device", () => {
+    const activity = sim.liveActivities.request(app.id, {
+      attributesType: 'GameAttributes',
+      attributes: { game: 'final' },
+      contentState: { score: '0-0' },
+      pushType: 'none',
+      staleDate: sim.clock.now() + 60_000,
+    });
+    const mine = () => sim.clock.listTimers().filter((t) => t.kind === 'activity');
+    const owner = { appId: app.id, deviceId: app.deviceId };
+    expect(mine()).toEqual([
+      expect.objectContaining({ label: `GameAttributes activity ${activity.id} turns stale`, ...owner }),
+      expect.objectContaining({ label: `GameAttributes activity ${activity.id} ends after 8 h`, ...owner }),
+    ]);
+    sim.liveActivities.end(activity.id, undefined, 'default');
+    expect(mine().map((t) => t.label)).toEqual([`GameAttributes activity ${activity.id} leaves the lock screen`]);
+  });
+});
+
+describe('what a long-lived simulation keeps', () => {
+  test('an activity keeps its last 100 changes, the newest last', () => {
+    const activity = start(app, 'none');
+    for (let i = 1; i <= 150; i++) sim.liveActivities.update(activity.id, { contentState: { score: `${i}-0` } });
+    expect(activity.history).toHaveLength(100);
+    expect(activity.history.at(-1)).toMatchObject({ state: 'active', contentState: { score: '150-0' } });
+    expect(activity.history[0]!.contentState).toEqual({ score: '51-0' });
+  });
+
+  test('a dismissed activity is forgotten after an hour; its token answers gone for 24 h more, then is unknown', async () => {
+    const activity = start(app, 'token');
+    const token = activity.pushToken!;
+    sim.liveActivities.end(activity.id, undefined, 'immediate');
+    expect(sim.liveActivities.resolveToken(token)).toEqual({ kind: 'gone', activity });
+    await sim.clock.advance('59m');
+    expect(sim.liveActivities.get(activity.id)).toBe(activity);
+    await sim.clock.advance('1m');
+    expect(sim.liveActivities.get(activity.id)).toBeUndefined();
+    expect(sim.liveActivities.list({ appId: app.id })).toEqual([]);
+    expect(sim.liveActivities.resolveToken(token)).toEqual({
+      kind: 'gone',
+      activity: {
+        id: activity.id,
+        appId: app.id,
+        deviceId: app.deviceId,
+        bundleId: app.bundleId,
+        updatedAt: activity.updatedAt,
+      },
+    });
+    await sim.clock.advance('24h');
+    expect(sim.liveActivities.resolveToken(token)).toBeUndefined();
+    expect(sim.clock.listTimers().filter((t) => t.kind === 'activity')).toEqual([]);
+  });
+
+  test("uninstalling the app forgets its dismissed activities' tokens too", async () => {
+    const activity = start(app, 'token');
+    sim.liveActivities.end(activity.id, undefined, 'immediate');
+    await sim.clock.advance('1h');
+    sim.uninstallApp(app.id);
+    expect(sim.liveActivities.resolveToken(activity.pushToken!)).toBeUndefined();
+    expect(sim.clock.listTimers().filter((t) => t.kind === 'activity')).toEqual([]);
+  });
+
+  test('a channel lists only its own subscribers, and not once they end', () => {
+    const a = start(app, { channel: 'c1' });
+    const b = start(app, { channel: 'c2' });
+    expect(sim.liveActivities.subscribers('com.example.sport', 'c2')).toEqual([b]);
+    sim.liveActivities.end(a.id, undefined, 'default');
+    expect(sim.liveActivities.subscribers('com.example.sport', 'c1')).toEqual([]);
+    expect(sim.liveActivities.subscribers('com.example.other', 'c2')).toEqual([]);
+  });
+});
