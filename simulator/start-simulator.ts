@@ -17,7 +17,7 @@ import {
   type EventFeed,
 } from './control/index.js';
 import { PUSHSIM_VERSION } from './package-version.js';
-import { Recordings } from './recording/index.js';
+import { Recordings, type RecordingsSettings } from './recording/index.js';
 import { SHIM_PATH } from './shim-protocol/index.js';
 import {
   FaultInjector,
@@ -71,6 +71,8 @@ export interface CoreSimulatorOptions extends Omit<SimulationOptions, 'tokenKind
   stateDir?: string;
   /** Seed of the fault injector's random choices, to replay a chaotic run. */
   faultSeed?: number;
+  /** Session recordings' settings: `stepLimit`, the most steps one writes before it stops by itself (10,000). */
+  recordings?: RecordingsSettings;
 }
 
 /**
@@ -231,8 +233,10 @@ export async function startSimulator<const M extends readonly ServiceModule[] = 
     running.push({ module, instance });
   }
   let endpoints: EndpointInfo[] = [];
-  const recordings = new Recordings(simulation, () =>
-    running.flatMap((r) => (r.instance.scenarioSetup ? [r.instance.scenarioSetup()] : [])),
+  const recordings = new Recordings(
+    simulation,
+    () => running.flatMap((r) => (r.instance.scenarioSetup ? [r.instance.scenarioSetup()] : [])),
+    options.recordings,
   );
   const scenarioRuns = new ScenarioRunsLoader(simulation);
   const app = createControlApp(simulation, {

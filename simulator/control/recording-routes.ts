@@ -9,8 +9,10 @@ export function recordingView(recorder: SessionRecorder): RecordingModel {
     status: recorder.status,
     startedAt: new Date(recorder.startedAt).toISOString(),
     ...(recorder.stoppedAt !== undefined ? { stoppedAt: new Date(recorder.stoppedAt).toISOString() } : {}),
+    ...(recorder.stoppedBecause !== undefined ? { stoppedBecause: recorder.stoppedBecause } : {}),
     steps: recorder.steps,
     skipped: recorder.skipped,
+    stepLimit: recorder.stepLimit,
   };
 }
 

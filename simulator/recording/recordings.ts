@@ -3,20 +3,35 @@
 import { ErrorCodes, SimulatorError } from '../core/index.js';
 import type { Simulation } from '../engine/index.js';
 import type { ServiceScenarioSetup } from '../providers/index.js';
-import { SessionRecorder } from './session-recorder.js';
+import { DEFAULT_RECORDING_STEP_LIMIT, SessionRecorder } from './session-recorder.js';
 import { writeScenario } from './scenario-writer.js';
 
 /** Stopped recordings kept; the oldest go first (each holds its steps). */
 const KEPT_RECORDINGS = 20;
 
+export interface RecordingsSettings {
+  /** The most steps one recording writes before it stops by itself (DEFAULT_RECORDING_STEP_LIMIT by default). */
+  stepLimit?: number;
+}
+
 export class Recordings {
   private readonly recordings = new Map<string, SessionRecorder>();
   private count = 0;
+  private readonly stepLimit: number;
 
   constructor(
     private readonly sim: Simulation,
     private readonly serviceSetup: () => readonly ServiceScenarioSetup[] = () => [],
-  ) {}
+    settings: RecordingsSettings = {},
+  ) {
+    this.stepLimit = settings.stepLimit ?? DEFAULT_RECORDING_STEP_LIMIT;
+    if (!Number.isSafeInteger(this.stepLimit) || this.stepLimit < 1)
+      throw new SimulatorError(
+        ErrorCodes.INVALID_INPUT,
+        `recordings.stepLimit must be a whole number from 1 (got ${String(settings.stepLimit)}); leave it out for ${DEFAULT_RECORDING_STEP_LIMIT}`,
+        'recordings.stepLimit',
+      );
+  }
 
   /** Starts recording now; refused while another one records. */
   start(): SessionRecorder {
@@ -30,6 +45,7 @@ export class Recordings {
       id: `rec-${++this.count}`,
       simulation: this.sim,
       serviceSetup: this.serviceSetup,
+      stepLimit: this.stepLimit,
     });
     this.recordings.set(recorder.id, recorder);
     const stopped = [...this.recordings.values()].filter((r) => r.status === 'stopped');

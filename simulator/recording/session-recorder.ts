@@ -4,6 +4,8 @@
 // Live Activities only; it never sits in a route.
 import {
   defaultConditions,
+  ErrorCodes,
+  SimulatorError,
   type Device,
   type Fate,
   type InstalledApp,
@@ -46,7 +48,19 @@ export interface SessionRecorderOptions {
   simulation: Simulation;
   /** The services' parts of the setup (ZPNs: strategies, ZIM logins), read at the start and whenever a file is written. */
   serviceSetup?: () => readonly ServiceScenarioSetup[];
+  /**
+   * The most steps it writes (DEFAULT_RECORDING_STEP_LIMIT by default); at the limit it stops by itself, so a long or
+   * load-test session does not grow without bound. Its comments (what could not be a step) are bounded by the same
+   * number.
+   */
+  stepLimit?: number;
 }
+
+/** A recording's steps by default: a session a person drives fits many times over; a load test stops at it. */
+export const DEFAULT_RECORDING_STEP_LIMIT = 10_000;
+
+/** Fates after which a push meets nothing more (no later fate, no tap): its bookkeeping can go once asserted. */
+const FINAL_FATES: ReadonlySet<Fate['name']> = new Set(['rejected', 'expired', 'dropped']);
 
 /** A send the recording made a step of: its `as` name, the ledger entry its expectations are about, the last asserted. */
 interface TrackedSend {
@@ -66,6 +80,9 @@ export class SessionRecorder {
   readonly id: string;
   readonly startedAt: number;
   stoppedAt?: number;
+  /** Why it stopped by itself (the step limit); absent when it was stopped (or is still recording). */
+  stoppedBecause?: string;
+  readonly stepLimit: number;
   private readonly sim: Simulation;
   private readonly serviceSetup: () => readonly ServiceScenarioSetup[];
   private readonly items: RecordedItem[] = [];
@@ -110,6 +127,13 @@ export class SessionRecorder {
     this.id = options.id;
     this.sim = options.simulation;
     this.serviceSetup = options.serviceSetup ?? (() => []);
+    this.stepLimit = options.stepLimit ?? DEFAULT_RECORDING_STEP_LIMIT;
+    if (!Number.isSafeInteger(this.stepLimit) || this.stepLimit < 1)
+      throw new SimulatorError(
+        ErrorCodes.INVALID_INPUT,
+        `a recording's step limit must be a whole number from 1 (got ${String(options.stepLimit)}); leave it out for ${DEFAULT_RECORDING_STEP_LIMIT}`,
+        'stepLimit',
+      );
     this.startedAt = this.sim.clock.now();
     this.cursor = this.startedAt;
     for (const device of this.sim.registry.listDevices()) this.declareDevice(device);
@@ -124,7 +148,8 @@ export class SessionRecorder {
     this.setUpActivities();
     const chaos = this.sim.router.chaosSettings;
     if (chaos.backgroundDropProbability > 0) this.onChaos(chaos);
-    this.listen();
+    // The setup alone may have reached the step limit.
+    if (this.stoppedAt === undefined) this.listen();
   }
 
   /** The channels that exist when the recording starts: created first (a stored message is not set up again). */
@@ -196,16 +221,49 @@ export class SessionRecorder {
   get skipped(): number {
     return this.skippedCount;
   }
+  /**
+   * The sends it still keeps track of (to name them in later expectations and taps): at most one per step it wrote,
+   * fewer once pushes meet a final fate, so the bookkeeping stays within the step limit.
+   */
+  get trackedSends(): number {
+    return this.sends.size;
+  }
 
   stop(): void {
     if (this.stoppedAt !== undefined) return;
     this.commitTick();
     this.flushTime();
     this.closeSegment();
-    this.stoppedAt = this.sim.clock.now();
-    for (const off of this.unsubscribe.splice(0)) off();
+    // The expectations written just now may have reached the step limit, which stopped it already.
+    if (this.stoppedAt !== undefined) return;
+    this.end();
     this.items.push(...this.finalStates());
     this.stepCount = this.items.filter((item) => 'step' in item).length;
+  }
+
+  /** Stops listening; what was pending is forgotten. */
+  private end(): void {
+    this.stoppedAt = this.sim.clock.now();
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.sends.clear();
+    this.fannedOut.clear();
+    this.openBroadcasts.clear();
+    this.tickFates.clear();
+    this.segmentFates.clear();
+    this.tickActivities.clear();
+    this.segmentActivities.clear();
+  }
+
+  /**
+   * The limit is reached: it stops where it is, with a comment at the end saying so. The apps' final states are not
+   * asserted (they would be steps past the limit); what the steps so far expect still holds, so the file still runs.
+   */
+  private stopAtLimit(what: string): void {
+    this.stoppedBecause = `${what} limit ${this.stepLimit} reached`;
+    this.end();
+    this.items.push({
+      comment: `recording stopped here by itself: ${this.stoppedBecause} (a recording keeps at most ${this.stepLimit} steps so a long or load-test session cannot grow without bound; start another to record on)`,
+    });
   }
 
   /** The state each recorded app ended in, as expectations (an app that ran its own code may move by itself: none). */
@@ -413,15 +471,26 @@ export class SessionRecorder {
   // --- steps -------------------------------------------------------------------------------------------------------
 
   private write(item: RecordedItem): void {
+    // Stopped (by the limit, in the middle of a handler's steps): the rest is not written.
+    if (this.stoppedAt !== undefined) return;
     this.items.push(item);
     if ('step' in item) {
       this.stepCount++;
       this.sim.bus.emit('recording.step', { recordingId: this.id, steps: this.stepCount });
+      if (this.stepCount >= this.stepLimit) this.stopAtLimit('step');
     }
   }
 
+  /** A send a step was written for, named in the expectations and taps that follow (not once stopped). */
+  private track(pushId: string, send: TrackedSend): void {
+    if (this.stoppedAt === undefined) this.sends.set(pushId, send);
+  }
+
   private comment(text: string): void {
+    if (this.stoppedAt !== undefined) return;
     this.items.push({ comment: text });
+    // Things that cannot be steps (skips, notes) are bounded too: a load of them alone would grow it.
+    if (this.items.length - this.stepCount >= this.stepLimit) this.stopAtLimit('comment');
   }
 
   private skip(text: string): void {
@@ -460,6 +529,7 @@ export class SessionRecorder {
       if (signature === send.asserted) continue;
       send.asserted = signature;
       this.write({ step: expectationOf(send.as, fate, !send.app?.attached) });
+      if (FINAL_FATES.has(fate.name)) this.sends.delete(id);
     }
     this.segmentFates.clear();
     for (const [id, activity] of this.segmentActivities) {
@@ -585,7 +655,7 @@ export class SessionRecorder {
       const base = entry.id.slice(0, entry.id.indexOf('#'));
       const entries = this.fannedOut.get(base) ?? [];
       entries.push({ id: entry.id, app: this.tokens.get(entry.token) });
-      this.fannedOut.set(base, entries);
+      if (this.stoppedAt === undefined) this.fannedOut.set(base, entries);
       return;
     }
     const app = this.tokens.get(entry.token);
@@ -598,7 +668,7 @@ export class SessionRecorder {
     }
     for (const note of mapping.notes) this.comment(note);
     this.write({ step: mapping.step });
-    this.sends.set(entry.id, { as, ...(app ? { app } : {}) });
+    this.track(entry.id, { as, ...(app ? { app } : {}) });
   }
 
   /** An ActivityKit push (to an activity, a push-to-start token, or through FCM) as the step that names its target. */
@@ -718,7 +788,7 @@ export class SessionRecorder {
     this.write({ step: { expect: spec } });
     // The run's `of` reads the broadcast's first entry (its ledger's oldest with the request id): its fate is asserted.
     const first = entries[0];
-    if (first) this.sends.set(first.id, { as, ...(app && first.appId ? { app } : {}) });
+    if (first) this.track(first.id, { as, ...(app && first.appId ? { app } : {}) });
   }
 
   private onZimSent(send: SimulatorEvents['zim.sent']): void {
@@ -737,7 +807,7 @@ export class SessionRecorder {
     if (first) {
       const appId = this.sim.ledger.get(first)?.appId;
       const app = appId ? this.app(appId) : undefined;
-      this.sends.set(first, { as, ...(app ? { app } : {}) });
+      this.track(first, { as, ...(app ? { app } : {}) });
     }
   }
 
@@ -760,7 +830,7 @@ export class SessionRecorder {
     this.write({ step: { fcm: spec } });
     this.write({ step: { expect: { of: as, recipients: entries.map((e) => e.app?.id ?? '?') } } });
     const first = entries[0];
-    if (first) this.sends.set(first.id, { as, ...(first.app ? { app: first.app } : {}) });
+    if (first) this.track(first.id, { as, ...(first.app ? { app: first.app } : {}) });
   }
 
   private onChaos(chaos: { backgroundDropProbability: number; seed: number }): void {
