@@ -233,6 +233,18 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
       },
     },
     {
+      key: 'recordings.stepLimit',
+      flag: '--recording-step-limit <n>',
+      env: 'PUSHSIM_RECORDING_STEP_LIMIT',
+      description: 'most steps a session recording writes before it stops by itself (its scenario says so)',
+      defaultValue: 10_000,
+      parse: (raw) => {
+        const value = integer(raw);
+        if (value < 1) throw new Error(`"${raw}" is below 1; use 1 or more steps`);
+        return value;
+      },
+    },
+    {
       key: 'virtualClock',
       flag: '--virtual-clock',
       env: 'PUSHSIM_VIRTUAL_CLOCK',

@@ -202,3 +202,13 @@ test('a limit of 1: the first step stops it and nothing after it is written; com
   for (const id of ['p1', 'p2', 'p3']) simulation.createDevice({ id, platform: 'android' });
   expect(comments).toMatchObject({ status: 'stopped', steps: 0, stoppedBecause: 'comment limit 2 reached' });
 });
+
+test('pushsim serve takes the limit as --recording-step-limit or PUSHSIM_RECORDING_STEP_LIMIT, 10,000 by default', async () => {
+  const { resolveServeOptions } = await import('../../simulator/cli/serve-options.js');
+  const given = (flags: Record<string, unknown>, env: Record<string, string>) =>
+    (resolveServeOptions(flags, env) as { recordings?: { stepLimit?: number } }).recordings?.stepLimit;
+  expect(given({}, {})).toBe(10_000);
+  expect(given({ recordingStepLimit: '50' }, {})).toBe(50);
+  expect(given({}, { PUSHSIM_RECORDING_STEP_LIMIT: '7' })).toBe(7);
+  expect(() => resolveServeOptions({ recordingStepLimit: '0' }, {})).toThrow(/--recording-step-limit: "0" is below 1/);
+});
