@@ -133,7 +133,7 @@ describe('GET /api/clock/timers?limit=', () => {
     async (limit) => {
       const res = await fetch(`${sim.urls.api}/clock/timers?limit=${limit}`);
       expect(res.status).toBe(400);
-      const { error } = await res.json();
+      const { error } = (await res.json()) as { error: { code: string; field?: string; message: string } };
       expect(error.code).toBe('INVALID_INPUT');
       expect(`${error.field} ${error.message}`).toMatch(/limit/);
     },
