@@ -1,19 +1,21 @@
 // Reading the API from views: a resource is fetched, then fetched again when the feed says something it shows changed.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiError } from './api.js';
 import { FEED_RECONNECTED, type FeedMessage, feed } from './event-feed.js';
+import { coalesceReads } from './read-coalescer.js';
 
 export interface Resource<T> {
   data: T | undefined;
   error: ApiError | Error | undefined;
   isLoading: boolean;
-  /** Reads again; resolves once this read (not an older one) is shown. */
+  /** Reads again; resolves once a read started after this call is shown (reads in a burst share one). */
   reload: () => Promise<void>;
 }
 
 /**
  * `load` now, and again (at most once a frame) whenever a feed event of one of `refetchOn`'s types or prefixes
- * (`push.`) arrives, after a reconnect, and after a reset.
+ * (`push.`) arrives, after a reconnect, and after a reset. At most one read is in flight and one waits behind it
+ * (read-coalescer.ts): a burst of feed events costs two reads, not one per frame piling up on a slow server.
  */
 export function useResource<T>(
   load: () => Promise<T>,
@@ -23,26 +25,25 @@ export function useResource<T>(
   const [state, setState] = useState<{ data?: T; error?: ApiError | Error; isLoading: boolean }>({ isLoading: true });
   const loadRef = useRef(load);
   loadRef.current = load;
-  const generation = useRef(0);
-  const latest = useRef<Promise<void>>(Promise.resolve());
-  const reload = useCallback(() => {
-    const mine = ++generation.current;
-    // A read overtaken by a newer one is dropped, and its caller waits for the newer one instead: resolving early
-    // would let a caller (a switch waiting for the device) show the data from before its own change.
-    const read: Promise<void> = loadRef.current().then(
-      (data) => {
-        if (mine === generation.current) setState({ data, isLoading: false });
-        else return latest.current;
-      },
-      (error: Error) => {
-        if (mine === generation.current) setState((s) => ({ ...s, error, isLoading: false }));
-        else return latest.current;
-      },
-    );
-    latest.current = read;
-    return read;
-  }, []);
+  // Bumped when `deps` change: a read started for the old deps is not shown (the trailing read is for the new ones).
+  const epoch = useRef(0);
+  const reloadRef = useRef<(() => Promise<void>) | undefined>(undefined);
+  if (!reloadRef.current) {
+    reloadRef.current = coalesceReads(() => {
+      const mine = epoch.current;
+      return loadRef.current().then(
+        (data) => {
+          if (mine === epoch.current) setState({ data, isLoading: false });
+        },
+        (error: Error) => {
+          if (mine === epoch.current) setState((s) => ({ ...s, error, isLoading: false }));
+        },
+      );
+    });
+  }
+  const reload = reloadRef.current;
   useEffect(() => {
+    epoch.current++;
     setState((s) => ({ ...s, isLoading: true, error: undefined }));
     void reload();
   }, deps);

@@ -14,6 +14,7 @@ import {
   installAppSchema,
   lifecycleEventSchema,
   pushQuerySchema,
+  clockTimersQuerySchema,
   sendPushSchema,
   setStateSchema,
   tapSchema,
@@ -183,9 +184,14 @@ export const CORE_ROUTES: readonly RouteDescriptor[] = [
     method: 'get',
     path: '/clock/timers',
     tag: 'service',
-    summary: 'The timers the clock waits on (background budgets, suspension, held pushes expiring), earliest first',
+    summary:
+      'The timers the clock waits on (background budgets, suspension, held pushes expiring): the earliest `limit` (default 200, at most 1000), and how many in all',
+    query: clockTimersQuerySchema,
     response: ClockTimersSchema,
-    responses: { 200: '`{ timers: [{ id, kind, label, dueAt, inMs, appId?, deviceId?, pushId? }] }`' },
+    responses: {
+      200: '`{ timers: [{ id, kind, label, dueAt, inMs, appId?, deviceId?, pushId? }], total }`',
+      400: '`limit` is not a whole number from 1 to 1000',
+    },
   },
   {
     method: 'post',

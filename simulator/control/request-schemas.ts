@@ -75,6 +75,24 @@ export const pushQuerySchema = z
   })
   .strict();
 
+/** How many timers GET /api/clock/timers lists by default, and at most: a page, not every timer a load test made. */
+export const CLOCK_TIMERS_DEFAULT_LIMIT = 200;
+export const CLOCK_TIMERS_MAX_LIMIT = 1000;
+
+export const clockTimersQuerySchema = z
+  .object({
+    limit: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(CLOCK_TIMERS_MAX_LIMIT)
+      .optional()
+      .describe(
+        `how many of the earliest timers to list (default ${CLOCK_TIMERS_DEFAULT_LIMIT}, at most ${CLOCK_TIMERS_MAX_LIMIT})`,
+      ),
+  })
+  .strict();
+
 export const advanceClockSchema = z.object({ by: durationValue }).strict();
 export const completeHandlerSchema = z
   .object({

@@ -14,7 +14,12 @@ import type {
   LifecycleModel,
 } from '../model/index.js';
 import { rulesTableView } from './views.js';
-import { advanceClockSchema, chaosSchema } from './request-schemas.js';
+import {
+  CLOCK_TIMERS_DEFAULT_LIMIT,
+  advanceClockSchema,
+  chaosSchema,
+  clockTimersQuerySchema,
+} from './request-schemas.js';
 
 export type { EndpointInfo } from '../model/index.js';
 
@@ -51,10 +56,13 @@ export function serviceRoutes(sim: Simulation, endpoints: () => EndpointInfo[], 
   router.get('/clock', (_req, res) => {
     res.json(clockView(sim, sim.clock.now()));
   });
-  router.get('/clock/timers', (_req, res) => {
+  router.get('/clock/timers', (req, res) => {
+    const { limit = CLOCK_TIMERS_DEFAULT_LIMIT } = parseInput(clockTimersQuerySchema, req.query, 'query');
     const now = sim.clock.now();
+    const pending = sim.clock.listTimers();
     const timers: ClockTimersModel = {
-      timers: sim.clock.listTimers().map((t) => ({
+      total: pending.length,
+      timers: pending.slice(0, limit).map((t) => ({
         id: t.id,
         kind: t.kind,
         label: t.label,

@@ -28,6 +28,9 @@ export const ClockTimersSchema = named(
   'ClockTimers',
   'The answer to GET /api/clock/timers',
   z.strictObject({
-    timers: z.array(ClockTimerSchema).describe('every pending timer, earliest first'),
+    timers: z
+      .array(ClockTimerSchema)
+      .describe('the earliest pending timers, earliest first, at most `limit` of them (default 200, at most 1000)'),
+    total: z.number().int().describe('how many timers are pending in all (more than listed when it exceeds `limit`)'),
   }),
 );

@@ -205,6 +205,55 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('.budget').count()).toBe(0);
   });
 
+  test('a burst of 500 pushes costs the Clock view two reads of the timers while the server is slow to answer', async () => {
+    const app = await suspendedChatApp();
+    // The server answers the timers only once the burst is over: a view that read again every frame would pile up a
+    // read per frame meanwhile; one read in flight and one trailing read make two in all.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const isTimers = (url: URL) => url.pathname === '/api/clock/timers';
+    const reads: string[] = [];
+    const count = (request: { url(): string }) => {
+      if (isTimers(new URL(request.url()))) reads.push(request.url());
+    };
+    page.on('request', count);
+    await page.route(isTimers, async (route) => {
+      await released;
+      await route.continue();
+    });
+    try {
+      await open('/clock');
+      for (let n = 0; n < 500; n++)
+        await call('POST', '/pushes', { token: app.tokens.apns, kind: 'alert', payload: { n } });
+      // The feed is in order: once the page shows the advance, it has seen every push before it.
+      await call('POST', '/clock/advance', { by: '1h' });
+      await page.locator('.clock-now', { hasText: '2026-01-15T10:30' }).waitFor();
+      expect(reads).toHaveLength(1);
+      release();
+      await page.getByText('No timer waits.').waitFor();
+      await expect.poll(() => reads.length).toBe(2);
+      expect(reads.every((url) => new URL(url).search === '')).toBe(true);
+    } finally {
+      release();
+      page.off('request', count);
+      await page.unroute(isTimers);
+    }
+  });
+
+  test('the Clock view lists the earliest 200 timers and says how many more wait', async () => {
+    const handles = Array.from({ length: 205 }, (_, i) =>
+      sim.clock.setTimer(() => undefined, (i + 1) * 1000, { kind: 'other', label: `timer ${i + 1}` }),
+    );
+    try {
+      await open('/clock');
+      await page.getByText('5 more timers wait after these').waitFor();
+      expect(await page.locator('table.timers tbody tr').count()).toBe(200);
+      expect(await page.locator('table.timers tbody tr').first().textContent()).toContain('timer 1');
+    } finally {
+      for (const handle of handles) sim.clock.clearTimer(handle);
+    }
+  });
+
   test('keeps 10,000 pushes in a virtualised list: a few dozen rows in the page, the oldest reached by scrolling', async () => {
     const app = await suspendedChatApp();
     await call('POST', '/apps/chat/lifecycle', { event: 'forceQuit' });
@@ -336,6 +385,26 @@ describe('the dashboard in a browser', () => {
       await page.getByText('The list of pending timers is not available on this server').waitFor();
     } finally {
       await page.unroute('**/api/clock/timers');
+    }
+  });
+
+  test('the Phones view says quietly when the timers cannot be read, and shows the phones all the same', async () => {
+    await suspendedChatApp();
+    const isTimers = (url: URL) => url.pathname === '/api/clock/timers';
+    await page.route(isTimers, (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'the clock is busy' } }),
+      }),
+    );
+    try {
+      await open('/');
+      await page.locator('.timers-error[role="status"]', { hasText: 'the clock is busy' }).waitFor();
+      await page.locator('.state-now[data-app="chat"]', { hasText: 'suspended' }).waitFor();
+      expect(await page.locator('[role="alert"]').count()).toBe(0);
+    } finally {
+      await page.unroute(isTimers);
     }
   });
 

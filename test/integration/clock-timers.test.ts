@@ -1,6 +1,6 @@
 // GET /api/clock/timers on the virtual clock, over real HTTP: the timers the simulator waits on, labelled where they
 // were made (the iOS background budget, suspension after backgrounding, a held push's TTL), and gone once they fire.
-import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { AppSchema, ClockTimersSchema } from '../../simulator/model/index.js';
 
@@ -91,4 +91,51 @@ test("a push stored for an offline device shows its TTL in the offline store, ea
   await api('POST', '/clock/advance', { by: '1h' });
   expect((await api('GET', '/clock/timers')).timers).toEqual([]);
   expect((await api('GET', `/pushes/${sent.id}`)).fate.name).toBe('expired');
+});
+
+describe('GET /api/clock/timers?limit=', () => {
+  // Timers set on the clock directly are not the simulation's, so a reset leaves them: each test clears its own.
+  let handles: ReturnType<typeof sim.clock.setTimer>[] = [];
+  afterEach(() => {
+    for (const handle of handles) sim.clock.clearTimer(handle);
+    handles = [];
+  });
+  /** `n` timers on the simulator's own clock, the i-th due in i+1 seconds, created latest first. */
+  function timersDueInSeconds(n: number): void {
+    for (let i = n - 1; i >= 0; i--)
+      handles.push(sim.clock.setTimer(() => undefined, (i + 1) * 1000, { kind: 'other', label: `timer ${i + 1}` }));
+  }
+
+  test('lists the earliest 200 by default, and how many wait in all', async () => {
+    timersDueInSeconds(1_050);
+    const answer = ClockTimersSchema.parse(await api('GET', '/clock/timers'));
+    expect(answer.total).toBe(1_050);
+    expect(answer.timers).toHaveLength(200);
+    expect(answer.timers.map((t) => t.inMs)).toEqual(Array.from({ length: 200 }, (_, i) => (i + 1) * 1000));
+  });
+
+  test('lists the earliest `limit`, at most 1000, and all of them when fewer wait', async () => {
+    timersDueInSeconds(1_050);
+    const three = ClockTimersSchema.parse(await api('GET', '/clock/timers?limit=3'));
+    expect(three).toMatchObject({ total: 1_050 });
+    expect(three.timers.map((t) => t.label)).toEqual(['timer 1', 'timer 2', 'timer 3']);
+    expect((await api('GET', '/clock/timers?limit=1000')).timers).toHaveLength(1000);
+    for (const handle of handles) sim.clock.clearTimer(handle);
+    timersDueInSeconds(2);
+    expect(await api('GET', '/clock/timers?limit=5')).toMatchObject({
+      total: 2,
+      timers: [{ inMs: 1000 }, { inMs: 2000 }],
+    });
+  });
+
+  test.each(['0', '1001', 'ten', '2.5'])(
+    'a limit of %s is refused with INVALID_INPUT naming the field',
+    async (limit) => {
+      const res = await fetch(`${sim.urls.api}/clock/timers?limit=${limit}`);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; field?: string; message: string } };
+      expect(error.code).toBe('INVALID_INPUT');
+      expect(`${error.field} ${error.message}`).toMatch(/limit/);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 // Clock: real or virtual; a virtual clock is advanced by 30 s, 1 min, 1 h or a value (POST /api/clock/advance), and
-// the timers waiting on it are listed (GET /api/clock/timers, on servers that have it).
+// the earliest timers waiting on it are listed (GET /api/clock/timers, on servers that have it), with how many more.
 import { useState } from 'preact/hooks';
 import { type ClockModel, get, post } from '../api.js';
 import { clockTime, useClock } from '../clock-context.js';
@@ -17,10 +17,18 @@ interface Timer {
   pushId?: string;
 }
 
+/**
+ * The feed events after which the timers can differ: lifecycle changes (budgets, suspension), a push's fate (held in
+ * the offline store, deferred), its receipt (a virtual app's handler), Live Activities; not every `push.` note.
+ */
+const TIMER_EVENTS = ['clock.advanced', 'app.', 'push.fate', 'push.received', 'activity.'] as const;
+
 export function ClockView() {
   const clock = useClock();
-  const reading = useResource(() => get<ClockModel>('/clock'), [], ['clock.advanced', 'app.', 'push.']);
-  const timers = useResource(() => get<{ timers: Timer[] }>('/clock/timers'), [], ['clock.advanced', 'app.', 'push.']);
+  const reading = useResource(() => get<ClockModel>('/clock'), [], TIMER_EVENTS);
+  // The server's default page (the earliest 200); an older server answers without `total`.
+  const timers = useResource(() => get<{ timers: Timer[]; total?: number }>('/clock/timers'), [], TIMER_EVENTS);
+  const hidden = timers.data?.total !== undefined ? timers.data.total - timers.data.timers.length : 0;
   const [by, setBy] = useState('5s');
   const [problem, setProblem] = useState<unknown>();
   const advance = async (amount: string): Promise<void> => {
@@ -111,6 +119,12 @@ export function ClockView() {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {hidden > 0 ? (
+        <p class="muted timers-more">
+          {hidden} more {hidden === 1 ? 'timer waits' : 'timers wait'} after these (GET /api/clock/timers?limit= lists
+          up to 1000).
+        </p>
       ) : null}
     </section>
   );

@@ -22,6 +22,9 @@ interface Timer {
   appId?: string;
 }
 
+/** The timers read for the cards (the server's maximum): budgets of more apps than this show budgetEndsAt only. */
+const TIMERS_READ = 1000;
+
 /** The switches shown per platform: the conditions the rules table tests there. */
 const SWITCHES: Record<Platform, { key: keyof Conditions; label: string }[]> = {
   ios: [
@@ -83,11 +86,16 @@ export function PhonesView() {
   );
   const apps = useResource(() => get<AppWithBudget[]>('/apps'), [], ['app.', 'token.', 'device.', 'clock.advanced']);
   const lifecycle = useResource(() => get<Record<Platform, LifecycleChart>>('/lifecycle'), []);
-  // Budgets and other timers: a newer server lists them; without the route the countdown uses budgetEndsAt only.
+  // Budgets and other timers: a newer server lists them; without the route (404) the countdown uses budgetEndsAt
+  // only, and says nothing. Any other failure is shown, quietly: the cards still work without the timers.
   const timers = useResource(
-    () => get<{ timers: Timer[] }>('/clock/timers').catch(() => ({ timers: [] as Timer[] })),
+    () =>
+      get<{ timers: Timer[] }>(`/clock/timers?limit=${TIMERS_READ}`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.isRouteMissing) return { timers: [] as Timer[] };
+        throw error;
+      }),
     [],
-    ['app.', 'push.', 'clock.advanced'],
+    ['app.', 'push.fate', 'push.received', 'clock.advanced'],
   );
   // Live Activities: a server without the route shows none.
   const activities = useResource(
@@ -116,6 +124,12 @@ export function PhonesView() {
     <section aria-labelledby="phones-title">
       <h1 id="phones-title">Phones</h1>
       <ErrorNote error={problem ?? devices.error ?? apps.error} />
+      {timers.error ? (
+        <p class="note muted timers-error" role="status">
+          The clock's timers could not be read ({timers.error.message}); budgets count down from each app's deadline
+          only.
+        </p>
+      ) : null}
       <NewDeviceForm onDone={() => devices.reload()} />
       {devices.data?.length === 0 ? (
         <p class="empty">No device yet: add one above, or with POST /api/devices.</p>
