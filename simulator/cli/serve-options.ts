@@ -8,6 +8,7 @@ import type { SimulatorOptions } from '../start-simulator.js';
 import { DEFAULT_PORTS } from '../start-simulator.js';
 import { SERVICES, type ServiceModule } from '../providers/index.js';
 import { MAX_TIMER_DELAY_MS, parseDuration } from '../core/index.js';
+import { DEFAULT_UPDATE_BUDGET } from '../live-activity/index.js';
 
 export interface ServeOption {
   /** Dotted path into SimulatorOptions (`apns.permissive`), or `virtualClock`. */
@@ -213,24 +214,16 @@ export function serveOptionsFor(services: readonly ServiceModule[]): ServeOption
       flag: '--live-activity-budget <n>',
       env: 'PUSHSIM_LIVE_ACTIVITY_BUDGET',
       description: "priority-10 pushes a Live Activity takes an hour before they are throttled (pushsim's model)",
-      defaultValue: 16,
-      parse: (raw) => {
-        const value = integer(raw);
-        if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes an hour`);
-        return value;
-      },
+      defaultValue: DEFAULT_UPDATE_BUDGET.perWindow,
+      parse: pushesPerBudgetWindow,
     },
     {
       key: 'liveActivities.budget.frequentPerWindow',
       flag: '--live-activity-frequent-budget <n>',
       env: 'PUSHSIM_LIVE_ACTIVITY_FREQUENT_BUDGET',
       description: 'the same for apps that declare NSSupportsLiveActivitiesFrequentUpdates (frequentUpdates)',
-      defaultValue: 160,
-      parse: (raw) => {
-        const value = integer(raw);
-        if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes an hour`);
-        return value;
-      },
+      defaultValue: DEFAULT_UPDATE_BUDGET.frequentPerWindow,
+      parse: pushesPerBudgetWindow,
     },
     {
       key: 'recordings.stepLimit',
@@ -364,4 +357,11 @@ export function resolveServeOptions(
   }
   const { virtualClock, ...rest } = resolved;
   return { ...(rest as SimulatorOptions), clock: virtualClock ? 'virtual' : 'real' };
+}
+
+/** A Live Activity budget's count: whole pushes per budget window (update-budget.ts), 0 or more. */
+function pushesPerBudgetWindow(raw: string): number {
+  const value = integer(raw);
+  if (value < 0) throw new Error(`"${raw}" is negative; use 0 or more pushes an hour`);
+  return value;
 }
