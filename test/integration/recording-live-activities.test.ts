@@ -4,29 +4,17 @@
 // liveActivity / pushToStart / channel / broadcast, an `fcm` step naming the activity, each followed by the activity
 // state and content state observed — that the runner and `pushsim run` pass, and that fails once an expectation changes.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientHttp2Session } from 'node:http2';
 import { parse } from 'yaml';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { runScenario } from '../../simulator/scenario/index.js';
+import { controlApi, pushsimRun } from '../support/control-api.js';
 import { connectApns, providerToken, request } from '../support/apns-wire.js';
 import { once } from '../support/broadcast-wire.js';
 import { accessToken, post } from '../support/fcm-wire.js';
-
-const BIN = fileURLToPath(new URL('../../bin/pushsim.js', import.meta.url));
-
-function pushsimRun(file: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', file], { timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 let sim: SimulatorHandle;
 let apns: ClientHttp2Session;
@@ -43,21 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-  const response = await fetch(`${sim.urls.api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const api = controlApi(() => sim.urls.api);
 
 const DELIVERY = {
   attributeTypes: {

@@ -2,9 +2,7 @@
 // recording stops by itself, says so in its model and at the end of its scenario, and the file still passes the runner
 // (`pushsim run`); the sends it keeps track of stay within the steps it keeps.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientHttp2Session } from 'node:http2';
@@ -13,19 +11,10 @@ import { Simulation } from '../../simulator/engine/index.js';
 import { DEFAULT_RECORDING_STEP_LIMIT, Recordings } from '../../simulator/recording/index.js';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { runScenario } from '../../simulator/scenario/index.js';
+import { controlApi, pushsimRun } from '../support/control-api.js';
 import { connectApns, providerToken, request } from '../support/apns-wire.js';
 
-const BIN = fileURLToPath(new URL('../../bin/pushsim.js', import.meta.url));
 const LIMIT = 5;
-
-function pushsimRun(file: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', file], { timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 let sim: SimulatorHandle;
 let apns: ClientHttp2Session;
@@ -41,21 +30,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-  const response = await fetch(`${sim.urls.api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const api = controlApi(() => sim.urls.api);
 
 /** An iPhone with a news app in `state`, and a provider token to send to it over the real APNs wire. */
 async function phone(state: string): Promise<{ token: string; bearer: string }> {

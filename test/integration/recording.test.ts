@@ -3,9 +3,7 @@
 // scenario file that the scenario runner (what `pushsim run` calls) passes unchanged; changing one recorded expectation
 // makes it fail.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientHttp2Session } from 'node:http2';
@@ -18,20 +16,9 @@ import { hmsAccessToken, sendHms } from '../../simulator/providers/hms/index.js'
 import { Recordings } from '../../simulator/recording/index.js';
 import { startSimulator, type SimulatorHandle } from '../../simulator/index.js';
 import { runScenario } from '../../simulator/scenario/index.js';
+import { controlApi, pushsimRun } from '../support/control-api.js';
 import { connectApns, providerToken, request } from '../support/apns-wire.js';
 import { accessToken, post } from '../support/fcm-wire.js';
-
-const BIN = fileURLToPath(new URL('../../bin/pushsim.js', import.meta.url));
-
-/** `pushsim run <file>`: the real CLI (the built one, as the gate builds before it tests). */
-function pushsimRun(file: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'run', file], { timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
 
 let sim: SimulatorHandle;
 let apns: ClientHttp2Session;
@@ -48,25 +35,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: any; text: string; headers: Headers }> {
-  const response = await fetch(`${sim.urls.api}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers };
-}
+const api = controlApi(() => sim.urls.api);
 
 /** A session: two phones set up first, then recorded: pushes over both wires, a lifecycle change, a condition, a tap, a clock advance. */
 async function recordSession(): Promise<{ yaml: string; id: string; disposition: string }> {
